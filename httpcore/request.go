@@ -1,0 +1,614 @@
+package httpcore
+
+import (
+	"context"
+	"bufio"
+	"io"
+	"strings"
+)
+
+// A Request is an HTTP request, as read by a server or written by a client.
+type Request struct {
+	// Method is the request method token, such as "GET" (RFC 9110 §9).
+	Method string
+	// Target is the request-target exactly as sent: "/path?query" in origin
+	// form, "http://host/path" in absolute form, "host:port" for CONNECT or
+	// "*" for OPTIONS (RFC 9112 §3.2).
+	Target string
+	// Proto is the protocol version, "HTTP/1.1" or "HTTP/1.0".
+	Proto      string
+	ProtoMajor int
+	ProtoMinor int
+
+	// Header holds the header fields in arrival order.
+	Header Header
+	// Host is the value of the Host field ("" if absent). When writing a
+	// request, Host is sent as the Host field unless Header has one.
+	Host string
+
+	// ContentLength is the body length from Content-Length, 0 when the
+	// request has no body, or -1 when the length is unknown (chunked). When
+	// writing, -1 with a non-nil Body sends the body chunked.
+	ContentLength int64
+	// Chunked reports that the body uses the chunked transfer coding.
+	Chunked bool
+	// Close reports that the connection closes after this exchange:
+	// "Connection: close", or HTTP/1.0 without "Connection: keep-alive"
+	// (RFC 9112 §9.3).
+	Close bool
+	// Expect is the value of the Expect field, if any (RFC 9110 §10.1.1).
+	Expect string
+
+	// Body reads the message body. It is never nil on a request read by this
+	// package. When writing a request it may be nil.
+	Body io.Reader
+	// Trailer holds the trailer fields of a chunked body; it is filled once
+	// Body has been read to io.EOF (RFC 9112 §7.1.2).
+	Trailer Header
+
+	buf     []byte // owns the header section; the strings above point into it
+	ctx     context.Context
+	fixed   fixedBody
+	chunked chunkedBody
+}
+
+// Path returns the part of Target before any '?'.
+func (r *Request) Path() string {
+	if i := strings.IndexByte(r.Target, '?'); i >= 0 {
+		return r.Target[:i]
+	}
+	return r.Target
+}
+
+// RawQuery returns the part of Target after the first '?', or "".
+func (r *Request) RawQuery() string {
+	if i := strings.IndexByte(r.Target, '?'); i >= 0 {
+		return r.Target[i+1:]
+	}
+	return ""
+}
+
+// ProtoAtLeast reports whether the request's version is at least major.minor.
+func (r *Request) ProtoAtLeast(major, minor int) bool {
+	return r.ProtoMajor > major || r.ProtoMajor == major && r.ProtoMinor >= minor
+}
+
+// Limits bounds what a Reader accepts. A zero field takes its default.
+type Limits struct {
+	// MaxTargetBytes bounds the request-target: longer → 414 URI Too Long
+	// (RFC 9112 §3). Default 8 KiB.
+	MaxTargetBytes int
+	// MaxHeaderBytes bounds the field lines of the header section, and of a
+	// trailer section: larger → 431 Request Header Fields Too Large
+	// (RFC 6585 §5). Default 16 KiB.
+	MaxHeaderBytes int
+	// MaxHeaderCount bounds the number of field lines → 431. Default 128.
+	MaxHeaderCount int
+	// MaxBodyBytes bounds a request body → 413 Content Too Large, decided
+	// from Content-Length before any of the body is read (RFC 9110 §15.5.14).
+	// Default 10 MiB; negative means no limit.
+	MaxBodyBytes int64
+}
+
+// DefaultLimits are the limits used when a field of Limits is zero.
+var DefaultLimits = Limits{
+	MaxTargetBytes: 8 << 10,
+	MaxHeaderBytes: 16 << 10,
+	MaxHeaderCount: 128,
+	MaxBodyBytes:   10 << 20,
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxTargetBytes <= 0 {
+		l.MaxTargetBytes = DefaultLimits.MaxTargetBytes
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = DefaultLimits.MaxHeaderBytes
+	}
+	if l.MaxHeaderCount <= 0 {
+		l.MaxHeaderCount = DefaultLimits.MaxHeaderCount
+	}
+	if l.MaxBodyBytes == 0 {
+		l.MaxBodyBytes = DefaultLimits.MaxBodyBytes
+	}
+	return l
+}
+
+// A Reader reads requests from a buffered connection into caller-owned
+// Request values, reusing their storage: once warmed up it allocates nothing
+// per request. The strings in a Request it fills point into that Request's
+// buffer and are only valid until the Request is filled again; copy what you
+// keep (strings.Clone, Header.Clone).
+type Reader struct {
+	br  *bufio.Reader
+	lim Limits
+}
+
+// NewReader returns a Reader over br with the given limits.
+func NewReader(br *bufio.Reader, lim Limits) *Reader {
+	return &Reader{br: br, lim: lim.withDefaults()}
+}
+
+// ReadRequest reads the next request's header section into req and sets
+// req.Body to read its body. The previous body must have been consumed (a
+// server drains or closes). It returns io.EOF if the peer closed the
+// connection cleanly before a request began, and a *ProtocolError for
+// malformed input.
+func (rd *Reader) ReadRequest(req *Request) error {
+	return readRequest(rd.br, req, &rd.lim)
+}
+
+// ReadRequest reads and parses one request from br with DefaultLimits, like
+// net/http's ReadRequest. The Request it returns owns its memory.
+func ReadRequest(br *bufio.Reader) (*Request, error) {
+	req := new(Request)
+	lim := DefaultLimits
+	if err := readRequest(br, req, &lim); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
+	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
+	// received prior to the request-line. We ignore exactly one.
+	skipped := 0
+	if b, err := br.Peek(1); err != nil {
+		return err
+	} else if b[0] == '\r' {
+		if b, _ := br.Peek(2); len(b) == 2 && b[1] == '\n' {
+			br.Discard(2)
+			skipped = 2
+		}
+	}
+	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
+	block, err := readBlock(br, req.buf, maxLine, lim.MaxHeaderBytes, true)
+	req.buf = block
+	if err != nil {
+		if pe, ok := err.(*ProtocolError); ok && pe.Offset >= 0 {
+			pe.Offset += skipped
+		}
+		return err
+	}
+	if err := req.parse(block, lim); err != nil {
+		err.Offset += skipped
+		return err
+	}
+	return req.setBody(br, lim)
+}
+
+// readBlock reads a header section up to and including the empty line into
+// buf, which it returns. It checks every LF as it arrives: a bare LF fails at
+// once rather than waiting for a CRLFCRLF that a lenient peer will never send.
+func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest bool) ([]byte, error) {
+	buf = buf[:0]
+	scan, lineEnd := 0, -1
+	for {
+		n := br.Buffered()
+		if n == 0 {
+			if _, err := br.Peek(1); err != nil {
+				if len(buf) > 0 && err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return buf, err
+			}
+			n = br.Buffered()
+		}
+		chunk, _ := br.Peek(n)
+		prev := len(buf)
+		buf = append(buf, chunk...)
+		for {
+			i := indexLF(buf[scan:])
+			if i < 0 {
+				scan = len(buf)
+				break
+			}
+			p := scan + i
+			scan = p + 1
+			if p == 0 || buf[p-1] != '\r' {
+				return buf, perr(400, p, "RFC 9112 §2.2", "bare LF (a line must end in CRLF)")
+			}
+			if lineEnd < 0 {
+				lineEnd = p + 1
+				continue
+			}
+			if p >= 3 && buf[p-3] == '\r' && buf[p-2] == '\n' {
+				br.Discard(p + 1 - prev)
+				return buf[:p+1], nil
+			}
+		}
+		br.Discard(n)
+		if lineEnd < 0 && len(buf) > maxLine {
+			if isRequest {
+				return buf, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
+			}
+			return buf, perr(400, maxLine, "RFC 9112 §4", "status-line longer than %d bytes", maxLine)
+		}
+		if lineEnd >= 0 && len(buf)-lineEnd > maxFields+2 {
+			return buf, perr(431, lineEnd+maxFields, "RFC 6585 §5", "header section larger than %d bytes", maxFields)
+		}
+	}
+}
+
+// parse parses the request-line and field lines of block, which ends in
+// CRLFCRLF.
+func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
+	// request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
+	i := 0
+	for tchar[b[i]] {
+		i++
+	}
+	if i == 0 {
+		if b[0] == '\r' {
+			return perr(400, 0, "RFC 9112 §2.2", "empty request-line (only one empty line may precede a request)")
+		}
+		return perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
+	}
+	if b[i] != ' ' {
+		return perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+	}
+	method := b[:i]
+	i++
+	ts := i
+	i = scanTarget(b, i)
+	if i == ts {
+		return perr(400, i, "RFC 9112 §3.2", "empty request-target")
+	}
+	target := b[ts:i]
+	if b[i] != ' ' {
+		if b[i] == '\r' {
+			return perr(400, i, "RFC 9112 §3", "request-line has no HTTP version (HTTP/0.9 is not supported)")
+		}
+		return perr(400, i, "RFC 9112 §3.2", "byte 0x%02x is not allowed in the request-target", b[i])
+	}
+	if len(target) > lim.MaxTargetBytes {
+		return perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
+	}
+	i++
+	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
+	// case-sensitive (RFC 9112 §2.3).
+	v := b[i:]
+	if len(v) < 10 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) || v[8] != '\r' || v[9] != '\n' {
+		end := i
+		for end < len(b) && b[end] != '\r' {
+			end++
+		}
+		return perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(b[i:end]))
+	}
+	major, minor := int(v[5]-'0'), int(v[7]-'0')
+	if major != 1 {
+		return perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+	}
+	req.Method = b2s(method)
+	req.Target = b2s(target)
+	switch minor {
+	case 1:
+		req.Proto = "HTTP/1.1"
+	case 0:
+		req.Proto = "HTTP/1.0"
+	default:
+		req.Proto = b2s(v[:8])
+	}
+	req.ProtoMajor, req.ProtoMinor = major, minor
+	i += 10
+
+	var fs framing
+	req.Header.Reset()
+	req.Trailer.Reset()
+	req.Host = ""
+	req.Expect = ""
+	hosts := 0
+	for b[i] != '\r' {
+		if req.Header.Len() >= lim.MaxHeaderCount {
+			return perr(431, i, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
+		}
+		start := i
+		name, value, next, err := parseFieldLine(b, i)
+		if err != nil {
+			return err
+		}
+		i = next
+		n, val := b2s(name), b2s(value)
+		req.Header.fields = append(req.Header.fields, Field{n, val})
+		switch len(name) {
+		case 4:
+			if asciiEqualFold(n, "host") {
+				hosts++
+				if hosts > 1 {
+					return perr(400, start, "RFC 9112 §3.2", "more than one Host field")
+				}
+				if !validHost(value) {
+					return perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote(value))
+				}
+				req.Host = val
+			}
+		case 6:
+			if asciiEqualFold(n, "expect") {
+				req.Expect = val
+			}
+		default:
+			if err := fs.field(n, val, start); err != nil {
+				return err
+			}
+		}
+	}
+	if minor >= 1 && hosts == 0 {
+		return perr(400, i, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
+	}
+	if minor == 0 {
+		req.Close = !fs.keepAlive
+	} else {
+		req.Close = fs.close
+	}
+	return fs.decide(req, minor, lim, i)
+}
+
+// framing collects the fields that decide message length and persistence.
+type framing struct {
+	clSeen       bool
+	cl           int64
+	teSeen       bool
+	teLastChunk  bool
+	teChunks     int
+	teUnknown    string
+	teEmpty      bool
+	close        bool
+	keepAlive    bool
+	clOff, teOff int
+}
+
+func (fs *framing) field(name, value string, off int) *ProtocolError {
+	switch len(name) {
+	case 10:
+		if asciiEqualFold(name, "connection") {
+			fs.close = fs.close || hasToken(value, "close")
+			fs.keepAlive = fs.keepAlive || hasToken(value, "keep-alive")
+		}
+	case 14:
+		if asciiEqualFold(name, "content-length") {
+			n, ok := parseContentLength(value)
+			if !ok {
+				return perr(400, off, "RFC 9110 §8.6", "invalid Content-Length %q (want one decimal number)", value)
+			}
+			if fs.clSeen && n != fs.cl {
+				return perr(400, off, "RFC 9110 §8.6", "conflicting Content-Length values %d and %d", fs.cl, n)
+			}
+			fs.clSeen, fs.cl, fs.clOff = true, n, off
+		}
+	case 17:
+		if asciiEqualFold(name, "transfer-encoding") {
+			if !fs.teSeen {
+				fs.teOff = off
+			}
+			fs.teSeen = true
+			fs.codings(value)
+		}
+	}
+	return nil
+}
+
+// codings records a Transfer-Encoding list: transfer-coding = token
+// *( OWS ";" OWS transfer-parameter ) (RFC 9112 §7).
+func (fs *framing) codings(v string) {
+	any := false
+	for v != "" {
+		var elem string
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			elem, v = v[:i], v[i+1:]
+		} else {
+			elem, v = v, ""
+		}
+		name := elem
+		if i := strings.IndexByte(name, ';'); i >= 0 {
+			name = name[:i]
+		}
+		name = trimOWS(name)
+		if name == "" && trimOWS(elem) == "" {
+			continue // empty list elements are allowed (RFC 9110 §5.6.1)
+		}
+		any = true
+		if asciiEqualFold(name, "chunked") {
+			fs.teChunks++
+			fs.teLastChunk = true
+			continue
+		}
+		fs.teLastChunk = false
+		if fs.teUnknown == "" {
+			fs.teUnknown = elem
+		}
+	}
+	if !any {
+		fs.teEmpty = true
+	}
+}
+
+// decide applies RFC 9112 §6.3 to a request.
+func (fs *framing) decide(req *Request, minor int, lim *Limits, end int) *ProtocolError {
+	req.Chunked = false
+	req.ContentLength = 0
+	if fs.teSeen {
+		req.Close = true // whatever happens next, do not reuse this connection
+		switch {
+		case minor == 0:
+			return perr(400, fs.teOff, "RFC 9112 §6.1", "Transfer-Encoding in an HTTP/1.0 message: framing is faulty")
+		case fs.clSeen:
+			return perr(400, fs.clOff, "RFC 9112 §6.3", "both Transfer-Encoding and Content-Length: the message length is ambiguous")
+		case fs.teEmpty:
+			return perr(400, fs.teOff, "RFC 9112 §6.1", "empty Transfer-Encoding")
+		case !fs.teLastChunk:
+			return perr(400, fs.teOff, "RFC 9112 §6.3", "Transfer-Encoding does not end in chunked, so the request length cannot be determined")
+		case fs.teChunks > 1:
+			return perr(400, fs.teOff, "RFC 9112 §7", "chunked is applied more than once")
+		case fs.teUnknown != "":
+			return perr(501, fs.teOff, "RFC 9112 §6.1", "transfer coding %q is not implemented (only chunked is)", trimOWS(fs.teUnknown))
+		}
+		req.Close = fs.close
+		req.Chunked = true
+		req.ContentLength = -1
+		return nil
+	}
+	if fs.clSeen {
+		if lim.MaxBodyBytes >= 0 && fs.cl > lim.MaxBodyBytes {
+			req.Close = true
+			return perr(413, fs.clOff, "RFC 9110 §15.5.14", "Content-Length %d exceeds the limit of %d bytes", fs.cl, lim.MaxBodyBytes)
+		}
+		req.ContentLength = fs.cl
+	}
+	return nil
+}
+
+// setBody points req.Body at a reader for the framing parse decided.
+func (req *Request) setBody(br *bufio.Reader, lim *Limits) error {
+	switch {
+	case req.Chunked:
+		req.chunked.reset(br, lim.MaxBodyBytes, lim.MaxHeaderBytes, &req.Trailer)
+		req.Body = &req.chunked
+	case req.ContentLength > 0:
+		req.fixed.reset(br, req.ContentLength)
+		req.Body = &req.fixed
+	default:
+		req.Body = NoBody
+	}
+	return nil
+}
+
+// parseContentLength parses Content-Length = 1*DIGIT, also accepting a list
+// of identical values such as "42, 42" (RFC 9110 §8.6).
+func parseContentLength(v string) (int64, bool) {
+	n := int64(-1)
+	for {
+		var elem string
+		i := strings.IndexByte(v, ',')
+		if i >= 0 {
+			elem, v = v[:i], v[i+1:]
+		} else {
+			elem = v
+		}
+		m, ok := parseDecimal(trimOWS(elem))
+		if !ok || (n >= 0 && m != n) {
+			return 0, false
+		}
+		n = m
+		if i < 0 {
+			return n, true
+		}
+	}
+}
+
+// parseDecimal parses 1*DIGIT without sign, rejecting overflow.
+func parseDecimal(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// parseFieldLine parses one field line starting at b[i]:
+//
+//	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
+//
+// b must contain a CRLF after i. It returns the name, the value without
+// surrounding whitespace, and the index after the CRLF.
+func parseFieldLine(b []byte, i int) (name, value []byte, next int, err *ProtocolError) {
+	start := i
+	if b[i] == ' ' || b[i] == '\t' {
+		return nil, nil, 0, perr(400, i, "RFC 9112 §5.2", "obsolete line folding (a field line starting with whitespace) is rejected")
+	}
+	for tchar[b[i]] {
+		i++
+	}
+	switch {
+	case b[i] == ':' && i > start:
+	case b[i] == ':':
+		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "empty field name")
+	case b[i] == ' ' || b[i] == '\t':
+		return nil, nil, 0, perr(400, i, "RFC 9112 §5.1", "whitespace between field name %s and the colon", quote(b[start:i]))
+	case b[i] == '\r' || b[i] == '\n':
+		return nil, nil, 0, perr(400, i, "RFC 9112 §5", "field line %s has no colon", quote(b[start:i]))
+	default:
+		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "byte 0x%02x is not allowed in a field name (token characters only)", b[i])
+	}
+	name = b[start:i]
+	i++
+	for b[i] == ' ' || b[i] == '\t' {
+		i++
+	}
+	vs := i
+	i = scanValue(b, i)
+	switch {
+	case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
+	case b[i] == '\r':
+		return nil, nil, 0, perr(400, i, "RFC 9112 §2.2", "bare CR in the value of %s", quote(name))
+	case b[i] == '\n':
+		return nil, nil, 0, perr(400, i, "RFC 9112 §2.2", "bare LF in the value of %s", quote(name))
+	default:
+		return nil, nil, 0, perr(400, i, "RFC 9110 §5.5", "control byte 0x%02x in the value of %s", b[i], quote(name))
+	}
+	ve := i
+	for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
+		ve--
+	}
+	return name, b[vs:ve], i + 2, nil
+}
+
+// scanValue returns the index of the first byte at or after i that cannot
+// appear in a field value (field-vchar, SP, HTAB, obs-text). It checks eight
+// bytes at a time while none is a control byte.
+func scanValue(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := le64(b[i:])
+		if hasLess(x, 0x20) || hasByte(x, 0x7f) {
+			break
+		}
+		i += 8
+	}
+	for vchar[b[i]] || b[i] == '\t' {
+		i++
+	}
+	return i
+}
+
+// scanTarget returns the index of the first byte at or after i that is not
+// a visible ASCII character (the request-target alphabet, RFC 3986).
+func scanTarget(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := le64(b[i:])
+		if hasLess(x, 0x21) || x&msb != 0 || hasByte(x, 0x7f) {
+			break
+		}
+		i += 8
+	}
+	for b[i] > ' ' && b[i] < 0x7f {
+		i++
+	}
+	return i
+}
+
+// validHost checks Host = uri-host [ ":" port ] loosely: the characters of a
+// reg-name, an IPv4 address or a bracketed IPv6 literal (RFC 3986 §3.2.2).
+func validHost(h []byte) bool {
+	for _, c := range h {
+		if c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' || c == '@' || c == '\\' || c == '"' || c == '<' || c == '>' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`' {
+			return false
+		}
+	}
+	return true
+}
+
+// Context returns the request's context: on a server it is cancelled when
+// the connection closes or the server is closed. Never nil.
+func (r *Request) Context() context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	return context.Background()
+}

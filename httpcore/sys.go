@@ -1,0 +1,5 @@
+package httpcore
+
+import "syscall"
+
+const syscallEMFILE = syscall.EMFILE

@@ -1,0 +1,17 @@
+// Package http holds the "wirelab http" commands: serve, parse and get.
+package http
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/iostreams"
+)
+
+// NewCmdHTTP returns the "http" command group.
+func NewCmdHTTP(ios *iostreams.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "http <command>",
+		Short: "Run, parse and probe HTTP/1.1 with the hand-written httpcore engine",
+	}
+	cmd.AddCommand(NewCmdServe(ios, nil))
+	return cmd
+}

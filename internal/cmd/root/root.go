@@ -1,0 +1,42 @@
+// Package root assembles the wirelab command tree.
+package root
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/build"
+	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
+	"github.com/wirelab/wirelab/internal/iostreams"
+)
+
+// NewCmdRoot returns the wirelab root command writing to ios.
+func NewCmdRoot(ios *iostreams.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "wirelab <command>",
+		Short: "Learn web protocols by running them: HTTP, HTTPS, polling, WebSocket, postMessage",
+		Long: `wirelab runs the real protocols on loopback so you can watch them work:
+a hand-written HTTP/1.1 engine, HTTPS, polling and Server-Sent Events,
+WebSocket and window.postMessage.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetIn(ios.In)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.AddCommand(newCmdVersion(ios))
+	cmd.AddCommand(httpcmd.NewCmdHTTP(ios))
+	return cmd
+}
+
+func newCmdVersion(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the wirelab version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintf(ios.Out, "wirelab %s\n", build.String())
+			return err
+		},
+	}
+}
