@@ -214,6 +214,9 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 			}
 			if p >= 3 && buf[p-3] == '\r' && buf[p-2] == '\n' {
 				br.Discard(p + 1 - prev)
+				if p+1-lineEnd > maxFields+2 {
+					return buf[:p+1], perr(431, lineEnd+maxFields, "RFC 6585 §5", "header section larger than %d bytes", maxFields)
+				}
 				return buf[:p+1], nil
 			}
 		}
