@@ -22,8 +22,9 @@ type Request struct {
 
 	// Header holds the header fields in arrival order.
 	Header Header
-	// Host is the value of the Host field ("" if absent). When writing a
-	// request, Host is sent as the Host field unless Header has one.
+	// Host is the value of the Host field ("" if absent), or the authority of
+	// an absolute-form target, which takes precedence (RFC 9112 §3.2.2). When
+	// writing a request, Host is sent as the Host field unless Header has one.
 	Host string
 
 	// ContentLength is the body length from Content-Length, 0 when the
@@ -333,6 +334,20 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 			if err := fs.field(n, val, start); err != nil {
 				return err
 			}
+		}
+	}
+	// RFC 9112 §3.2.2: for an absolute-form target the authority in the
+	// target wins over the Host field.
+	if t := req.Target; t[0] != '/' && t[0] != '*' {
+		if i := strings.Index(t, "://"); i > 0 && isToken(t[:i]) {
+			auth := t[i+3:]
+			if j := strings.IndexAny(auth, "/?#"); j >= 0 {
+				auth = auth[:j]
+			}
+			if k := strings.LastIndexByte(auth, '@'); k >= 0 {
+				auth = auth[k+1:]
+			}
+			req.Host = auth
 		}
 	}
 	if minor >= 1 && hosts == 0 {
