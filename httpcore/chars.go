@@ -27,7 +27,6 @@ var vchar = func() (t [256]bool) {
 	return t
 }()
 
-
 // isToken reports whether s is a non-empty token.
 func isToken(s string) bool {
 	if s == "" {

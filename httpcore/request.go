@@ -1,8 +1,8 @@
 package httpcore
 
 import (
-	"context"
 	"bufio"
+	"context"
 	"io"
 	"strings"
 )
