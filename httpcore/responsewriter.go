@@ -291,31 +291,10 @@ func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c.hijacked = true
 	c.rwc.SetDeadline(time.Time{})
 	c.srv.event(ConnEvent{Conn: c.rwc, State: StateHijacked, Requests: c.requests})
-	// Hand over buffers of our own; the pooled ones stay with the server.
-	br := bufio.NewReaderSize(c.rwc, bufSize)
-	if n := c.br.Buffered(); n > 0 {
-		b, _ := c.br.Peek(n)
-		br = bufio.NewReaderSize(io.MultiReader(bytesReader(b), c.rwc), bufSize)
-	}
-	bw := bufio.NewWriterSize(c.rwc, bufSize)
-	return c.rwc, bufio.NewReadWriter(br, bw), nil
-}
-
-func bytesReader(b []byte) io.Reader {
-	cp := make([]byte, len(b))
-	copy(cp, b)
-	return &sliceReader{cp}
-}
-
-type sliceReader struct{ b []byte }
-
-func (r *sliceReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
+	// The reader goes with the connection: it may already hold bytes the
+	// client sent after the request. The writer is a fresh one without the
+	// server's per-write deadlines.
+	return c.rwc, bufio.NewReadWriter(c.br, bufio.NewWriterSize(c.rwc, bufSize)), nil
 }
 
 // continueReader sends "100 Continue" before the first read of a body whose

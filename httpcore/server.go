@@ -185,7 +185,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			max = defaultMaxConns
 		}
 		if max > 0 && s.open.Load() >= int64(max) {
-			s.reject(rwc)
+			go s.reject(rwc)
 			continue
 		}
 		c := s.newConn(rwc)
@@ -197,7 +197,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
-// reject answers 503 to a connection over MaxConns, without reading from it.
+// reject answers 503 to a connection over MaxConns, without reading from
+// it; it runs in its own goroutine so a slow peer cannot stall Accept.
 func (s *Server) reject(rwc net.Conn) {
 	s.event(ConnEvent{Conn: rwc, State: StateRejected})
 	rwc.SetWriteDeadline(time.Now().Add(time.Second))
