@@ -62,7 +62,7 @@ type chunkedBody struct {
 	total      int64 // decoded bytes so far
 	max        int64 // limit on total, or < 0
 	maxTrailer int
-	off        int64 // bytes of the chunked body consumed, for error offsets
+	off        int64 // offset in the message of the next byte, for errors
 	trailer    *Header
 	err        error
 }
@@ -74,12 +74,11 @@ const (
 	chunkDone
 )
 
-func (c *chunkedBody) reset(br *bufio.Reader, max int64, maxTrailer int, trailer *Header) {
-	*c = chunkedBody{br: br, max: max, maxTrailer: maxTrailer, trailer: trailer}
+// reset starts decoding a body whose first byte is at offset base of the
+// message, so errors name offsets in the whole message.
+func (c *chunkedBody) reset(br *bufio.Reader, max int64, maxTrailer int, trailer *Header, base int) {
+	*c = chunkedBody{br: br, max: max, maxTrailer: maxTrailer, trailer: trailer, off: int64(base)}
 }
-
-// Offset reports how many bytes of the encoded body have been consumed.
-func (c *chunkedBody) Offset() int64 { return c.off }
 
 func (c *chunkedBody) Read(p []byte) (int, error) {
 	if c.err != nil {

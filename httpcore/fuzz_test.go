@@ -85,7 +85,7 @@ func FuzzChunkedBody(f *testing.F) {
 	decode := func(data []byte) (string, Header, error) {
 		var tr Header
 		var c chunkedBody
-		c.reset(bufio.NewReader(bytes.NewReader(data)), 1<<16, 4096, &tr)
+		c.reset(bufio.NewReader(bytes.NewReader(data)), 1<<16, 4096, &tr, 0)
 		b, err := io.ReadAll(&c)
 		return string(b), tr, err
 	}

@@ -175,7 +175,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 		err.Offset += skipped
 		return err
 	}
-	return req.setBody(br, lim)
+	return req.setBody(br, lim, skipped+len(block))
 }
 
 // readBlock reads a header section up to and including the empty line into
@@ -254,6 +254,9 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 	method := b[:i]
 	i++
 	ts := i
+	if b[i] == ' ' {
+		return perr(400, i, "RFC 9112 §3", "more than one SP after the method %s", quote(method))
+	}
 	i = scanTarget(b, i)
 	if i == ts {
 		return perr(400, i, "RFC 9112 §3.2", "empty request-target")
@@ -476,10 +479,10 @@ func (fs *framing) decide(req *Request, minor int, lim *Limits, end int) *Protoc
 }
 
 // setBody points req.Body at a reader for the framing parse decided.
-func (req *Request) setBody(br *bufio.Reader, lim *Limits) error {
+func (req *Request) setBody(br *bufio.Reader, lim *Limits, base int) error {
 	switch {
 	case req.Chunked:
-		req.chunked.reset(br, lim.MaxBodyBytes, lim.MaxHeaderBytes, &req.Trailer)
+		req.chunked.reset(br, lim.MaxBodyBytes, lim.MaxHeaderBytes, &req.Trailer, base)
 		req.Body = &req.chunked
 	case req.ContentLength > 0:
 		req.fixed.reset(br, req.ContentLength)
@@ -549,6 +552,13 @@ func parseFieldLine(b []byte, i int) (name, value []byte, next int, err *Protoco
 	case b[i] == ':':
 		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "empty field name")
 	case b[i] == ' ' || b[i] == '\t':
+		j := i
+		for b[j] == ' ' || b[j] == '\t' {
+			j++
+		}
+		if b[j] != ':' {
+			return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "whitespace inside field name %s (token characters only)", quote(b[start:j]))
+		}
 		return nil, nil, 0, perr(400, i, "RFC 9112 §5.1", "whitespace between field name %s and the colon", quote(b[start:i]))
 	case b[i] == '\r' || b[i] == '\n':
 		return nil, nil, 0, perr(400, i, "RFC 9112 §5", "field line %s has no colon", quote(b[start:i]))

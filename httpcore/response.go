@@ -74,7 +74,10 @@ func (resp *Response) parse(br *bufio.Reader, b []byte, req *Request) *ProtocolE
 		i++
 		rs := i
 		i = scanValue(b, i)
-		if b[i] != '\r' || b[i+1] != '\n' {
+		if b[i] == '\r' && b[i+1] != '\n' {
+			return perr(400, i, "RFC 9112 §2.2", "bare CR in the reason-phrase")
+		}
+		if b[i] != '\r' {
 			return perr(400, i, "RFC 9112 §4", "byte 0x%02x in the reason-phrase", b[i])
 		}
 		resp.Reason = b2s(b[rs:i])
@@ -140,7 +143,7 @@ func (resp *Response) bodyFor(br *bufio.Reader, fs *framing, req *Request) *Prot
 		if fs.teLastChunk && fs.teChunks == 1 && fs.teUnknown == "" {
 			resp.Chunked = true
 			resp.ContentLength = -1
-			resp.chunked.reset(br, -1, 16<<10, &resp.Trailer)
+			resp.chunked.reset(br, -1, 16<<10, &resp.Trailer, len(resp.buf))
 			resp.Body = &resp.chunked
 			return nil
 		}

@@ -297,6 +297,26 @@ func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return c.rwc, bufio.NewReadWriter(c.br, bufio.NewWriterSize(c.rwc, bufSize)), nil
 }
 
+// Detach is Hijack without allocations, for protocol upgrades on a hot path:
+// it flushes what the server has buffered, then returns the connection and
+// the server's own buffered reader (which may hold bytes the client sent
+// after the request). Anything the handler wrote to w is discarded; the
+// caller writes the response itself. As with Hijack, the connection is
+// then the caller's to close.
+func (w *ResponseWriter) Detach() (net.Conn, *bufio.Reader, error) {
+	c := w.c
+	if c.hijacked {
+		return nil, nil, ErrHijacked
+	}
+	if err := c.bw.Flush(); err != nil {
+		return nil, nil, err
+	}
+	c.hijacked = true
+	c.rwc.SetDeadline(time.Time{})
+	c.srv.event(ConnEvent{Conn: c.rwc, State: StateHijacked, Requests: c.requests})
+	return c.rwc, c.br, nil
+}
+
 // continueReader sends "100 Continue" before the first read of a body whose
 // client sent "Expect: 100-continue" (RFC 9110 §10.1.1), and remembers
 // errors for the server.

@@ -508,11 +508,10 @@ func (c *conn) writeError(code int, msg string) {
 }
 
 func (c *conn) release() {
-	if c.hijacked {
-		return
+	if !c.hijacked { // a hijacker keeps the reader
+		c.br.Reset(nil)
+		c.srv.readers.Put(c.br)
 	}
-	c.br.Reset(nil)
-	c.srv.readers.Put(c.br)
 	c.bw.Reset(nil)
 	c.srv.writers.Put(c.bw)
 }
