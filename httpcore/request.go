@@ -151,6 +151,7 @@ func ReadRequest(br *bufio.Reader) (*Request, error) {
 }
 
 func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
+	req.Method = "" // so a failed read leaves nothing from the last request
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
 	skipped := 0

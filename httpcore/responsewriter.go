@@ -63,6 +63,10 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		panic("httpcore: invalid status code " + strconv.Itoa(code))
 	}
 	if code/100 == 1 && code != 101 {
+		// RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
+		if !w.req.ProtoAtLeast(1, 1) {
+			return
+		}
 		bw := w.c.bw
 		bw.WriteString(statusLine(code))
 		for _, f := range w.header.fields {
@@ -223,6 +227,12 @@ func (w *ResponseWriter) commit(n int64) error {
 		w.closeAfter = true // HTTP/1.0: the close delimits the content
 	}
 	if w.c.srv.shutdown.Load() {
+		w.closeAfter = true
+	}
+	if w.cont.w != nil && !w.cont.sent {
+		// The client is waiting for 100 Continue that will not come; it
+		// may or may not send the body, so this connection cannot be
+		// reused, and the response says so (RFC 9112 §9.6).
 		w.closeAfter = true
 	}
 	switch {

@@ -530,3 +530,38 @@ func TestBodyTooLargeMidStream(t *testing.T) {
 		t.Errorf("got %d %q, want 413", resp.StatusCode, body)
 	}
 }
+
+func TestReviewedEdgeCases(t *testing.T) {
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		switch r.Path() {
+		case "/deny":
+			w.WriteHeader(401)
+		case "/early":
+			w.WriteHeader(103)
+			w.WriteString("final")
+		}
+	})})
+	// Expect: 100-continue answered without reading: the response must say
+	// it closes.
+	c := dial(t, addr)
+	c.send(t, "POST /deny HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+	resp, _ := c.response(t, "POST")
+	if resp.StatusCode != 401 || !resp.Close || !c.closed(t) {
+		t.Errorf("deny: %d close=%v", resp.StatusCode, resp.Close)
+	}
+	// No 1xx to an HTTP/1.0 client.
+	c = dial(t, addr)
+	c.send(t, "GET /early HTTP/1.0\r\n\r\n")
+	resp, body := c.response(t, "GET")
+	if resp.StatusCode != 200 || body != "final" {
+		t.Errorf("1.0 early hints: %d %q", resp.StatusCode, body)
+	}
+	// An error after a HEAD must not inherit HEAD's bodiless framing.
+	c = dial(t, addr)
+	c.send(t, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\nHEAD  / HTTP/1.1\r\nHost: a\r\n\r\n")
+	c.response(t, "HEAD")
+	resp, body = c.response(t, "GET")
+	if resp.StatusCode != 400 || !strings.Contains(body, "SP") {
+		t.Errorf("error after HEAD: %d %q", resp.StatusCode, body)
+	}
+}

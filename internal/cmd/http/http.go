@@ -13,5 +13,7 @@ func NewCmdHTTP(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Run, parse and probe HTTP/1.1 with the hand-written httpcore engine",
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
+	cmd.AddCommand(NewCmdParse(ios, nil))
+	cmd.AddCommand(NewCmdGet(ios, nil))
 	return cmd
 }

@@ -1,0 +1,216 @@
+package http
+
+import (
+	"context"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	"go.uber.org/goleak"
+)
+
+func TestNewCmdServeFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		want    ServeOptions
+		wantErr bool
+	}{
+		{"defaults", "", ServeOptions{Addr: "127.0.0.1:8080", Grace: 5 * time.Second}, false},
+		{"addr", "--addr 127.0.0.1:0", ServeOptions{Addr: "127.0.0.1:0", Grace: 5 * time.Second}, false},
+		{"grace", "--grace 250ms", ServeOptions{Addr: "127.0.0.1:8080", Grace: 250 * time.Millisecond}, false},
+		{"no arguments", "extra", ServeOptions{}, true},
+		{"bad grace", "--grace soon", ServeOptions{}, true},
+	}
+	for _, tt := range tests {
+		ios, _, _, _ := iostreams.Test()
+		var got *ServeOptions
+		cmd := NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil })
+		cmd.SetArgs(strings.Fields(tt.args))
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		err := cmd.Execute()
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
+			continue
+		}
+		if tt.wantErr {
+			continue
+		}
+		if got.IO != ios || got.Addr != tt.want.Addr || got.Grace != tt.want.Grace {
+			t.Errorf("%s: got %+v, want %+v", tt.name, *got, tt.want)
+		}
+	}
+}
+
+// lines is an io.Writer that hands each complete line to a channel, so a
+// test can wait for log lines instead of sleeping.
+type lines struct {
+	mu  sync.Mutex
+	buf []byte
+	c   chan string
+}
+
+func newLines() *lines { return &lines{c: make(chan string, 1000)} }
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := strings.IndexByte(string(l.buf), '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.c <- string(l.buf[:i])
+		l.buf = l.buf[i+1:]
+	}
+}
+
+// next returns the next line, failing the test if none comes in time.
+func (l *lines) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case s := <-l.c:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a log line")
+		return ""
+	}
+}
+
+// startServe runs runServe on 127.0.0.1:0 and returns the address it
+// announced, its log, and a function that stops it and returns its error.
+func startServe(t *testing.T) (addr string, log *lines, stop func() error) {
+	t.Helper()
+	log = newLines()
+	ios, _, _, _ := iostreams.Test()
+	ios.ErrOut = log
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Grace: 5 * time.Second}) }()
+	first := log.next(t)
+	addr, ok := strings.CutPrefix(first, "listening on http://")
+	if !ok {
+		cancel()
+		t.Fatalf("first line: got %q, want \"listening on http://HOST:PORT\"", first)
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		cancel()
+		t.Fatalf("first line %q: %v", first, err)
+	}
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-errc
+		})
+		return err
+	}
+	t.Cleanup(func() { stop() })
+	return addr, log, stop
+}
+
+func TestRunServeLogsConnections(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	addr, log, stop := startServe(t)
+
+	cc, err := httpcore.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := cc.Conn().LocalAddr().String()
+	for _, target := range []string{"/a", "/status/204", "/drip?n=2"} {
+		resp, err := cc.Do(&httpcore.Request{Target: target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+	}
+	cc.Close()
+	if got, want := log.next(t), "conn "+local+" open"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := log.next(t), "conn "+local+" closed after 3 requests"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+
+	// "Connection: close" ends the connection after one request.
+	cc, err = httpcore.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local = cc.Conn().LocalAddr().String()
+	req := &httpcore.Request{Target: "/"}
+	req.Header.Add("Connection", "close")
+	resp, err := cc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	cc.Close()
+	if got, want := log.next(t), "conn "+local+" open"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := log.next(t), "conn "+local+" closed after 1 request"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+
+	if err := stop(); err != nil {
+		t.Errorf("runServe: %v", err)
+	}
+	if got := log.next(t); !strings.HasPrefix(got, "shutting down") {
+		t.Errorf("got %q, want the shutdown line", got)
+	}
+	if got := log.next(t); got != "stopped" {
+		t.Errorf("got %q, want %q", got, "stopped")
+	}
+}
+
+func TestRunServeShutdownClosesIdleConnections(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	addr, log, stop := startServe(t)
+	cc, err := httpcore.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	local := cc.Conn().LocalAddr().String()
+	resp, err := cc.Do(&httpcore.Request{Target: "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if got := log.next(t); got != "conn "+local+" open" {
+		t.Errorf("got %q", got)
+	}
+	// The connection is idle and kept alive; shutting down closes it.
+	if err := stop(); err != nil {
+		t.Errorf("runServe: %v", err)
+	}
+	want := []string{"shutting down", "conn " + local + " closed after 1 request", "stopped"}
+	for _, w := range want {
+		if got := log.next(t); !strings.HasPrefix(got, w) {
+			t.Errorf("got %q, want %q", got, w)
+		}
+	}
+}
+
+func TestRunServeListenError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ios, _, _, _ := iostreams.Test()
+	err = runServe(context.Background(), &ServeOptions{IO: ios, Addr: ln.Addr().String()})
+	if err == nil || !strings.Contains(err.Error(), ln.Addr().String()) {
+		t.Errorf("got %v, want an error naming %s", err, ln.Addr())
+	}
+}
