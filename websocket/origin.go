@@ -1,0 +1,168 @@
+package websocket
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// An Origin is a web origin (RFC 6454): a scheme, a host and a port. The
+// zero Origin is the opaque origin, serialised as "null" — what a browser
+// sends from a page opened from disk or a sandboxed iframe.
+//
+// Origins are comparable with ==: ParseOrigin lower-cases the scheme and
+// host and fills in the scheme's default port.
+type Origin struct {
+	Scheme string // "http", "https", ...
+	Host   string // lower-case name or IP; IPv6 without brackets
+	Port   int
+}
+
+var defaultPorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+// ParseOrigin parses the serialisation of an origin, as sent in the Origin
+// header (RFC 6454 §7): "null", or scheme "://" host [ ":" port ]. A path,
+// query, fragment or user info is an error.
+func ParseOrigin(s string) (Origin, error) {
+	if s == "null" {
+		return Origin{}, nil
+	}
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok || scheme == "" {
+		return Origin{}, fmt.Errorf("websocket: origin %q has no scheme (want scheme://host[:port], RFC 6454 §6.2)", s)
+	}
+	for i := 0; i < len(scheme); i++ {
+		c := scheme[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return Origin{}, fmt.Errorf("websocket: origin %q has an invalid scheme (RFC 3986 §3.1)", s)
+		}
+	}
+	if strings.ContainsAny(rest, "/?#@") {
+		return Origin{}, fmt.Errorf("websocket: origin %q has a path, query, fragment or user info; an origin is only scheme://host[:port] (RFC 6454 §6.2)", s)
+	}
+	o := Origin{Scheme: strings.ToLower(scheme)}
+	host, port := rest, ""
+	if strings.HasPrefix(rest, "[") {
+		h, p, err := net.SplitHostPort(rest)
+		if err != nil {
+			if !strings.HasSuffix(rest, "]") {
+				return Origin{}, fmt.Errorf("websocket: origin %q: %v", s, err)
+			}
+			h = rest[1 : len(rest)-1]
+		}
+		host, port = h, p
+	} else if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		host, port = rest[:i], rest[i+1:]
+		if port == "" {
+			return Origin{}, fmt.Errorf("websocket: origin %q has an empty port", s)
+		}
+	}
+	if host == "" {
+		return Origin{}, fmt.Errorf("websocket: origin %q has no host", s)
+	}
+	o.Host = strings.ToLower(host)
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return Origin{}, fmt.Errorf("websocket: origin %q has an invalid port %q", s, port)
+		}
+		o.Port = n
+	} else {
+		o.Port = defaultPorts[o.Scheme]
+	}
+	return o, nil
+}
+
+// MustParseOrigin is ParseOrigin for literals; it panics on error.
+func MustParseOrigin(s string) Origin {
+	o, err := ParseOrigin(s)
+	if err != nil {
+		panic(err)
+	}
+	return o
+}
+
+// IsOpaque reports whether o is the opaque ("null") origin.
+func (o Origin) IsOpaque() bool { return o == Origin{} }
+
+// String serialises o as RFC 6454 §6.2 does: "null", or scheme://host with
+// the port only when it is not the scheme's default.
+func (o Origin) String() string {
+	if o.IsOpaque() {
+		return "null"
+	}
+	host := o.Host
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if o.Port == 0 || defaultPorts[o.Scheme] == o.Port {
+		return o.Scheme + "://" + host
+	}
+	return o.Scheme + "://" + host + ":" + strconv.Itoa(o.Port)
+}
+
+// HostPort returns host:port as it would appear in a Host header.
+func (o Origin) HostPort() string {
+	return net.JoinHostPort(o.Host, strconv.Itoa(o.Port))
+}
+
+// An OriginPolicy decides which origins may open a connection (RFC 6455
+// §10.2: the Origin header lets a server refuse scripts from pages it does
+// not trust). Its zero value accepts a request with no Origin header
+// (non-browser clients) and a request whose Origin's host and port equal the
+// Host header (same origin), and nothing else.
+type OriginPolicy struct {
+	// Allow lists further origins to accept.
+	Allow []Origin
+	// AllowOpaque accepts "Origin: null" (local files, sandboxed frames).
+	AllowOpaque bool
+	// AllowAny accepts every origin. Demo servers only: any web page the
+	// user visits could then talk to the server with the user's cookies.
+	AllowAny bool
+}
+
+// Check returns nil if a request with the given Origin and Host headers
+// passes the policy, or an error that says why not.
+func (p *OriginPolicy) Check(origin string, present bool, host string) error {
+	if !present || p.AllowAny {
+		return nil
+	}
+	o, err := ParseOrigin(origin)
+	if err != nil {
+		return err
+	}
+	if o.IsOpaque() {
+		if p.AllowOpaque {
+			return nil
+		}
+		return fmt.Errorf("websocket: Origin \"null\" (an opaque origin) is not allowed (RFC 6455 §10.2)")
+	}
+	for _, a := range p.Allow {
+		if a == o {
+			return nil
+		}
+	}
+	if sameHost(o, host) {
+		return nil
+	}
+	return fmt.Errorf("websocket: Origin %q is neither the Host %q nor in the allow-list (RFC 6455 §10.2)", origin, host)
+}
+
+// sameHost reports whether origin o names the same host and port as the
+// Host header value. A Host without a port matches only an origin on its
+// scheme's default port.
+func sameHost(o Origin, host string) bool {
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		h, p = strings.Trim(host, "[]"), ""
+	}
+	if !strings.EqualFold(h, o.Host) {
+		return false
+	}
+	if p == "" {
+		return o.Port == defaultPorts[o.Scheme]
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n == o.Port
+}

@@ -1,0 +1,219 @@
+package websocket
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/wirelab/wirelab/httpcore"
+)
+
+// An Upgrader runs the server side of the opening handshake (RFC 6455
+// §4.2). The zero value is ready to use: same-origin only, no subprotocols,
+// no extensions.
+type Upgrader struct {
+	// Subprotocols are the application protocols the server speaks, in its
+	// order of preference. The first one the client also offered is chosen.
+	Subprotocols []string
+	// Origins decides which browser origins may connect; see OriginPolicy.
+	Origins OriginPolicy
+	// Extensions, if set, is offered the client's extensions and returns
+	// the Sec-WebSocket-Extensions value to answer (empty: none) and the
+	// RSV bits the accepted extensions use. Without it, no extension is
+	// accepted and any RSV bit fails the connection.
+	Extensions func(offers []Extension) (accept string, rsv byte)
+	// ReadLimit bounds received messages; 0 means DefaultReadLimit.
+	ReadLimit int64
+}
+
+// checked is the outcome of checking a handshake request.
+type checked struct {
+	key   string
+	proto string
+	exts  string
+	rsv   byte
+}
+
+// check applies RFC 6455 §4.2.1 to a request.
+func (u *Upgrader) check(method string, major, minor int, host string, h fields) (checked, *HandshakeError) {
+	var r checked
+	// §4.2.1 item 1: an HTTP/1.1 or higher GET request.
+	if method != "GET" {
+		return r, hsErr(405, "", "", "§4.2.1", "the opening handshake must be a GET request, not %s", method)
+	}
+	if major < 1 || major == 1 && minor < 1 {
+		return r, hsErr(400, "", "", "§4.2.1", "the opening handshake needs HTTP/1.1 or higher, not HTTP/%d.%d", major, minor)
+	}
+	// item 2: a Host header.
+	if host == "" {
+		return r, hsErr(400, "Host", "", "§4.2.1", "is missing")
+	}
+	// item 3 and 4: Upgrade contains websocket, Connection contains Upgrade.
+	if !h.hasToken("Upgrade", "websocket") {
+		return r, hsErr(400, "Upgrade", strings.Join(h.values("Upgrade"), ", "), "§4.2.1", "does not contain \"websocket\"")
+	}
+	if !h.hasToken("Connection", "upgrade") {
+		return r, hsErr(400, "Connection", strings.Join(h.values("Connection"), ", "), "§4.2.1", "does not contain \"upgrade\"")
+	}
+	// item 6: Sec-WebSocket-Version: 13, else 426 naming the version we speak.
+	if n, v := h.count("Sec-WebSocket-Version"); n != 1 || strings.TrimSpace(v) != "13" {
+		return r, hsErr(426, "Sec-WebSocket-Version", strings.Join(h.values("Sec-WebSocket-Version"), ", "), "§4.2.2", "is not 13, the only version this server speaks")
+	}
+	// item 5: Sec-WebSocket-Key is base64 of 16 bytes.
+	n, key := h.count("Sec-WebSocket-Key")
+	if n != 1 {
+		return r, hsErr(400, "Sec-WebSocket-Key", strings.Join(h.values("Sec-WebSocket-Key"), ", "), "§4.2.1", "must appear exactly once")
+	}
+	r.key = strings.TrimSpace(key)
+	if !validKey(r.key) {
+		return r, hsErr(400, "Sec-WebSocket-Key", r.key, "§4.2.1", "is not the base64 encoding of 16 bytes")
+	}
+	// Origin (§4.2.2 item 4, §10.2).
+	n, origin := h.count("Origin")
+	if n > 1 {
+		return r, hsErr(400, "Origin", strings.Join(h.values("Origin"), ", "), "§4.2.1", "must appear at most once")
+	}
+	if n == 1 {
+		if err := u.Origins.Check(origin, true, host); err != nil {
+			return r, &HandshakeError{Status: 403, Header: "Origin", Value: origin, Section: "§10.2", Msg: "is not allowed: " + strings.TrimPrefix(err.Error(), "websocket: ")}
+		}
+	}
+	// Subprotocol: the server's first preference that the client offered.
+	if offered := h.tokens("Sec-WebSocket-Protocol"); len(offered) > 0 {
+	pick:
+		for _, s := range u.Subprotocols {
+			for _, o := range offered {
+				if o == s {
+					r.proto = s
+					break pick
+				}
+			}
+		}
+	}
+	if u.Extensions != nil {
+		if offers := parseExtensions(h); len(offers) > 0 {
+			r.exts, r.rsv = u.Extensions(offers)
+		}
+	}
+	return r, nil
+}
+
+// appendResponse appends the 101 response (RFC 6455 §4.2.2 item 5).
+func appendResponse(b []byte, r *checked) []byte {
+	b = append(b, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "...)
+	b = appendAccept(b, r.key)
+	b = append(b, "\r\n"...)
+	if r.proto != "" {
+		b = append(b, "Sec-WebSocket-Protocol: "...)
+		b = append(b, r.proto...)
+		b = append(b, "\r\n"...)
+	}
+	if r.exts != "" {
+		b = append(b, "Sec-WebSocket-Extensions: "...)
+		b = append(b, r.exts...)
+		b = append(b, "\r\n"...)
+	}
+	return append(b, "\r\n"...)
+}
+
+// Upgrade answers a handshake request on the httpcore server and returns the
+// connection. On failure it answers the precise status (400, 403, 405, or
+// 426 with Sec-WebSocket-Version: 13) and returns a *HandshakeError.
+func (u *Upgrader) Upgrade(w *httpcore.ResponseWriter, r *httpcore.Request) (*Conn, error) {
+	res, herr := u.check(r.Method, r.ProtoMajor, r.ProtoMinor, r.Host, r.Header.Fields())
+	if herr != nil {
+		writeHTTPError(w.Header().Set, func(code int) { w.WriteHeader(code) }, func(s string) { w.WriteString(s) }, herr)
+		return nil, herr
+	}
+	nc, br, err := w.Detach()
+	if err != nil {
+		return nil, err
+	}
+	return u.finish(nc, br, &res)
+}
+
+// finish writes the 101 and wraps the connection.
+func (u *Upgrader) finish(nc net.Conn, br *bufio.Reader, res *checked) (*Conn, error) {
+	c := newConn(nc, br, true, res.proto, res.exts)
+	c.rsvOK = res.rsv
+	if u.ReadLimit != 0 {
+		c.readLimit = u.ReadLimit
+	}
+	c.wbuf = make([]byte, 0, writeBufSize+MaxHeaderLen)
+	if _, err := nc.Write(appendResponse(c.wbuf[:0], res)); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpgradeHTTP is Upgrade for net/http servers: it hijacks the connection
+// through http.Hijacker.
+func (u *Upgrader) UpgradeHTTP(w http.ResponseWriter, r *http.Request) (*Conn, error) {
+	res, herr := u.check(r.Method, r.ProtoMajor, r.ProtoMinor, r.Host, netFields(r.Header))
+	if herr != nil {
+		writeHTTPError(w.Header().Set, w.WriteHeader, func(s string) { w.Write([]byte(s)) }, herr)
+		return nil, herr
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		err := hsErr(500, "", "", "", "the http.ResponseWriter does not implement http.Hijacker")
+		http.Error(w, err.Error(), 500)
+		return nil, err
+	}
+	nc, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, err
+	}
+	return u.finish(nc, brw.Reader, &res)
+}
+
+func writeHTTPError(set func(k, v string), status func(int), write func(string), e *HandshakeError) {
+	set("Content-Type", "text/plain; charset=utf-8")
+	if e.Status == 426 {
+		set("Sec-WebSocket-Version", "13")
+		set("Upgrade", "websocket")
+	}
+	if e.Status == 405 {
+		set("Allow", "GET")
+	}
+	set("Connection", "close")
+	status(e.Status)
+	write(strconv.Itoa(e.Status) + " " + httpcore.StatusText(e.Status) + ": " + e.Error() + "\n")
+}
+
+// netFields lists a net/http header's fields (net/http has already merged
+// them by name, so arrival order across names is lost).
+func netFields(h http.Header) fields {
+	var fs fields
+	for k, vs := range h {
+		for _, v := range vs {
+			fs = append(fs, httpcore.Field{Name: k, Value: v})
+		}
+	}
+	return fs
+}
+
+// validKey reports whether key is the base64 encoding of 16 bytes: 22
+// base64 characters and "==" (RFC 6455 §4.1 item 7).
+func validKey(key string) bool {
+	if len(key) != 24 || key[22:] != "==" {
+		return false
+	}
+	for i := 0; i < 22; i++ {
+		c := key[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	// The last character carries 2 bits of data and 4 bits of padding,
+	// which must be zero.
+	return strings.IndexByte("AQgw", key[21]) >= 0
+}
+
+// IsWebSocketUpgrade reports whether a request asks for a WebSocket upgrade.
+func IsWebSocketUpgrade(r *httpcore.Request) bool {
+	return r.Header.HasToken("Upgrade", "websocket") && r.Header.HasToken("Connection", "upgrade")
+}
