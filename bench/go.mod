@@ -1,0 +1,16 @@
+module github.com/wirelab/wirelab/bench
+
+go 1.26
+
+require (
+	github.com/valyala/fasthttp v1.74.0
+	github.com/wirelab/wirelab v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/klauspost/compress v1.20.0 // indirect
+	github.com/molecule-man/go-brrr v1.0.1 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+)
+
+replace github.com/wirelab/wirelab => ../
