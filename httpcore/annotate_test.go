@@ -183,7 +183,7 @@ func TestAnnotateErrorText(t *testing.T) {
 		{"space before colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n",
 			`malformed message at byte 20: whitespace between field name "Host" and the colon (RFC 9112 §5.1)`, false},
 		{"bare LF", "GET / HTTP/1.1\nHost: a\n\n",
-			`malformed message at byte 14: bare LF (a line must end in CRLF) (RFC 9112 §2.2)`, true},
+			`malformed message at byte 14: bare LF ends the request-line (a line must end in CRLF) (RFC 9112 §2.2)`, true},
 		{"no empty line", "GET / HTTP/1.1\r\nHost: a\r\n",
 			`message ends early at byte 25: the header section has no empty line to end it (RFC 9112 §2.1)`, false},
 		{"empty", "",

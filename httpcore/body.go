@@ -253,10 +253,13 @@ func (c *chunkedBody) readTrailer() error {
 			return perr(431, start, "RFC 6585 §5", "trailer section larger than %d bytes", c.maxTrailer)
 		}
 		s := bytes.Clone(line) // the bufio buffer is reused; keep a copy
-		name, value, _, perr := parseFieldLine(s, 0)
+		name, value, next, perr := parseFieldLine(s, 0)
 		if perr != nil {
 			perr.Offset += start
 			return perr
+		}
+		if next != len(s) {
+			return &ProtocolError{Status: 400, Offset: start, Section: "RFC 9112 §7.1.2", Msg: "malformed trailer field line"}
 		}
 		if c.trailer != nil {
 			c.trailer.Add(b2s(name), b2s(value))

@@ -55,3 +55,15 @@ func hasByte(x uint64, c byte) bool {
 	y := x ^ (lsb * uint64(c))
 	return (y-lsb)&^y&msb != 0
 }
+
+// ctlMask returns, for the eight bytes of x, 0x80 in each byte that is a
+// control byte (below 0x20, or DEL) and 0 elsewhere. Unlike hasLess it is
+// exact per byte: no borrow crosses from one byte to the next, so the
+// lowest set bit locates the first control byte.
+func ctlMask(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	ge := ((x & low7) + 0x6060606060606060) | x // high bit: byte >= 0x20
+	y := x ^ low7
+	notDel := ((y & low7) + low7) | y // high bit: byte != 0x7f
+	return ^(ge & notDel) & msb
+}

@@ -2,8 +2,10 @@ package httpcore
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
+	"math/bits"
 	"strings"
 )
 
@@ -142,7 +144,7 @@ func (rd *Reader) ReadRequest(req *Request) error {
 // ReadRequest reads and parses one request from br with DefaultLimits, like
 // net/http's ReadRequest. The Request it returns owns its memory.
 func ReadRequest(br *bufio.Reader) (*Request, error) {
-	req := new(Request)
+	req := &Request{Header: Header{fields: make([]Field, 0, 16)}}
 	lim := DefaultLimits
 	if err := readRequest(br, req, &lim); err != nil {
 		return nil, err
@@ -164,6 +166,25 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 		}
 	}
 	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
+	// Fast path: nearly every request arrives whole in one read. Parse a
+	// copy of what is buffered; the parser finds the end of the header
+	// section itself, so the bytes are walked once.
+	if n := br.Buffered(); n > 0 {
+		peek, _ := br.Peek(n)
+		req.buf = append(req.buf[:0], peek...)
+		end, err := req.parse(req.buf, lim)
+		if err != nil {
+			err.Offset += skipped
+			return err
+		}
+		if end >= 0 {
+			req.buf = req.buf[:end]
+			br.Discard(end)
+			return req.setBody(br, lim, skipped+end)
+		}
+	}
+	// Slow path: gather the header section across reads, enforcing the
+	// limits and failing on a bare LF as soon as it arrives.
 	block, err := readBlock(br, req.buf, maxLine, lim.MaxHeaderBytes, true)
 	req.buf = block
 	if err != nil {
@@ -172,9 +193,13 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 		}
 		return err
 	}
-	if err := req.parse(block, lim); err != nil {
-		err.Offset += skipped
-		return err
+	end, perr := req.parse(block, lim)
+	if perr != nil {
+		perr.Offset += skipped
+		return perr
+	}
+	if end != len(block) {
+		return &ProtocolError{Status: 400, Offset: skipped, Section: "RFC 9112 §2.1", Msg: "header section could not be delimited"}
 	}
 	return req.setBody(br, lim, skipped+len(block))
 }
@@ -235,57 +260,64 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 	}
 }
 
-// parse parses the request-line and field lines of block, which ends in
-// CRLFCRLF.
-func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
+// parse parses the request-line and field lines at the start of b. It
+// returns the length of the header section, or -1 if b ends before the
+// empty line that closes it.
+func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	// request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
+	lf := bytes.IndexByte(b, '\n')
+	if lf < 0 {
+		if len(b) > lim.MaxTargetBytes+32 {
+			return 0, perr(414, lim.MaxTargetBytes+32, "RFC 9112 §3", "request-line longer than %d bytes", lim.MaxTargetBytes+32)
+		}
+		return -1, nil
+	}
 	i := 0
 	for tchar[b[i]] {
 		i++
 	}
 	if i == 0 {
-		if b[0] == '\r' {
-			return perr(400, 0, "RFC 9112 §2.2", "empty request-line (only one empty line may precede a request)")
+		if b[0] == '\r' || b[0] == '\n' {
+			return 0, perr(400, 0, "RFC 9112 §2.2", "empty request-line (only one empty line may precede a request)")
 		}
-		return perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
+		return 0, perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
 	}
 	if b[i] != ' ' {
-		return perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+		return 0, perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
 	}
 	method := b[:i]
 	i++
 	ts := i
 	if b[i] == ' ' {
-		return perr(400, i, "RFC 9112 §3", "more than one SP after the method %s", quote(method))
+		return 0, perr(400, i, "RFC 9112 §3", "more than one SP after the method %s", quote(method))
 	}
 	i = scanTarget(b, i)
 	if i == ts {
-		return perr(400, i, "RFC 9112 §3.2", "empty request-target")
+		return 0, perr(400, i, "RFC 9112 §3.2", "empty request-target")
 	}
 	target := b[ts:i]
 	if b[i] != ' ' {
-		if b[i] == '\r' {
-			return perr(400, i, "RFC 9112 §3", "request-line has no HTTP version (HTTP/0.9 is not supported)")
+		if b[i] == '\r' || b[i] == '\n' {
+			return 0, perr(400, i, "RFC 9112 §3", "request-line has no HTTP version (HTTP/0.9 is not supported)")
 		}
-		return perr(400, i, "RFC 9112 §3.2", "byte 0x%02x is not allowed in the request-target", b[i])
+		return 0, perr(400, i, "RFC 9112 §3.2", "byte 0x%02x is not allowed in the request-target", b[i])
 	}
 	if len(target) > lim.MaxTargetBytes {
-		return perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
+		return 0, perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
 	}
 	i++
 	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
 	// case-sensitive (RFC 9112 §2.3).
-	v := b[i:]
-	if len(v) < 10 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) || v[8] != '\r' || v[9] != '\n' {
-		end := i
-		for end < len(b) && b[end] != '\r' {
-			end++
+	v := b[i : lf+1]
+	if len(v) != 10 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) || v[8] != '\r' {
+		if len(v) == 9 && v[8] == '\n' {
+			return 0, perr(400, lf, "RFC 9112 §2.2", "bare LF ends the request-line (a line must end in CRLF)")
 		}
-		return perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(b[i:end]))
+		return 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(firstLine(v)))
 	}
 	major, minor := int(v[5]-'0'), int(v[7]-'0')
 	if major != 1 {
-		return perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+		return 0, perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
 	}
 	req.Method = b2s(method)
 	req.Target = b2s(target)
@@ -298,7 +330,8 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 		req.Proto = b2s(v[:8])
 	}
 	req.ProtoMajor, req.ProtoMinor = major, minor
-	i += 10
+	i = lf + 1
+	lineEnd := i
 
 	var fs framing
 	req.Header.Reset()
@@ -306,16 +339,73 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 	req.Host = ""
 	req.Expect = ""
 	hosts := 0
-	for b[i] != '\r' {
+	for {
+		if i >= len(b) {
+			return -1, nil
+		}
+		if b[i] == '\r' {
+			if i+1 >= len(b) {
+				return -1, nil
+			}
+			if b[i+1] != '\n' {
+				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
+			}
+			i += 2
+			break
+		}
+		if i-lineEnd > lim.MaxHeaderBytes {
+			return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+		}
 		if req.Header.Len() >= lim.MaxHeaderCount {
-			return perr(431, i, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
+			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
 		}
+		// The common shape of a field line, "Name: value\r\n", is parsed
+		// inline; parseFieldLine handles (and explains) everything else.
 		start := i
-		name, value, next, err := parseFieldLine(b, i)
-		if err != nil {
-			return err
+		for i+4 <= len(b) && tchar[b[i]] && tchar[b[i+1]] && tchar[b[i+2]] && tchar[b[i+3]] {
+			i += 4
 		}
-		i = next
+		for i < len(b) && tchar[b[i]] {
+			i++
+		}
+		var name, value []byte
+		if i+1 < len(b) && i > start && b[i] == ':' {
+			name = b[start:i]
+			i++
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+				i++
+			}
+			vs := i
+			i = scanValue(b, i)
+			if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
+				i = start
+				goto slow
+			}
+			ve := i
+			for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
+				ve--
+			}
+			value = b[vs:ve]
+			i += 2
+		} else {
+			i = start
+			goto slow
+		}
+		goto got
+	slow:
+		{
+			var next int
+			var err *ProtocolError
+			name, value, next, err = parseFieldLine(b, i)
+			if err != nil {
+				return 0, err
+			}
+			if next < 0 {
+				return -1, nil
+			}
+			i = next
+		}
+	got:
 		n, val := b2s(name), b2s(value)
 		req.Header.fields = append(req.Header.fields, Field{n, val})
 		switch len(name) {
@@ -323,10 +413,10 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 			if asciiEqualFold(n, "host") {
 				hosts++
 				if hosts > 1 {
-					return perr(400, start, "RFC 9112 §3.2", "more than one Host field")
+					return 0, perr(400, start, "RFC 9112 §3.2", "more than one Host field")
 				}
 				if !validHost(value) {
-					return perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote(value))
+					return 0, perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote(value))
 				}
 				req.Host = val
 			}
@@ -336,17 +426,20 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 			}
 		default:
 			if err := fs.field(n, val, start); err != nil {
-				return err
+				return 0, err
 			}
 		}
+	}
+	if i-lineEnd > lim.MaxHeaderBytes+2 {
+		return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
 	}
 	// RFC 9112 §3.2.2: for an absolute-form target the authority in the
 	// target wins over the Host field.
 	if t := req.Target; t[0] != '/' && t[0] != '*' {
-		if i := strings.Index(t, "://"); i > 0 && isToken(t[:i]) {
-			auth := t[i+3:]
-			if j := strings.IndexAny(auth, "/?#"); j >= 0 {
-				auth = auth[:j]
+		if j := strings.Index(t, "://"); j > 0 && isToken(t[:j]) {
+			auth := t[j+3:]
+			if k := strings.IndexAny(auth, "/?#"); k >= 0 {
+				auth = auth[:k]
 			}
 			if k := strings.LastIndexByte(auth, '@'); k >= 0 {
 				auth = auth[k+1:]
@@ -355,14 +448,17 @@ func (req *Request) parse(b []byte, lim *Limits) *ProtocolError {
 		}
 	}
 	if minor >= 1 && hosts == 0 {
-		return perr(400, i, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
+		return 0, perr(400, i-2, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
 	}
 	if minor == 0 {
 		req.Close = !fs.keepAlive
 	} else {
 		req.Close = fs.close
 	}
-	return fs.decide(req, minor, lim, i)
+	if err := fs.decide(req, minor, lim, i); err != nil {
+		return 0, err
+	}
+	return i, nil
 }
 
 // framing collects the fields that decide message length and persistence.
@@ -383,8 +479,7 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 	switch len(name) {
 	case 10:
 		if asciiEqualFold(name, "connection") {
-			fs.close = fs.close || hasToken(value, "close")
-			fs.keepAlive = fs.keepAlive || hasToken(value, "keep-alive")
+			fs.connection(value)
 		}
 	case 14:
 		if asciiEqualFold(name, "content-length") {
@@ -407,6 +502,25 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 		}
 	}
 	return nil
+}
+
+// connection records the close and keep-alive options of a Connection
+// list (RFC 9110 §7.6.1) in one pass.
+func (fs *framing) connection(v string) {
+	for v != "" {
+		var elem string
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			elem, v = v[:i], v[i+1:]
+		} else {
+			elem, v = v, ""
+		}
+		switch elem = trimOWS(elem); len(elem) {
+		case 5:
+			fs.close = fs.close || asciiEqualFold(elem, "close")
+		case 10:
+			fs.keepAlive = fs.keepAlive || asciiEqualFold(elem, "keep-alive")
+		}
+	}
 }
 
 // codings records a Transfer-Encoding list: transfer-coding = token
@@ -538,49 +652,57 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 //
 //	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
 //
-// b must contain a CRLF after i. It returns the name, the value without
-// surrounding whitespace, and the index after the CRLF.
+// It returns the name, the value without surrounding whitespace, and the
+// index after the CRLF, or next = -1 if b ends before the line does.
 func parseFieldLine(b []byte, i int) (name, value []byte, next int, err *ProtocolError) {
 	start := i
 	if b[i] == ' ' || b[i] == '\t' {
 		return nil, nil, 0, perr(400, i, "RFC 9112 §5.2", "obsolete line folding (a field line starting with whitespace) is rejected")
 	}
-	for tchar[b[i]] {
+	for i < len(b) && tchar[b[i]] {
 		i++
 	}
-	switch {
-	case b[i] == ':' && i > start:
-	case b[i] == ':':
+	if i == len(b) {
+		return nil, nil, -1, nil
+	}
+	switch c := b[i]; {
+	case c == ':' && i > start:
+	case c == ':':
 		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "empty field name")
-	case b[i] == ' ' || b[i] == '\t':
+	case c == ' ' || c == '\t':
 		j := i
-		for b[j] == ' ' || b[j] == '\t' {
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
 			j++
+		}
+		if j == len(b) {
+			return nil, nil, -1, nil
 		}
 		if b[j] != ':' {
 			return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "whitespace inside field name %s (token characters only)", quote(b[start:j]))
 		}
 		return nil, nil, 0, perr(400, i, "RFC 9112 §5.1", "whitespace between field name %s and the colon", quote(b[start:i]))
-	case b[i] == '\r' || b[i] == '\n':
+	case c == '\n':
+		return nil, nil, 0, perr(400, i, "RFC 9112 §2.2", "bare LF ends field line %s", quote(b[start:i]))
+	case c == '\r':
 		return nil, nil, 0, perr(400, i, "RFC 9112 §5", "field line %s has no colon", quote(b[start:i]))
 	default:
-		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "byte 0x%02x is not allowed in a field name (token characters only)", b[i])
+		return nil, nil, 0, perr(400, i, "RFC 9110 §5.1", "byte 0x%02x is not allowed in a field name (token characters only)", c)
 	}
 	name = b[start:i]
 	i++
-	for b[i] == ' ' || b[i] == '\t' {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 		i++
 	}
 	vs := i
 	i = scanValue(b, i)
-	switch {
-	case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
-	case b[i] == '\r':
-		return nil, nil, 0, perr(400, i, "RFC 9112 §2.2", "bare CR in the value of %s", quote(name))
-	case b[i] == '\n':
-		return nil, nil, 0, perr(400, i, "RFC 9112 §2.2", "bare LF in the value of %s", quote(name))
-	default:
-		return nil, nil, 0, perr(400, i, "RFC 9110 §5.5", "control byte 0x%02x in the value of %s", b[i], quote(name))
+	if i+1 >= len(b) {
+		if i < len(b) && b[i] != '\r' {
+			return nil, nil, 0, valueErr(b, i, name)
+		}
+		return nil, nil, -1, nil
+	}
+	if b[i] != '\r' || b[i+1] != '\n' {
+		return nil, nil, 0, valueErr(b, i, name)
 	}
 	ve := i
 	for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
@@ -589,21 +711,41 @@ func parseFieldLine(b []byte, i int) (name, value []byte, next int, err *Protoco
 	return name, b[vs:ve], i + 2, nil
 }
 
+// valueErr explains the control byte at b[i] inside the value of name.
+func valueErr(b []byte, i int, name []byte) *ProtocolError {
+	switch b[i] {
+	case '\r':
+		return perr(400, i, "RFC 9112 §2.2", "bare CR in the value of %s", quote(name))
+	case '\n':
+		return perr(400, i, "RFC 9112 §2.2", "bare LF in the value of %s", quote(name))
+	}
+	return perr(400, i, "RFC 9110 §5.5", "control byte 0x%02x in the value of %s", b[i], quote(name))
+}
+
 // scanValue returns the index of the first byte at or after i that cannot
-// appear in a field value (field-vchar, SP, HTAB, obs-text). It checks eight
-// bytes at a time while none is a control byte.
+// appear in a field value (field-vchar, SP, HTAB, obs-text), or len(b). It
+// checks eight bytes at a time and jumps straight to the first control byte.
 func scanValue(b []byte, i int) int {
-	for i+8 <= len(b) {
-		x := le64(b[i:])
-		if hasLess(x, 0x20) || hasByte(x, 0x7f) {
-			break
+	for {
+		for i+8 <= len(b) {
+			if m := ctlMask(le64(b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto found
+			}
+			i += 8
 		}
-		i += 8
+		for i < len(b) && vchar[b[i]] {
+			i++
+		}
+		if i == len(b) {
+			return i
+		}
+	found:
+		if b[i] != '\t' {
+			return i
+		}
+		i++ // HTAB is allowed inside a value
 	}
-	for vchar[b[i]] || b[i] == '\t' {
-		i++
-	}
-	return i
 }
 
 // scanTarget returns the index of the first byte at or after i that is not
@@ -626,12 +768,24 @@ func scanTarget(b []byte, i int) int {
 // reg-name, an IPv4 address or a bracketed IPv6 literal (RFC 3986 §3.2.2).
 func validHost(h []byte) bool {
 	for _, c := range h {
-		if c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' || c == '@' || c == '\\' || c == '"' || c == '<' || c == '>' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`' {
+		if !hostChar[c] {
 			return false
 		}
 	}
 	return true
 }
+
+// hostChar marks the bytes of uri-host and port: unreserved, sub-delims,
+// pct-encoded's '%', ':' and the IPv6 brackets (RFC 3986 §3.2.2).
+var hostChar = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range "/?#@\\\"<>{}|^`" {
+		t[c] = false
+	}
+	return t
+}()
 
 // Context returns the request's context: on a server it is cancelled when
 // the connection closes or the server is closed. Never nil.

@@ -98,6 +98,9 @@ func (resp *Response) parse(br *bufio.Reader, b []byte, req *Request) *ProtocolE
 		if err != nil {
 			return err
 		}
+		if next < 0 {
+			return perr(400, i, "RFC 9112 §2.1", "header section ends inside a field line")
+		}
 		i = next
 		n, v := b2s(name), b2s(value)
 		resp.Header.fields = append(resp.Header.fields, Field{n, v})

@@ -18,3 +18,5 @@ func b2s(b []byte) string {
 func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
 func indexLF(b []byte) int { return bytes.IndexByte(b, '\n') }
+
+var crlfcrlf = []byte("\r\n\r\n")
