@@ -73,6 +73,7 @@ type Conn struct {
 	ctrl       [125]byte
 	pongFn     func([]byte)
 	pingFn     func([]byte)
+	frameFn    func(FrameEvent)
 	closeRecv  chan struct{}
 	closeOnce  sync.Once
 	closeFrame *CloseError // the peer's close, once received
@@ -146,6 +147,21 @@ func (c *Conn) SetPongHandler(f func(payload []byte)) { c.pongFn = f }
 // SetPingHandler sets a function called with each ping's payload, after the
 // automatic pong is sent.
 func (c *Conn) SetPingHandler(f func(payload []byte)) { c.pingFn = f }
+
+// A FrameEvent describes one frame as it crosses the connection, for
+// logging and teaching. Payload is set for control frames only (data
+// payloads stream through readers and writers); it is unmasked.
+type FrameEvent struct {
+	Incoming bool
+	Header   FrameHeader
+	Payload  []byte
+}
+
+// SetFrameHook sets a function called for every frame read or written.
+// Incoming frames are reported from the reading goroutine, outgoing ones
+// from the writing goroutine, so f must be safe for concurrent use. Payload
+// is only valid during the call.
+func (c *Conn) SetFrameHook(f func(FrameEvent)) { c.frameFn = f }
 
 // ---- reading ----
 
@@ -313,6 +329,9 @@ func (c *Conn) readFrameHeader() (FrameHeader, error) {
 	if ferr != nil {
 		return h, c.fail(ferr)
 	}
+	if c.frameFn != nil && !h.Opcode.IsControl() {
+		c.frameFn(FrameEvent{Incoming: true, Header: h})
+	}
 	if h.Rsv&^c.rsvOK != 0 {
 		return h, c.fail(frameErr(CloseProtocolError, 0, "§5.2", "RSV bits 0x%x set but no extension was negotiated", h.Rsv))
 	}
@@ -332,6 +351,9 @@ func (c *Conn) handleControl(h FrameHeader) error {
 	}
 	if h.Masked {
 		Mask(h.Key, 0, p)
+	}
+	if c.frameFn != nil {
+		c.frameFn(FrameEvent{Incoming: true, Header: h, Payload: p})
 	}
 	switch h.Opcode {
 	case OpPing:
@@ -462,6 +484,9 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 	if h.Masked {
 		Mask(h.Key, 0, b[start:])
 	}
+	if c.frameFn != nil {
+		c.frameFn(FrameEvent{Header: h, Payload: p})
+	}
 	if !deadline.IsZero() {
 		c.conn.SetWriteDeadline(deadline)
 		defer c.conn.SetWriteDeadline(time.Time{})
@@ -501,6 +526,9 @@ func (c *Conn) writeFrame(fin bool, op Opcode, data []byte) error {
 	}
 	if c.wbuf == nil {
 		c.wbuf = make([]byte, 0, writeBufSize+MaxHeaderLen)
+	}
+	if c.frameFn != nil {
+		c.frameFn(FrameEvent{Header: h})
 	}
 	b := AppendFrameHeader(c.wbuf[:0], h)
 	var err error
