@@ -272,10 +272,12 @@ func (s *Socket) run(ctx context.Context) {
 			}
 		})
 	}
-	s.state.Store(int32(Closed))
 	c.CloseNow()
 	close(writerDone)
+	// As in the browser, the state becomes CLOSED in the same task that
+	// fires the close event, so handlers never see it change under them.
 	s.emit(func() {
+		s.state.Store(int32(Closed))
 		if s.h.OnClose != nil {
 			s.h.OnClose(s, ev)
 		}
