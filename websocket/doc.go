@@ -1,0 +1,84 @@
+// Package websocket implements the WebSocket protocol of RFC 6455, written
+// by hand on top of the httpcore HTTP/1.1 engine.
+//
+// # The opening handshake
+//
+// A WebSocket starts life as an HTTP/1.1 GET that asks to switch protocols
+// (RFC 6455 §4):
+//
+//	GET /chat HTTP/1.1
+//	Host: server.example.com
+//	Upgrade: websocket
+//	Connection: Upgrade
+//	Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==
+//	Sec-WebSocket-Version: 13
+//	Origin: http://example.com
+//
+//	HTTP/1.1 101 Switching Protocols
+//	Upgrade: websocket
+//	Connection: Upgrade
+//	Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
+//
+// The server proves it understood by hashing the key with a fixed GUID:
+// Sec-WebSocket-Accept = base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+// (see AcceptKey). An Upgrader answers the server side over httpcore (or
+// net/http); a Dialer runs the client side for ws:// and wss:// URLs. A bad
+// request gets the precise status: 405 for a method other than GET, 426 with
+// "Sec-WebSocket-Version: 13" for another version, 403 for an Origin the
+// OriginPolicy refuses, 400 for the rest; the error names the header, quotes
+// its value and cites the section.
+//
+// # Frames
+//
+// After the 101, both sides exchange frames (RFC 6455 §5.2): a FIN bit, three
+// reserved bits, an opcode (text, binary, continuation, close, ping, pong), a
+// MASK bit and a 7-, 16- or 64-bit payload length, then a 4-byte masking key
+// when masked. Clients must mask every frame and servers must not (§5.1); a
+// Conn fails the connection with close code 1002 when a peer breaks such a
+// rule, 1007 for invalid UTF-8 in a text message — checked as the bytes arrive,
+// across fragments, so it fails fast — and 1009 for a message over the read
+// limit.
+//
+// # Connections
+//
+// A Conn offers whole messages (ReadMessage, WriteMessage) and streams
+// (NextReader, NextWriter, which fragments long messages). It answers pings,
+// handles control frames that arrive between fragments, and runs the closing
+// handshake: Close sends a close frame, waits for the peer's, and closes TCP
+// (the server first, RFC 6455 §7.1.1).
+//
+//	u := &websocket.Upgrader{}
+//	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+//		c, err := u.Upgrade(w, r)
+//		if err != nil {
+//			return // the client already got its 4xx
+//		}
+//		go func() {
+//			defer c.CloseNow()
+//			for {
+//				mt, msg, err := c.ReadMessage()
+//				if err != nil {
+//					return
+//				}
+//				c.WriteMessage(mt, msg)
+//			}
+//		}()
+//	})}
+//
+// One goroutine may read and one may write at a time; Close, Ping and
+// WriteControl are safe alongside them.
+//
+// # The browser's API
+//
+// Socket mirrors JavaScript's WebSocket object — readyState CONNECTING, OPEN,
+// CLOSING, CLOSED; bufferedAmount; onopen, onmessage, onerror, onclose; send
+// and close — so a lesson can run the same state machine in Go and in the
+// browser.
+//
+// # Origins
+//
+// Origin and OriginPolicy implement RFC 6454 origins: one parser, one
+// serialisation and one allow-list, shared with the postmessage package. By
+// default an Upgrader accepts requests without an Origin (non-browser
+// clients) and same-origin pages only.
+package websocket
