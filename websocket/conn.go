@@ -57,7 +57,7 @@ type Conn struct {
 	rsvOK    byte // RSV bits a negotiated extension allows
 
 	// Read side: owned by the reading goroutine (readMu).
-	readMu     chan struct{}
+	readMu     sync.Mutex
 	readLimit  int64
 	frame      FrameHeader // current data frame
 	left       int64       // payload bytes left in it
@@ -74,8 +74,9 @@ type Conn struct {
 	pongFn     func([]byte)
 	pingFn     func([]byte)
 	frameFn    func(FrameEvent)
-	closeRecv  chan struct{}
-	closeOnce  sync.Once
+	cmu        sync.Mutex
+	readDone   bool          // the read side ended: close received or failure
+	readDoneCh chan struct{} // made by Close when it must wait for readDone
 	closeFrame *CloseError // the peer's close, once received
 
 	// Write side.
@@ -102,9 +103,7 @@ func newConn(c net.Conn, br *bufio.Reader, isServer bool, proto, exts string) *C
 		isServer:  isServer,
 		proto:     proto,
 		exts:      exts,
-		readMu:    make(chan struct{}, 1),
 		readLimit: DefaultReadLimit,
-		closeRecv: make(chan struct{}),
 		keyPos:    64,
 	}
 	ws.mr.c = ws
@@ -165,8 +164,19 @@ func (c *Conn) SetFrameHook(f func(FrameEvent)) { c.frameFn = f }
 
 // ---- reading ----
 
-func (c *Conn) lockRead()   { c.readMu <- struct{}{} }
-func (c *Conn) unlockRead() { <-c.readMu }
+func (c *Conn) lockRead()   { c.readMu.Lock() }
+func (c *Conn) unlockRead() { c.readMu.Unlock() }
+
+// endRead records that the read side is over and wakes a waiting Close.
+func (c *Conn) endRead() {
+	c.cmu.Lock()
+	c.readDone = true
+	if c.readDoneCh != nil {
+		close(c.readDoneCh)
+		c.readDoneCh = nil
+	}
+	c.cmu.Unlock()
+}
 
 // NextReader returns the next data message. The reader is valid until the
 // next call; any unread part of the previous message is discarded (and still
@@ -377,7 +387,7 @@ func (c *Conn) handleControl(h FrameHeader) error {
 		// RFC 6455 §5.5.1: echo the status code, then close.
 		c.writeClose(ce.Code, "")
 		c.readErr = ce
-		c.closeOnce.Do(func() { close(c.closeRecv) })
+		c.endRead()
 		c.closeTCP()
 		return ce
 	}
@@ -399,7 +409,7 @@ func (c *Conn) fail(err error) error {
 	}
 	c.writeClose(code, truncateReason(reason))
 	c.readErr = err
-	c.closeOnce.Do(func() { close(c.closeRecv) })
+	c.endRead()
 	c.closeTCP()
 	return err
 }
@@ -414,7 +424,7 @@ func (c *Conn) abnormal(err error) error {
 		err = &CloseError{Code: CloseAbnormal, Reason: "connection closed without a close frame"}
 	}
 	c.readErr = err
-	c.closeOnce.Do(func() { close(c.closeRecv) })
+	c.endRead()
 	return err
 }
 
@@ -647,25 +657,47 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	if err == ErrCloseSent {
 		err = nil
 	}
-	timer := time.NewTimer(closeTimeout)
-	defer timer.Stop()
-	select {
-	case <-c.closeRecv:
-	case c.readMu <- struct{}{}:
-		// Nobody is reading: read until the peer's close frame.
-		c.conn.SetReadDeadline(time.Now().Add(closeTimeout))
-		for c.readErr == nil {
-			if !c.inMessage && c.nextDataFrame() != nil {
-				break
-			}
-			for {
-				if _, err := c.readPayload(c.ctrl[:]); err != nil {
+	// Wait for the peer's close frame. If no goroutine is reading, read
+	// here; if one is, it will see the close frame and wake us.
+	deadline := time.Now().Add(closeTimeout)
+	for {
+		c.cmu.Lock()
+		if c.readDone {
+			c.cmu.Unlock()
+			break
+		}
+		if c.readDoneCh == nil {
+			c.readDoneCh = make(chan struct{})
+		}
+		ch := c.readDoneCh
+		c.cmu.Unlock()
+		if c.readMu.TryLock() {
+			c.conn.SetReadDeadline(deadline)
+			for c.readErr == nil {
+				if !c.inMessage && c.nextDataFrame() != nil {
 					break
 				}
+				for {
+					if _, err := c.readPayload(c.ctrl[:]); err != nil {
+						break
+					}
+				}
 			}
+			c.readMu.Unlock()
+			break
 		}
-		c.unlockRead()
-	case <-timer.C:
+		// A reader holds the lock. Wait for it to see the close frame, but
+		// look again shortly in case it stopped reading.
+		wait := min(10*time.Millisecond, time.Until(deadline))
+		if wait <= 0 {
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ch:
+		case <-t.C:
+		}
+		t.Stop()
 	}
 	c.closeTCP()
 	return err
