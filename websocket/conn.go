@@ -77,7 +77,7 @@ type Conn struct {
 	cmu        sync.Mutex
 	readDone   bool          // the read side ended: close received or failure
 	readDoneCh chan struct{} // made by Close when it must wait for readDone
-	closeFrame *CloseError // the peer's close, once received
+	closeFrame *CloseError   // the peer's close, once received
 
 	// Write side.
 	wmu       sync.Mutex
