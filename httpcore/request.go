@@ -50,7 +50,7 @@ type Request struct {
 	Trailer Header
 
 	buf     []byte // owns the header section; the strings above point into it
-	ctx     context.Context
+	conn    *conn // the server connection while a handler runs
 	fixed   fixedBody
 	chunked chunkedBody
 }
@@ -787,11 +787,13 @@ var hostChar = func() (t [256]bool) {
 	return t
 }()
 
-// Context returns the request's context: on a server it is cancelled when
-// the connection closes or the server is closed. Never nil.
+// Context returns the request's context. On a server it is cancelled when
+// the client closes the connection (detected once the body has been read),
+// when the handler returns, or when the server is closed. Call it from the
+// handler's goroutine. Never nil.
 func (r *Request) Context() context.Context {
-	if r.ctx != nil {
-		return r.ctx
+	if r.conn != nil {
+		return r.conn.requestContext()
 	}
 	return context.Background()
 }

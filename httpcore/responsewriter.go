@@ -290,6 +290,7 @@ func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if c.hijacked {
 		return nil, nil, ErrHijacked
 	}
+	c.stopBackgroundRead()
 	if w.wroteHeader && !w.committed {
 		if err := w.commit(int64(len(w.buf))); err != nil {
 			return nil, nil, err
@@ -318,6 +319,7 @@ func (w *ResponseWriter) Detach() (net.Conn, *bufio.Reader, error) {
 	if c.hijacked {
 		return nil, nil, ErrHijacked
 	}
+	c.stopBackgroundRead()
 	if err := c.bw.Flush(); err != nil {
 		return nil, nil, err
 	}

@@ -301,6 +301,99 @@ type conn struct {
 	w        ResponseWriter
 	requests int
 	hijacked bool
+
+	// Disconnect detection while a handler runs (see requestContext).
+	cr        connReader
+	reqCtx    context.Context
+	reqCancel context.CancelFunc
+	bgDone    chan struct{}
+	bgErr     error
+}
+
+// connReader sits between the connection and its bufio.Reader so that a
+// byte read by the background read can be handed back.
+type connReader struct {
+	c       net.Conn
+	hasByte bool
+	b       [1]byte
+}
+
+func (cr *connReader) Read(p []byte) (int, error) {
+	if cr.hasByte && len(p) > 0 {
+		p[0] = cr.b[0]
+		cr.hasByte = false
+		return 1, nil
+	}
+	return cr.c.Read(p)
+}
+
+// requestContext returns the context of the running request, starting a
+// background read that cancels it if the client goes away. It does so only
+// when the request body has been read and nothing else is buffered, so the
+// read cannot take bytes the handler needs. The cost is paid only by
+// handlers that ask for the context, such as long polls.
+func (c *conn) requestContext() context.Context {
+	if c.reqCtx != nil {
+		return c.reqCtx
+	}
+	c.reqCtx, c.reqCancel = context.WithCancel(c.ctx)
+	if c.bodyDone() && c.br.Buffered() == 0 && !c.hijacked {
+		c.bgDone = make(chan struct{})
+		cancel := c.reqCancel
+		go func() {
+			defer close(c.bgDone)
+			n, err := c.rwc.Read(c.cr.b[:])
+			if n == 1 {
+				c.cr.hasByte = true // the start of a pipelined request
+			}
+			if err != nil && !isTimeout(err) {
+				c.bgErr = err
+				cancel() // the client closed the connection
+			}
+		}()
+	}
+	return c.reqCtx
+}
+
+// bodyDone reports whether the handler can no longer read request bytes.
+func (c *conn) bodyDone() bool {
+	r := &c.req
+	switch {
+	case r.Body == NoBody:
+		return true
+	case r.Chunked:
+		return r.chunked.state == chunkDone
+	default:
+		return r.fixed.n == 0
+	}
+}
+
+// stopBackgroundRead ends a running background read; a byte it read stays
+// in c.cr for the next reader.
+func (c *conn) stopBackgroundRead() {
+	if c.bgDone != nil {
+		c.rwc.SetReadDeadline(aLongTimeAgo)
+		<-c.bgDone
+		c.bgDone = nil
+	}
+}
+
+// endRequest stops the background read and cancels the request context.
+// It reports false if the client is known to have gone.
+func (c *conn) endRequest() bool {
+	ok := true
+	if c.bgDone != nil {
+		c.rwc.SetReadDeadline(aLongTimeAgo)
+		<-c.bgDone
+		c.bgDone = nil
+		ok = c.bgErr == nil
+		c.bgErr = nil
+	}
+	if c.reqCancel != nil {
+		c.reqCancel()
+		c.reqCtx, c.reqCancel = nil, nil
+	}
+	return ok
 }
 
 // timeoutWriter extends the write deadline before each write.
@@ -346,7 +439,8 @@ func (c *conn) serve() {
 		s.wg.Done()
 	}()
 	s.event(ConnEvent{Conn: c.rwc, State: StateOpen})
-	c.br = s.getReader(c.rwc)
+	c.cr.c = c.rwc
+	c.br = s.getReader(&c.cr)
 	c.tw = timeoutWriter{c.rwc, orDefault(s.WriteTimeout, defaultWriteTimeout)}
 	c.bw = s.getWriter(&c.tw)
 	c.rd = Reader{br: c.br, lim: s.Limits.withDefaults()}
@@ -420,7 +514,8 @@ func isNetErr(err error) bool {
 // whether the connection may carry another request.
 func (c *conn) handle() (keep bool) {
 	req := &c.req
-	req.ctx = c.ctx
+	req.conn = c
+	defer func() { req.conn = nil }()
 	w := &c.w
 	w.reset(c, req)
 	if req.Expect != "" {
@@ -435,7 +530,11 @@ func (c *conn) handle() (keep bool) {
 		}
 	}
 	if c.srv.Handler != nil {
-		if !c.runHandler(w, req) {
+		ok := c.runHandler(w, req)
+		if !c.hijacked && !c.endRequest() {
+			return false
+		}
+		if !ok {
 			return false
 		}
 	} else {

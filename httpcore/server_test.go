@@ -565,3 +565,46 @@ func TestReviewedEdgeCases(t *testing.T) {
 		t.Errorf("error after HEAD: %d %q", resp.StatusCode, body)
 	}
 }
+
+// TestContextCancelledOnDisconnect: a handler waiting on its request's
+// context learns that the client left, and a pipelined request that arrives
+// while a handler waits is not lost.
+func TestContextCancelledOnDisconnect(t *testing.T) {
+	gone := make(chan error, 1)
+	waiting := make(chan struct{}, 2)
+	release := make(chan struct{})
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		switch r.Path() {
+		case "/wait":
+			ctx := r.Context()
+			waiting <- struct{}{}
+			<-ctx.Done()
+			gone <- ctx.Err()
+		case "/hold":
+			r.Context()
+			waiting <- struct{}{}
+			<-release
+			w.WriteString("held")
+		default:
+			w.WriteString("next")
+		}
+	})})
+	c := dial(t, addr)
+	c.send(t, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+	<-waiting
+	c.Close()
+	if err := <-gone; err != context.Canceled {
+		t.Errorf("handler saw %v, want context.Canceled", err)
+	}
+
+	c = dial(t, addr)
+	c.send(t, "GET /hold HTTP/1.1\r\nHost: a\r\n\r\n")
+	<-waiting
+	c.send(t, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n")
+	close(release)
+	_, body := c.response(t, "GET")
+	_, body2 := c.response(t, "GET")
+	if body != "held" || body2 != "next" {
+		t.Errorf("got %q, %q; want held, next", body, body2)
+	}
+}
