@@ -50,7 +50,7 @@ type Request struct {
 	Trailer Header
 
 	buf     []byte // owns the header section; the strings above point into it
-	conn    *conn // the server connection while a handler runs
+	conn    *conn  // the server connection while a handler runs
 	fixed   fixedBody
 	chunked chunkedBody
 }
