@@ -80,15 +80,17 @@ type Conn struct {
 	closeFrame *CloseError   // the peer's close, once received
 
 	// Write side.
-	wmu       sync.Mutex
-	closeSent bool // guarded by wmu
-	writeErr  error
-	wbuf      []byte // data frames, lazily allocated
-	cbuf      [MaxHeaderLen + 125]byte
-	keys      [64]byte
-	keyPos    int
-	mw        messageWriter
-	tcpOnce   sync.Once
+	dlMu          sync.Mutex
+	writeDeadline time.Time // set by SetWriteDeadline, restored after control writes
+	wmu           sync.Mutex
+	closeSent     bool // guarded by wmu
+	writeErr      error
+	wbuf          []byte // data frames, lazily allocated
+	cbuf          [MaxHeaderLen + 125]byte
+	keys          [64]byte
+	keyPos        int
+	mw            messageWriter
+	tcpOnce       sync.Once
 }
 
 // newConn wraps an upgraded connection. br holds any bytes that arrived
@@ -135,9 +137,17 @@ func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
 // connection with 1009 (RFC 6455 §7.4.1). n <= 0 means no limit.
 func (c *Conn) SetReadLimit(n int64) { c.readLimit = n }
 
-// SetReadDeadline and SetWriteDeadline set deadlines on the connection.
-func (c *Conn) SetReadDeadline(t time.Time) error  { return c.conn.SetReadDeadline(t) }
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }
+// SetReadDeadline sets the deadline for reads on the connection.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the deadline for writes. Control frames the Conn
+// sends on its own (pongs, the close echo) restore it afterwards.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.dlMu.Lock()
+	c.writeDeadline = t
+	c.dlMu.Unlock()
+	return c.conn.SetWriteDeadline(t)
+}
 
 // SetPongHandler sets a function called with each pong's payload, from the
 // reading goroutine.
@@ -499,9 +509,16 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 	}
 	if !deadline.IsZero() {
 		c.conn.SetWriteDeadline(deadline)
-		defer c.conn.SetWriteDeadline(time.Time{})
+		defer func() {
+			c.dlMu.Lock()
+			c.conn.SetWriteDeadline(c.writeDeadline)
+			c.dlMu.Unlock()
+		}()
 	}
 	_, err := c.conn.Write(b)
+	if err != nil && c.writeErr == nil {
+		c.writeErr = err
+	}
 	return err
 }
 

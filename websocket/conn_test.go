@@ -294,3 +294,21 @@ func TestClientMasksEveryFrame(t *testing.T) {
 		t.Error("two frames used the same masking key")
 	}
 }
+
+// TestPongKeepsWriteDeadline: the automatic pong must not clear a write
+// deadline the application set.
+func TestPongKeepsWriteDeadline(t *testing.T) {
+	c, raw, br := tcpPair(t, true)
+	past := time.Now().Add(-time.Second)
+	c.SetWriteDeadline(past)
+	raw.Write(append(frame(true, OpPing, []byte("p"), true), frame(true, OpText, []byte("hi"), true)...))
+	if _, _, err := c.ReadMessage(); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := readFrame(t, br); h.Opcode != OpPong {
+		t.Fatalf("got %v, want the pong", h.Opcode)
+	}
+	if err := c.WriteMessage(TextMessage, []byte("late")); err == nil {
+		t.Error("a write after the deadline succeeded: the pong reset the deadline")
+	}
+}

@@ -1,0 +1,187 @@
+package interop
+
+import (
+	"context"
+	_ "embed"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/wirelab/wirelab/httpcore"
+)
+
+//go:embed testdata/browser.html
+var browserPage []byte
+
+// servePage serves browser.html at / and 404 elsewhere.
+func servePage(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	if r.Path() != "/" {
+		w.WriteHeader(404)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(browserPage)
+}
+
+// TestChromiumClient opens testdata/browser.html in headless Chromium. Its
+// script is a client of our Upgrader (default origin policy: same origin
+// only): text, ArrayBuffer, 70000-byte and 1 MiB messages, a fragmented
+// message from us, a ping from us, readyState through the close handshake it
+// starts with 4000, and the CloseEvent of one we start with 4001. A second
+// server on another port serves the same page, whose cross-origin handshake
+// must be refused with 403, which the page sees as close code 1006.
+func TestChromiumClient(t *testing.T) {
+	chromium := chromiumTool(t)
+	s := startEchoServer(t, ourUpgrader(), servePage)
+	other := startEchoServer(t, ourUpgrader(), servePage)
+	ctx := startBrowser(t, chromium)
+
+	t.Run("same-origin", func(t *testing.T) {
+		origin := "http://" + s.Addr
+		for _, r := range runPage(t, ctx, origin+"/") {
+			t.Run(r.Check, func(t *testing.T) {
+				if !r.OK {
+					t.Errorf("chromium %s: %s", r.Check, r.Detail)
+				} else if r.Detail != "" {
+					t.Log(r.Detail)
+				}
+			})
+		}
+		screenshot(t, ctx)
+		reps := s.reportsByCode(t, 2)
+		t.Run("server-saw-page-close", func(t *testing.T) {
+			r, ok := reps[4000]
+			if !ok {
+				t.Fatalf("no connection ended with the page's close 4000; got %v", summary(reps))
+			}
+			if _, reason, _ := r.closeCode(); reason != "page bye" {
+				t.Errorf("close reason %q, want %q", reason, "page bye")
+			}
+			if r.Origin != origin {
+				t.Errorf("Origin %q, want the page's own origin %q", r.Origin, origin)
+			}
+			if r.OutContinuations == 0 {
+				t.Errorf("our server sent no continuation frames; NextWriter should fragment large echoes")
+			}
+			if len(r.Pongs) != 1 || r.Pongs[0] != "hello" {
+				t.Errorf("pongs %q, want [hello]", r.Pongs)
+			}
+		})
+		t.Run("server-saw-echo-of-its-close", func(t *testing.T) {
+			r, ok := reps[4001]
+			if !ok {
+				t.Fatalf("no connection ended with the echo of our close 4001; got %v", summary(reps))
+			}
+			if r.CloseErr != nil {
+				t.Errorf("Close(4001) returned %v", r.CloseErr)
+			}
+		})
+	})
+
+	t.Run("cross-origin-refused", func(t *testing.T) {
+		page := "http://" + other.Addr + "/?mode=refused&ws=" + url.QueryEscape(s.URL)
+		for _, r := range runPage(t, ctx, page) {
+			t.Run(r.Check, func(t *testing.T) {
+				if !r.OK {
+					t.Errorf("chromium %s: %s", r.Check, r.Detail)
+				} else {
+					t.Log(r.Detail)
+				}
+			})
+		}
+		select {
+		case he := <-s.refused:
+			if he.Status != 403 || he.Header != "Origin" || he.Value != "http://"+other.Addr {
+				t.Errorf("refused with %d %s %q, want 403 Origin %q", he.Status, he.Header, he.Value, "http://"+other.Addr)
+			}
+		case <-time.After(peerTimeout):
+			t.Errorf("our server refused no handshake")
+		}
+	})
+}
+
+// startBrowser starts headless Chromium with a fresh profile. The returned
+// context is a chromedp context for one tab; t.Cleanup stops the browser.
+func startBrowser(t *testing.T, path string) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		// Without these Chromium keeps calling home, on a machine that
+		// has only loopback.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 700),
+	)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc() // waits for the browser process to exit
+	})
+	// The first action starts the browser, under the long-lived context:
+	// a timeout there would stop the browser with it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", path, err)
+	}
+	return ctx
+}
+
+// runPage loads a page and returns the results its window.interop promise
+// resolves to.
+func runPage(t *testing.T, ctx context.Context, page string) []peerEvent {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, peerTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatalf("navigate to %s: %v", page, err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]peerEvent]("window.interop", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: reading window.interop: %v", page, err)
+	}
+	if len(res) == 0 {
+		t.Fatalf("%s reported no checks", page)
+	}
+	return res
+}
+
+// screenshot saves the page as PNG in t.TempDir(), and in
+// $WIRELAB_ARTIFACTS if set (t.TempDir() is gone after the test).
+func screenshot(t *testing.T, ctx context.Context) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, peerTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+		return
+	}
+	dirs := []string{t.TempDir()}
+	if d := os.Getenv("WIRELAB_ARTIFACTS"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, "chromium.png")
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Errorf("screenshot: %v", err)
+			continue
+		}
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			t.Errorf("screenshot: %v", err)
+			continue
+		}
+		t.Logf("screenshot: %s", p)
+	}
+}
