@@ -108,7 +108,7 @@ func TestRunParse(t *testing.T) {
 			opts:    ParseOptions{File: "-"},
 			stdin:   getLF,
 			wantOut: []string{`0  request-line  GET /hello HTTP/1.1\n  PROBLEM at byte 19: bare LF`},
-			wantErr: `malformed message at byte 19: bare LF (a line must end in CRLF) (RFC 9112 §2.2); the input has bare LF line endings: rerun with --crlf to convert them`,
+			wantErr: `malformed message at byte 19: bare LF ends the request-line (a line must end in CRLF) (RFC 9112 §2.2); the input has bare LF line endings: rerun with --crlf to convert them`,
 		},
 		{
 			name:    "--crlf fixes bare LF",

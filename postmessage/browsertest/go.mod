@@ -1,0 +1,16 @@
+module github.com/wirelab/wirelab/postmessage/browsertest
+
+go 1.26.0
+
+replace github.com/wirelab/wirelab => ../..
+
+require (
+	github.com/chromedp/chromedp v0.22.1
+	github.com/wirelab/wirelab v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
