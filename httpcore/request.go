@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"math/bits"
 	"strings"
@@ -48,6 +49,12 @@ type Request struct {
 	// Trailer holds the trailer fields of a chunked body; it is filled once
 	// Body has been read to io.EOF (RFC 9112 §7.1.2).
 	Trailer Header
+
+	// RemoteAddr is the client's address, set by the server.
+	RemoteAddr string
+	// TLS describes the TLS connection the request arrived on, or is nil
+	// for plain HTTP. Set by the server.
+	TLS *tls.ConnectionState
 
 	buf     []byte // owns the header section; the strings above point into it
 	conn    *conn  // the server connection while a handler runs

@@ -3,6 +3,7 @@ package httpcore
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -301,6 +302,8 @@ type conn struct {
 	w        ResponseWriter
 	requests int
 	hijacked bool
+	remote   string               // RemoteAddr, computed once
+	tls      *tls.ConnectionState // for TLS connections, after the handshake
 
 	// Disconnect detection while a handler runs (see requestContext).
 	cr        connReader
@@ -515,6 +518,14 @@ func isNetErr(err error) bool {
 func (c *conn) handle() (keep bool) {
 	req := &c.req
 	req.conn = c
+	if c.remote == "" {
+		c.remote = c.rwc.RemoteAddr().String()
+		if tc, ok := c.rwc.(*tls.Conn); ok {
+			st := tc.ConnectionState()
+			c.tls = &st
+		}
+	}
+	req.RemoteAddr, req.TLS = c.remote, c.tls
 	defer func() { req.conn = nil }()
 	w := &c.w
 	w.reset(c, req)

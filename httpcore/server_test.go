@@ -608,3 +608,20 @@ func TestContextCancelledOnDisconnect(t *testing.T) {
 		t.Errorf("got %q, %q; want held, next", body, body2)
 	}
 }
+
+func TestRemoteAddrSet(t *testing.T) {
+	got := make(chan string, 1)
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		tlsState := "plain"
+		if r.TLS != nil {
+			tlsState = "tls"
+		}
+		got <- r.RemoteAddr + " " + tlsState
+	})})
+	c := dial(t, addr)
+	c.send(t, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	c.response(t, "GET")
+	if want := c.LocalAddr().String() + " plain"; <-got != want {
+		t.Errorf("RemoteAddr/TLS: want %q", want)
+	}
+}
