@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/build"
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
+	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
 	pmcmd "github.com/wirelab/wirelab/internal/cmd/postmessage"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
@@ -27,6 +28,7 @@ WebSocket and window.postMessage.`,
 	cmd.SetErr(ios.ErrOut)
 	cmd.AddCommand(newCmdVersion(ios))
 	cmd.AddCommand(httpcmd.NewCmdHTTP(ios))
+	cmd.AddCommand(httpscmd.NewCmdHTTPS(ios))
 	cmd.AddCommand(pmcmd.NewCmdPostMessage(ios))
 	return cmd
 }
