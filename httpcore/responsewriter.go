@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -184,6 +185,7 @@ func (w *ResponseWriter) commit(n int64) error {
 	req := w.req
 	bw.WriteString(statusLine(w.status))
 	hasDate := false
+	var connOpts []string // options the handler put in Connection, such as "upgrade"
 	for _, f := range w.header.fields {
 		if checkField(f) != nil {
 			continue // never let a handler break the framing
@@ -193,7 +195,15 @@ func (w *ResponseWriter) commit(n int64) error {
 			hasDate = hasDate || asciiEqualFold(f.Name, "date")
 		case 10:
 			if asciiEqualFold(f.Name, "connection") {
-				continue // we write our own below
+				// Merged into the one Connection field written below.
+				for v := f.Value; v != ""; {
+					var t string
+					t, v, _ = strings.Cut(v, ",")
+					if t = trimOWS(t); t != "" && !asciiEqualFold(t, "close") && !asciiEqualFold(t, "keep-alive") {
+						connOpts = append(connOpts, t)
+					}
+				}
+				continue
 			}
 		case 17:
 			if asciiEqualFold(f.Name, "transfer-encoding") {
@@ -239,9 +249,16 @@ func (w *ResponseWriter) commit(n int64) error {
 	case w.status == 101:
 		bw.WriteString("Connection: Upgrade\r\n")
 	case w.closeAfter:
-		bw.WriteString("Connection: close\r\n")
+		connOpts = append(connOpts, "close")
 	case req.ProtoMinor == 0:
-		bw.WriteString("Connection: keep-alive\r\n")
+		connOpts = append(connOpts, "keep-alive")
+	}
+	if len(connOpts) > 0 && w.status != 101 {
+		// RFC 9110 §7.6.1: one list; RFC 9110 §7.8: a server sending
+		// Upgrade (as in a 426) also sends the "upgrade" option.
+		bw.WriteString("Connection: ")
+		bw.WriteString(strings.Join(connOpts, ", "))
+		bw.WriteString("\r\n")
 	}
 	_, err := bw.WriteString("\r\n")
 	if err == nil && len(w.buf) > 0 {

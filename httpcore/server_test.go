@@ -625,3 +625,17 @@ func TestRemoteAddrSet(t *testing.T) {
 		t.Errorf("RemoteAddr/TLS: want %q", want)
 	}
 }
+
+func TestConnectionOptionsMerged(t *testing.T) {
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		w.Header().Set("Upgrade", "websocket")
+		w.Header().Set("Connection", "Upgrade")
+		w.WriteHeader(426)
+	})})
+	c := dial(t, addr)
+	c.send(t, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+	resp, _ := c.response(t, "GET")
+	if got := resp.Header.Values("Connection"); len(got) != 1 || got[0] != "Upgrade, close" {
+		t.Errorf("Connection fields %q, want one \"Upgrade, close\"", got)
+	}
+}

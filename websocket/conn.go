@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"io"
@@ -70,6 +71,8 @@ type Conn struct {
 	readErr    error
 	gen        uint64
 	mr         messageReader
+	pending    []pendingMessage // read by Close, not yet by the application
+	pendingN   int
 	ctrl       [125]byte
 	pongFn     func([]byte)
 	pingFn     func([]byte)
@@ -194,32 +197,50 @@ func (c *Conn) endRead() {
 func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 	c.lockRead()
 	defer c.unlockRead()
-	c.gen++
-	// Finish the previous message.
-	for c.readErr == nil && c.inMessage {
-		if _, err := c.readPayload(c.ctrl[:]); err != nil && err != io.EOF {
-			break
-		}
+	if m, ok := c.popPending(); ok {
+		c.gen++
+		return m.mt, bytes.NewReader(m.data), nil
 	}
-	if c.readErr != nil {
-		return 0, nil, c.readErr
-	}
-	if err := c.nextDataFrame(); err != nil {
+	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
 	c.mr.gen = c.gen
 	return c.msgType, &c.mr, nil
 }
 
+// nextMessage discards what is left of the current message and reads up to
+// the first frame of the next one. The caller holds the read lock.
+func (c *Conn) nextMessage() error {
+	c.gen++
+	for c.readErr == nil && c.inMessage {
+		if _, err := c.readPayload(c.ctrl[:]); err != nil && err != io.EOF {
+			break
+		}
+	}
+	if c.readErr != nil {
+		return c.readErr
+	}
+	return c.nextDataFrame()
+}
+
 // ReadMessage reads the next whole data message.
 func (c *Conn) ReadMessage() (MessageType, []byte, error) {
-	mt, r, err := c.NextReader()
-	if err != nil {
-		return 0, nil, err
-	}
 	c.lockRead()
 	defer c.unlockRead()
-	_ = r // ReadMessage reads the same message directly, under one lock
+	if m, ok := c.popPending(); ok {
+		c.gen++
+		return m.mt, m.data, nil
+	}
+	if err := c.nextMessage(); err != nil {
+		return 0, nil, err
+	}
+	return c.readWhole()
+}
+
+// readWhole reads the rest of the current message. The caller holds the
+// read lock.
+func (c *Conn) readWhole() (MessageType, []byte, error) {
+	mt := c.msgType
 	var b []byte
 	if c.final && c.left < 1<<20 {
 		b = make([]byte, 0, c.left) // the common case: one frame, known size
@@ -237,6 +258,25 @@ func (c *Conn) ReadMessage() (MessageType, []byte, error) {
 			return 0, nil, err
 		}
 	}
+}
+
+// pendingMessage is a message Close read on the application's behalf.
+type pendingMessage struct {
+	mt   MessageType
+	data []byte
+}
+
+// maxPending bounds the bytes Close keeps for the application while it
+// waits for the peer's close frame.
+const maxPending = 1 << 20
+
+func (c *Conn) popPending() (pendingMessage, bool) {
+	if len(c.pending) == 0 {
+		return pendingMessage{}, false
+	}
+	m := c.pending[0]
+	c.pending = c.pending[1:]
+	return m, true
 }
 
 type messageReader struct {
@@ -430,7 +470,7 @@ func (c *Conn) abnormal(err error) error {
 	if c.readErr != nil {
 		return c.readErr
 	}
-	if err == io.EOF || errors.Is(err, net.ErrClosed) {
+	if err == io.EOF || err == io.ErrUnexpectedEOF || errors.Is(err, net.ErrClosed) {
 		err = &CloseError{Code: CloseAbnormal, Reason: "connection closed without a close frame"}
 	}
 	c.readErr = err
@@ -689,19 +729,31 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 		ch := c.readDoneCh
 		c.cmu.Unlock()
 		if c.readMu.TryLock() {
-			c.conn.SetReadDeadline(deadline)
-			for c.readErr == nil {
-				if !c.inMessage && c.nextDataFrame() != nil {
-					break
-				}
-				for {
-					if _, err := c.readPayload(c.ctrl[:]); err != nil {
+			if c.inMessage {
+				// The application is streaming a message: leave the
+				// reading to it.
+				c.readMu.Unlock()
+			} else {
+				// Read up to the peer's close frame, keeping the messages
+				// that arrive first (up to maxPending bytes) for the
+				// application's next reads.
+				c.conn.SetReadDeadline(deadline)
+				for c.readErr == nil {
+					if c.nextMessage() != nil {
 						break
 					}
+					mt, b, err := c.readWhole()
+					if err != nil {
+						break
+					}
+					if c.pendingN+len(b) <= maxPending {
+						c.pending = append(c.pending, pendingMessage{mt, b})
+						c.pendingN += len(b)
+					}
 				}
+				c.readMu.Unlock()
+				break
 			}
-			c.readMu.Unlock()
-			break
 		}
 		// A reader holds the lock. Wait for it to see the close frame, but
 		// look again shortly in case it stopped reading.

@@ -3,6 +3,7 @@ package websocket
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -310,5 +311,35 @@ func TestPongKeepsWriteDeadline(t *testing.T) {
 	}
 	if err := c.WriteMessage(TextMessage, []byte("late")); err == nil {
 		t.Error("a write after the deadline succeeded: the pong reset the deadline")
+	}
+}
+
+// TestCloseKeepsMessagesForReader: messages that arrive before the peer's
+// close frame reach the application even when Close does the reading.
+func TestCloseKeepsMessagesForReader(t *testing.T) {
+	addr := echoServer(t, &Upgrader{})
+	for i := 0; i < 20; i++ {
+		c, _, err := Dial(context.Background(), "ws://"+addr+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan int)
+		go func() {
+			n := 0
+			for {
+				if _, _, err := c.ReadMessage(); err != nil {
+					got <- n
+					return
+				}
+				n++
+			}
+		}()
+		for j := 0; j < 3; j++ {
+			c.WriteMessage(TextMessage, []byte("m"))
+		}
+		c.Close(CloseNormal, "")
+		if n := <-got; n != 3 {
+			t.Fatalf("run %d: reader got %d of 3 echoes", i, n)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
 	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
 	pmcmd "github.com/wirelab/wirelab/internal/cmd/postmessage"
+	wscmd "github.com/wirelab/wirelab/internal/cmd/ws"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -29,6 +30,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(newCmdVersion(ios))
 	cmd.AddCommand(httpcmd.NewCmdHTTP(ios))
 	cmd.AddCommand(httpscmd.NewCmdHTTPS(ios))
+	cmd.AddCommand(wscmd.NewCmdWS(ios))
 	cmd.AddCommand(pmcmd.NewCmdPostMessage(ios))
 	return cmd
 }

@@ -1,0 +1,174 @@
+package ws
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/websocket"
+)
+
+// maxDecodeInput bounds the hex that "wirelab ws decode" reads from standard
+// input: 64 MiB of text, 32 MiB of frames.
+const maxDecodeInput = 64 << 20
+
+// DecodeOptions are the arguments and flags of "wirelab ws decode".
+type DecodeOptions struct {
+	IO *iostreams.IOStreams
+	// Hex is the frames in hex, or "-" to read them from standard input.
+	Hex string
+	// From says who sent the frames: "client", "server" or "any".
+	From string
+	// JSON prints the decoded frames as JSON instead of the text view.
+	JSON bool
+}
+
+// NewCmdDecode returns "wirelab ws decode". runF replaces the behaviour in
+// tests; nil runs runDecode.
+func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *cobra.Command {
+	opts := &DecodeOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "decode [HEX...|-]",
+		Short: "Explain raw WebSocket frames field by field: FIN, RSV, opcode, MASK, length, key, payload",
+		Long: `Decode one or more WebSocket frames given in hex and explain every field, with
+its byte offset and the RFC 6455 section that defines it: FIN, RSV1-3, the
+opcode, MASK, the payload length and which of its three forms (7-bit, 16-bit
+or 64-bit) it uses, the masking key, and the payload, unmasked; for a close
+frame, its status code and reason. Fragmented messages are put back together.
+
+The hex comes from the arguments, or from standard input when there are none
+or the argument is "-". Spaces, newlines and commas are ignored, and each
+byte group may start with 0x or \x.
+
+The verdict is the websocket engine's own. A frame the engine would reject is
+shown up to the problem, and the command exits non-zero naming the byte
+offset and the RFC section. A masked frame is read as a client's and an
+unmasked one as a server's, unless --from says who sent them.`,
+		Example: `  wirelab ws decode 81 05 48 65 6c 6c 6f                 # RFC 6455 §5.7: "Hello"
+  wirelab ws decode 81 85 37 fa 21 3d 7f 9f 4d 51 58     # the same, masked
+  wirelab ws decode '01 03 48 65 6c 80 02 6c 6f'         # fragmented
+  echo 0x88 0x02 0x03 0xe8 | wirelab ws decode --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				if a == "-" && len(args) > 1 {
+					return fmt.Errorf(`"-" (standard input) cannot be combined with hex arguments`)
+				}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Hex = "-"
+			if len(args) > 0 {
+				opts.Hex = strings.Join(args, " ")
+			}
+			if _, err := parseSender(opts.From); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDecode(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.From, "from", "any", "who sent the frames: `client` (must mask), server (must not) or any")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the frames as JSON")
+	return cmd
+}
+
+func parseSender(s string) (websocket.Sender, error) {
+	switch s {
+	case "any", "":
+		return websocket.SenderUnknown, nil
+	case "client":
+		return websocket.SenderClient, nil
+	case "server":
+		return websocket.SenderServer, nil
+	}
+	return 0, fmt.Errorf("--from %q: want client, server or any", s)
+}
+
+func runDecode(opts *DecodeOptions) error {
+	text := opts.Hex
+	if text == "-" {
+		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
+		if err != nil {
+			return err
+		}
+		if len(b) > maxDecodeInput {
+			return fmt.Errorf("input is larger than %d MiB of hex", maxDecodeInput>>20)
+		}
+		text = string(b)
+	}
+	data, err := parseHex(text)
+	if err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		return fmt.Errorf("no frames: give the bytes in hex, such as 81 05 48 65 6c 6c 6f")
+	}
+	from, err := parseSender(opts.From)
+	if err != nil {
+		return err
+	}
+	d, derr := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
+	if opts.JSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(d)
+	} else {
+		err = d.WriteText(opts.IO.Out)
+	}
+	if err != nil {
+		return err
+	}
+	return derr
+}
+
+// parseHex reads bytes written in hex. Whitespace and commas separate
+// groups; a group may start with 0x, 0X or \x and holds an even number of
+// hex digits ("81", "0x7e", "0000000000010000").
+func parseHex(s string) ([]byte, error) {
+	var out []byte
+	groups := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == ','
+	})
+	for _, g := range groups {
+		digits := g
+		for _, p := range []string{"0x", "0X", `\x`} {
+			if strings.HasPrefix(digits, p) {
+				digits = digits[len(p):]
+				break
+			}
+		}
+		if digits == "" {
+			return nil, fmt.Errorf("hex group %q has no digits", g)
+		}
+		if len(digits)%2 != 0 {
+			return nil, fmt.Errorf("hex group %q has an odd number of digits (each byte takes two)", g)
+		}
+		for i := 0; i < len(digits); i += 2 {
+			hi, ok1 := unhex(digits[i])
+			lo, ok2 := unhex(digits[i+1])
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("hex group %q: %q is not a hex byte (byte %d of the input)", g, digits[i:i+2], len(out))
+			}
+			out = append(out, hi<<4|lo)
+		}
+	}
+	return out, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
