@@ -306,7 +306,7 @@ type conn struct {
 	tls      *tls.ConnectionState // for TLS connections, after the handshake
 
 	// Disconnect detection while a handler runs (see requestContext).
-	cr        connReader
+	cr        *connReader // its own allocation: a hijacker's reader keeps only it alive
 	reqCtx    context.Context
 	reqCancel context.CancelFunc
 	bgDone    chan struct{}
@@ -341,6 +341,9 @@ func (c *conn) requestContext() context.Context {
 	}
 	c.reqCtx, c.reqCancel = context.WithCancel(c.ctx)
 	if c.bodyDone() && c.br.Buffered() == 0 && !c.hijacked {
+		// The body is read: the body read deadline no longer applies, and
+		// the watch must last as long as the handler does.
+		c.rwc.SetReadDeadline(time.Time{})
 		c.bgDone = make(chan struct{})
 		cancel := c.reqCancel
 		go func() {
@@ -442,8 +445,8 @@ func (c *conn) serve() {
 		s.wg.Done()
 	}()
 	s.event(ConnEvent{Conn: c.rwc, State: StateOpen})
-	c.cr.c = c.rwc
-	c.br = s.getReader(&c.cr)
+	c.cr = &connReader{c: c.rwc}
+	c.br = s.getReader(c.cr)
 	c.tw = timeoutWriter{c.rwc, orDefault(s.WriteTimeout, defaultWriteTimeout)}
 	c.bw = s.getWriter(&c.tw)
 	c.rd = Reader{br: c.br, lim: s.Limits.withDefaults()}

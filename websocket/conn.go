@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -246,8 +247,9 @@ func (c *Conn) readWhole() (MessageType, []byte, error) {
 		b = make([]byte, 0, c.left) // the common case: one frame, known size
 	}
 	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+		if len(b) == cap(b) && !(c.left == 0 && c.final) {
+			// Grow by what is left of this frame, or by doubling.
+			b = slices.Grow(b, max(int(min(c.left, 1<<20)), len(b), 512))
 		}
 		n, err := c.readPayload(b[len(b):cap(b)])
 		b = b[:len(b)+n]

@@ -141,8 +141,9 @@ func (u *Upgrader) finish(nc net.Conn, br *bufio.Reader, res *checked) (*Conn, e
 	if u.ReadLimit != 0 {
 		c.readLimit = u.ReadLimit
 	}
-	c.wbuf = make([]byte, 0, writeBufSize+MaxHeaderLen)
-	if _, err := nc.Write(appendResponse(c.wbuf[:0], res)); err != nil {
+	// The 101 usually fits the control-frame buffer; the data write buffer
+	// is allocated on the first write, so idle connections never hold one.
+	if _, err := nc.Write(appendResponse(c.cbuf[:0], res)); err != nil {
 		nc.Close()
 		return nil, err
 	}

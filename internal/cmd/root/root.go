@@ -8,6 +8,7 @@ import (
 	"github.com/wirelab/wirelab/internal/build"
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
 	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
+	pollcmd "github.com/wirelab/wirelab/internal/cmd/poll"
 	pmcmd "github.com/wirelab/wirelab/internal/cmd/postmessage"
 	wscmd "github.com/wirelab/wirelab/internal/cmd/ws"
 	"github.com/wirelab/wirelab/internal/iostreams"
@@ -32,6 +33,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(httpscmd.NewCmdHTTPS(ios))
 	cmd.AddCommand(wscmd.NewCmdWS(ios))
 	cmd.AddCommand(pmcmd.NewCmdPostMessage(ios))
+	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
 	return cmd
 }
 

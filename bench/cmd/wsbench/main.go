@@ -1,0 +1,400 @@
+// Command wsbench compares WebSocket echo servers on loopback: wirelab (on
+// httpcore and on net/http) against gorilla/websocket, lxzan/gws,
+// gobwas/ws and coder/websocket, with a raw TCP echo as the ceiling.
+//
+//	go run ./cmd/wsbench                            # 512 B and 8 KiB, 1000 conns × 8 in flight, 5 s each; idle memory at 10k
+//	go run ./cmd/wsbench -duration 2s -idle-conns 0 # quicker, no idle test
+//	go run ./cmd/wsbench -servers wirelab,gws -cpuprofile /tmp/prof
+//
+// Each server runs in this process on 127.0.0.1:0. The load comes from a
+// child process (this binary again), the same hand-rolled client for every
+// server, so what differs between rows is the server alone. For each message
+// size and server it reports echoed messages per second, payload MB/s (one
+// direction), the median and 99th-percentile round-trip time, and the ratio
+// to the best Go peer and to the TCP ceiling. It also reports the server's
+// CPU time per message (getrusage over the measured window; the load runs
+// in another process) and the same two ratios computed from it: on a
+// machine shared with other work, throughput swings with the other load,
+// CPU per message much less.
+//
+// Each round runs every server in turn; the tables show, per server, the
+// round with the median msg/s and the median CPU per message.
+//
+// The idle test opens -idle-conns connections (the handshake done, no
+// traffic), collects garbage and divides the growth of HeapInuse+StackInuse
+// by the number of connections: the server's memory per idle connection.
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-child" {
+		runChild()
+		return
+	}
+	var (
+		duration  = flag.Duration("duration", 2*time.Second, "measured time per server, size and round")
+		rounds    = flag.Int("rounds", 3, "rounds; each runs every server in turn, and the table shows the median")
+		warmup    = flag.Duration("warmup", time.Second, "load before measuring")
+		conns     = flag.Int("conns", 1000, "connections")
+		inflight  = flag.Int("inflight", 8, "messages in flight per connection")
+		sizes     = flag.String("sizes", "512,8192", "message sizes in bytes, comma-separated")
+		servers   = flag.String("servers", "", "servers to run, comma-separated (default: all): "+names())
+		idleConns = flag.Int("idle-conns", 10000, "connections for the idle-memory test (0: skip it)")
+		cpuprof   = flag.String("cpuprofile", "", "directory for a CPU profile of each server's measured window")
+		memprof   = flag.String("memprofile", "", "directory for a heap profile of each server at the idle measurement")
+	)
+	flag.Parse()
+	var sel []contender
+	for _, c := range contenders {
+		if *servers == "" || strings.Contains(","+*servers+",", ","+c.name+",") {
+			sel = append(sel, c)
+		}
+	}
+	if len(sel) == 0 {
+		fatal(fmt.Errorf("no server matches -servers %q (have %s)", *servers, names()))
+	}
+	for _, d := range []string{*cpuprof, *memprof} {
+		if d != "" {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				fatal(err)
+			}
+		}
+	}
+	fmt.Printf("wsbench: %s %s/%s, GOMAXPROCS=%d, %d conns × %d in flight, warm-up %s, %s per server, size and round, %d rounds\n\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), *conns, *inflight, *warmup, *duration, *rounds)
+
+	for _, s := range strings.Split(*sizes, ",") {
+		size, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || size < 8 {
+			fatal(fmt.Errorf("bad size %q (at least 8 bytes: the send time travels in the message)", s))
+		}
+		type row struct {
+			c    contender
+			runs []loadResult
+			res  loadResult // the run with the median msg/s
+			cpu  float64    // median server CPU µs per message
+
+			stalled int // rounds dropped from the medians
+		}
+		rows := make([]row, len(sel))
+		for round := range *rounds {
+			for i, c := range sel {
+				prof := ""
+				if *cpuprof != "" && round == 0 {
+					prof = filepath.Join(*cpuprof, fmt.Sprintf("%s-%d.cpu.pprof", c.name, size))
+				}
+				res := benchLoad(c, childArgs{Mode: "load", WS: c.ws, Conns: *conns, Inflight: *inflight,
+					Size: size, Warmup: *warmup, Duration: *duration}, prof)
+				rows[i].c = c
+				rows[i].runs = append(rows[i].runs, res)
+				fmt.Fprintf(os.Stderr, "  round %d  %-16s %6d B  %9.0f msg/s  %5.1f µs CPU/msg\n",
+					round+1, c.name, size, rate(res), cpuPerMsg(res))
+			}
+		}
+		for i := range rows {
+			// A round in which the server used under 5 % of one CPU while
+			// 8000 messages were outstanding saw the machine stall (other
+			// load, or the VM descheduled), not the server: drop it unless
+			// every round did.
+			var runs []loadResult
+			for _, r := range rows[i].runs {
+				if r.ServerCPU.Seconds() >= 0.05*r.Seconds {
+					runs = append(runs, r)
+				}
+			}
+			rows[i].stalled = len(rows[i].runs) - len(runs)
+			if len(runs) == 0 {
+				runs = slices.Clone(rows[i].runs)
+			}
+			slices.SortFunc(runs, func(a, b loadResult) int { return cmp.Compare(rate(a), rate(b)) })
+			rows[i].res = runs[len(runs)/2]
+			cpus := make([]float64, len(runs))
+			for j, r := range runs {
+				cpus[j] = cpuPerMsg(r)
+			}
+			slices.Sort(cpus)
+			rows[i].cpu = cpus[len(cpus)/2]
+		}
+		var bestPeer, tcp, bestPeerCPU, tcpCPU float64
+		bestName := ""
+		for _, r := range rows {
+			if r.c.peer && rate(r.res) > bestPeer {
+				bestPeer, bestName = rate(r.res), r.c.name
+			}
+			if r.c.peer && r.cpu > 0 && (bestPeerCPU == 0 || r.cpu < bestPeerCPU) {
+				bestPeerCPU = r.cpu
+			}
+			if !r.c.ws {
+				tcp, tcpCPU = rate(r.res), r.cpu
+			}
+		}
+		fmt.Printf("### %d-byte messages (median of %d rounds; best peer: %s)\n\n", size, *rounds, bestName)
+		fmt.Println("| server | msg/s | MB/s | p50 | p99 | × best peer | % of TCP | server CPU/msg | CPU: × best peer | CPU: % of TCP | errors |")
+		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		for _, r := range rows {
+			m := rate(r.res)
+			errs := strconv.Itoa(r.res.Errors)
+			if r.res.Err != "" {
+				errs = r.res.Err
+			}
+			if r.stalled > 0 {
+				errs += fmt.Sprintf(" (%d stalled round(s) dropped)", r.stalled)
+			}
+			// The CPU columns compare messages per CPU-second: best peer's
+			// (or TCP's) CPU per message divided by this server's.
+			fmt.Printf("| %s | %.0f | %.1f | %s | %s | %s | %s | %.1f µs | %s | %s | %s |\n", r.c.name, m, m*float64(size)/1e6,
+				fmtDur(quantile(r.res.Hist, 0.50)), fmtDur(quantile(r.res.Hist, 0.99)),
+				ratio(m, bestPeer, "%.2f×"), ratio(100*m, tcp, "%.0f %%"), r.cpu,
+				ratio(bestPeerCPU, r.cpu, "%.2f×"), ratio(100*tcpCPU, r.cpu, "%.0f %%"), errs)
+		}
+		fmt.Println()
+	}
+
+	if *idleConns > 0 {
+		n := *idleConns
+		if limit := fdLimit(); n+256 > int(limit) {
+			n = int(limit) - 256
+			fmt.Printf("note: RLIMIT_NOFILE is %d per process, so the idle test uses %d connections, not %d\n\n", limit, n, *idleConns)
+		}
+		fmt.Printf("### idle memory, %d connections (server process: Δ(HeapInuse+StackInuse) / conns after GC)\n\n", n)
+		fmt.Println("| server | bytes/conn | heap/conn | stack/conn | goroutines/conn |")
+		fmt.Println("| --- | ---: | ---: | ---: | ---: |")
+		for _, c := range sel {
+			prof := ""
+			if *memprof != "" {
+				prof = filepath.Join(*memprof, c.name+"-idle.heap.pprof")
+			}
+			r, err := benchIdle(c, n, prof)
+			if err != nil {
+				fmt.Printf("| %s | error: %v | | | |\n", c.name, err)
+				continue
+			}
+			fmt.Printf("| %s | %.0f | %.0f | %.0f | %.2f |\n", c.name, r.heap+r.stack, r.heap, r.stack, r.goroutines)
+		}
+		fmt.Println()
+	}
+}
+
+func names() string {
+	var s []string
+	for _, c := range contenders {
+		s = append(s, c.name)
+	}
+	return strings.Join(s, ",")
+}
+
+// cpuPerMsg is the server's CPU time per echoed message, in µs: less
+// sensitive than msg/s to other load on the machine.
+func cpuPerMsg(r loadResult) float64 {
+	if r.Msgs == 0 {
+		return 0
+	}
+	return float64(r.ServerCPU) / 1e3 / float64(r.Msgs)
+}
+
+func rate(r loadResult) float64 {
+	if r.Seconds == 0 {
+		return 0
+	}
+	return float64(r.Msgs) / r.Seconds
+}
+
+func ratio(a, b float64, format string) string {
+	if a == 0 || b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf(format, a/b)
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "–"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.0f µs", float64(d)/1e3)
+	default:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	}
+}
+
+// child starts this binary as the load generator with args.
+type child struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+}
+
+func startChild(a childArgs) (*child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "-child")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(a)
+	stdin.Write(append(b, '\n'))
+	return &child{cmd, stdin, bufio.NewReader(stdout)}, nil
+}
+
+func (c *child) wait() {
+	c.stdin.Close()
+	c.cmd.Wait()
+}
+
+// benchLoad serves with c and runs one load child against it.
+func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fatal(err)
+	}
+	var open atomic.Int64
+	stop := c.start(ln, &open, a.Size)
+	defer stop()
+	a.Addr = ln.Addr().String()
+	ch, err := startChild(a)
+	if err != nil {
+		fatal(err)
+	}
+	defer ch.wait()
+	// The child says "measuring" when its measured window opens and "done"
+	// when it closes; the server's CPU time and profile cover that window.
+	var cpu0, cpu1 time.Duration
+	for {
+		line, err := ch.out.ReadString('\n')
+		if err != nil {
+			return loadResult{Err: "load generator: " + err.Error()}
+		}
+		if line == "measuring\n" {
+			cpu0 = cpuTime()
+			if cpuprof != "" {
+				f, err := os.Create(cpuprof)
+				if err != nil {
+					fatal(err)
+				}
+				pprof.StartCPUProfile(f)
+				defer f.Close()
+			}
+			continue
+		}
+		if line == "done\n" {
+			cpu1 = cpuTime()
+			if cpuprof != "" {
+				pprof.StopCPUProfile()
+			}
+			break
+		}
+		return loadResult{Err: fmt.Sprintf("load generator said %q", strings.TrimSpace(line))}
+	}
+	line, err := ch.out.ReadBytes('\n')
+	if err != nil {
+		return loadResult{Err: "load generator: " + err.Error()}
+	}
+	var res loadResult
+	if err := json.Unmarshal(line, &res); err != nil {
+		return loadResult{Err: fmt.Sprintf("load generator said %q", line)}
+	}
+	res.ServerCPU = cpu1 - cpu0
+	return res
+}
+
+type idleResult struct{ heap, stack, goroutines float64 }
+
+// benchIdle measures the server's memory per idle connection.
+func benchIdle(c contender, n int, memprof string) (idleResult, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return idleResult{}, err
+	}
+	var open atomic.Int64
+	stop := c.start(ln, &open, 512)
+	defer stop()
+	before := settledMemStats()
+	g0 := runtime.NumGoroutine()
+	ch, err := startChild(childArgs{Mode: "idle", Addr: ln.Addr().String(), WS: c.ws, Conns: n})
+	if err != nil {
+		return idleResult{}, err
+	}
+	defer ch.wait()
+	line, err := ch.out.ReadString('\n')
+	if err != nil || line != "ready\n" {
+		return idleResult{}, fmt.Errorf("load generator: %q %v", strings.TrimSpace(line), err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); open.Load() < int64(n); {
+		if time.Now().After(deadline) {
+			return idleResult{}, fmt.Errorf("only %d of %d connections open after 60 s", open.Load(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // let every connection goroutine park in its read
+	after := settledMemStats()
+	g1 := runtime.NumGoroutine()
+	if memprof != "" {
+		if f, err := os.Create(memprof); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+	return idleResult{
+		heap:       float64(int64(after.HeapInuse)-int64(before.HeapInuse)) / float64(n),
+		stack:      float64(int64(after.StackInuse)-int64(before.StackInuse)) / float64(n),
+		goroutines: float64(g1-g0) / float64(n),
+	}, nil
+}
+
+// cpuTime is the user and system CPU time this process (the servers) has
+// used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func settledMemStats() runtime.MemStats {
+	var m runtime.MemStats
+	for range 3 {
+		runtime.GC()
+	}
+	runtime.ReadMemStats(&m)
+	return m
+}
+
+// fdLimit returns this process's open-file limit (Go raises the soft limit
+// to the hard one at startup).
+func fdLimit() uint64 {
+	var r syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
+		return 1 << 20
+	}
+	return r.Cur
+}

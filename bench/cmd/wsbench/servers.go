@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	coder "github.com/coder/websocket"
+	"github.com/gobwas/ws"
+	gorilla "github.com/gorilla/websocket"
+	"github.com/lxzan/gws"
+	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/websocket"
+)
+
+// A contender is one echo server. start serves ln until stop is called;
+// open counts the connections that finished the opening handshake and are
+// still open. Each server echoes every binary message as one binary frame,
+// in the way its library's documentation shows.
+type contender struct {
+	name  string
+	peer  bool // a Go WebSocket library to compare wirelab with
+	ws    bool // speaks WebSocket (false: the raw TCP ceiling)
+	start func(ln net.Listener, open *atomic.Int64, size int) (stop func())
+}
+
+var contenders = []contender{
+	{name: "wirelab", ws: true, start: startWirelab},
+	{name: "wirelab-nethttp", ws: true, start: startWirelabNetHTTP},
+	{name: "wirelab-reuse", ws: true, start: startWirelabReuse},
+	{name: "gorilla", peer: true, ws: true, start: startGorilla},
+	{name: "gws", peer: true, ws: true, start: startGWS},
+	{name: "gobwas", peer: true, ws: true, start: startGobwas},
+	{name: "coder", peer: true, ws: true, start: startCoder},
+	{name: "tcp", start: startTCP},
+}
+
+// tracker counts open connections and closes the ones still open at stop.
+type tracker struct {
+	mu    sync.Mutex
+	conns map[*io.Closer]struct{}
+	wg    sync.WaitGroup
+	open  *atomic.Int64
+}
+
+func newTracker(open *atomic.Int64) *tracker {
+	return &tracker{conns: map[*io.Closer]struct{}{}, open: open}
+}
+
+// run counts c as open while serve runs.
+func (t *tracker) run(c io.Closer, serve func()) {
+	key := &c // closures are not comparable; key the map by a pointer
+	t.mu.Lock()
+	t.conns[key] = struct{}{}
+	t.wg.Add(1)
+	t.mu.Unlock()
+	t.open.Add(1)
+	defer func() {
+		t.open.Add(-1)
+		t.mu.Lock()
+		delete(t.conns, key)
+		t.mu.Unlock()
+		c.Close()
+		t.wg.Done()
+	}()
+	serve()
+}
+
+func (t *tracker) closeAll() {
+	t.mu.Lock()
+	for c := range t.conns {
+		(*c).Close()
+	}
+	t.mu.Unlock()
+	t.wg.Wait()
+}
+
+// wirelab on its own HTTP server: httpcore.Server, Upgrader.Upgrade (which
+// detaches the connection from the server without allocating), then an echo
+// loop of ReadMessage and WriteMessage on a fresh goroutine, so that the
+// server's connection goroutine ends.
+func startWirelab(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	u := &websocket.Upgrader{}
+	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		c, err := u.Upgrade(w, r)
+		if err != nil {
+			return
+		}
+		go t.run(closerFunc(c.CloseNow), func() { wirelabEcho(c) })
+	})}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	return func() { srv.Close(); <-done; t.closeAll() }
+}
+
+func wirelabEcho(c *websocket.Conn) {
+	for {
+		mt, msg, err := c.ReadMessage()
+		if err != nil {
+			return
+		}
+		if err := c.WriteMessage(mt, msg); err != nil {
+			return
+		}
+	}
+}
+
+// wirelab-reuse is a diagnostic, not a way users are shown: wirelab on
+// httpcore, but reading each message with NextReader into one buffer reused
+// for the life of the connection instead of ReadMessage's fresh slice. The
+// gap to the wirelab row is the cost of ReadMessage's allocations.
+func startWirelabReuse(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	u := &websocket.Upgrader{}
+	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		c, err := u.Upgrade(w, r)
+		if err != nil {
+			return
+		}
+		go t.run(closerFunc(c.CloseNow), func() {
+			buf := make([]byte, 0, 512)
+			for {
+				mt, rd, err := c.NextReader()
+				if err != nil {
+					return
+				}
+				buf = buf[:0]
+				for {
+					if len(buf) == cap(buf) {
+						buf = append(buf, 0)[:len(buf)]
+					}
+					n, err := rd.Read(buf[len(buf):cap(buf)])
+					buf = buf[:len(buf)+n]
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						return
+					}
+				}
+				if err := c.WriteMessage(mt, buf); err != nil {
+					return
+				}
+			}
+		})
+	})}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	return func() { srv.Close(); <-done; t.closeAll() }
+}
+
+// wirelab on net/http: Upgrader.UpgradeHTTP hijacks the connection.
+func startWirelabNetHTTP(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	u := &websocket.Upgrader{}
+	return serveHTTP(ln, t, func(w http.ResponseWriter, r *http.Request) {
+		c, err := u.UpgradeHTTP(w, r)
+		if err != nil {
+			return
+		}
+		go t.run(closerFunc(c.CloseNow), func() { wirelabEcho(c) })
+	})
+}
+
+// gorilla/websocket: Upgrader.Upgrade on net/http, ReadMessage/WriteMessage.
+func startGorilla(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	u := &gorilla.Upgrader{}
+	return serveHTTP(ln, t, func(w http.ResponseWriter, r *http.Request) {
+		c, err := u.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		go t.run(c, func() {
+			for {
+				mt, msg, err := c.ReadMessage()
+				if err != nil {
+					return
+				}
+				if err := c.WriteMessage(mt, msg); err != nil {
+					return
+				}
+			}
+		})
+	})
+}
+
+// lxzan/gws: an event handler; ReadLoop calls OnMessage, which writes the
+// payload back and returns the message's buffer to gws's pool.
+func startGWS(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	u := gws.NewUpgrader(gwsEcho{}, &gws.ServerOption{})
+	return serveHTTP(ln, t, func(w http.ResponseWriter, r *http.Request) {
+		c, err := u.Upgrade(w, r)
+		if err != nil {
+			return
+		}
+		go t.run(closerFunc(func() error { return c.NetConn().Close() }), c.ReadLoop)
+	})
+}
+
+type gwsEcho struct{ gws.BuiltinEventHandler }
+
+func (gwsEcho) OnMessage(c *gws.Conn, m *gws.Message) {
+	c.WriteMessage(m.Opcode, m.Bytes())
+	m.Close()
+}
+
+// gobwas/ws: the zero-copy ws.Upgrade on the raw connection, then the
+// low-level API its README recommends for speed: ReadHeader, ReadFull,
+// Cipher, and one Write of header and payload from a reused buffer.
+func startGobwas(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	var stopped atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				if stopped.Load() {
+					return
+				}
+				continue
+			}
+			go func() {
+				if _, err := ws.Upgrade(nc); err != nil {
+					nc.Close()
+					return
+				}
+				t.run(nc, func() { gobwasEcho(nc) })
+			}()
+		}
+	}()
+	return func() { stopped.Store(true); ln.Close(); <-done; t.closeAll() }
+}
+
+func gobwasEcho(nc net.Conn) {
+	br := bufio.NewReaderSize(nc, 4096)
+	var buf []byte
+	for {
+		h, err := ws.ReadHeader(br)
+		if err != nil {
+			return
+		}
+		if h.OpCode.IsControl() {
+			return // the benchmark client sends none; a close ends the echo
+		}
+		n := int(h.Length)
+		if cap(buf) < ws.MaxHeaderSize+n {
+			buf = make([]byte, ws.MaxHeaderSize+n)
+		}
+		payload := buf[ws.MaxHeaderSize : ws.MaxHeaderSize+n]
+		if _, err := io.ReadFull(br, payload); err != nil {
+			return
+		}
+		if h.Masked {
+			ws.Cipher(payload, h.Mask, 0)
+		}
+		out := ws.Header{Fin: true, OpCode: h.OpCode, Length: int64(n)}
+		hn := ws.HeaderSize(out)
+		sw := sliceWriter{b: buf[ws.MaxHeaderSize-hn : ws.MaxHeaderSize-hn]}
+		ws.WriteHeader(&sw, out)
+		if _, err := nc.Write(buf[ws.MaxHeaderSize-hn : ws.MaxHeaderSize+n]); err != nil {
+			return
+		}
+	}
+}
+
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// coder/websocket: Accept on net/http without compression, Read/Write.
+func startCoder(ln net.Listener, open *atomic.Int64, _ int) func() {
+	t := newTracker(open)
+	opts := &coder.AcceptOptions{CompressionMode: coder.CompressionDisabled}
+	return serveHTTP(ln, t, func(w http.ResponseWriter, r *http.Request) {
+		c, err := coder.Accept(w, r, opts)
+		if err != nil {
+			return
+		}
+		c.SetReadLimit(-1)
+		// coder's Conn is tied to the request's context, so the handler
+		// itself runs the echo.
+		t.run(closerFunc(c.CloseNow), func() {
+			ctx := context.Background()
+			for {
+				mt, msg, err := c.Read(ctx)
+				if err != nil {
+					return
+				}
+				if err := c.Write(ctx, mt, msg); err != nil {
+					return
+				}
+			}
+		})
+	})
+}
+
+// tcp is the ceiling: fixed-size messages echoed with one read loop and one
+// Write per message, the same syscall pattern as a WebSocket echo, without
+// framing or masking.
+func startTCP(ln net.Listener, open *atomic.Int64, size int) func() {
+	t := newTracker(open)
+	var stopped atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				if stopped.Load() {
+					return
+				}
+				continue
+			}
+			go t.run(nc, func() {
+				br := bufio.NewReaderSize(nc, 4096)
+				buf := make([]byte, max(size, 1))
+				for {
+					if _, err := io.ReadFull(br, buf); err != nil {
+						return
+					}
+					if _, err := nc.Write(buf); err != nil {
+						return
+					}
+				}
+			})
+		}
+	}()
+	return func() { stopped.Store(true); ln.Close(); <-done; t.closeAll() }
+}
+
+// serveHTTP runs a net/http server whose handler upgrades.
+func serveHTTP(ln net.Listener, t *tracker, h http.HandlerFunc) func() {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	return func() {
+		srv.Close()
+		<-done
+		t.closeAll()
+	}
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+var errTimeout = errors.New("timed out")

@@ -1,0 +1,214 @@
+package poll
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestNewCmdCompareFlags(t *testing.T) {
+	tests := []struct {
+		args    string
+		want    string // fmt of the interesting fields
+		wantErr string
+	}{
+		{"", "100 1 10s 64 [short long sse ws] false false  false", ""},
+		{"--clients 1000 --rate 2 --duration 5s --payload 8 --transports ws,long --json --html r.html --in-process --browser-headers",
+			"1000 2 5s 8 [ws long] true true r.html true", ""},
+		{"-n 3 -r 0.5 -d 1m -b 0", "3 0.5 1m0s 0 [short long sse ws] false false  false", ""},
+		{"--clients 0", "", "--clients 0: want at least 1"},
+		{"--rate 0", "", "--rate 0: want more than 0"},
+		{"--payload -1", "", "--payload -1"},
+		{"--transports short,pigeon", "", `unknown transport "pigeon"`},
+		{"--wait 2m", "", "--wait 2m0s"},
+		{"extra", "", "unknown command"},
+	}
+	for _, tt := range tests {
+		ios, _, _, _ := iostreams.Test()
+		var got *CompareOptions
+		cmd := NewCmdCompare(ios, func(o *CompareOptions) error { got = o; return nil })
+		cmd.SetArgs(strings.Fields(tt.args))
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		err := cmd.Execute()
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: got error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		s := fmt.Sprintln(got.Clients, got.Rate, got.Duration, got.Payload, got.Transports, got.JSON, got.InProcess, got.HTML, got.BrowserHeaders)
+		if s = strings.TrimSpace(s); s != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.args, s, tt.want)
+		}
+	}
+}
+
+func TestNewCmdServeFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var got *ServeOptions
+	cmd := NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--bench", "--addr", "127.0.0.1:0", "--rate", "5"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:0" || got.Rate != 0 || !got.Publish || got.KeepAlive != 0 {
+		t.Errorf("--bench: got %+v, want rate 0, publish on, no keep-alive demo", *got)
+	}
+	cmd = NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:8090" || got.Rate != 1 || got.Publish || got.KeepAlive != 100 {
+		t.Errorf("defaults: %+v", *got)
+	}
+}
+
+// TestCompareJSON runs a tiny in-process comparison and checks the JSON
+// keys the issue promises.
+func TestCompareJSON(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdCompare(ios, nil)
+	cmd.SetArgs(strings.Fields("--in-process --json --clients 3 --rate 100 --duration 50ms --payload 16 --interval 10ms"))
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Transports []map[string]any `json:"transports"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := []string{"name", "delivered", "lost", "duplicated", "bytes_per_message", "overhead_bytes_per_message",
+		"requests", "connections", "latency_ms", "server_cpu_seconds"}
+	var names []string
+	for _, tr := range doc.Transports {
+		names = append(names, tr["name"].(string))
+		for _, k := range want {
+			if _, ok := tr[k]; !ok {
+				t.Errorf("%s: no %q in %v", tr["name"], k, tr)
+			}
+		}
+		lat := tr["latency_ms"].(map[string]any)
+		var keys []string
+		for k := range lat {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if fmt.Sprint(keys) != "[p50 p95 p99]" {
+			t.Errorf("latency_ms keys %v", keys)
+		}
+		if tr["lost"].(float64) != 0 || tr["duplicated"].(float64) != 0 || tr["delivered"].(float64) != 15 {
+			t.Errorf("%s: delivered %v lost %v duplicated %v, want 15 0 0", tr["name"], tr["delivered"], tr["lost"], tr["duplicated"])
+		}
+	}
+	if fmt.Sprint(names) != "[short long sse ws]" {
+		t.Errorf("names %v", names)
+	}
+}
+
+func TestCompareTable(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdCompare(ios, nil)
+	cmd.SetArgs(strings.Fields("--in-process --clients 2 --rate 100 --duration 20ms --transports sse,ws"))
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"transport", "bytes/msg", "sse", "ws", "p99 ms"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// lines hands each complete line written to it to a channel, so a test
+// waits for log lines instead of sleeping.
+type lines struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	c   chan string
+}
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	for {
+		s, err := l.buf.ReadString('\n')
+		if err != nil {
+			l.buf.WriteString(s)
+			return len(p), nil
+		}
+		l.c <- strings.TrimSuffix(s, "\n")
+	}
+}
+
+func (l *lines) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case s := <-l.c:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no log line within 10s")
+		return ""
+	}
+}
+
+func TestServe(t *testing.T) {
+	log := &lines{c: make(chan string, 100)}
+	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Rate: 1000, Payload: 20, KeepAlive: 10, Retention: 100})
+	}()
+	addr, ok := strings.CutPrefix(log.next(t), "listening on http://")
+	if !ok {
+		t.Fatal("first line is not \"listening on http://...\"")
+	}
+	var table []string
+	for len(table) < 3 {
+		table = append(table, log.next(t))
+	}
+	if !strings.Contains(table[1], "HTTP/1.0, close") || !strings.Contains(table[2], "HTTP/1.1, keep-alive") ||
+		!strings.Contains(table[1], " 10 ") || !strings.Contains(table[2], " 1 ") {
+		t.Errorf("keep-alive table:\n%s", strings.Join(table, "\n"))
+	}
+	cc, err := httpcore.Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := cc.Do(&httpcore.Request{Target: "/poll?after=0&wait=10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	cc.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"data":"message 1 `) {
+		t.Errorf("long poll: %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,19 @@
+module github.com/wirelab/wirelab/polling/browsertest
+
+go 1.26.0
+
+replace github.com/wirelab/wirelab => ../..
+
+require (
+	github.com/chromedp/chromedp v0.22.1
+	github.com/wirelab/wirelab v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
+	github.com/wcharczuk/go-chart/v2 v2.1.2 // indirect
+	golang.org/x/image v0.18.0 // indirect
+)
