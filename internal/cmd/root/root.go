@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/build"
+	checkcmd "github.com/wirelab/wirelab/internal/cmd/check"
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
 	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
 	pollcmd "github.com/wirelab/wirelab/internal/cmd/poll"
@@ -34,6 +35,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(wscmd.NewCmdWS(ios))
 	cmd.AddCommand(pmcmd.NewCmdPostMessage(ios))
 	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
+	cmd.AddCommand(checkcmd.NewCmdCheck(ios, nil))
 	return cmd
 }
 

@@ -1,0 +1,249 @@
+package check
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	lcheck "github.com/wirelab/wirelab/lessons/check"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// execute runs cmd with args (split on spaces), its usage output
+// discarded, and returns its error.
+func execute(cmd *cobra.Command, args string) error {
+	cmd.SetArgs(strings.Fields(args))
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	return cmd.ExecuteContext(context.Background())
+}
+
+func TestNewCmdCheckFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		want    Options
+		wantErr string
+	}{
+		{"ws", "ws --addr 127.0.0.1:9001", Options{Kind: "ws", Addr: "127.0.0.1:9001", Timeout: lcheck.DefaultTimeout}, ""},
+		{"http and all flags", "http --addr 127.0.0.1:8080 --stage keep-alive --json --lang zh --timeout 2s",
+			Options{Kind: "http", Addr: "127.0.0.1:8080", Stage: "keep-alive", JSON: true, Lang: "zh", Timeout: 2 * time.Second}, ""},
+		{"bare port", "ws --addr 9001", Options{Kind: "ws", Addr: "127.0.0.1:9001", Timeout: lcheck.DefaultTimeout}, ""},
+		{"url", "ws --addr ws://localhost:9001/chat", Options{Kind: "ws", Addr: "localhost:9001", Timeout: lcheck.DefaultTimeout}, ""},
+		{"no addr", "ws", Options{}, "--addr is required: the HOST:PORT your server listens on"},
+		{"bad addr", "http --addr localhost", Options{}, "want HOST:PORT"},
+		{"unknown ws stage", "ws --addr 1 --stage echo", Options{},
+			`ws has no stage "echo"; the stages are: tcp, handshake, accept-key, echo-text, server-unmasked, length-16, length-64, coalesced-frames, split-frame, fragmented, ping-pong, close`},
+		{"http stage given to ws", "ws --addr 1 --stage chunked", Options{}, `ws has no stage "chunked"`},
+		{"unknown http stage", "http --addr 1 --stage close", Options{}, "the stages are: tcp, status-line, headers, content-length, keep-alive, chunked"},
+		{"bad lang", "ws --addr 1 --lang fr", Options{}, `--lang "fr": want en or zh`},
+		{"bad timeout", "ws --addr 1 --timeout 0s", Options{}, "want a positive duration"},
+		{"argument", "ws 127.0.0.1:9001", Options{}, `unexpected argument "127.0.0.1:9001": give the address with --addr, as in --addr 127.0.0.1:9001`},
+	}
+	for _, tt := range tests {
+		ios, _, _, _ := iostreams.Test()
+		var got *Options
+		err := execute(NewCmdCheck(ios, func(o *Options) error { got = o; return nil }), tt.args)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: got error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			if got != nil {
+				t.Errorf("%s: runF ran with %+v", tt.name, *got)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		tt.want.IO = ios
+		if *got != tt.want {
+			t.Errorf("%s: got %+v, want %+v", tt.name, *got, tt.want)
+		}
+	}
+}
+
+func TestHelpShowsTheContract(t *testing.T) {
+	for kind, want := range map[string][]string{
+		"ws":   {"echo", "accept-key", "coalesced-frames", "RFC 6455 §5.1", "--stage ID runs the stages in order up to and including ID"},
+		"http": {"POST / with a chunked body", "keep-alive", "RFC 9112 §9.3", `"skipped":true`},
+	} {
+		ios, _, _, _ := iostreams.Test()
+		cmd := NewCmdCheck(ios, nil)
+		sub, _, err := cmd.Find([]string{kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(sub.Long, w) {
+				t.Errorf("%s --help lacks %q:\n%s", kind, w, sub.Long)
+			}
+		}
+	}
+}
+
+// httpServer serves GET with a body and echoes POST bodies; when closeAll
+// is set it closes the connection after every response.
+func httpServer(t *testing.T, closeAll bool) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	conns := map[net.Conn]bool{}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns[c] = true
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					r, err := httpcore.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					body, _ := io.ReadAll(r.Body)
+					if r.Method != "POST" {
+						body = []byte("hello\n")
+					}
+					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+					if closeAll {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
+
+func TestRunCheckPasses(t *testing.T) {
+	addr := httpServer(t, false)
+	ios, _, out, _ := iostreams.Test()
+	err := runCheck(context.Background(), &Options{IO: ios, Kind: "http", Addr: addr, Lang: "en", Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"wirelab check http " + addr, "PASS tcp", "PASS chunked", "all 6 stages passed."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunCheckFailsWithTheEvidence(t *testing.T) {
+	addr := httpServer(t, true)
+	ios, _, out, _ := iostreams.Test()
+	err := runCheck(context.Background(), &Options{IO: ios, Kind: "http", Addr: addr, Lang: "zh", Timeout: 2 * time.Second})
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "stage keep-alive failed") {
+		t.Errorf("error %v", err)
+	}
+	for _, want := range []string{"FAIL keep-alive", "SKIP chunked", "未运行", `"HTTP/1.1 200 OK\r\n"`, "^", "规则：RFC 9112 §9.3", "提示：", "6 个阶段中通过 4 个；keep-alive 未通过。"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunCheckJSON(t *testing.T) {
+	addr := httpServer(t, true)
+	ios, _, out, _ := iostreams.Test()
+	err := runCheck(context.Background(), &Options{IO: ios, Kind: "http", Addr: addr, Lang: "en", JSON: true, Timeout: 2 * time.Second})
+	if !errors.Is(err, ErrFailed) {
+		t.Errorf("error %v", err)
+	}
+	var v struct {
+		Passed *bool `json:"passed"`
+		Stages []struct {
+			ID      *string `json:"id"`
+			Passed  *bool   `json:"passed"`
+			Message *string `json:"message"`
+			Skipped bool    `json:"skipped"`
+			Section string  `json:"section"`
+			Hint    string  `json:"hint"`
+		} `json:"stages"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if v.Passed == nil || *v.Passed || len(v.Stages) != 6 {
+		t.Fatalf("%s", out)
+	}
+	for i, s := range v.Stages {
+		if s.ID == nil || s.Passed == nil || s.Message == nil {
+			t.Fatalf("stage %d lacks a key:\n%s", i, out)
+		}
+		wantPass := i < 4
+		if *s.Passed != wantPass || s.Skipped != (i == 5) {
+			t.Errorf("stage %s: passed %v skipped %v", *s.ID, *s.Passed, s.Skipped)
+		}
+	}
+	if f := v.Stages[4]; *f.ID != "keep-alive" || f.Section != "RFC 9112 §9.3" || f.Hint == "" {
+		t.Errorf("the failed stage: %+v", f)
+	}
+	if s := v.Stages[5]; *s.Message != "not run: an earlier stage failed" {
+		t.Errorf("the skipped stage: %q", *s.Message)
+	}
+}
+
+func TestRunCheckUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	ios, _, out, _ := iostreams.Test()
+	// Through the command, as a learner types it.
+	cmd := NewCmdCheck(ios, nil)
+	cmd.SetArgs([]string{"ws", "--addr", addr, "--lang", "en"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err = cmd.ExecuteContext(context.Background())
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "stage tcp failed") {
+		t.Errorf("error %v", err)
+	}
+	for _, want := range []string{"FAIL tcp", "connection refused", "Is your server running? Is it listening on port " + port, "SKIP close"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,566 @@
+package check
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirelab/wirelab/httpcore"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// run runs the checker and fails the test on an error.
+func run(t *testing.T, opts Options) *Report {
+	t.Helper()
+	if opts.Lang == "" {
+		opts.Lang = "en"
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 3 * time.Second
+	}
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return rep
+}
+
+// text renders the report as the command prints it.
+func text(rep *Report) string {
+	var b bytes.Buffer
+	rep.WriteText(&b)
+	return b.String()
+}
+
+// wantFail checks that stage id is the one that failed, that its message,
+// section and hint hold the given substrings, and that the stages after it
+// are skipped.
+func wantFail(t *testing.T, rep *Report, id, msg, section, hint string) *StageResult {
+	t.Helper()
+	f := rep.Failed()
+	if rep.Passed || f == nil {
+		t.Fatalf("got a pass, want stage %s to fail:\n%s", id, text(rep))
+	}
+	if f.ID != id {
+		t.Fatalf("stage %s failed, want %s:\n%s", f.ID, id, text(rep))
+	}
+	if !strings.Contains(f.Message, msg) {
+		t.Errorf("%s: message %q does not contain %q", id, f.Message, msg)
+	}
+	if !strings.Contains(f.Failure.Section, section) {
+		t.Errorf("%s: section %q does not contain %q", id, f.Failure.Section, section)
+	}
+	if !strings.Contains(f.Failure.Hint, hint) {
+		t.Errorf("%s: hint %q does not contain %q", id, f.Failure.Hint, hint)
+	}
+	after := false
+	for _, s := range rep.Stages {
+		if after && (!s.Skipped || s.Passed || s.Message == "") {
+			t.Errorf("stage %s after the failure: got %+v, want skipped", s.ID, s)
+		}
+		after = after || s.ID == id
+	}
+	return f
+}
+
+// atCaret returns the received bytes from the caret on.
+func atCaret(f *StageResult) string {
+	return string(f.Failure.Received[f.Failure.Offset:])
+}
+
+func TestGoodWebSocketServerPassesEveryStage(t *testing.T) {
+	addr := goodWSServer(t)
+	for _, lang := range []string{"en", "zh"} {
+		var seen []string
+		rep := run(t, Options{Kind: "ws", Addr: addr, Lang: lang, Progress: func(s StageResult) { seen = append(seen, s.ID) }})
+		if !rep.Passed {
+			t.Fatalf("%s: the reference server failed:\n%s", lang, text(rep))
+		}
+		ids, _ := StageIDs("ws")
+		if strings.Join(seen, " ") != strings.Join(ids, " ") || len(rep.Stages) != 12 {
+			t.Errorf("%s: progress saw %v, want %v", lang, seen, ids)
+		}
+		for _, s := range rep.Stages {
+			if !s.Passed || s.Message == "" || s.Failure != nil {
+				t.Errorf("%s: %+v", lang, s)
+			}
+		}
+		out := text(rep)
+		if want := map[string]string{"en": "all 12 stages passed.", "zh": "全部 12 个阶段通过。"}[lang]; !strings.Contains(out, want) {
+			t.Errorf("%s: output lacks %q:\n%s", lang, want, out)
+		}
+	}
+}
+
+func TestGoodHTTPServerPassesEveryStage(t *testing.T) {
+	addr := goodHTTPServer(t)
+	rep := run(t, Options{Kind: "http", Addr: addr})
+	if !rep.Passed || len(rep.Stages) != 6 {
+		t.Fatalf("the reference server failed:\n%s", text(rep))
+	}
+	// A raw server that gets it right passes too.
+	rep = run(t, Options{Kind: "http", Addr: rawHTTPServer(t, func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+		return answerWell(c, r)
+	})})
+	if !rep.Passed {
+		t.Fatalf("the raw correct server failed:\n%s", text(rep))
+	}
+}
+
+// The articles' Python server treats each recv() as exactly one frame. The
+// first stage that breaks it is length-64: 65536 bytes never come in one
+// read, and it echoes the part that did.
+func TestPerReadServerFails(t *testing.T) {
+	addr := rawWSServer(t, wsBugs{perRead: true})
+	rep := run(t, Options{Kind: "ws", Addr: addr})
+	f := wantFail(t, rep, "length-64", "the checker sent 65536 bytes", "RFC 6455 §5.2", "several reads")
+	if !strings.Contains(f.Failure.Hint, "single read") {
+		t.Errorf("hint %q does not name the single read", f.Failure.Hint)
+	}
+	// The caret is on the length of its short echo.
+	if off := f.Failure.Offset; off != 1 && off != 2 {
+		t.Errorf("caret at %d: % x", off, f.Failure.Received[:4])
+	}
+	// Its two halves of the bug, each alone, fail the stages named for
+	// them.
+	t.Run("coalesced", func(t *testing.T) {
+		rep := run(t, Options{Kind: "ws", Addr: rawWSServer(t, wsBugs{dropRest: true}), Timeout: time.Second})
+		f := wantFail(t, rep, "coalesced-frames", `waiting for the echo of "second"`, "RFC 6455 §5.2", "One read from the socket can hold several frames")
+		// The first echo came; the caret is after it.
+		if f.Failure.Offset != len(f.Failure.Received) || !bytes.Contains(f.Failure.Received, []byte("first")) {
+			t.Errorf("offset %d of %q", f.Failure.Offset, f.Failure.Received)
+		}
+	})
+	t.Run("split", func(t *testing.T) {
+		addr := rawWSServer(t, wsBugs{dropPartial: true, readBuf: 128})
+		// It fails length-16 and length-64 first; check split-frame alone.
+		rep := run(t, Options{Kind: "ws", Addr: addr, Timeout: time.Second, only: []string{"split-frame"}})
+		wantFail(t, rep, "split-frame", "", "RFC 6455", "A frame can arrive over several reads")
+		// and the same server passes the coalesced-frames stage.
+		rep = run(t, Options{Kind: "ws", Addr: addr, only: []string{"coalesced-frames"}})
+		if !rep.Passed {
+			t.Errorf("coalesced-frames:\n%s", text(rep))
+		}
+	})
+}
+
+func TestMaskingServerFailsServerUnmasked(t *testing.T) {
+	rep := run(t, Options{Kind: "ws", Addr: rawWSServer(t, wsBugs{maskReplies: true})})
+	f := wantFail(t, rep, "server-unmasked", "masked frame from a server", "RFC 6455 §5.1", "MUST NOT mask")
+	// echo-text passed: the masked echo was unmasked and compared.
+	if !rep.Stages[3].Passed {
+		t.Errorf("echo-text: %+v", rep.Stages[3])
+	}
+	// The caret is on byte 1 of the frame, whose MASK bit is set.
+	if b := f.Failure.Received[f.Failure.Offset]; b&0x80 == 0 || f.Failure.Offset != 1 {
+		t.Errorf("caret at %d (0x%02x)", f.Failure.Offset, b)
+	}
+}
+
+func TestWrongAcceptFailsAcceptKey(t *testing.T) {
+	rep := run(t, Options{Kind: "ws", Addr: rawWSServer(t, wsBugs{wrongAccept: true})})
+	f := wantFail(t, rep, "accept-key", "Sec-WebSocket-Accept is", "RFC 6455 §4.2.2", "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+	line := atCaret(f)
+	line = line[:strings.Index(line, "\r\n")]
+	head := string(f.Failure.Received[:f.Failure.Offset])
+	if !strings.HasSuffix(head[:strings.LastIndex(head, "\n")+1+len("Sec-WebSocket-Accept: ")], "Sec-WebSocket-Accept: ") {
+		t.Errorf("the caret is not in the Sec-WebSocket-Accept value: %q | %q", head, line)
+	}
+	if !bytes.Contains(f.Failure.Sent, []byte("Sec-WebSocket-Key: ")) {
+		t.Errorf("sent: %q", f.Failure.Sent)
+	}
+	out := text(rep)
+	for _, want := range []string{`"Sec-WebSocket-Accept: `, "^", "rule: RFC 6455 §4.2.2", "hint: ", "2 of 12 stages passed; accept-key failed."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestNo16BitLengthFailsLength16(t *testing.T) {
+	rep := run(t, Options{Kind: "ws", Addr: rawWSServer(t, wsBugs{no16: true})})
+	f := wantFail(t, rep, "length-16", "the checker sent 126 bytes", "RFC 6455 §5.2", "7e 00 7e")
+	// Byte 1 says 126, so the first two payload bytes were read as the length.
+	if !strings.Contains(f.Message, "byte 1 says 126") || f.Failure.Offset != 2 || f.Failure.Received[1] != 126 {
+		t.Errorf("message %q, offset %d, % x", f.Message, f.Failure.Offset, f.Failure.Received[:4])
+	}
+}
+
+func TestIgnoringCloseFailsCloseInBoundedTime(t *testing.T) {
+	addr := rawWSServer(t, wsBugs{ignoreClose: true})
+	start := time.Now()
+	rep := run(t, Options{Kind: "ws", Addr: addr, Timeout: 500 * time.Millisecond})
+	f := wantFail(t, rep, "close", "timed out after 500ms waiting for the server's close frame", "RFC 6455 §5.5.1", "send a close frame back")
+	if f.Elapsed > 2*time.Second || time.Since(start) > 20*time.Second {
+		t.Errorf("the close stage took %v, the run %v", f.Elapsed, time.Since(start))
+	}
+	// The close frame sent is shown: 0x88, masked, 5 bytes.
+	if s := f.Failure.Sent; len(s) != 11 || s[0] != 0x88 || s[1] != 0x85 {
+		t.Errorf("sent % x", s)
+	}
+}
+
+func TestHTTPBrokenServers(t *testing.T) {
+	tests := []struct {
+		name                      string
+		answer                    func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool
+		stage, msg, section, hint string
+		caret                     string // the received bytes from the caret start so
+	}{
+		{
+			name: "bad status line",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 OK\r\nContent-Length: 2\r\n\r\nok")
+				return true
+			},
+			stage: "status-line", msg: "not three digits", section: "RFC 9112 §4", hint: `"HTTP/1.1 200 OK\r\n"`, caret: "OK\r\n",
+		},
+		{
+			name: "LF line endings",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\nContent-Length: 2\n\nok")
+				return true
+			},
+			stage: "status-line", msg: "bare LF", section: "RFC 9112 §2.2", hint: "not LF", caret: "\nContent-Length",
+		},
+		{
+			name: "404",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+				return true
+			},
+			stage: "status-line", msg: "the status is 404", section: "RFC 9110 §15.3.1", hint: "Serve the path /", caret: "404 ",
+		},
+		{
+			name: "space before the colon",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok")
+				return true
+			},
+			stage: "headers", msg: "whitespace between field name", section: "RFC 9112 §5.1", hint: "No whitespace", caret: " : 2",
+		},
+		{
+			name: "no empty line",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nok")
+				return true
+			},
+			stage: "headers", msg: "timed out", section: "RFC 9112 §2.1", hint: `"\r\n\r\n"`, caret: "",
+		},
+		{
+			name: "Content-Length in characters",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhéllo\n")
+				return true
+			},
+			stage: "content-length", msg: "1 more bytes came after the 6", section: "RFC 9112 §6.2", hint: "counts 2", caret: "\n",
+		},
+		{
+			name: "no Content-Length",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\n\r\nhello")
+				return false
+			},
+			stage: "content-length", msg: "no Content-Length", section: "RFC 9112 §6.3", hint: "Content-Length: N", caret: "\r\nhello",
+		},
+		{
+			name: "closes after every response",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				okResponse(c, "hello\n")
+				return false
+			},
+			stage: "keep-alive", msg: "the server closed the connection after response 1, before answering request 2", section: "RFC 9112 §9.3", hint: "persistent", caret: "",
+		},
+		{
+			name: "says Connection: close",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+				return false
+			},
+			stage: "keep-alive", msg: "response 1 announces that the connection closes", section: "RFC 9112 §9.3", hint: `Leave out "Connection: close"`, caret: "close\r\n",
+		},
+		{
+			name: "chunk sizes in decimal",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				body, _ := io.ReadAll(r.Body)
+				if r.Method == "POST" {
+					decimalChunks(c, string(body))
+				} else {
+					okResponse(c, "hello\n")
+				}
+				return true
+			},
+			stage: "chunked", msg: "chunk data not followed by CRLF", section: "RFC 9112 §7.1", hint: `"1a", not "26"`, caret: "wirelab\r\n0",
+		},
+		{
+			name: "ignores the chunked body",
+			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+				okResponse(c, map[string]string{"GET": "hello\n", "POST": ""}[r.Method])
+				if r.Method == "POST" {
+					return false // what follows is not a request it can read
+				}
+				return true
+			},
+			stage: "chunked", msg: `the response body is ""`, section: "RFC 9112 §7.1", hint: "Decode the chunked request body", caret: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := rawHTTPServer(t, func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool {
+				if tt.name == "ignores the chunked body" && r.Method == "POST" {
+					return tt.answer(c, br, r) // without reading the body
+				}
+				return tt.answer(c, br, r)
+			})
+			rep := run(t, Options{Kind: "http", Addr: addr, Timeout: 500 * time.Millisecond})
+			f := wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint)
+			if got := atCaret(f); !strings.HasPrefix(got, tt.caret) {
+				t.Errorf("from the caret: got %q, want %q…", got, tt.caret)
+			}
+		})
+	}
+}
+
+func TestServerThatNeverAnswers(t *testing.T) {
+	addr := serveRaw(t, func(c net.Conn) { io.Copy(io.Discard, c) })
+	for _, kind := range []string{"ws", "http"} {
+		start := time.Now()
+		rep := run(t, Options{Kind: kind, Addr: addr, Timeout: 300 * time.Millisecond})
+		id := map[string]string{"ws": "handshake", "http": "status-line"}[kind]
+		f := wantFail(t, rep, id, "timed out after 300ms", "RFC", "did not answer")
+		if f.Failure.Offset != 0 || len(f.Failure.Received) != 0 || len(f.Failure.Sent) == 0 {
+			t.Errorf("%s: %+v", kind, f.Failure)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %v", kind, d)
+		}
+	}
+}
+
+func TestUnreachableAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	for _, tt := range []struct{ lang, msg, hint string }{
+		{"en", "connection refused: nothing is listening on " + addr, "Is your server running? Is it listening on port " + port},
+		{"zh", "连接被拒绝", "你的服务器在运行吗？它监听的是 " + port + " 端口吗"},
+	} {
+		rep := run(t, Options{Kind: "ws", Addr: addr, Lang: tt.lang})
+		f := wantFail(t, rep, "tcp", tt.msg, "RFC 9293", tt.hint)
+		if f.Failure.Offset != -1 || len(rep.Stages) != 12 {
+			t.Errorf("%+v", f.Failure)
+		}
+		if out := text(rep); strings.Contains(out, "sent (") || strings.Contains(out, "发送（") {
+			t.Errorf("no bytes were exchanged, yet:\n%s", out)
+		}
+	}
+}
+
+func TestStageUpTo(t *testing.T) {
+	addr := goodWSServer(t)
+	rep := run(t, Options{Kind: "ws", Addr: addr, Stage: "accept-key"})
+	var ids []string
+	for _, s := range rep.Stages {
+		ids = append(ids, s.ID)
+	}
+	if !rep.Passed || strings.Join(ids, ",") != "tcp,handshake,accept-key" {
+		t.Errorf("got %v passed=%v", ids, rep.Passed)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	ctx := context.Background()
+	_, err := Run(ctx, Options{Kind: "ws", Addr: "127.0.0.1:1", Stage: "echo"})
+	var use *UnknownStageError
+	if !errors.As(err, &use) || !strings.Contains(err.Error(), "tcp, handshake, accept-key, echo-text, server-unmasked, length-16, length-64, coalesced-frames, split-frame, fragmented, ping-pong, close") {
+		t.Errorf("unknown ws stage: %v", err)
+	}
+	_, err = Run(ctx, Options{Kind: "http", Addr: "127.0.0.1:1", Stage: "handshake"})
+	if !errors.As(err, &use) || !strings.Contains(err.Error(), `http has no stage "handshake"; the stages are: tcp, status-line, headers, content-length, keep-alive, chunked`) {
+		t.Errorf("unknown http stage: %v", err)
+	}
+	if _, err := Run(ctx, Options{Kind: "smtp", Addr: "127.0.0.1:1"}); !errors.Is(err, ErrUnknownKind) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if _, err := Run(ctx, Options{Kind: "ws", Addr: "127.0.0.1:1", Lang: "fr"}); err == nil || !strings.Contains(err.Error(), "want en or zh") {
+		t.Errorf("bad language: %v", err)
+	}
+	if _, err := Run(ctx, Options{Kind: "ws", Addr: "nowhere"}); err == nil || !strings.Contains(err.Error(), "HOST:PORT") {
+		t.Errorf("bad address: %v", err)
+	}
+}
+
+func TestNormalizeAddr(t *testing.T) {
+	tests := []struct{ in, want, wantErr string }{
+		{"127.0.0.1:9001", "127.0.0.1:9001", ""},
+		{"9001", "127.0.0.1:9001", ""},
+		{":9001", "127.0.0.1:9001", ""},
+		{"localhost:80", "localhost:80", ""},
+		{"[::1]:8080", "[::1]:8080", ""},
+		{"ws://127.0.0.1:9001/chat", "127.0.0.1:9001", ""},
+		{"http://localhost/", "localhost:80", ""},
+		{"", "", "no address"},
+		{"localhost", "", "want HOST:PORT"},
+		{"127.0.0.1:http", "", "not a number"},
+		{"127.0.0.1:70000", "", "not a number"},
+	}
+	for _, tt := range tests {
+		got, err := NormalizeAddr(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: got %q, %v; want error %q", tt.in, got, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The server cancels the run once the handshake request arrives, and
+	// never answers it.
+	addr := serveRaw(t, func(c net.Conn) {
+		b := make([]byte, 1)
+		if _, err := c.Read(b); err == nil {
+			cancel()
+		}
+		io.Copy(io.Discard, c)
+	})
+	rep, err := Run(ctx, Options{Kind: "ws", Addr: addr, Lang: "en", Timeout: time.Minute})
+	if !errors.Is(err, context.Canceled) || rep == nil || rep.Passed {
+		t.Fatalf("got %v, %+v", err, rep)
+	}
+	if len(rep.Stages) != 12 || !rep.Stages[0].Passed || !rep.Stages[1].Skipped {
+		t.Errorf("stages: %+v", rep.Stages)
+	}
+}
+
+func TestQuoteLines(t *testing.T) {
+	tests := []struct {
+		in   string
+		off  int
+		want []string
+	}{
+		{"HTTP/1.1 OK\r\n", 9, []string{`"HTTP/1.1 OK\r\n"`, `          ^`}},
+		{"ab\r\ncd", 4, []string{`"ab\r\n"`, `"cd"`, ` ^`}},
+		{"ab\r\ncd", 3, []string{`"ab\r\n"`, `     ^`, `"cd"`}},
+		{"ab", 2, []string{`"ab"`, `   ^`}},
+		{"", 0, []string{`""`, ` ^`}},
+		{"\x81\x05hi\"", 4, []string{`"\x81\x05hi\""`, `           ^`}},
+		{"ab", -1, []string{`"ab"`}},
+	}
+	for _, tt := range tests {
+		got := quoteLines([]byte(tt.in), tt.off, "", headLines)
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%q at %d:\ngot\n%s\nwant\n%s", tt.in, tt.off, strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
+	}
+	// Long input keeps the head, the caret's neighbourhood and the tail.
+	long := bytes.Repeat([]byte("x"), 100*lineWidth)
+	got := quoteLines(long, 50*lineWidth+5, "", headLines)
+	if len(got) > headLines+2*aroundLines+tailLines+5 || !strings.Contains(strings.Join(got, "\n"), "bytes not shown") {
+		t.Errorf("%d lines:\n%s", len(got), strings.Join(got, "\n"))
+	}
+}
+
+func TestReportJSON(t *testing.T) {
+	rep := run(t, Options{Kind: "ws", Addr: rawWSServer(t, wsBugs{maskReplies: true})})
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Passed *bool `json:"passed"`
+		Stages []map[string]any
+	}
+	if err := json.Unmarshal(b, &v); err != nil || v.Passed == nil || *v.Passed {
+		t.Fatalf("%s: %v", b, err)
+	}
+	for i, s := range v.Stages {
+		for _, k := range []string{"id", "passed", "message"} {
+			if _, ok := s[k]; !ok {
+				t.Errorf("stage %d lacks %q: %v", i, k, s)
+			}
+		}
+	}
+	if s := v.Stages[4]; s["id"] != "server-unmasked" || s["passed"] != false || s["offset"] != 1.0 || s["received_base64"] == nil || s["section"] != "RFC 6455 §5.1" {
+		t.Errorf("failed stage: %v", s)
+	}
+	if s := v.Stages[5]; s["skipped"] != true || s["passed"] != false || s["message"] != "not run: an earlier stage failed" {
+		t.Errorf("skipped stage: %v", s)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	f, g := rep.Failed(), back.Failed()
+	if g == nil || g.ID != f.ID || g.Failure.Offset != f.Failure.Offset || !bytes.Equal(g.Failure.Received, f.Failure.Received) || !bytes.Equal(g.Failure.Sent, f.Failure.Sent) {
+		t.Errorf("round trip: got %+v, want %+v", g, f)
+	}
+}
+
+func TestStagesDescribed(t *testing.T) {
+	for _, kind := range []string{"ws", "http"} {
+		for _, lang := range []string{"en", "zh"} {
+			st, err := Stages(kind, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range st {
+				if s.ID == "" || s.Section == "" || s.Sends == "" || s.Expects == "" {
+					t.Errorf("%s %s: %+v", kind, lang, s)
+				}
+			}
+		}
+	}
+	zh, _ := Stages("ws", "zh")
+	en, _ := Stages("ws", "en")
+	if zh[0].Sends == en[0].Sends {
+		t.Errorf("the Chinese description is the English one: %q", zh[0].Sends)
+	}
+}
+
+func TestLangFromEnv(t *testing.T) {
+	for _, tt := range []struct{ lcAll, lang, want string }{
+		{"", "zh_CN.UTF-8", "zh"},
+		{"", "en_US.UTF-8", "en"},
+		{"C", "zh_CN.UTF-8", "en"},
+		{"zh_TW", "", "zh"},
+		{"", "", "en"},
+	} {
+		t.Setenv("LC_ALL", tt.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", tt.lang)
+		if got := LangFromEnv(); got != tt.want {
+			t.Errorf("LC_ALL=%q LANG=%q: got %s, want %s", tt.lcAll, tt.lang, got, tt.want)
+		}
+	}
+}
+
+func ExampleQuote() {
+	fmt.Println(Quote([]byte("HTTP/1.1 200 OK\r\n")))
+	fmt.Println(Quote([]byte{0x81, 0x02, 'h', 'i'}))
+	// Output:
+	// "HTTP/1.1 200 OK\r\n"
+	// "\x81\x02hi"
+}

@@ -1,0 +1,281 @@
+package check
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Quote writes b as a Go-style quoted string in plain ASCII: printable
+// ASCII as is, \" \\ \r \n \t, and \xNN for every other byte. Each byte
+// takes a fixed number of columns, so a caret can be put under any of them.
+func Quote(b []byte) string {
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for _, c := range b {
+		sb.WriteString(escapeByte(c))
+	}
+	sb.WriteByte('"')
+	return sb.String()
+}
+
+func escapeByte(c byte) string {
+	switch c {
+	case '"':
+		return `\"`
+	case '\\':
+		return `\\`
+	case '\r':
+		return `\r`
+	case '\n':
+		return `\n`
+	case '\t':
+		return `\t`
+	}
+	if c >= 0x20 && c < 0x7f {
+		return string(rune(c))
+	}
+	return fmt.Sprintf(`\x%02x`, c)
+}
+
+// lineWidth is the most columns of quoted bytes on one line; lines also
+// end after LF.
+const lineWidth = 64
+
+// showLimits: a long recording shows its first lines, the lines around the
+// byte at fault and its last lines.
+const (
+	headLines     = 12
+	sentHeadLines = 10
+	aroundLines   = 3
+	tailLines     = 2
+)
+
+// quoteLines renders b as quoted lines behind indent, with a caret line
+// under the byte at off (off == len(b) puts it just past the last byte;
+// off < 0 puts none). Long input is elided in the middle, keeping the first
+// head lines.
+func quoteLines(b []byte, off int, indent string, head int) []string {
+	type span struct{ from, to int }
+	var spans []span
+	for i := 0; i < len(b); {
+		j, width := i, 0
+		for j < len(b) && width < lineWidth {
+			width += len(escapeByte(b[j]))
+			j++
+			if b[j-1] == '\n' {
+				break
+			}
+		}
+		spans = append(spans, span{i, j})
+		i = j
+	}
+	if len(spans) == 0 {
+		spans = append(spans, span{0, 0})
+	}
+	at := -1 // the line with the caret
+	if off >= 0 {
+		for k, s := range spans {
+			if off < s.to || k == len(spans)-1 {
+				at = k
+				break
+			}
+		}
+	}
+	keep := func(k int) bool {
+		return k < head || k >= len(spans)-tailLines || at >= 0 && k >= at-aroundLines && k <= at+aroundLines
+	}
+	var out []string
+	for k := 0; k < len(spans); k++ {
+		if !keep(k) {
+			first := spans[k].from
+			for k+1 < len(spans) && !keep(k+1) {
+				k++
+			}
+			out = append(out, fmt.Sprintf("%s... %d bytes not shown ...", indent, spans[k].to-first))
+			continue
+		}
+		s := spans[k]
+		out = append(out, indent+Quote(b[s.from:s.to]))
+		if k == at {
+			col := 1
+			for _, c := range b[s.from:min(off, s.to)] {
+				col += len(escapeByte(c))
+			}
+			out = append(out, indent+strings.Repeat(" ", col)+"^")
+		}
+	}
+	return out
+}
+
+// WriteStage writes one line for a stage's result:
+//
+//	PASS handshake         101 Switching Protocols with Upgrade and Connection
+func WriteStage(w io.Writer, s StageResult) error {
+	mark := "PASS"
+	switch {
+	case s.Skipped:
+		mark = "SKIP"
+	case !s.Passed:
+		mark = "FAIL"
+	}
+	_, err := fmt.Fprintf(w, "%s %-17s %s\n", mark, s.ID, s.Message)
+	return err
+}
+
+// WriteSummary writes what follows the stage lines: the evidence for the
+// failed stage, if any, and one closing line.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var sb strings.Builder
+	zh := r.Lang == "zh"
+	tr := func(en, zhs string) string {
+		if zh {
+			return zhs
+		}
+		return en
+	}
+	passed := 0
+	for _, s := range r.Stages {
+		if s.Passed {
+			passed++
+		}
+	}
+	if f := r.Failed(); f != nil && f.Failure != nil {
+		e := f.Failure
+		fmt.Fprintf(&sb, "\n--- %s: %s\n", f.ID, f.Message)
+		if e.Offset >= 0 {
+			after := ""
+			if r.Kind == KindWebSocket && f.ID != "tcp" && f.ID != "handshake" && f.ID != "accept-key" {
+				after = tr(", after the handshake", "，握手之后")
+			}
+			fmt.Fprintf(&sb, tr("sent (%d bytes%s):\n", "发送（%d 字节%s）：\n"), len(e.Sent), after)
+			for _, l := range quoteLines(e.Sent, -1, "    ", sentHeadLines) {
+				sb.WriteString(l + "\n")
+			}
+			fmt.Fprintf(&sb, tr("received (%d bytes%s):\n", "收到（%d 字节%s）：\n"), len(e.Received), after)
+			for _, l := range quoteLines(e.Received, e.Offset, "    ", headLines) {
+				sb.WriteString(l + "\n")
+			}
+			if e.Offset == len(e.Received) {
+				sb.WriteString(tr("    (the caret is just past the last byte received)\n", "    （^ 位于收到的最后一个字节之后）\n"))
+			} else {
+				fmt.Fprintf(&sb, tr("    (the caret marks byte %d)\n", "    （^ 指向第 %d 个字节）\n"), e.Offset)
+			}
+		}
+		for _, n := range e.Notes {
+			sb.WriteString("  " + n + "\n")
+		}
+		if e.Section != "" {
+			fmt.Fprintf(&sb, tr("rule: %s\n", "规则：%s\n"), e.Section)
+		}
+		if e.Hint != "" {
+			fmt.Fprintf(&sb, tr("hint: %s\n", "提示：%s\n"), e.Hint)
+		}
+	}
+	sb.WriteString("\n")
+	if r.Passed {
+		fmt.Fprintf(&sb, tr("all %d stages passed.\n", "全部 %d 个阶段通过。\n"), passed)
+	} else if f := r.Failed(); f != nil {
+		fmt.Fprintf(&sb, tr("%d of %d stages passed; %s failed.\n", "%[2]d 个阶段中通过 %[1]d 个；%[3]s 未通过。\n"), passed, len(r.Stages), f.ID)
+	} else {
+		fmt.Fprintf(&sb, tr("%d of %d stages passed.\n", "%[2]d 个阶段中通过 %[1]d 个。\n"), passed, len(r.Stages))
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
+
+// WriteText writes the whole report as text: a title, one line per stage,
+// then WriteSummary.
+func (r *Report) WriteText(w io.Writer) error {
+	if _, err := fmt.Fprintf(w, "wirelab check %s %s\n\n", r.Kind, r.Addr); err != nil {
+		return err
+	}
+	for _, s := range r.Stages {
+		if err := WriteStage(w, s); err != nil {
+			return err
+		}
+	}
+	return r.WriteSummary(w)
+}
+
+// MarshalJSON encodes a stage as
+//
+//	{"id":"accept-key","passed":false,"message":"…","elapsed_ms":3,
+//	 "section":"RFC 6455 §4.2.2","hint":"…","offset":97,"sent":"GET / …","received":"HTTP/1.1 101 …"}
+//
+// A skipped stage has "skipped":true. sent and received are the bytes as a
+// string; when they are not valid UTF-8 (masked frames), sent_base64 or
+// received_base64 carries them exactly.
+func (s StageResult) MarshalJSON() ([]byte, error) {
+	v := struct {
+		ID             string   `json:"id"`
+		Passed         bool     `json:"passed"`
+		Skipped        bool     `json:"skipped,omitempty"`
+		Message        string   `json:"message"`
+		ElapsedMS      int64    `json:"elapsed_ms"`
+		Section        string   `json:"section,omitempty"`
+		Hint           string   `json:"hint,omitempty"`
+		Offset         *int     `json:"offset,omitempty"`
+		Sent           string   `json:"sent,omitempty"`
+		SentBase64     []byte   `json:"sent_base64,omitempty"`
+		Received       string   `json:"received,omitempty"`
+		ReceivedBase64 []byte   `json:"received_base64,omitempty"`
+		Notes          []string `json:"notes,omitempty"`
+	}{ID: s.ID, Passed: s.Passed, Skipped: s.Skipped, Message: s.Message, ElapsedMS: s.Elapsed.Milliseconds()}
+	if f := s.Failure; f != nil {
+		v.Section, v.Hint, v.Notes = f.Section, f.Hint, f.Notes
+		if f.Offset >= 0 {
+			off := f.Offset
+			v.Offset = &off
+		}
+		v.Sent, v.Received = string(f.Sent), string(f.Received)
+		if !utf8.Valid(f.Sent) {
+			v.SentBase64 = f.Sent
+		}
+		if !utf8.Valid(f.Received) {
+			v.ReceivedBase64 = f.Received
+		}
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote, so a report can be read back
+// (by the lessons, or a test).
+func (s *StageResult) UnmarshalJSON(b []byte) error {
+	var v struct {
+		ID             string   `json:"id"`
+		Passed         bool     `json:"passed"`
+		Skipped        bool     `json:"skipped"`
+		Message        string   `json:"message"`
+		ElapsedMS      int64    `json:"elapsed_ms"`
+		Section        string   `json:"section"`
+		Hint           string   `json:"hint"`
+		Offset         *int     `json:"offset"`
+		Sent           string   `json:"sent"`
+		SentBase64     []byte   `json:"sent_base64"`
+		Received       string   `json:"received"`
+		ReceivedBase64 []byte   `json:"received_base64"`
+		Notes          []string `json:"notes"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = StageResult{ID: v.ID, Passed: v.Passed, Skipped: v.Skipped, Message: v.Message, Elapsed: time.Duration(v.ElapsedMS) * time.Millisecond}
+	if !v.Passed && !v.Skipped {
+		f := &Failure{Section: v.Section, Hint: v.Hint, Offset: -1, Sent: []byte(v.Sent), Received: []byte(v.Received), Notes: v.Notes}
+		if v.Offset != nil {
+			f.Offset = *v.Offset
+		}
+		if v.SentBase64 != nil {
+			f.Sent = v.SentBase64
+		}
+		if v.ReceivedBase64 != nil {
+			f.Received = v.ReceivedBase64
+		}
+		s.Failure = f
+	}
+	return nil
+}
