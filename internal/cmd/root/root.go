@@ -9,6 +9,8 @@ import (
 	checkcmd "github.com/wirelab/wirelab/internal/cmd/check"
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
 	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
+	learncmd "github.com/wirelab/wirelab/internal/cmd/learn"
+	lessonscmd "github.com/wirelab/wirelab/internal/cmd/lessons"
 	pollcmd "github.com/wirelab/wirelab/internal/cmd/poll"
 	pmcmd "github.com/wirelab/wirelab/internal/cmd/postmessage"
 	wscmd "github.com/wirelab/wirelab/internal/cmd/ws"
@@ -34,6 +36,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(httpscmd.NewCmdHTTPS(ios))
 	cmd.AddCommand(wscmd.NewCmdWS(ios))
 	cmd.AddCommand(pmcmd.NewCmdPostMessage(ios))
+	cmd.AddCommand(learncmd.NewCmdLearn(ios, nil), lessonscmd.NewCmdLessons(ios))
 	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
 	cmd.AddCommand(checkcmd.NewCmdCheck(ios, nil))
 	return cmd

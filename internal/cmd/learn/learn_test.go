@@ -1,0 +1,129 @@
+package learn
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
+)
+
+func execute(cmd *cobra.Command, args string) error {
+	cmd.SetArgs(strings.Fields(args))
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	return cmd.Execute()
+}
+
+func TestMain(m *testing.M) {
+	// Never touch the real config directory.
+	dir, err := os.MkdirTemp("", "wirelab-learn-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(lessons.ProgressEnv, filepath.Join(dir, "progress"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	tests := []struct {
+		args    string
+		want    Options
+		wantErr bool
+	}{
+		{"", Options{}, false},
+		{"5", Options{Lesson: "5"}, false},
+		{"dns --lang zh", Options{Lesson: "dns", Lang: "zh"}, false},
+		{"--reset --progress-file /tmp/p", Options{Reset: true, ProgressFile: "/tmp/p"}, false},
+		{"--lang de", Options{}, true},
+		{"1 2", Options{}, true},
+	}
+	for _, tt := range tests {
+		var got *Options
+		err := execute(NewCmdLearn(ios, func(o *Options) error { got = o; return nil }), tt.args)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%q: got error %v, want error %v", tt.args, err, tt.wantErr)
+			continue
+		}
+		if tt.wantErr {
+			continue
+		}
+		tt.want.IO = ios
+		if *got != tt.want {
+			t.Errorf("%q: got %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+}
+
+// TestLearnPiped drives wirelab learn with piped input, quits, and comes
+// back to the same place.
+func TestLearnPiped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress")
+	ios, in, out, _ := iostreams.Test()
+	in.WriteString("n\nn\nq\n")
+	if err := runLearn(nil, &Options{IO: ios, Lang: "en", ProgressFile: path}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "── 1/") || !strings.Contains(out.String(), "Progress saved: lesson 1") {
+		t.Errorf("got:\n%s", out)
+	}
+	p, err := lessons.LoadProgress(path)
+	if err != nil || p.Lesson != "tcp-ip" || p.Step != 2 {
+		t.Fatalf("saved %+v, %v; want tcp-ip step 2", p, err)
+	}
+
+	ios, in, out, _ = iostreams.Test()
+	in.WriteString("q\n")
+	if err := runLearn(nil, &Options{IO: ios, Lang: "zh", ProgressFile: path}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "── 1/") || !strings.Contains(out.String(), "3/") || !strings.Contains(out.String(), "进度已保存") {
+		t.Errorf("did not resume at step 3:\n%s", out)
+	}
+
+	ios, in, _, _ = iostreams.Test()
+	in.WriteString("q\n")
+	if err := runLearn(nil, &Options{IO: ios, Lang: "en", ProgressFile: path, Lesson: "dns"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := lessons.LoadProgress(path); p.Lesson != "dns" || p.Step != 0 {
+		t.Errorf("after learn dns: %+v", p)
+	}
+
+	ios, in, _, _ = iostreams.Test()
+	in.WriteString("q\n")
+	if err := runLearn(nil, &Options{IO: ios, Lang: "en", ProgressFile: path, Reset: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := lessons.LoadProgress(path); p.Lesson != "tcp-ip" || p.Step != 0 {
+		t.Errorf("after --reset: %+v", p)
+	}
+}
+
+func TestLearnUnknownLesson(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	err := runLearn(nil, &Options{IO: ios, Lang: "en", ProgressFile: filepath.Join(t.TempDir(), "p"), Lesson: "nope"})
+	if err == nil || !strings.Contains(err.Error(), "unknown lesson") || !strings.Contains(err.Error(), "tcp-ip") {
+		t.Errorf("got %v, want the valid lessons", err)
+	}
+}
+
+func TestLearnDefaultProgressFromEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "envprogress")
+	t.Setenv(lessons.ProgressEnv, path)
+	ios, in, _, _ := iostreams.Test()
+	in.WriteString("n\n")
+	if err := runLearn(nil, &Options{IO: ios, Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := lessons.LoadProgress(path); err != nil || p.Step != 1 {
+		t.Errorf("got %+v, %v; want step 1 saved at $%s", p, err, lessons.ProgressEnv)
+	}
+}

@@ -1,0 +1,57 @@
+// Package lessons holds the "wirelab lessons" commands: list, show, run and
+// quiz, over the course in the lessons package.
+package lessons
+
+import (
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
+)
+
+// NewCmdLessons returns the "lessons" command group.
+func NewCmdLessons(ios *iostreams.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lessons <command>",
+		Short: "List, read, run and quiz the lessons of the course (wirelab learn walks through them)",
+		Long: `The course teaches web protocols in order, from TCP/IP layers to a WebSocket
+server you write yourself. Each lesson explains one idea, runs a demo on
+loopback that prints the real bytes, and ends with a quiz.
+
+A lesson is named by its number or its id: "wirelab lessons show 3" and
+"wirelab lessons show dns" are the same. --lang en|zh picks the language;
+the default comes from LC_ALL, LC_MESSAGES or LANG.`,
+	}
+	cmd.AddCommand(NewCmdList(ios, nil))
+	cmd.AddCommand(NewCmdShow(ios, nil))
+	cmd.AddCommand(NewCmdRun(ios, nil))
+	cmd.AddCommand(NewCmdQuiz(ios, nil))
+	return cmd
+}
+
+// resolveLang turns the --lang flag into a course language.
+func resolveLang(flag string) (string, error) { return lessons.ResolveLang(flag, os.Getenv) }
+
+// renderer returns a renderer for the output: styled on a terminal, plain
+// otherwise.
+func renderer(ios *iostreams.IOStreams) (*lessons.Renderer, error) {
+	width := 0
+	if ios.IsTTY {
+		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
+			width = min(n, 120)
+		}
+	}
+	return lessons.NewRenderer(width, ios.IsTTY)
+}
+
+func addLangFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVar(p, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+}
+
+// validateLang fails early on a --lang the course does not have.
+func validateLang(s string) error {
+	_, err := resolveLang(s)
+	return err
+}

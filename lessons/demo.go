@@ -1,0 +1,195 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// A Demo runs the real thing on loopback and prints what happened: the
+// bytes that crossed the wire, how many connections were opened, what each
+// side answered. It returns an error only when something did not behave as
+// the lesson says it does.
+type Demo struct {
+	ID string
+	// Summary says in one line what the demo shows, in each language.
+	Summary map[string]string
+	Run     func(ctx context.Context, e *Env) error
+}
+
+// Env is what a demo prints to, and in which language.
+type Env struct {
+	Out  io.Writer
+	Lang string
+}
+
+// Say prints one line in the chosen language: en or zh, formatted with args
+// when any are given.
+func (e *Env) Say(en, zh string, args ...any) {
+	s := en
+	if e.Lang == "zh" && zh != "" {
+		s = zh
+	}
+	if len(args) > 0 {
+		s = fmt.Sprintf(s, args...)
+	}
+	fmt.Fprintln(e.Out, s)
+}
+
+// Printf prints language-neutral output: bytes, numbers, tables.
+func (e *Env) Printf(format string, args ...any) { fmt.Fprintf(e.Out, format, args...) }
+
+// Quote prints raw bytes one line per LF, indented by prefix, with CR, LF,
+// tabs and other control or invalid bytes escaped (\r, \n, \x00): how the
+// lessons show what crossed the wire.
+func (e *Env) Quote(prefix string, b []byte) {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		line := b
+		if i >= 0 {
+			line, b = b[:i+1], b[i+1:]
+		} else {
+			b = nil
+		}
+		fmt.Fprintf(e.Out, "%s%s\n", prefix, escapeBytes(line))
+	}
+}
+
+// escapeBytes writes b as text, escaping what is not printable.
+func escapeBytes(b []byte) string {
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == '\r':
+			sb.WriteString(`\r`)
+		case r == '\n':
+			sb.WriteString(`\n`)
+		case r == '\t':
+			sb.WriteString(`\t`)
+		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f:
+			fmt.Fprintf(&sb, `\x%02x`, b[0])
+		default:
+			sb.Write(b[:size])
+		}
+		b = b[size:]
+	}
+	return sb.String()
+}
+
+// Hex prints b as hex bytes, 16 to a line, indented by prefix.
+func (e *Env) Hex(prefix string, b []byte) {
+	for i := 0; i < len(b); i += 16 {
+		end := min(i+16, len(b))
+		var sb strings.Builder
+		for j, c := range b[i:end] {
+			if j > 0 {
+				sb.WriteByte(' ')
+			}
+			fmt.Fprintf(&sb, "%02x", c)
+		}
+		fmt.Fprintf(e.Out, "%s%04x  %s\n", prefix, i, sb.String())
+	}
+}
+
+// newDemos builds the registry of every demo, keyed by ID. Each call builds
+// a fresh map, so nothing is shared between Courses.
+func newDemos() map[string]Demo {
+	m := map[string]Demo{}
+	for _, group := range [][]Demo{
+		netDemos(),
+		httpDemos(),
+		httpsDemos(),
+		pollingDemos(),
+		wsDemos(),
+		browserDemos(),
+		pmDemos(),
+		pythonDemos(),
+		buildDemos(),
+	} {
+		for _, d := range group {
+			if _, dup := m[d.ID]; dup {
+				panic("lessons: demo " + d.ID + " registered twice")
+			}
+			m[d.ID] = d
+		}
+	}
+	return m
+}
+
+// Demo returns the demo with the given ID.
+func (c *Course) Demo(id string) (Demo, bool) {
+	d, ok := c.demos[id]
+	return d, ok
+}
+
+// DemoIDs returns every registered demo ID, sorted.
+func (c *Course) DemoIDs() []string {
+	var ids []string
+	for id := range c.demos {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// DemoTimeout bounds one demo.
+const DemoTimeout = 30 * time.Second
+
+// RunDemos runs the lesson's demos in order, each under a heading, and
+// stops at the first that fails.
+func (c *Course) RunDemos(ctx context.Context, l *Lesson, e *Env) error {
+	if len(l.Demos) == 0 {
+		e.Say("This lesson has no demo.", "这一课没有演示。")
+		return nil
+	}
+	for i, id := range l.Demos {
+		if i > 0 {
+			fmt.Fprintln(e.Out)
+		}
+		if err := c.RunDemo(ctx, id, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunDemo runs one demo by ID.
+func (c *Course) RunDemo(ctx context.Context, id string, e *Env) error {
+	d, ok := c.demos[id]
+	if !ok {
+		return fmt.Errorf("lessons: no demo %q", id)
+	}
+	summary := d.Summary[e.Lang]
+	if summary == "" {
+		summary = d.Summary["en"]
+	}
+	fmt.Fprintf(e.Out, "▶ %s — %s\n", id, summary)
+	ctx, cancel := context.WithTimeout(ctx, DemoTimeout)
+	defer cancel()
+	// Servers and event handlers print from their own goroutines: serialise
+	// every write so lines stay whole.
+	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang}
+	if err := d.Run(ctx, le); err != nil {
+		return fmt.Errorf("demo %s: %w", id, err)
+	}
+	return nil
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

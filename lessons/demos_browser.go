@@ -1,0 +1,162 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wirelab/wirelab/websocket"
+)
+
+func browserDemos() []Demo {
+	return []Demo{
+		{
+			ID:      "ws-socket-api",
+			Summary: map[string]string{"en": "the browser's WebSocket object in Go: readyState, bufferedAmount and the four events", "zh": "用 Go 复刻浏览器的 WebSocket 对象：readyState、bufferedAmount 和四个事件"},
+			Run:     demoSocketAPI,
+		},
+		{
+			ID:      "socket-vs-ws",
+			Summary: map[string]string{"en": "the same two messages over a bare TCP socket and over WebSocket", "zh": "同样两条消息，分别走裸 TCP 套接字和 WebSocket"},
+			Run:     demoSocketVsWS,
+		},
+	}
+}
+
+func demoSocketAPI(ctx context.Context, e *Env) error {
+	srv, err := startEcho(nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	var mu sync.Mutex
+	var events []string
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		events = append(events, fmt.Sprintf(format, args...))
+		mu.Unlock()
+		e.Printf(format+"\n", args...)
+	}
+	big := strings.Repeat("x", 1<<20)
+	got := 0
+	s := websocket.NewSocket("ws://"+srv.Addr+"/echo", websocket.SocketHandlers{
+		OnOpen: func(s *websocket.Socket) {
+			logf("onopen      readyState=%d (%s)", s.ReadyState(), s.ReadyState())
+			s.Send("hello")
+			s.Send(big)
+			logf("send(\"hello\"), send(1 MiB) → bufferedAmount=%d bytes not yet written", s.BufferedAmount())
+		},
+		OnMessage: func(s *websocket.Socket, m websocket.MessageEvent) {
+			got++
+			data := string(m.Data)
+			if len(data) > 16 {
+				data = fmt.Sprintf("%d bytes", len(m.Data))
+			}
+			logf("onmessage   data=%q text=%v", data, m.Text)
+			if got == 2 {
+				s.Close(1000, "done")
+				logf("close(1000, \"done\") → readyState=%d (%s)", s.ReadyState(), s.ReadyState())
+			}
+		},
+		OnError: func(s *websocket.Socket, err error) {
+			logf("onerror     %v", err)
+		},
+		OnClose: func(s *websocket.Socket, ev websocket.CloseEvent) {
+			logf("onclose     code=%d reason=%q wasClean=%v readyState=%d (%s)", ev.Code, ev.Reason, ev.WasClean, s.ReadyState(), s.ReadyState())
+		},
+	})
+	e.Printf("new WebSocket(%q) → readyState=%d (%s)\n", s.URL(), s.ReadyState(), s.ReadyState())
+	if err := s.Send("too early"); err != nil {
+		e.Say("send() while CONNECTING → %v", "在 CONNECTING 状态调用 send() → %v", err)
+	}
+	select {
+	case <-s.Done():
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	joined := strings.Join(events, "\n")
+	return check(strings.Contains(joined, "onopen") && strings.Contains(joined, "wasClean=true") && got == 2,
+		"events were:\n%s", joined)
+}
+
+func demoSocketVsWS(ctx context.Context, e *Env) error {
+	// A bare TCP socket: the bytes arrive, the boundaries do not.
+	reads := make(chan []string, 1)
+	srv, err := startTCP(func(c net.Conn) {
+		time.Sleep(50 * time.Millisecond)
+		var got []string
+		b := make([]byte, 256)
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		for {
+			n, err := c.Read(b)
+			if n > 0 {
+				got = append(got, string(b[:n]))
+			}
+			if err != nil {
+				break
+			}
+		}
+		reads <- got
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	c.Write([]byte("first message"))
+	c.Write([]byte("second message"))
+	got := <-reads
+	c.Close()
+	e.Say("1. Bare TCP socket: the client wrote \"first message\" and \"second message\"; the server's reads returned %q.",
+		"1. 裸 TCP 套接字：客户端写入 \"first message\" 和 \"second message\"；服务端的读取得到 %q。", got)
+	e.Say("   26 bytes arrived, but nothing says where one message ends: that is the application's job.",
+		"   26 个字节都到了，但没有任何东西标明一条消息在哪里结束：这得由应用自己负责。")
+
+	// WebSocket: the same two messages keep their boundaries.
+	ws, err := startEcho(nil)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	var hsBytes int
+	conn, resp, err := websocket.Dial(ctx, "ws://"+ws.Addr+"/")
+	if err != nil {
+		return err
+	}
+	defer conn.CloseNow()
+	var out bytes.Buffer
+	resp.Write(&out)
+	hsBytes = out.Len()
+	var msgs []string
+	for _, m := range []string{"first message", "second message"} {
+		if err := conn.WriteMessage(websocket.TextMessage, []byte(m)); err != nil {
+			return err
+		}
+	}
+	for range 2 {
+		_, m, err := conn.ReadMessage()
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, string(m))
+	}
+	conn.Close(websocket.CloseNormal, "")
+	e.Say("2. WebSocket: the same two sends came back as %d messages: %q.", "2. WebSocket：同样的两次发送，回来的是 %d 条消息：%q。", len(msgs), msgs)
+	e.Say("   Each message rode in a frame: %d bytes of header from the client (2 + a 4-byte mask key), 2 from the server.",
+		"   每条消息装在一个帧里：客户端的帧头 %d 字节（2 字节 + 4 字节掩码密钥），服务端的帧头 2 字节。", 6)
+	e.Say("   The price, paid once per connection: an HTTP upgrade (the server's 101 alone is %d bytes).",
+		"   代价是每条连接付一次：一个 HTTP 升级握手（仅服务端的 101 响应就有 %d 字节）。", hsBytes)
+	e.Say("A socket is the operating system's interface to TCP; WebSocket is a protocol that runs over one such TCP connection.",
+		"套接字是操作系统提供的 TCP 接口；WebSocket 是运行在这样一条 TCP 连接之上的协议。")
+	return check(len(msgs) == 2 && msgs[0] == "first message" && msgs[1] == "second message", "messages %q", msgs)
+}

@@ -1,0 +1,514 @@
+package lessons
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/tlsdemo"
+	"github.com/wirelab/wirelab/websocket"
+)
+
+func wsDemos() []Demo {
+	return []Demo{
+		{
+			ID:      "ws-urls",
+			Summary: map[string]string{"en": "take ws:// and wss:// URLs apart, then open one of each", "zh": "拆解 ws:// 与 wss:// URL，再各打开一个连接"},
+			Run:     demoWSURLs,
+		},
+		{
+			ID:      "ws-handshake",
+			Summary: map[string]string{"en": "compute Sec-WebSocket-Accept by hand and watch real handshakes succeed and fail", "zh": "手算 Sec-WebSocket-Accept，观察真实握手的成功与失败"},
+			Run:     demoWSHandshake,
+		},
+		{
+			ID:      "ws-frames",
+			Summary: map[string]string{"en": "build masked frames by hand and decode real frames byte by byte", "zh": "手工构造带掩码的帧，并逐字节解码真实的帧"},
+			Run:     demoWSFrames,
+		},
+		{
+			ID:      "ws-close-ping",
+			Summary: map[string]string{"en": "ping, pong and the closing handshake, byte by byte", "zh": "逐字节观察 ping、pong 与关闭握手"},
+			Run:     demoWSClosePing,
+		},
+	}
+}
+
+// startEcho serves a WebSocket echo on loopback: every data message comes
+// back whole, with the same type.
+func startEcho(u *websocket.Upgrader) (*httpServer, error) {
+	if u == nil {
+		u = &websocket.Upgrader{}
+	}
+	return startHTTP(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		c, err := u.Upgrade(w, r)
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.CloseNow()
+			c.SetReadDeadline(time.Now().Add(ioTimeout))
+			for {
+				mt, msg, err := c.ReadMessage()
+				if err != nil {
+					return
+				}
+				if err := c.WriteMessage(mt, msg); err != nil {
+					return
+				}
+			}
+		}()
+	}))
+}
+
+// rawConn is a client connection that speaks WebSocket by hand.
+type rawConn struct {
+	net.Conn
+	br *bufio.Reader
+}
+
+// rawHandshake sends req (which must end with the empty line) and reads the
+// response. It returns the connection, the response and its raw bytes.
+func rawHandshake(ctx context.Context, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c.SetDeadline(time.Now().Add(ioTimeout))
+	if _, err := c.Write(req); err != nil {
+		c.Close()
+		return nil, nil, nil, err
+	}
+	var raw bytes.Buffer
+	br := bufio.NewReader(io.TeeReader(c, &raw))
+	resp, err := httpcore.ReadResponse(br, nil)
+	if err != nil {
+		c.Close()
+		return nil, nil, nil, err
+	}
+	if resp.StatusCode != 101 {
+		io.Copy(io.Discard, resp.Body)
+	}
+	// raw holds what was read so far; keep only the response's header
+	// section (and body, for a failure) — frames may follow it.
+	b := raw.Bytes()
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 && resp.StatusCode == 101 {
+		b = b[:i+4]
+	}
+	return &rawConn{Conn: c, br: bufio.NewReader(io.MultiReader(br, c))}, resp, append([]byte(nil), b...), nil
+}
+
+func handshakeRequest(host, key string, extra ...string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "GET /chat HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n", host, key)
+	for _, f := range extra {
+		b.WriteString(f + "\r\n")
+	}
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}
+
+// clientFrame builds one masked frame the way a client must (RFC 6455 §5.3).
+func clientFrame(fin bool, op websocket.Opcode, key [4]byte, payload []byte) []byte {
+	masked := append([]byte(nil), payload...)
+	websocket.Mask(key, 0, masked)
+	h := websocket.FrameHeader{Fin: fin, Opcode: op, Masked: true, Length: int64(len(payload)), Key: key}
+	return append(websocket.AppendFrameHeader(nil, h), masked...)
+}
+
+// readFrame reads one whole frame's raw bytes.
+func (c *rawConn) readFrame() ([]byte, error) {
+	head := make([]byte, 2, 14)
+	if _, err := io.ReadFull(c.br, head); err != nil {
+		return nil, err
+	}
+	n := int64(head[1] & 0x7f)
+	switch n {
+	case 126:
+		ext := make([]byte, 2)
+		if _, err := io.ReadFull(c.br, ext); err != nil {
+			return nil, err
+		}
+		head = append(head, ext...)
+		n = int64(binary.BigEndian.Uint16(ext))
+	case 127:
+		ext := make([]byte, 8)
+		if _, err := io.ReadFull(c.br, ext); err != nil {
+			return nil, err
+		}
+		head = append(head, ext...)
+		n = int64(binary.BigEndian.Uint64(ext))
+	}
+	if head[1]&0x80 != 0 {
+		key := make([]byte, 4)
+		if _, err := io.ReadFull(c.br, key); err != nil {
+			return nil, err
+		}
+		head = append(head, key...)
+	}
+	if n > 1<<20 {
+		return nil, fmt.Errorf("frame of %d bytes is too big for this demo", n)
+	}
+	payload := make([]byte, n)
+	if _, err := io.ReadFull(c.br, payload); err != nil {
+		return nil, err
+	}
+	return append(head, payload...), nil
+}
+
+// decode prints frames the way "wirelab ws decode" does.
+func decode(e *Env, data []byte, from websocket.Sender) (*websocket.Decoding, error) {
+	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
+	d.WriteText(e.Out)
+	return d, err
+}
+
+// wsURL is a WebSocket URL taken apart (RFC 6455 §3).
+type wsURL struct {
+	Secure       bool
+	Host, Port   string
+	Target       string // path and query: the request-target of the GET
+	HostHeader   string
+	ErrorMessage string
+}
+
+func parseWSURL(s string) wsURL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return wsURL{ErrorMessage: err.Error()}
+	}
+	var w wsURL
+	switch u.Scheme {
+	case "ws":
+	case "wss":
+		w.Secure = true
+	default:
+		return wsURL{ErrorMessage: fmt.Sprintf("scheme %q is not ws or wss", u.Scheme)}
+	}
+	if u.Fragment != "" || strings.Contains(s, "#") {
+		return wsURL{ErrorMessage: "a fragment (#...) is not allowed in a WebSocket URL"}
+	}
+	w.Host, w.Port = u.Hostname(), u.Port()
+	w.HostHeader = u.Host
+	if w.Port == "" {
+		w.Port = "80"
+		if w.Secure {
+			w.Port = "443"
+		}
+	}
+	w.Target = u.EscapedPath()
+	if w.Target == "" {
+		w.Target = "/"
+	}
+	if u.RawQuery != "" {
+		w.Target += "?" + u.RawQuery
+	}
+	return w
+}
+
+func demoWSURLs(ctx context.Context, e *Env) error {
+	e.Say("How a client reads a WebSocket URL (RFC 6455 §3):", "客户端如何解读 WebSocket URL（RFC 6455 §3）：")
+	for _, s := range []string{"ws://example.com/chat", "wss://example.com", "ws://127.0.0.1:9998/echo?room=go", "wss://example.com:8443/feed", "ws://example.com/chat#top", "http://example.com/"} {
+		w := parseWSURL(s)
+		if w.ErrorMessage != "" {
+			e.Printf("  %-34s → invalid: %s\n", s, w.ErrorMessage)
+			continue
+		}
+		tlsNote := "plain TCP"
+		if w.Secure {
+			tlsNote = "TLS"
+		}
+		e.Printf("  %-34s → %s, connect to %s:%s, send GET %s with Host: %s\n", s, tlsNote, w.Host, w.Port, w.Target, w.HostHeader)
+	}
+
+	// ws:// on loopback.
+	srv, err := startEcho(nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, resp, err := websocket.Dial(ctx, "ws://"+srv.Addr+"/echo")
+	if err != nil {
+		return err
+	}
+	c.WriteMessage(websocket.TextMessage, []byte("over ws://"))
+	_, msg, err := c.ReadMessage()
+	c.Close(websocket.CloseNormal, "")
+	if err != nil {
+		return err
+	}
+	e.Say("\nws://%s/echo → %d %s, echo %q", "\nws://%s/echo → %d %s，回显 %q", srv.Addr, resp.StatusCode, resp.Reason, msg)
+
+	// wss:// on loopback, with a CA that lives in memory.
+	ca, err := tlsdemo.NewCA("wirelab lesson CA")
+	if err != nil {
+		return err
+	}
+	cfg, _, err := tlsdemo.DevTLSConfig(ca)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", loopback)
+	if err != nil {
+		return err
+	}
+	u := &websocket.Upgrader{}
+	hs := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		c, err := u.Upgrade(w, r)
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.CloseNow()
+			c.SetReadDeadline(time.Now().Add(ioTimeout))
+			mt, m, err := c.ReadMessage()
+			if err == nil {
+				c.WriteMessage(mt, m)
+				c.ReadMessage() // until the close
+			}
+		}()
+	})}
+	done := make(chan struct{})
+	go func() { defer close(done); hs.Serve(tls.NewListener(ln, cfg)) }()
+	defer func() { hs.Close(); <-done }()
+	d := websocket.Dialer{TLSConfig: tlsdemo.ClientConfig(ca.Pool(), "127.0.0.1")}
+	sc, sresp, err := d.Dial(ctx, "wss://"+ln.Addr().String()+"/echo")
+	if err != nil {
+		return err
+	}
+	state := sc.NetConn().(*tls.Conn).ConnectionState()
+	sc.WriteMessage(websocket.TextMessage, []byte("over wss://"))
+	_, smsg, err := sc.ReadMessage()
+	sc.Close(websocket.CloseNormal, "")
+	if err != nil {
+		return err
+	}
+	e.Say("wss://%s/echo → %s handshake with %s first, then %d %s, echo %q",
+		"wss://%s/echo → 先完成 %s 握手（%s），然后 %d %s，回显 %q",
+		ln.Addr(), tls.VersionName(state.Version), tls.CipherSuiteName(state.CipherSuite), sresp.StatusCode, sresp.Reason, smsg)
+	e.Say("Same protocol inside; wss only adds TLS underneath, like https does for http.", "内部是同一个协议；wss 只是在下面加了一层 TLS，就像 https 之于 http。")
+	return check(string(msg) == "over ws://" && string(smsg) == "over wss://", "echoes were %q and %q", msg, smsg)
+}
+
+const rfcKey = "dGhlIHNhbXBsZSBub25jZQ=="
+
+func demoWSHandshake(ctx context.Context, e *Env) error {
+	const guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+	e.Say("Computing Sec-WebSocket-Accept for the key %s:", "为密钥 %s 计算 Sec-WebSocket-Accept：", rfcKey)
+	e.Printf("  1. key + GUID   = %s%s\n", rfcKey, guid)
+	sum := sha1.Sum([]byte(rfcKey + guid))
+	e.Printf("  2. SHA-1        = % x (20 bytes)\n", sum)
+	accept := base64.StdEncoding.EncodeToString(sum[:])
+	e.Printf("  3. Base64       = %s\n", accept)
+	e.Say("  websocket.AcceptKey agrees: %s", "  websocket.AcceptKey 的结果一致：%s", websocket.AcceptKey(rfcKey))
+	if err := check(accept == websocket.AcceptKey(rfcKey) && accept == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "accept key %s", accept); err != nil {
+		return err
+	}
+
+	u := &websocket.Upgrader{
+		Subprotocols: []string{"chat"},
+		Origins:      websocket.OriginPolicy{Allow: []websocket.Origin{websocket.MustParseOrigin("http://example.com")}},
+	}
+	srv, err := startEcho(u)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	req := handshakeRequest(srv.Addr, rfcKey, "Origin: http://example.com", "Sec-WebSocket-Protocol: superchat, chat")
+	e.Say("\nThe client's request:", "\n客户端的请求：")
+	e.Quote("  > ", req)
+	c, resp, raw, err := rawHandshake(ctx, srv.Addr, req)
+	if err != nil {
+		return err
+	}
+	c.Close()
+	e.Say("The server's answer (it picked the subprotocol it speaks, chat):", "服务端的回答（它选择了自己支持的子协议 chat）：")
+	e.Quote("  < ", raw)
+	if err := check(resp.StatusCode == 101 && resp.Header.Get("Sec-WebSocket-Accept") == accept && resp.Header.Get("Sec-WebSocket-Protocol") == "chat",
+		"handshake answered %d accept %q protocol %q", resp.StatusCode, resp.Header.Get("Sec-WebSocket-Accept"), resp.Header.Get("Sec-WebSocket-Protocol")); err != nil {
+		return err
+	}
+
+	e.Say("\nHandshakes the server refuses:", "\n服务端拒绝的握手：")
+	bad := []struct {
+		name [2]string
+		req  []byte
+		want int
+	}{
+		{[2]string{"version 8 instead of 13", "版本 8 而不是 13"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Version: 13", "Version: 8", 1)), 426},
+		{[2]string{"Origin http://evil.test, not on the allow-list", "Origin 为 http://evil.test，不在允许列表中"}, handshakeRequest(srv.Addr, rfcKey, "Origin: http://evil.test"), 403},
+		{[2]string{"POST instead of GET", "用 POST 而不是 GET"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "GET", "POST", 1)), 405},
+		{[2]string{"no Sec-WebSocket-Key", "缺少 Sec-WebSocket-Key"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Sec-WebSocket-Key: "+rfcKey+"\r\n", "", 1)), 400},
+	}
+	for _, b := range bad {
+		c, resp, _, err := rawHandshake(ctx, srv.Addr, b.req)
+		if err != nil {
+			return err
+		}
+		c.Close()
+		name := b.name[0]
+		if e.Lang == "zh" {
+			name = b.name[1]
+		}
+		extra := ""
+		if v := resp.Header.Get("Sec-WebSocket-Version"); v != "" {
+			extra = ", Sec-WebSocket-Version: " + v
+		}
+		e.Printf("  %-48s → %d %s%s\n", name, resp.StatusCode, resp.Reason, extra)
+		if err := check(resp.StatusCode == b.want, "%s: got %d, want %d", b.name[0], resp.StatusCode, b.want); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func demoWSFrames(ctx context.Context, e *Env) error {
+	srv, err := startEcho(nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, _, _, err := rawHandshake(ctx, srv.Addr, handshakeRequest(srv.Addr, rfcKey))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
+	frame := clientFrame(true, websocket.OpText, key, []byte("Hello"))
+	e.Say("1. A client frame carrying \"Hello\", masked with the key 37 fa 21 3d: % x", "1. 一个携带 \"Hello\" 的客户端帧，用密钥 37 fa 21 3d 加掩码：% x", frame)
+	e.Say("   Masking XORs byte i of the payload with key[i mod 4]:", "   掩码运算：负载的第 i 个字节与 key[i mod 4] 做异或：")
+	for i, ch := range []byte("Hello") {
+		e.Printf("     %q %02x XOR %02x = %02x\n", ch, ch, key[i%4], ch^key[i%4])
+	}
+	if _, err := c.Write(frame); err != nil {
+		return err
+	}
+	if _, err := decode(e, frame, websocket.SenderClient); err != nil {
+		return err
+	}
+	echo, err := c.readFrame()
+	if err != nil {
+		return err
+	}
+	e.Say("\n2. The server's echo, unmasked as a server's frames must be: % x", "\n2. 服务端的回显，按规定服务端的帧不加掩码：% x", echo)
+	if _, err := decode(e, echo, websocket.SenderServer); err != nil {
+		return err
+	}
+	if err := check(bytes.Equal(echo, []byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}), "echo was % x", echo); err != nil {
+		return err
+	}
+
+	e.Say("\n3. The three length forms: 7-bit up to 125, 126 + 16 bits up to 65535, 127 + 64 bits beyond:", "\n3. 三种长度格式：125 以内用 7 位；65535 以内用 126 加 16 位；更长用 127 加 64 位：")
+	for _, n := range []int{125, 126, 65535, 65536} {
+		if _, err := c.Write(clientFrame(true, websocket.OpBinary, key, bytes.Repeat([]byte{'w'}, n))); err != nil {
+			return err
+		}
+		f, err := c.readFrame()
+		if err != nil {
+			return err
+		}
+		hl := 2
+		switch f[1] & 0x7f {
+		case 126:
+			hl = 4
+		case 127:
+			hl = 10
+		}
+		e.Printf("   %6d-byte payload → server header % x (%d bytes)\n", n, f[:hl], hl)
+		if err := check(len(f) == hl+n, "echo of %d bytes came back as %d", n, len(f)-hl); err != nil {
+			return err
+		}
+	}
+
+	frag := append(clientFrame(false, websocket.OpText, key, []byte("frag")), clientFrame(true, websocket.OpContinuation, key, []byte("mented"))...)
+	e.Say("\n4. One message in two frames — text with FIN=0, then a continuation with FIN=1:", "\n4. 一条消息分成两帧——FIN=0 的文本帧，再加 FIN=1 的延续帧：")
+	d, err := decode(e, frag, websocket.SenderClient)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Write(frag); err != nil {
+		return err
+	}
+	back, err := c.readFrame()
+	if err != nil {
+		return err
+	}
+	e.Say("   the server echoed the reassembled message: %q", "   服务端回显了重组后的消息：%q", back[2:])
+	return check(len(d.Messages) == 1 && string(d.Messages[0].Data) == "fragmented" && string(back[2:]) == "fragmented", "fragmented message was not reassembled")
+}
+
+func demoWSClosePing(ctx context.Context, e *Env) error {
+	srv, err := startEcho(nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	c, _, _, err := rawHandshake(ctx, srv.Addr, handshakeRequest(srv.Addr, rfcKey))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	key := [4]byte{1, 2, 3, 4}
+
+	ping := clientFrame(true, websocket.OpPing, key, []byte("are you there?"))
+	e.Say("1. The client sends a ping (opcode 0x9):", "1. 客户端发送 ping（操作码 0x9）：")
+	if _, err := decode(e, ping, websocket.SenderClient); err != nil {
+		return err
+	}
+	if _, err := c.Write(ping); err != nil {
+		return err
+	}
+	pong, err := c.readFrame()
+	if err != nil {
+		return err
+	}
+	e.Say("   The server answers at once with a pong (0xA) carrying the same payload:", "   服务端立即回复 pong（0xA），负载与 ping 相同：")
+	if _, err := decode(e, pong, websocket.SenderServer); err != nil {
+		return err
+	}
+	if err := check(pong[0] == 0x8a && string(pong[2:]) == "are you there?", "pong was % x", pong); err != nil {
+		return err
+	}
+
+	closeFrame := clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "bye"))
+	e.Say("\n2. The client starts the closing handshake: close (0x8), code 1000, reason \"bye\":", "\n2. 客户端发起关闭握手：close（0x8），状态码 1000，原因 \"bye\"：")
+	if _, err := decode(e, closeFrame, websocket.SenderClient); err != nil {
+		return err
+	}
+	if _, err := c.Write(closeFrame); err != nil {
+		return err
+	}
+	reply, err := c.readFrame()
+	if err != nil {
+		return err
+	}
+	e.Say("   The server answers with its own close frame:", "   服务端回复自己的关闭帧：")
+	d, err := decode(e, reply, websocket.SenderServer)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	_, err = c.br.ReadByte()
+	eof := errors.Is(err, io.EOF)
+	e.Say("   …and then closes the TCP connection itself (the client read EOF after %v): the server closes first, so the client does not hold the TIME_WAIT state.",
+		"   ……随后由服务端关闭 TCP 连接（客户端在 %v 后读到 EOF）：服务端先关，客户端就不必承担 TIME_WAIT 状态。", time.Since(start).Round(time.Microsecond))
+	e.Say("\nClose codes: 1000 %s, 1001 %s, 1002 %s, 1007 %s, 1009 %s; 1005 and 1006 never travel on the wire.",
+		"\n关闭状态码：1000 %s，1001 %s，1002 %s，1007 %s，1009 %s；1005 和 1006 从不出现在线路上。",
+		websocket.CloseNormal, websocket.CloseGoingAway, websocket.CloseProtocolError, websocket.CloseInvalidPayload, websocket.CloseMessageTooBig)
+	return check(len(d.Frames) == 1 && d.Frames[0].Close != nil && d.Frames[0].Close.Code == websocket.CloseNormal && eof,
+		"close reply % x, eof=%v", reply, eof)
+}

@@ -1,0 +1,50 @@
+// Package lessons is wirelab's course: web protocols taught one step at a
+// time, from TCP/IP layers to a WebSocket server the learner writes, each
+// lesson explained in plain words (English and Chinese) and followed by a
+// demo that runs the real thing on loopback and prints the bytes.
+//
+// # Content
+//
+// Lessons are Markdown files embedded from content/en and content/zh, one
+// per lesson, named NN-id.md and opened by front matter (see ParsePage for
+// the format):
+//
+//	---
+//	id: dns
+//	title: DNS through a tiny resolver
+//	concepts:
+//	  - domain name
+//	demos:
+//	  - dns-resolve
+//	quiz:
+//	  - q: What does an A record hold?
+//	    choices:
+//	      - an IPv4 address
+//	      - a port number
+//	    answer: 1
+//	    explain: A for address: four bytes of IPv4.
+//	---
+//
+// Each "## " section is one step of wirelab learn. Both languages must have
+// the same lessons, with the same numbers, demos and quiz answers; New fails
+// otherwise, and so do the content tests.
+//
+// # Demos
+//
+// A demo is a Go function registered by ID in the registry New builds (there
+// is no package-level state). It starts the servers it needs on 127.0.0.1
+// with port 0, drives them with the wirelab engines — httpcore, websocket,
+// tlsdemo, polling, postmessage — and prints what happened. Every demo runs
+// in the tests.
+//
+// # Using a course
+//
+//	c, err := lessons.New()
+//	l, err := c.Find("dns")                     // or "3"
+//	fmt.Print(l.Page("zh").Body)
+//	err = c.RunDemos(ctx, l, &lessons.Env{Out: os.Stdout, Lang: "en"})
+//
+// Tutor runs the course interactively over any reader and writer, which is
+// what "wirelab learn" does; Progress keeps the learner's place in a plain
+// file.
+package lessons

@@ -1,0 +1,328 @@
+package lessons
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// A Tutor runs the course interactively, one step at a time, reading
+// commands line by line from In: Enter or n for the next step, b to go back,
+// r to run the lesson's demo, h for a hint, g N to go to lesson N, l to list
+// the lessons, q to quit. After a lesson's last step comes its quiz. The
+// position is saved after every move, so a learner who quits comes back to
+// the same step.
+//
+// A Tutor reads only from In and writes only to Out, so a test drives it
+// with piped input.
+type Tutor struct {
+	Course *Course
+	Lang   string
+	In     io.Reader
+	Out    io.Writer
+	// Render turns Markdown into terminal text; nil prints it as is.
+	Render func(md string) string
+	// Progress is the position to start from; it is updated as the
+	// learner moves.
+	Progress *Progress
+	// Save, if set, is called with Progress after every move.
+	Save func(*Progress) error
+
+	in     *bufio.Scanner
+	lesson *Lesson
+	steps  []Step
+}
+
+// errQuit ends the session.
+var errQuit = fmt.Errorf("quit")
+
+func (t *Tutor) say(en, zh string, args ...any) {
+	s := en
+	if t.Lang == "zh" {
+		s = zh
+	}
+	fmt.Fprintf(t.Out, s+"\n", args...)
+}
+
+func (t *Tutor) render(md string) string {
+	if t.Render == nil {
+		return md
+	}
+	return t.Render(md)
+}
+
+// readLine prompts and reads one line; io.EOF when input ends.
+func (t *Tutor) readLine(prompt string) (string, error) {
+	fmt.Fprint(t.Out, prompt)
+	if !t.in.Scan() {
+		fmt.Fprintln(t.Out)
+		if err := t.in.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	return strings.TrimSpace(t.in.Text()), nil
+}
+
+func (t *Tutor) save() error {
+	if t.Save == nil {
+		return nil
+	}
+	return t.Save(t.Progress)
+}
+
+// Run runs the session until the learner quits, input ends or the course
+// is finished.
+func (t *Tutor) Run(ctx context.Context) error {
+	if t.Progress == nil {
+		t.Progress = &Progress{}
+	}
+	t.in = bufio.NewScanner(t.In)
+	l, err := t.Course.Find(t.Progress.Lesson)
+	if t.Progress.Lesson == "" || err != nil {
+		l, t.Progress.Step = t.Course.Lesson(1), 0
+	}
+	t.enter(l, t.Progress.Step)
+	t.say("Commands: Enter or n = next, b = back, r = run the demo, h = hint, g N = go to lesson N, l = list, q = quit.",
+		"命令：回车或 n = 下一步，b = 上一步，r = 运行演示，h = 提示，g N = 跳到第 N 课，l = 课程列表，q = 退出。")
+	err = t.loop(ctx)
+	if err == errQuit || err == io.EOF {
+		t.say("Progress saved: lesson %d (%s), step %d. Run wirelab learn to continue.",
+			"进度已保存：第 %d 课（%s），第 %d 步。运行 wirelab learn 继续。",
+			t.lesson.Number, t.lesson.ID, min(t.Progress.Step+1, len(t.steps)))
+		return t.save()
+	}
+	return err
+}
+
+// enter moves to lesson l at step (len(steps) means its quiz).
+func (t *Tutor) enter(l *Lesson, step int) {
+	t.lesson = l
+	t.steps = l.Page(t.Lang).Steps()
+	t.Progress.Lesson = l.ID
+	t.Progress.Step = max(0, min(step, len(t.steps)))
+}
+
+func (t *Tutor) loop(ctx context.Context) error {
+	for {
+		if err := t.save(); err != nil {
+			return err
+		}
+		if t.Progress.Step >= len(t.steps) {
+			next, err := t.quiz()
+			if err != nil {
+				return err
+			}
+			if !next {
+				continue
+			}
+			if t.lesson.Number == t.Course.Len() {
+				t.say("🎉 You have finished the course: %d of %d quizzes passed.",
+					"🎉 课程全部完成：通过了 %d/%d 个测验。", len(t.Progress.Done), t.Course.Len())
+				return t.save()
+			}
+			t.enter(t.Course.Lesson(t.lesson.Number+1), 0)
+			continue
+		}
+		t.showStep()
+		if err := t.command(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+func (t *Tutor) showStep() {
+	pg := t.lesson.Page(t.Lang)
+	fmt.Fprintf(t.Out, "\n── %d/%d · %s · %d/%d ──\n", t.lesson.Number, t.Course.Len(), pg.Title, t.Progress.Step+1, len(t.steps))
+	fmt.Fprint(t.Out, t.render(t.steps[t.Progress.Step].Body))
+}
+
+// command reads commands until one moves the learner.
+func (t *Tutor) command(ctx context.Context) error {
+	for {
+		line, err := t.readLine("\n[n]ext [b]ack [r]un [h]int [l]ist [g N] [q]uit > ")
+		if err != nil {
+			return err
+		}
+		cmd, arg, _ := strings.Cut(line, " ")
+		switch strings.ToLower(cmd) {
+		case "", "n", "next":
+			t.Progress.Step++
+			return nil
+		case "b", "back":
+			if t.Progress.Step > 0 {
+				t.Progress.Step--
+			} else if t.lesson.Number > 1 {
+				prev := t.Course.Lesson(t.lesson.Number - 1)
+				t.enter(prev, len(prev.Page(t.Lang).Steps())-1)
+			} else {
+				t.say("This is the first step.", "已经是第一步了。")
+				continue
+			}
+			return nil
+		case "r", "run":
+			env := &Env{Out: t.Out, Lang: t.Lang}
+			if err := t.Course.RunDemos(ctx, t.lesson, env); err != nil {
+				t.say("The demo failed: %v", "演示失败：%v", err)
+			}
+		case "h", "hint":
+			t.hint()
+		case "l", "list":
+			t.list()
+		case "g", "go", "goto":
+			l, err := t.Course.Find(arg)
+			if err != nil {
+				fmt.Fprintln(t.Out, err)
+				continue
+			}
+			t.enter(l, 0)
+			return nil
+		case "q", "quit", "exit":
+			return errQuit
+		default:
+			if l, err := t.Course.Find(line); err == nil && cmd != "" {
+				t.enter(l, 0)
+				return nil
+			}
+			t.say("Unknown command %q. Enter or n = next, b = back, r = run the demo, h = hint, g N = go to lesson N, l = list, q = quit.",
+				"未知命令 %q。回车或 n = 下一步，b = 上一步，r = 运行演示，h = 提示，g N = 跳到第 N 课，l = 课程列表，q = 退出。", line)
+		}
+	}
+}
+
+func (t *Tutor) hint() {
+	pg := t.lesson.Page(t.Lang)
+	if pg.Hint != "" {
+		t.say("Hint: %s", "提示：%s", pg.Hint)
+	}
+	if len(t.lesson.Demos) > 0 {
+		t.say("Type r to run this lesson's demo (%s) and watch the real bytes.",
+			"输入 r 运行本课的演示（%s），看看真实的字节。", strings.Join(t.lesson.Demos, ", "))
+	}
+}
+
+func (t *Tutor) list() {
+	for _, l := range t.Course.Lessons() {
+		mark := " "
+		if t.Progress.IsDone(l.ID) {
+			mark = "✓"
+		}
+		if l == t.lesson {
+			mark = "▶"
+		}
+		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
+	}
+}
+
+// quiz asks the lesson's questions. It returns next=true to move on to the
+// next lesson, false when the learner went back into the lesson.
+func (t *Tutor) quiz() (next bool, err error) {
+	pg := t.lesson.Page(t.Lang)
+	fmt.Fprintf(t.Out, "\n── %d/%d · %s · ", t.lesson.Number, t.Course.Len(), pg.Title)
+	t.say("quiz ──", "测验 ──")
+	right := 0
+	for i, q := range pg.Quiz {
+		ok, err := t.ask(i+1, len(pg.Quiz), q)
+		if err != nil {
+			return false, err
+		}
+		if ok == askBack {
+			t.Progress.Step = len(t.steps) - 1
+			return false, nil
+		}
+		if ok == askRight {
+			right++
+		}
+	}
+	if right == len(pg.Quiz) {
+		t.Progress.MarkDone(t.lesson.ID)
+		t.say("✓ Lesson %d passed.", "✓ 第 %d 课通过。", t.lesson.Number)
+	} else {
+		t.say("%d of %d right. Come back to it any time: wirelab learn %s",
+			"答对 %d/%d 题。随时可以回来重做：wirelab learn %s", right, len(pg.Quiz), t.lesson.ID)
+	}
+	return true, nil
+}
+
+// Quiz asks only the questions of lesson l and reports how many were
+// answered right. Skipped questions count as wrong.
+func (t *Tutor) Quiz(l *Lesson) (right, total int, err error) {
+	if t.Progress == nil {
+		t.Progress = &Progress{}
+	}
+	t.in = bufio.NewScanner(t.In)
+	t.enter(l, 0)
+	pg := l.Page(t.Lang)
+	for i, q := range pg.Quiz {
+		res, err := t.ask(i+1, len(pg.Quiz), q)
+		if err == errQuit || err == io.EOF {
+			return right, len(pg.Quiz), nil
+		}
+		if err != nil {
+			return right, len(pg.Quiz), err
+		}
+		if res == askRight {
+			right++
+		}
+	}
+	if right == len(pg.Quiz) {
+		t.Progress.MarkDone(l.ID)
+	}
+	return right, len(pg.Quiz), nil
+}
+
+type askResult int
+
+const (
+	askRight askResult = iota
+	askSkipped
+	askBack
+)
+
+func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
+	fmt.Fprintf(t.Out, "\n%d/%d. %s\n", n, total, q.Text)
+	for i, c := range q.Choices {
+		fmt.Fprintf(t.Out, "  %d) %s\n", i+1, c)
+	}
+	for {
+		prompt := fmt.Sprintf("answer 1-%d, [h]int, [s]kip, [b]ack, [q]uit > ", len(q.Choices))
+		if t.Lang == "zh" {
+			prompt = fmt.Sprintf("输入 1-%d 作答，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > ", len(q.Choices))
+		}
+		line, err := t.readLine(prompt)
+		if err != nil {
+			return askSkipped, err
+		}
+		switch strings.ToLower(line) {
+		case "h", "hint":
+			if q.Hint != "" {
+				t.say("Hint: %s", "提示：%s", q.Hint)
+			} else if h := t.lesson.Page(t.Lang).Hint; h != "" {
+				t.say("Hint: %s", "提示：%s", h)
+			} else {
+				t.say("Hint: go back (b) and re-read the lesson.", "提示：输入 b 返回重读本课。")
+			}
+			continue
+		case "s", "skip":
+			t.say("Skipped. The answer: %d) %s", "已跳过。答案：%d) %s", q.Answer, q.Choices[q.Answer-1])
+			return askSkipped, nil
+		case "b", "back":
+			return askBack, nil
+		case "q", "quit", "exit":
+			return askSkipped, errQuit
+		}
+		choice, err := strconv.Atoi(line)
+		if err != nil || choice < 1 || choice > len(q.Choices) {
+			t.say("Type a number from 1 to %d.", "请输入 1 到 %d 之间的数字。", len(q.Choices))
+			continue
+		}
+		if q.Check(choice) {
+			t.say("✓ Right. %s", "✓ 正确。%s", q.Explain)
+			return askRight, nil
+		}
+		t.say("✗ Not quite. Try again, or h for a hint.", "✗ 不对。再试一次，或输入 h 看提示。")
+	}
+}

@@ -1,0 +1,175 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func newTestTutor(t *testing.T, input string, lang string) (*Tutor, *strings.Builder, *[]Progress) {
+	t.Helper()
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	var saves []Progress
+	tu := &Tutor{
+		Course:   c,
+		Lang:     lang,
+		In:       strings.NewReader(input),
+		Out:      &out,
+		Progress: &Progress{},
+		Save: func(p *Progress) error {
+			saves = append(saves, Progress{Lesson: p.Lesson, Step: p.Step, Done: append([]string(nil), p.Done...)})
+			return nil
+		},
+	}
+	return tu, &out, &saves
+}
+
+// answers returns the input lines that page through lesson l and answer its
+// quiz right.
+func answers(c *Course, n int, lang string) string {
+	l := c.Lesson(n)
+	var b strings.Builder
+	for range l.Page(lang).Steps() {
+		b.WriteString("n\n")
+	}
+	for _, q := range l.Page(lang).Quiz {
+		fmt.Fprintf(&b, "%d\n", q.Answer)
+	}
+	return b.String()
+}
+
+func TestTutorWalksALessonAndItsQuiz(t *testing.T) {
+	c, _ := New()
+	input := answers(c, 1, "en") + "q\n"
+	tu, out, saves := newTestTutor(t, input, "en")
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"1/" + fmt.Sprint(c.Len()), c.Lesson(1).Page("en").Title, "quiz", "✓ Right.", "✓ Lesson 1 passed.",
+		c.Lesson(2).Page("en").Title, "Progress saved: lesson 2",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	last := (*saves)[len(*saves)-1]
+	if last.Lesson != c.Lesson(2).ID || last.Step != 0 || !last.IsDone(c.Lesson(1).ID) {
+		t.Errorf("last save %+v, want lesson 2 step 0 with lesson 1 done", last)
+	}
+}
+
+func TestTutorBackHintRunWrongAnswer(t *testing.T) {
+	c, _ := New()
+	l := c.Lesson(1)
+	steps := len(l.Page("zh").Steps())
+	q := l.Page("zh").Quiz[0]
+	wrong := q.Answer%len(q.Choices) + 1
+	var b strings.Builder
+	b.WriteString("b\n")   // at the first step: nothing before it
+	b.WriteString("h\n")   // hint
+	b.WriteString("zzz\n") // unknown command
+	b.WriteString("n\nb\n")
+	b.WriteString("r\n") // run the demo
+	for i := 0; i < steps; i++ {
+		b.WriteString("\n") // Enter = next
+	}
+	fmt.Fprintf(&b, "%d\n9\nh\n%d\n", wrong, q.Answer)
+	b.WriteString("q\n")
+	tu, out, _ := newTestTutor(t, b.String(), "zh")
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"已经是第一步了", "提示：", "未知命令", "▶ socket", "✗ 不对", "请输入 1 到", "✓ 正确", "进度已保存"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q\n%s", want, got)
+		}
+	}
+	if tu.Progress.Lesson != l.ID || tu.Progress.Step != steps {
+		t.Errorf("progress %+v, want lesson %s at its quiz (step %d)", tu.Progress, l.ID, steps)
+	}
+}
+
+func TestTutorResumesAndEndsOnEOF(t *testing.T) {
+	c, _ := New()
+	tu, out, saves := newTestTutor(t, "g 3\nn\n", "en")
+	tu.Progress = &Progress{Lesson: c.Lesson(2).ID, Step: 1}
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "── 2/") {
+		t.Errorf("did not resume at lesson 2:\n%s", out.String())
+	}
+	last := (*saves)[len(*saves)-1]
+	if last.Lesson != c.Lesson(3).ID || last.Step != 1 {
+		t.Errorf("last save %+v, want lesson 3 step 1", last)
+	}
+}
+
+func TestTutorUnknownGoto(t *testing.T) {
+	tu, out, _ := newTestTutor(t, "g 999\nq\n", "en")
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `unknown lesson "999"`) || !strings.Contains(out.String(), "tcp-ip") {
+		t.Errorf("want the list of valid lessons:\n%s", out.String())
+	}
+}
+
+func TestTutorFinishesCourse(t *testing.T) {
+	c, _ := New()
+	var b strings.Builder
+	for n := 1; n <= c.Len(); n++ {
+		b.WriteString(answers(c, n, "en"))
+	}
+	tu, out, _ := newTestTutor(t, b.String(), "en")
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d of %d quizzes passed", c.Len(), c.Len()); !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q", want)
+	}
+}
+
+func TestQuizOnly(t *testing.T) {
+	c, _ := New()
+	l := c.Lesson(4)
+	var b strings.Builder
+	b.WriteString("s\n")
+	for _, q := range l.Page("en").Quiz[1:] {
+		fmt.Fprintf(&b, "%d\n", q.Answer)
+	}
+	tu, _, _ := newTestTutor(t, b.String(), "en")
+	right, total, err := tu.Quiz(l)
+	if err != nil || right != total-1 || tu.Progress.IsDone(l.ID) {
+		t.Errorf("got %d/%d, %v, done=%v; want one skipped and not done", right, total, err, tu.Progress.IsDone(l.ID))
+	}
+}
+
+func TestRenderPlain(t *testing.T) {
+	r, err := NewRenderer(60, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := r.Render("# Title\n\nSome **bold** text and `code`.\n\n中文段落。\n")
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("plain rendering has escape codes: %q", out)
+	}
+	for _, want := range []string{"Title", "bold", "code", "中文段落"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rendering lacks %q: %q", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("line keeps trailing padding: %q", line)
+		}
+	}
+}
