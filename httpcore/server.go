@@ -466,6 +466,12 @@ func (c *conn) serve() {
 		if wait > 0 {
 			c.rwc.SetReadDeadline(time.Now().Add(wait))
 		}
+		// Checked after setting the deadline: a Shutdown that began before
+		// this point is seen here; one that begins after it sets a deadline
+		// in the past that this one cannot overwrite.
+		if s.shutdown.Load() {
+			return
+		}
 		if _, err := c.br.Peek(1); err != nil {
 			if err != io.EOF && !isTimeout(err) {
 				closeErr = err
