@@ -1,0 +1,24 @@
+module github.com/wirelab/wirelab/pybind
+
+go 1.26.0
+
+require (
+	github.com/go-python/gopy v0.5.0
+	github.com/wirelab/wirelab v0.0.0
+)
+
+require (
+	github.com/gonuts/commander v0.1.0 // indirect
+	github.com/gonuts/flag v0.1.0 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
+	golang.org/x/mod v0.22.0 // indirect
+	golang.org/x/sync v0.10.0 // indirect
+	golang.org/x/tools v0.29.0 // indirect
+)
+
+replace github.com/wirelab/wirelab => ../
+
+tool (
+	github.com/go-python/gopy
+	golang.org/x/tools/cmd/goimports
+)
