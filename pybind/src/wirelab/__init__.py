@@ -29,6 +29,7 @@ server's get_headers/send_msg) and ``python -m wirelab.standalone``
 
 from __future__ import annotations
 
+from .checker import check
 from .client import connect
 from .connection import ClientConnection, Connection, Response, ServerConnection
 from .exceptions import (
@@ -46,6 +47,7 @@ from .server import Server, serve
 __version__ = "0.1.0"
 
 __all__ = [
+    "check",
     "accept_key",
     "encode_frame",
     "decode_frame",
