@@ -122,6 +122,39 @@ type OriginPolicy struct {
 	AllowAny bool
 }
 
+// Allows reports whether an already-parsed origin is accepted by the
+// policy's explicit rules: AllowAny, AllowOpaque and the Allow list. The
+// same-host rule needs a Host header and is applied by Check only; this is
+// the form postMessage receivers need, where there is no Host.
+func (p *OriginPolicy) Allows(o Origin) bool {
+	switch {
+	case p.AllowAny:
+		return true
+	case o.IsOpaque():
+		return p.AllowOpaque
+	}
+	for _, a := range p.Allow {
+		if a == o {
+			return true
+		}
+	}
+	return false
+}
+
+// MarshalText serialises o as String does, so an Origin can be a JSON
+// value or a flag.
+func (o Origin) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText parses a serialised origin with ParseOrigin.
+func (o *Origin) UnmarshalText(b []byte) error {
+	v, err := ParseOrigin(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
 // Check returns nil if a request with the given Origin and Host headers
 // passes the policy, or an error that says why not.
 func (p *OriginPolicy) Check(origin string, present bool, host string) error {

@@ -67,3 +67,23 @@ func TestOriginPolicy(t *testing.T) {
 		}
 	}
 }
+
+func TestOriginAllowsAndText(t *testing.T) {
+	p := OriginPolicy{Allow: []Origin{MustParseOrigin("http://127.0.0.2:8000")}}
+	if !p.Allows(MustParseOrigin("HTTP://127.0.0.2:8000")) || p.Allows(MustParseOrigin("http://127.0.0.3:8000")) || p.Allows(Origin{}) {
+		t.Error("Allows: wrong verdicts")
+	}
+	if !(&OriginPolicy{AllowOpaque: true}).Allows(Origin{}) {
+		t.Error("Allows: opaque origin refused despite AllowOpaque")
+	}
+	var o Origin
+	if err := o.UnmarshalText([]byte("https://Example.com:443")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := o.MarshalText(); string(b) != "https://example.com" {
+		t.Errorf("MarshalText: %s", b)
+	}
+	if err := o.UnmarshalText([]byte("nope")); err == nil {
+		t.Error("UnmarshalText accepted a malformed origin")
+	}
+}
