@@ -24,16 +24,24 @@ func AcceptKey(key string) string {
 	return string(appendAccept(dst[:0], key))
 }
 
+// appendAccept appends AcceptKey(key) to dst. A 24-byte key, the only
+// length a valid Sec-WebSocket-Key has, takes the specialised acceptSum
+// (sha1.go); any other goes through crypto/sha1.
 func appendAccept(dst []byte, key string) []byte {
-	var in [64 + len(acceptGUID)]byte
-	var b []byte
-	if len(key) <= 64 {
-		b = append(in[:0], key...)
-		b = append(b, acceptGUID...)
+	var sum [sha1.Size]byte
+	if len(key) == 24 {
+		sum = acceptSum(key)
 	} else {
-		b = []byte(key + acceptGUID)
+		var in [64 + len(acceptGUID)]byte
+		var b []byte
+		if len(key) <= 64 {
+			b = append(in[:0], key...)
+			b = append(b, acceptGUID...)
+		} else {
+			b = []byte(key + acceptGUID)
+		}
+		sum = sha1.Sum(b)
 	}
-	sum := sha1.Sum(b)
 	n := len(dst)
 	dst = append(dst, make([]byte, 28)...)
 	base64.StdEncoding.Encode(dst[n:], sum[:])

@@ -1,0 +1,122 @@
+package websocket
+
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// refAcceptKey is RFC 6455 §4.2.2 step 5.4 with the standard library.
+func refAcceptKey(key string) string {
+	sum := sha1.Sum([]byte(key + acceptGUID))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func TestAcceptKeyRFCExample(t *testing.T) {
+	// RFC 6455 §1.3 and §4.2.2.
+	const key, want = "dGhlIHNhbXBsZSBub25jZQ==", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+	if got := AcceptKey(key); got != want {
+		t.Errorf("AcceptKey(%q): got %q, want %q", key, got, want)
+	}
+	if got := acceptSum(key); got != sha1.Sum([]byte(key+acceptGUID)) {
+		t.Errorf("acceptSum(%q): got %x, want crypto/sha1's %x", key, got, sha1.Sum([]byte(key+acceptGUID)))
+	}
+}
+
+// TestAcceptKeyRandom compares the specialised SHA-1 with crypto/sha1 for
+// 10,000 keys as clients make them: base64 of 16 random bytes.
+func TestAcceptKeyRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var nonce [16]byte
+	for range 10000 {
+		binary.LittleEndian.PutUint64(nonce[:8], r.Uint64())
+		binary.LittleEndian.PutUint64(nonce[8:], r.Uint64())
+		key := base64.StdEncoding.EncodeToString(nonce[:])
+		if got, want := AcceptKey(key), refAcceptKey(key); got != want {
+			t.Fatalf("AcceptKey(%q): got %q, want %q", key, got, want)
+		}
+	}
+}
+
+// TestAcceptKeyOtherLengths covers the general path (AcceptKey is exported
+// and takes any string) and the lengths around the specialised one.
+func TestAcceptKeyOtherLengths(t *testing.T) {
+	for _, n := range []int{0, 1, 23, 24, 25, 27, 28, 64, 65, 200} {
+		key := strings.Repeat("k", n)
+		if got, want := AcceptKey(key), refAcceptKey(key); got != want {
+			t.Errorf("AcceptKey(%d bytes): got %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestAcceptTables recomputes the constant words of sha1.go from their
+// definition: the padded 60-byte message of RFC 6455 §4.2.2 and the SHA-1
+// message schedule (FIPS 180-4 §5.1.1, §6.1.2).
+func TestAcceptTables(t *testing.T) {
+	var msg [128]byte
+	copy(msg[24:], acceptGUID)
+	msg[60] = 0x80
+	binary.BigEndian.PutUint64(msg[120:], 60*8)
+	for i := range acceptBlock1Tail {
+		if got, want := acceptBlock1Tail[i], binary.BigEndian.Uint32(msg[24+4*i:]); got != want {
+			t.Errorf("acceptBlock1Tail[%d]: got %#08x, want %#08x", i, got, want)
+		}
+	}
+	var w [80]uint32
+	for i := range 16 {
+		w[i] = binary.BigEndian.Uint32(msg[64+4*i:])
+	}
+	for i := 16; i < 80; i++ {
+		w[i] = bits.RotateLeft32(w[i-3]^w[i-8]^w[i-14]^w[i-16], 1)
+	}
+	for t := range w {
+		w[t] += [4]uint32{sha1K0, sha1K1, sha1K2, sha1K3}[t/20]
+	}
+	if w != acceptBlock2 {
+		for i := range w {
+			if w[i] != acceptBlock2[i] {
+				t.Errorf("acceptBlock2[%d]: got %#08x, want %#08x", i, acceptBlock2[i], w[i])
+			}
+		}
+	}
+}
+
+// FuzzAcceptKey checks AcceptKey against crypto/sha1 for any key; the
+// 24-byte ones take the specialised path whatever bytes they hold.
+func FuzzAcceptKey(f *testing.F) {
+	f.Add("dGhlIHNhbXBsZSBub25jZQ==")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, key string) {
+		if got, want := AcceptKey(key), refAcceptKey(key); got != want {
+			t.Errorf("AcceptKey(%q): got %q, want %q", key, got, want)
+		}
+	})
+}
+
+// BenchmarkAcceptKey is the accept value alone: the specialised SHA-1 and
+// base64, against crypto/sha1 on the same 60 bytes.
+func BenchmarkAcceptKey(b *testing.B) {
+	const key = "dGhlIHNhbXBsZSBub25jZQ=="
+	buf := make([]byte, 0, 64)
+	b.Run("accept", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = appendAccept(buf[:0], key)
+		}
+	})
+	b.Run("acceptSum", func(b *testing.B) {
+		for b.Loop() {
+			acceptSum(key)
+		}
+	})
+	b.Run("crypto-sha1", func(b *testing.B) {
+		in := []byte(key + acceptGUID)
+		for b.Loop() {
+			sha1.Sum(in)
+		}
+	})
+}
