@@ -188,7 +188,7 @@ func BenchmarkConnReadMessage(b *testing.B) {
 			b.SetBytes(int64(n))
 			b.ReportAllocs()
 			for b.Loop() {
-				if r.Len() == 0 && c.br.Buffered() == 0 {
+				if r.Len() == 0 && c.rr == c.rw {
 					r.Reset(stream)
 				}
 				if _, _, err := c.ReadMessage(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -52,34 +53,41 @@ const closeTimeout = 5 * time.Second
 // the TCP connection first; a client waits briefly for the server to do so.
 type Conn struct {
 	conn     net.Conn
-	br       *bufio.Reader
 	isServer bool
-	proto    string
-	exts     string
 	rsvOK    byte // RSV bits a negotiated extension allows
 
 	// Read side: owned by the reading goroutine (readMu).
+	inMessage  bool // reading a message; more frames may follow
+	final      bool // the current frame is the message's last
+	utf8       utf8Validator
+	rawChecked bool // setupRaw ran
+	readDone   bool // the read side ended: close received or failure (cmu)
+	closeSent  bool // the close frame went out (wmu)
 	readMu     sync.Mutex
+	rb         []byte          // received bytes: rb[rr:rw] not consumed yet (readbuf.go)
+	rp         *[bufSize]byte  // rb's array when it came from bufPool
+	rr, rw     int             // read and write positions in rb
+	raw        syscall.RawConn // set when the Conn waits on the socket itself
+	rawRead    func(uintptr) bool
+	rdst       []byte    // readMore's target when not the buffer
+	rn         int       // bytes readMore read into rdst
+	rerr       error     // readFD's error
+	src        io.Reader // where the bytes come from, if not conn (NewConn's br)
 	readLimit  int64
 	frame      FrameHeader // current data frame
 	left       int64       // payload bytes left in it
 	pos        int         // masking position within it
 	msgType    MessageType
-	inMessage  bool // reading a message; more frames may follow
-	final      bool // the current frame is the message's last
 	size       int64
-	utf8       utf8Validator
 	readErr    error
-	gen        uint64
-	mr         messageReader
+	gen        uint64           // counts messages; a reader of an older one is stale
+	readerGen  uint64           // gen when NextReader handed out the reader
 	pending    []pendingMessage // read by Close, not yet by the application
 	pendingN   int
-	ctrl       [125]byte
 	pongFn     func([]byte)
 	pingFn     func([]byte)
 	frameFn    func(FrameEvent)
 	cmu        sync.Mutex
-	readDone   bool          // the read side ended: close received or failure
 	readDoneCh chan struct{} // made by Close when it must wait for readDone
 	closeFrame *CloseError   // the peer's close, once received
 
@@ -87,41 +95,45 @@ type Conn struct {
 	dlMu          sync.Mutex
 	writeDeadline time.Time // set by SetWriteDeadline, restored after control writes
 	wmu           sync.Mutex
-	closeSent     bool // guarded by wmu
 	writeErr      error
-	wbuf          []byte // data frames, lazily allocated
-	cbuf          [MaxHeaderLen + 125]byte
-	keys          [64]byte
-	keyPos        int
-	mw            messageWriter
+	keys          *maskKeys // a client's batch of masking keys, made on its first write
+	mw            writerState
 	tcpOnce       sync.Once
+	proto         string
+	exts          string
+	// cbuf builds control frames; Upgrader.finish writes the 101 from it.
+	cbuf [MaxHeaderLen + 125]byte
 }
 
-// newConn wraps an upgraded connection. br holds any bytes that arrived
-// after the handshake; it may be nil.
+// newConn wraps an upgraded connection. br, which reads from c, may hold
+// bytes that arrived after the handshake; they are copied and br is not
+// kept (with what it reads through). br may be nil.
 func newConn(c net.Conn, br *bufio.Reader, isServer bool, proto, exts string) *Conn {
-	if br == nil {
-		br = bufio.NewReaderSize(c, 4096)
-	}
 	ws := &Conn{
 		conn:      c,
-		br:        br,
 		isServer:  isServer,
 		proto:     proto,
 		exts:      exts,
 		readLimit: DefaultReadLimit,
-		keyPos:    64,
 	}
-	ws.mr.c = ws
-	ws.mw.c = ws
+	if br != nil {
+		ws.adoptBuffered(br)
+	}
 	return ws
 }
 
 // NewConn makes a Conn from a connection whose opening handshake already
 // happened elsewhere (tests, custom transports). isServer decides the
-// masking direction.
+// masking direction. If br is not nil, the Conn reads through it, not from
+// c, for its whole life: br may hold bytes that followed the handshake, or
+// read from another source than c. Without br, a Conn on a TCP or Unix
+// socket holds no read buffer while it waits.
 func NewConn(c net.Conn, br *bufio.Reader, isServer bool) *Conn {
-	return newConn(c, br, isServer, "", "")
+	ws := newConn(c, nil, isServer, "", "")
+	if br != nil {
+		ws.src = br
+	}
+	return ws
 }
 
 // Subprotocol returns the subprotocol chosen in the handshake, or "".
@@ -205,8 +217,8 @@ func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
-	c.mr.gen = c.gen
-	return c.msgType, &c.mr, nil
+	c.readerGen = c.gen
+	return c.msgType, (*messageReader)(c), nil
 }
 
 // nextMessage discards what is left of the current message and reads up to
@@ -214,7 +226,7 @@ func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 func (c *Conn) nextMessage() error {
 	c.gen++
 	for c.readErr == nil && c.inMessage {
-		if _, err := c.readPayload(c.ctrl[:]); err != nil && err != io.EOF {
+		if _, err := c.readPayload(nil); err != nil && err != io.EOF {
 			break
 		}
 	}
@@ -224,36 +236,61 @@ func (c *Conn) nextMessage() error {
 	return c.nextDataFrame()
 }
 
-// ReadMessage reads the next whole data message.
+// ReadMessage reads the next whole data message into a new slice.
+// ReadMessageTo reads into a slice the caller reuses.
 func (c *Conn) ReadMessage() (MessageType, []byte, error) {
+	return c.ReadMessageTo(nil)
+}
+
+// ReadMessageTo reads the next whole data message and appends it to buf,
+// returning the extended slice, as append does. Passing the previous
+// message's slice truncated to zero length reuses its memory, so a loop
+// that echoes, forwards or decodes messages one at a time does not allocate
+// once its buffer has grown to the largest message:
+//
+//	buf := make([]byte, 0, 4096)
+//	for {
+//		mt, msg, err := c.ReadMessageTo(buf[:0])
+//		if err != nil {
+//			return err
+//		}
+//		buf = msg // keep the grown buffer for the next message
+//		...
+//	}
+//
+// The returned slice is only the caller's until it is passed again.
+func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 	c.lockRead()
 	defer c.unlockRead()
 	if m, ok := c.popPending(); ok {
 		c.gen++
-		return m.mt, m.data, nil
+		if buf == nil {
+			return m.mt, m.data, nil
+		}
+		return m.mt, append(buf, m.data...), nil
 	}
 	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
-	return c.readWhole()
+	return c.appendMessage(buf)
 }
 
-// readWhole reads the rest of the current message. The caller holds the
-// read lock.
-func (c *Conn) readWhole() (MessageType, []byte, error) {
+// appendMessage appends the rest of the current message to b. The caller
+// holds the read lock.
+func (c *Conn) appendMessage(b []byte) (MessageType, []byte, error) {
 	mt := c.msgType
-	var b []byte
-	if c.final && c.left < 1<<20 {
-		b = make([]byte, 0, c.left) // the common case: one frame, known size
-	}
 	for {
-		if len(b) == cap(b) && !(c.left == 0 && c.final) {
-			// Grow by what is left of this frame, or by doubling.
-			b = slices.Grow(b, max(int(min(c.left, 1<<20)), len(b), 512))
+		if len(b) == cap(b) && c.left > 0 {
+			// Room for what is left of this frame, 1 MiB at a time:
+			// the read limit, checked per frame header, bounds the rest.
+			b = slices.Grow(b, int(min(c.left, 1<<20)))
 		}
 		n, err := c.readPayload(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
+			if b == nil {
+				b = []byte{} // an empty message is not a nil one
+			}
 			return mt, b, nil
 		}
 		if err != nil {
@@ -281,23 +318,23 @@ func (c *Conn) popPending() (pendingMessage, bool) {
 	return m, true
 }
 
-type messageReader struct {
-	c   *Conn
-	gen uint64
-}
+// messageReader is the Conn seen as the reader of its current message:
+// NextReader hands out the Conn itself, so a reader costs no allocation.
+type messageReader Conn
 
 func (r *messageReader) Read(p []byte) (int, error) {
-	c := r.c
+	c := (*Conn)(r)
 	c.lockRead()
 	defer c.unlockRead()
-	if r.gen != c.gen {
+	if c.readerGen != c.gen {
 		return 0, errStaleReader
 	}
 	return c.readPayload(p)
 }
 
 // readPayload reads message bytes into p, crossing frame boundaries. It
-// returns io.EOF at the end of the message.
+// returns io.EOF at the end of the message. A nil p discards the next
+// buffered part of the message (still unmasked and validated).
 func (c *Conn) readPayload(p []byte) (int, error) {
 	if c.readErr != nil {
 		return 0, c.readErr
@@ -317,27 +354,48 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	n, err := c.br.Read(p)
-	if n > 0 {
-		if c.frame.Masked {
-			c.pos = Mask(c.frame.Key, c.pos, p[:n])
-		}
-		c.left -= int64(n)
-		if c.msgType == TextMessage && !c.utf8.write(p[:n]) {
-			// Fail fast: no need to wait for the end of the message.
-			return 0, c.fail(frameErr(CloseInvalidPayload, 0, "§8.1", "text message is not valid UTF-8"))
+	want := c.left
+	if p != nil {
+		want = min(want, int64(len(p)))
+		if want == 0 {
+			return 0, nil
 		}
 	}
-	if err != nil {
-		return n, c.abnormal(err)
+	var b []byte // the payload bytes read, still masked
+	discard := 0
+	if c.rr == c.rw {
+		if p != nil && want >= bufSize {
+			// Large reads skip the buffer, as in bufio.
+			if err := c.readMore(p[:want]); err != nil {
+				return 0, c.abnormal(err)
+			}
+			b = p[:c.rn]
+		} else if err := c.readMore(nil); err != nil {
+			return 0, c.abnormal(err)
+		}
 	}
-	return n, nil
+	if b == nil {
+		b = c.buffered()
+		b = b[:min(int64(len(b)), want)]
+		if p != nil {
+			b = p[:copy(p, b)]
+			c.consume(len(b))
+		} else {
+			discard = len(b) // unmask and check in place, then drop
+		}
+	}
+	if c.frame.Masked {
+		c.pos = Mask(c.frame.Key, c.pos, b)
+	}
+	c.left -= int64(len(b))
+	if c.msgType == TextMessage && !c.utf8.write(b) {
+		// Fail fast: no need to wait for the end of the message.
+		return 0, c.fail(frameErr(CloseInvalidPayload, 0, "§8.1", "text message is not valid UTF-8"))
+	}
+	if discard > 0 {
+		c.consume(discard)
+	}
+	return len(b), nil
 }
 
 // nextDataFrame reads frames, handling control frames, until a data frame
@@ -378,16 +436,15 @@ func (c *Conn) nextDataFrame() error {
 // readFrameHeader reads and checks one frame header from the buffer without
 // allocating.
 func (c *Conn) readFrameHeader() (FrameHeader, error) {
-	b, err := c.br.Peek(2)
-	if err != nil {
+	if err := c.fill(2); err != nil {
 		return FrameHeader{}, c.abnormal(err)
 	}
-	n := headerLen(b[1])
-	if b, err = c.br.Peek(n); err != nil {
+	n := headerLen(c.rb[c.rr+1])
+	if err := c.fill(n); err != nil {
 		return FrameHeader{}, c.abnormal(err)
 	}
-	h, _, ferr := parseHeader(b)
-	c.br.Discard(n)
+	h, _, ferr := parseHeader(c.rb[c.rr : c.rr+n])
+	c.consume(n)
 	if ferr != nil {
 		return h, c.fail(ferr)
 	}
@@ -406,11 +463,15 @@ func (c *Conn) readFrameHeader() (FrameHeader, error) {
 	return h, nil
 }
 
+// handleControl acts on a control frame. Its payload (at most 125 bytes)
+// is unmasked in place in the read buffer and consumed on return.
 func (c *Conn) handleControl(h FrameHeader) error {
-	p := c.ctrl[:h.Length]
-	if _, err := io.ReadFull(c.br, p); err != nil {
+	n := int(h.Length)
+	if err := c.fill(n); err != nil {
 		return c.abnormal(err)
 	}
+	p := c.rb[c.rr : c.rr+n : c.rr+n]
+	defer c.consume(n)
 	if h.Masked {
 		Mask(h.Key, 0, p)
 	}
@@ -498,8 +559,10 @@ func truncateReason(s string) string {
 func (c *Conn) closeTCP() {
 	c.tcpOnce.Do(func() {
 		if !c.isServer {
+			// Read the connection itself, not the Conn's buffer, so that
+			// this is safe while another goroutine reads.
 			c.conn.SetReadDeadline(time.Now().Add(time.Second))
-			io.Copy(io.Discard, c.br)
+			io.Copy(io.Discard, c.conn)
 		}
 		c.conn.Close()
 	})
@@ -507,15 +570,27 @@ func (c *Conn) closeTCP() {
 
 // ---- writing ----
 
+// maskKeys is a client's batch of masking keys; servers never mask.
+type maskKeys struct {
+	b   [64]byte
+	pos int
+}
+
 // maskKey returns a fresh masking key from crypto/rand (RFC 6455 §5.3: keys
-// must be unpredictable), drawn from a per-connection batch.
+// must be unpredictable), drawn from a per-connection batch. The caller
+// holds wmu.
 func (c *Conn) maskKey() (k [4]byte) {
-	if c.keyPos+4 > len(c.keys) {
-		rand.Read(c.keys[:])
-		c.keyPos = 0
+	ks := c.keys
+	if ks == nil {
+		ks = &maskKeys{pos: len(ks.b)}
+		c.keys = ks
 	}
-	copy(k[:], c.keys[c.keyPos:])
-	c.keyPos += 4
+	if ks.pos+4 > len(ks.b) {
+		rand.Read(ks.b[:])
+		ks.pos = 0
+	}
+	copy(k[:], ks.b[ks.pos:])
+	ks.pos += 4
 	return k
 }
 
@@ -540,14 +615,14 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 	if !c.isServer {
 		h.Masked, h.Key = true, c.maskKey()
 	}
+	if c.frameFn != nil {
+		c.frameFn(FrameEvent{Header: h, Payload: p})
+	}
 	b := AppendFrameHeader(c.cbuf[:0], h)
 	start := len(b)
 	b = append(b, p...)
 	if h.Masked {
 		Mask(h.Key, 0, b[start:])
-	}
-	if c.frameFn != nil {
-		c.frameFn(FrameEvent{Header: h, Payload: p})
 	}
 	if !deadline.IsZero() {
 		c.conn.SetWriteDeadline(deadline)
@@ -571,59 +646,95 @@ func (c *Conn) writeClose(code CloseCode, reason string) error {
 	return c.WriteControl(OpClose, FormatClose(code, reason), time.Now().Add(closeTimeout))
 }
 
-// WriteMessage writes data as one message in a single frame.
+// WriteMessage writes data as one message in a single frame. Up to 16 KiB,
+// the header and the payload go out in one write from a pooled buffer;
+// a larger payload goes out with its header in one writev (servers) or a
+// buffer at a time, masked (clients).
 func (c *Conn) WriteMessage(mt MessageType, data []byte) error {
 	if mt != TextMessage && mt != BinaryMessage {
 		return errors.New("websocket: WriteMessage needs TextMessage or BinaryMessage")
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.writeFrame(true, Opcode(mt), data)
+	if err := c.writable(); err != nil {
+		return err
+	}
+	if len(data) <= maxFramePayload {
+		b := getBuf()
+		n := copy(b[MaxHeaderLen:], data)
+		err := c.sendFrame(true, Opcode(mt), b, n)
+		putBuf(b)
+		return err
+	}
+	return c.writeLarge(Opcode(mt), data)
 }
 
-// writeFrame writes one data frame; the caller holds wmu.
-func (c *Conn) writeFrame(fin bool, op Opcode, data []byte) error {
+// maxFramePayload is the most payload that fits a pooled buffer after the
+// room kept for the longest header.
+const maxFramePayload = bufSize - MaxHeaderLen
+
+// writable reports why no data frame may be written, if so. The caller
+// holds wmu.
+func (c *Conn) writable() error {
 	if c.closeSent {
 		return ErrCloseSent
 	}
-	if c.writeErr != nil {
-		return c.writeErr
-	}
-	h := FrameHeader{Fin: fin, Opcode: op, Length: int64(len(data))}
+	return c.writeErr
+}
+
+// header returns the header of an outgoing data frame, with a fresh masking
+// key on a client, and reports it to the frame hook. The caller holds wmu.
+func (c *Conn) header(fin bool, op Opcode, n int) FrameHeader {
+	h := FrameHeader{Fin: fin, Opcode: op, Length: int64(n)}
 	if !c.isServer {
 		h.Masked, h.Key = true, c.maskKey()
-	}
-	if c.wbuf == nil {
-		c.wbuf = make([]byte, 0, writeBufSize+MaxHeaderLen)
 	}
 	if c.frameFn != nil {
 		c.frameFn(FrameEvent{Header: h})
 	}
-	b := AppendFrameHeader(c.wbuf[:0], h)
+	return h
+}
+
+// sendFrame writes the frame whose payload is b[MaxHeaderLen:][:n]: it puts
+// the header just before the payload, masks the payload in place on a
+// client, and writes both at once. The caller holds wmu.
+func (c *Conn) sendFrame(fin bool, op Opcode, b *[bufSize]byte, n int) error {
+	h := c.header(fin, op, n)
+	start := MaxHeaderLen - headerSize(h.Length, h.Masked)
+	AppendFrameHeader(b[start:start], h)
+	if h.Masked {
+		Mask(h.Key, 0, b[MaxHeaderLen:MaxHeaderLen+n])
+	}
+	_, err := c.conn.Write(b[start : MaxHeaderLen+n])
+	if err != nil {
+		c.writeErr = err
+	}
+	return err
+}
+
+// writeLarge writes a frame too large for a pooled buffer. The caller
+// holds wmu.
+func (c *Conn) writeLarge(op Opcode, data []byte) error {
+	h := c.header(true, op, len(data))
 	var err error
-	switch {
-	case len(b)+len(data) <= cap(c.wbuf):
-		start := len(b)
-		b = append(b, data...)
-		if h.Masked {
-			Mask(h.Key, 0, b[start:])
-		}
-		_, err = c.conn.Write(b)
-	case !h.Masked:
-		bufs := net.Buffers{b, data}
+	if !h.Masked {
+		var hb [MaxHeaderLen]byte
+		bufs := net.Buffers{AppendFrameHeader(hb[:0], h), data}
 		_, err = bufs.WriteTo(c.conn)
-	default:
+	} else {
 		// Mask a copy, a buffer at a time: the caller's data is not ours
 		// to change.
-		pos := 0
+		b := getBuf()
+		out, pos := AppendFrameHeader(b[:0], h), 0
 		for len(data) > 0 && err == nil {
-			n := min(len(data), cap(b)-len(b))
-			start := len(b)
-			b = append(b, data[:n]...)
-			pos = Mask(h.Key, pos, b[start:])
-			_, err = c.conn.Write(b)
-			b, data = c.wbuf[:0], data[n:]
+			n := min(len(data), bufSize-len(out))
+			start := len(out)
+			out = append(out, data[:n]...)
+			pos = Mask(h.Key, pos, out[start:])
+			_, err = c.conn.Write(out)
+			out, data = b[:0], data[n:]
 		}
+		putBuf(b)
 	}
 	if err != nil {
 		c.writeErr = err
@@ -631,11 +742,10 @@ func (c *Conn) writeFrame(fin bool, op Opcode, data []byte) error {
 	return err
 }
 
-const writeBufSize = 4096
-
 // NextWriter returns a writer for a message of type mt. Writes are buffered
-// and sent as frames of up to 4 KiB (fragments, RFC 6455 §5.4); Close sends
-// the final frame. Control frames may be sent between the fragments.
+// and sent as frames of up to 16 KiB (fragments, RFC 6455 §5.4); Close sends
+// the final frame. Control frames may be sent between the fragments. The
+// writer holds a pooled buffer until Close.
 func (c *Conn) NextWriter(mt MessageType) (io.WriteCloser, error) {
 	if mt != TextMessage && mt != BinaryMessage {
 		return nil, errors.New("websocket: NextWriter needs TextMessage or BinaryMessage")
@@ -644,56 +754,96 @@ func (c *Conn) NextWriter(mt MessageType) (io.WriteCloser, error) {
 	if w.open {
 		return nil, errors.New("websocket: NextWriter called before the previous writer was closed")
 	}
-	w.open, w.op, w.buf = true, Opcode(mt), w.buf[:0]
-	if w.buf == nil {
-		w.buf = make([]byte, 0, writeBufSize)
-	}
-	return w, nil
+	w.open, w.op, w.buf, w.n = true, Opcode(mt), getBuf(), 0
+	return (*messageWriter)(c), nil
 }
 
-type messageWriter struct {
-	c    *Conn
+// messageWriter is the Conn seen as the writer of its current message
+// (NextWriter hands out the Conn itself, as NextReader does). Its state is
+// in c.mw.
+type messageWriter Conn
+
+// writerState is NextWriter's message in progress. buf holds the payload at
+// buf[MaxHeaderLen:], with room for each frame's header in front of it.
+type writerState struct {
 	open bool
 	op   Opcode // opcode of the next frame: the type, then continuation
-	buf  []byte
+	buf  *[bufSize]byte
+	n    int // payload bytes in buf
 }
 
-func (w *messageWriter) Write(p []byte) (int, error) {
+var errWriterClosed = errors.New("websocket: write to a closed message writer")
+
+func (mw *messageWriter) Write(p []byte) (int, error) {
+	w := &mw.mw
 	if !w.open {
-		return 0, errors.New("websocket: write to a closed message writer")
+		return 0, errWriterClosed
 	}
 	n := 0
 	for len(p) > 0 {
-		if len(w.buf) == cap(w.buf) {
-			if err := w.flush(false); err != nil {
+		if w.n == maxFramePayload {
+			if err := mw.flush(false); err != nil {
 				return n, err
 			}
 		}
-		m := copy(w.buf[len(w.buf):cap(w.buf)], p)
-		w.buf = w.buf[:len(w.buf)+m]
+		m := copy(w.buf[MaxHeaderLen+w.n:], p)
+		w.n += m
 		p = p[m:]
 		n += m
 	}
 	return n, nil
 }
 
-func (w *messageWriter) flush(fin bool) error {
-	c := w.c
+// ReadFrom reads r to its end straight into the frame buffer, so io.Copy
+// to a message writer needs no buffer of its own.
+func (mw *messageWriter) ReadFrom(r io.Reader) (int64, error) {
+	w := &mw.mw
+	if !w.open {
+		return 0, errWriterClosed
+	}
+	var total int64
+	for {
+		if w.n == maxFramePayload {
+			if err := mw.flush(false); err != nil {
+				return total, err
+			}
+		}
+		n, err := r.Read(w.buf[MaxHeaderLen+w.n:])
+		w.n += n
+		total += int64(n)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+func (mw *messageWriter) flush(fin bool) error {
+	c, w := (*Conn)(mw), &mw.mw
 	c.wmu.Lock()
-	err := c.writeFrame(fin, w.op, w.buf)
+	err := c.writable()
+	if err == nil {
+		err = c.sendFrame(fin, w.op, w.buf, w.n)
+	}
 	c.wmu.Unlock()
 	w.op = OpContinuation
-	w.buf = w.buf[:0]
+	w.n = 0
 	return err
 }
 
-// Close sends the final frame of the message.
-func (w *messageWriter) Close() error {
+// Close sends the final frame of the message and gives back the buffer.
+func (mw *messageWriter) Close() error {
+	w := &mw.mw
 	if !w.open {
 		return nil
 	}
 	w.open = false
-	return w.flush(true)
+	err := mw.flush(true)
+	putBuf(w.buf)
+	w.buf = nil
+	return err
 }
 
 // ---- closing ----
@@ -744,7 +894,7 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 					if c.nextMessage() != nil {
 						break
 					}
-					mt, b, err := c.readWhole()
+					mt, b, err := c.appendMessage(nil)
 					if err != nil {
 						break
 					}

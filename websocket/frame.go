@@ -208,3 +208,19 @@ func noEOF(err error) error {
 	}
 	return err
 }
+
+// headerSize returns the length of the header of a frame with an n-byte
+// payload, in the shortest form AppendFrameHeader writes.
+func headerSize(n int64, masked bool) int {
+	size := 2
+	switch {
+	case n > 0xffff:
+		size += 8
+	case n > 125:
+		size += 2
+	}
+	if masked {
+		size += 4
+	}
+	return size
+}

@@ -5,6 +5,7 @@
 //	go run ./cmd/wsbench                            # 512 B and 8 KiB, 1000 conns × 8 in flight, 5 s each; idle memory at 10k
 //	go run ./cmd/wsbench -duration 2s -idle-conns 0 # quicker, no idle test
 //	go run ./cmd/wsbench -servers wirelab,gws -cpuprofile /tmp/prof
+//	go run ./cmd/wsbench -sizes '' -servers wirelab # the idle test alone
 //
 // Each server runs in this process on 127.0.0.1:0. The load comes from a
 // child process (this binary again), the same hand-rolled client for every
@@ -57,7 +58,7 @@ func main() {
 		warmup    = flag.Duration("warmup", time.Second, "load before measuring")
 		conns     = flag.Int("conns", 1000, "connections")
 		inflight  = flag.Int("inflight", 8, "messages in flight per connection")
-		sizes     = flag.String("sizes", "512,8192", "message sizes in bytes, comma-separated")
+		sizes     = flag.String("sizes", "512,8192", "message sizes in bytes, comma-separated (empty: only the idle test)")
 		servers   = flag.String("servers", "", "servers to run, comma-separated (default: all): "+names())
 		idleConns = flag.Int("idle-conns", 10000, "connections for the idle-memory test (0: skip it)")
 		cpuprof   = flag.String("cpuprofile", "", "directory for a CPU profile of each server's measured window")
@@ -83,7 +84,7 @@ func main() {
 	fmt.Printf("wsbench: %s %s/%s, GOMAXPROCS=%d, %d conns × %d in flight, warm-up %s, %s per server, size and round, %d rounds\n\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), *conns, *inflight, *warmup, *duration, *rounds)
 
-	for _, s := range strings.Split(*sizes, ",") {
+	for _, s := range strings.FieldsFunc(*sizes, func(r rune) bool { return r == ',' }) {
 		size, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || size < 8 {
 			fatal(fmt.Errorf("bad size %q (at least 8 bytes: the send time travels in the message)", s))

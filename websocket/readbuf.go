@@ -1,0 +1,201 @@
+package websocket
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+)
+
+// The read buffer. A Conn keeps the bytes it has received but not yet
+// consumed in c.rb[c.rr:c.rw]. The buffer comes from bufPool when bytes
+// arrive and goes back as soon as the last of them is consumed, so a
+// connection that waits for its peer holds no buffer:
+//
+//   - On a plain TCP or Unix connection the Conn waits through
+//     syscall.RawConn.Read. Its callback takes a buffer and reads the
+//     non-blocking socket; when there is nothing to read yet (EAGAIN) it puts
+//     the buffer back, and the runtime parks the goroutine on the network
+//     poller with no buffer held. Deadlines set on the net.Conn still apply:
+//     the poller enforces them.
+//   - On any other connection (TLS, net.Pipe, a test double), and when
+//     NewConn was given a reader to read through, a plain Read must block
+//     with a buffer in hand, as a bufio.Reader does; the buffer is still
+//     given back whenever it is emptied.
+
+// adoptBuffered copies what br has buffered (bytes the peer sent right after
+// the handshake) into the Conn's own buffer, so that br, and whatever it
+// reads through, can be dropped. The Conn then reads from its connection
+// directly.
+func (c *Conn) adoptBuffered(br *bufio.Reader) {
+	n := br.Buffered()
+	if n == 0 {
+		return
+	}
+	b, _ := br.Peek(n) // cannot fail: the bytes are buffered
+	if n <= bufSize {
+		c.rp = getBuf()
+		c.rb = c.rp[:]
+	} else {
+		c.rb = make([]byte, n) // a large reader handed over; dropped once read
+	}
+	c.rw = copy(c.rb, b)
+}
+
+// buffered returns the received bytes not consumed yet.
+func (c *Conn) buffered() []byte { return c.rb[c.rr:c.rw] }
+
+// consume marks n buffered bytes as read and gives the buffer back to the
+// pool once it is empty.
+func (c *Conn) consume(n int) {
+	c.rr += n
+	if c.rr == c.rw {
+		c.releaseReadBuf()
+	}
+}
+
+func (c *Conn) releaseReadBuf() {
+	if c.rp != nil {
+		putBuf(c.rp)
+		c.rp = nil
+	}
+	c.rb, c.rr, c.rw = nil, 0, 0
+}
+
+// fill reads until at least n bytes (n <= bufSize) are buffered, moving
+// what is buffered to the front when the space after it is too short.
+func (c *Conn) fill(n int) error {
+	for c.rw-c.rr < n {
+		if c.rb != nil && len(c.rb)-c.rr < n {
+			c.rw = copy(c.rb, c.rb[c.rr:c.rw])
+			c.rr = 0
+		}
+		if err := c.readMore(nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readMore waits for the peer and reads what it sent: into dst if dst is
+// not nil (a large payload read straight into the caller's slice; the count
+// goes to c.rn), else appended to the read buffer, taken from the pool if
+// need be. It returns once at least one byte arrived, or with an error.
+func (c *Conn) readMore(dst []byte) error {
+	if c.raw == nil && !c.rawChecked {
+		c.setupRaw()
+	}
+	if c.raw != nil {
+		c.rdst, c.rn, c.rerr = dst, 0, nil
+		err := c.raw.Read(c.rawRead)
+		c.rdst = nil // do not keep the caller's memory
+		if err != nil {
+			var oe *net.OpError
+			if errors.As(err, &oe) && oe.Op == "raw-read" {
+				oe.Op = "read" // the error is ours alone; say what the caller did
+			}
+			return err
+		}
+		return c.rerr
+	}
+	direct := dst != nil
+	if !direct {
+		if c.rb == nil {
+			c.rp = getBuf()
+			c.rb = c.rp[:]
+		}
+		dst = c.rb[c.rw:]
+	}
+	src := c.src
+	if src == nil {
+		src = c.conn
+	}
+	n, err := 0, error(nil)
+	for range 100 { // as bufio: a Read may return nothing without an error
+		if n, err = src.Read(dst); n > 0 || err != nil {
+			break
+		}
+	}
+	if direct {
+		c.rn = n
+	} else {
+		c.rw += n
+		if c.rr == c.rw {
+			c.releaseReadBuf()
+		}
+	}
+	switch {
+	case n > 0:
+		return nil // an error that came with data comes back on the next read
+	case err == nil:
+		return io.ErrNoProgress
+	}
+	return err
+}
+
+// setupRaw decides, on the first read, whether the Conn can wait on the
+// socket without a buffer. Only the standard library's own stream sockets
+// qualify: a wrapper that embeds one but overrides Read would be bypassed.
+func (c *Conn) setupRaw() {
+	c.rawChecked = true
+	if c.src != nil {
+		return
+	}
+	var sc syscall.Conn
+	switch nc := c.conn.(type) {
+	case *net.TCPConn:
+		sc = nc
+	case *net.UnixConn:
+		sc = nc
+	default:
+		return
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	c.raw = raw
+	c.rawRead = c.readFD // one method value for the Conn's life, not one per wait
+}
+
+// readFD is the syscall.RawConn.Read callback: it reads the non-blocking
+// socket into c.rdst or the read buffer. It returns false, to be called
+// again when the socket is readable, if nothing has arrived yet; a buffer
+// taken for this attempt is given back first.
+func (c *Conn) readFD(fd uintptr) bool {
+	dst, fresh := c.rdst, false
+	if dst == nil {
+		if c.rb == nil {
+			c.rp = getBuf()
+			c.rb, fresh = c.rp[:], true
+		}
+		dst = c.rb[c.rw:]
+	}
+	n, err := syscall.Read(int(fd), dst)
+	for err == syscall.EINTR {
+		n, err = syscall.Read(int(fd), dst)
+	}
+	switch {
+	case err == syscall.EAGAIN:
+		if fresh {
+			c.releaseReadBuf()
+		}
+		return false
+	case err != nil:
+		c.rerr = &net.OpError{Op: "read", Net: c.conn.LocalAddr().Network(), Source: c.conn.LocalAddr(), Addr: c.conn.RemoteAddr(), Err: os.NewSyscallError("read", err)}
+		n = 0
+	case n == 0:
+		c.rerr = io.EOF
+	}
+	if c.rdst != nil {
+		c.rn = n
+	} else {
+		c.rw += n
+		if c.rr == c.rw {
+			c.releaseReadBuf()
+		}
+	}
+	return true
+}
