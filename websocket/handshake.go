@@ -80,42 +80,42 @@ func hsErr(status int, header, value, section, format string, args ...any) *Hand
 // serve httpcore requests (without allocating) and net/http ones.
 type fields []httpcore.Field
 
+// Field names are tokens (RFC 9110 §5.6.2), ASCII only, and compare
+// case-insensitively (§5.1); httpcore and net/http reject any other name.
+
 // values returns every value of the named field.
 func (fs fields) values(name string) []string {
 	var out []string
 	for _, f := range fs {
-		if strings.EqualFold(f.Name, name) {
+		if equalFoldASCII(f.Name, name) {
 			out = append(out, f.Value)
 		}
 	}
 	return out
 }
 
-// count returns how many fields are named name, and the first one's value.
-func (fs fields) count(name string) (int, string) {
-	n, first := 0, ""
-	for _, f := range fs {
-		if strings.EqualFold(f.Name, name) {
-			if n == 0 {
-				first = f.Value
-			}
-			n++
-		}
-	}
-	return n, first
-}
-
 // hasToken reports whether any value of the field holds token in its
 // comma-separated list, case-insensitively (RFC 9110 §5.6.1).
 func (fs fields) hasToken(name, token string) bool {
 	for _, f := range fs {
-		if !strings.EqualFold(f.Name, name) {
+		if equalFoldASCII(f.Name, name) && hasToken(f.Value, token) {
+			return true
+		}
+	}
+	return false
+}
+
+// offers reports whether any value of the field lists token exactly, as
+// Sec-WebSocket-Protocol's case-sensitive tokens compare (RFC 6455 §4.1).
+func (fs fields) offers(name, token string) bool {
+	for _, f := range fs {
+		if !equalFoldASCII(f.Name, name) {
 			continue
 		}
 		for v := f.Value; v != ""; {
 			var t string
 			t, v, _ = strings.Cut(v, ",")
-			if strings.EqualFold(strings.TrimSpace(t), token) {
+			if t = strings.TrimSpace(t); t != "" && t == token {
 				return true
 			}
 		}
@@ -123,17 +123,44 @@ func (fs fields) hasToken(name, token string) bool {
 	return false
 }
 
-// tokens splits every value of a field into its comma-separated tokens.
-func (fs fields) tokens(name string) []string {
-	var out []string
-	for _, v := range fs.values(name) {
-		for _, t := range strings.Split(v, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				out = append(out, t)
-			}
+// hasToken reports whether the comma-separated list v holds token,
+// case-insensitively (RFC 9110 §5.6.1).
+func hasToken(v, token string) bool {
+	for v != "" {
+		var t string
+		t, v, _ = strings.Cut(v, ",")
+		if tokenEqualFold(strings.TrimSpace(t), token) {
+			return true
 		}
 	}
-	return out
+	return false
+}
+
+// tokenEqualFold is strings.EqualFold(t, token) for an ASCII token, with the
+// common case cheap: a string of the same length folds to an ASCII token
+// only byte by byte, and one that is longer only through characters such
+// as the Kelvin sign, which strings.EqualFold still decides.
+func tokenEqualFold(t, token string) bool {
+	if len(t) == len(token) {
+		return equalFoldASCII(t, token)
+	}
+	return len(t) > len(token) && strings.EqualFold(t, token)
+}
+
+// equalFoldASCII reports whether a and b are equal ignoring ASCII case.
+// Bytes that differ must be the two cases of one letter: c|0x20 lower-cases
+// a letter, and the range test keeps other pairs (such as '\r' and '-',
+// which also differ only in bit 0x20) apart.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if c, d := a[i], b[i]; c != d && (c|0x20 != d|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // An Extension is one offer from Sec-WebSocket-Extensions (RFC 6455 §9.1):

@@ -158,9 +158,15 @@ func (o *Origin) UnmarshalText(b []byte) error {
 // Check returns nil if a request with the given Origin and Host headers
 // passes the policy, or an error that says why not.
 func (p *OriginPolicy) Check(origin string, present bool, host string) error {
-	if !present || p.AllowAny {
+	if !present || p.AllowAny || isHostOrigin(origin, host) {
 		return nil
 	}
+	return p.checkParsed(origin, host)
+}
+
+// checkParsed is Check for an Origin that is present: it parses the origin
+// and applies the rules in order.
+func (p *OriginPolicy) checkParsed(origin, host string) error {
 	o, err := ParseOrigin(origin)
 	if err != nil {
 		return err
@@ -180,6 +186,47 @@ func (p *OriginPolicy) Check(origin string, present bool, host string) error {
 		return nil
 	}
 	return fmt.Errorf("websocket: Origin %q is neither the Host %q nor in the allow-list (RFC 6455 §10.2)", origin, host)
+}
+
+// isHostOrigin reports whether origin is "http://" or "https://" followed
+// by host, where host is a plain name[:port]: letters, digits, '.' and '-',
+// then optionally ':' and a port from 1 to 65535 in at most five digits.
+// That is what a browser sends to a server on its page's own origin, and
+// for such a pair ParseOrigin succeeds and sameHost holds, so Check accepts
+// it without parsing either (RFC 6454 §5: same scheme-less host and port).
+// Every other pair takes the full path.
+func isHostOrigin(origin, host string) bool {
+	rest, ok := strings.CutPrefix(origin, "http://")
+	if !ok {
+		rest, ok = strings.CutPrefix(origin, "https://")
+	}
+	if !ok || rest != host {
+		return false
+	}
+	name, port, hasPort := strings.Cut(host, ":")
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	if !hasPort {
+		return true
+	}
+	if port == "" || len(port) > 5 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+		n = n*10 + int(port[i]-'0')
+	}
+	return 1 <= n && n <= 65535
 }
 
 // sameHost reports whether origin o names the same host and port as the

@@ -36,7 +36,68 @@ type checked struct {
 	rsv   byte
 }
 
-// check applies RFC 6455 §4.2.1 to a request.
+// handshakeFields is what one pass over a request's header fields found
+// for the fields the opening handshake reads (RFC 6455 §4.2.1).
+type handshakeFields struct {
+	upgrade    bool // an Upgrade value lists "websocket"
+	connection bool // a Connection value lists "upgrade"
+
+	version, key, origin firstField
+
+	protocol, extensions bool // Sec-WebSocket-Protocol, -Extensions present
+}
+
+// A firstField counts the fields of one name and keeps the first value.
+type firstField struct {
+	n     int
+	value string
+}
+
+func (f *firstField) add(v string) {
+	if f.n == 0 {
+		f.value = v
+	}
+	f.n++
+}
+
+// scan classifies each field by the length of its name, then compares the
+// name case-insensitively (RFC 9110 §5.1) with the one name of that length
+// the handshake reads, so each field costs one short comparison at most.
+func (hf *handshakeFields) scan(h fields) {
+	for i := range h {
+		f := &h[i]
+		switch len(f.Name) {
+		case len("Origin"):
+			if equalFoldASCII(f.Name, "Origin") {
+				hf.origin.add(f.Value)
+			}
+		case len("Upgrade"):
+			if !hf.upgrade && equalFoldASCII(f.Name, "Upgrade") {
+				hf.upgrade = hasToken(f.Value, "websocket")
+			}
+		case len("Connection"):
+			if !hf.connection && equalFoldASCII(f.Name, "Connection") {
+				hf.connection = hasToken(f.Value, "upgrade")
+			}
+		case len("Sec-WebSocket-Key"):
+			if equalFoldASCII(f.Name, "Sec-WebSocket-Key") {
+				hf.key.add(f.Value)
+			}
+		case len("Sec-WebSocket-Version"):
+			if equalFoldASCII(f.Name, "Sec-WebSocket-Version") {
+				hf.version.add(f.Value)
+			}
+		case len("Sec-WebSocket-Protocol"):
+			hf.protocol = hf.protocol || equalFoldASCII(f.Name, "Sec-WebSocket-Protocol")
+		case len("Sec-WebSocket-Extensions"):
+			hf.extensions = hf.extensions || equalFoldASCII(f.Name, "Sec-WebSocket-Extensions")
+		}
+	}
+}
+
+// check applies RFC 6455 §4.2.1 to a request. It reads the header fields
+// once (handshakeFields.scan) and allocates nothing on success; a failure
+// looks the fields up again to quote them in the error.
 func (u *Upgrader) check(method string, major, minor int, host string, h fields) (checked, *HandshakeError) {
 	var r checked
 	// §4.2.1 item 1: an HTTP/1.1 or higher GET request.
@@ -50,49 +111,46 @@ func (u *Upgrader) check(method string, major, minor int, host string, h fields)
 	if host == "" {
 		return r, hsErr(400, "Host", "", "§4.2.1", "is missing")
 	}
+	var hf handshakeFields
+	hf.scan(h)
 	// item 3 and 4: Upgrade contains websocket, Connection contains Upgrade.
-	if !h.hasToken("Upgrade", "websocket") {
+	if !hf.upgrade {
 		return r, hsErr(400, "Upgrade", strings.Join(h.values("Upgrade"), ", "), "§4.2.1", "does not contain \"websocket\"")
 	}
-	if !h.hasToken("Connection", "upgrade") {
+	if !hf.connection {
 		return r, hsErr(400, "Connection", strings.Join(h.values("Connection"), ", "), "§4.2.1", "does not contain \"upgrade\"")
 	}
 	// item 6: Sec-WebSocket-Version: 13, else 426 naming the version we speak.
-	if n, v := h.count("Sec-WebSocket-Version"); n != 1 || strings.TrimSpace(v) != "13" {
+	if hf.version.n != 1 || strings.TrimSpace(hf.version.value) != "13" {
 		return r, hsErr(426, "Sec-WebSocket-Version", strings.Join(h.values("Sec-WebSocket-Version"), ", "), "§4.2.2", "is not 13, the only version this server speaks")
 	}
 	// item 5: Sec-WebSocket-Key is base64 of 16 bytes.
-	n, key := h.count("Sec-WebSocket-Key")
-	if n != 1 {
+	if hf.key.n != 1 {
 		return r, hsErr(400, "Sec-WebSocket-Key", strings.Join(h.values("Sec-WebSocket-Key"), ", "), "§4.2.1", "must appear exactly once")
 	}
-	r.key = strings.TrimSpace(key)
+	r.key = strings.TrimSpace(hf.key.value)
 	if !validKey(r.key) {
 		return r, hsErr(400, "Sec-WebSocket-Key", r.key, "§4.2.1", "is not the base64 encoding of 16 bytes")
 	}
 	// Origin (§4.2.2 item 4, §10.2).
-	n, origin := h.count("Origin")
-	if n > 1 {
+	if hf.origin.n > 1 {
 		return r, hsErr(400, "Origin", strings.Join(h.values("Origin"), ", "), "§4.2.1", "must appear at most once")
 	}
-	if n == 1 {
-		if err := u.Origins.Check(origin, true, host); err != nil {
-			return r, &HandshakeError{Status: 403, Header: "Origin", Value: origin, Section: "§10.2", Msg: "is not allowed: " + strings.TrimPrefix(err.Error(), "websocket: ")}
+	if hf.origin.n == 1 {
+		if err := u.Origins.Check(hf.origin.value, true, host); err != nil {
+			return r, &HandshakeError{Status: 403, Header: "Origin", Value: hf.origin.value, Section: "§10.2", Msg: "is not allowed: " + strings.TrimPrefix(err.Error(), "websocket: ")}
 		}
 	}
 	// Subprotocol: the server's first preference that the client offered.
-	if offered := h.tokens("Sec-WebSocket-Protocol"); len(offered) > 0 {
-	pick:
+	if hf.protocol {
 		for _, s := range u.Subprotocols {
-			for _, o := range offered {
-				if o == s {
-					r.proto = s
-					break pick
-				}
+			if h.offers("Sec-WebSocket-Protocol", s) {
+				r.proto = s
+				break
 			}
 		}
 	}
-	if u.Extensions != nil {
+	if u.Extensions != nil && hf.extensions {
 		if offers := parseExtensions(h); len(offers) > 0 {
 			r.exts, r.rsv = u.Extensions(offers)
 		}
@@ -204,14 +262,26 @@ func validKey(key string) bool {
 		return false
 	}
 	for i := 0; i < 22; i++ {
-		c := key[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+		if !isBase64(key[i]) {
 			return false
 		}
 	}
 	// The last character carries 2 bits of data and 4 bits of padding,
 	// which must be zero.
 	return strings.IndexByte("AQgw", key[21]) >= 0
+}
+
+// isBase64 reports whether c is in the base64 alphabet (RFC 4648 §4):
+// A-Z, a-z, 0-9, '+' and '/'. The alphabet is a 128-bit set, as two words.
+func isBase64(c byte) bool {
+	const (
+		lo = 1<<'+' | 1<<'/' | (1<<10-1)<<'0'          // bytes 0-63
+		hi = (1<<26-1)<<('A'-64) | (1<<26-1)<<('a'-64) // bytes 64-127
+	)
+	if c < 64 {
+		return lo>>c&1 != 0
+	}
+	return c < 128 && hi>>(c-64)&1 != 0
 }
 
 // IsWebSocketUpgrade reports whether a request asks for a WebSocket upgrade.
