@@ -225,6 +225,14 @@ func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 // the first frame of the next one. The caller holds the read lock.
 func (c *Conn) nextMessage() error {
 	c.gen++
+	if c.rr == c.rw && !c.inMessage && c.readErr == nil {
+		// Wait for the peer here rather than deep in the header parser:
+		// a goroutine's stack grows to fit its deepest wait, and an idle
+		// connection spends its life in this one.
+		if err := c.readMore(nil); err != nil {
+			return c.abnormal(err)
+		}
+	}
 	for c.readErr == nil && c.inMessage {
 		if _, err := c.readPayload(nil); err != nil && err != io.EOF {
 			break

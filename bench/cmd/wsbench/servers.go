@@ -33,7 +33,7 @@ type contender struct {
 var contenders = []contender{
 	{name: "wirelab", ws: true, start: startWirelab},
 	{name: "wirelab-nethttp", ws: true, start: startWirelabNetHTTP},
-	{name: "wirelab-reuse", ws: true, start: startWirelabReuse},
+	{name: "wirelab-readmessage", ws: true, start: startWirelabReadMessage},
 	{name: "gorilla", peer: true, ws: true, start: startGorilla},
 	{name: "gws", peer: true, ws: true, start: startGWS},
 	{name: "gobwas", peer: true, ws: true, start: startGobwas},
@@ -82,41 +82,47 @@ func (t *tracker) closeAll() {
 }
 
 // wirelab on its own HTTP server: httpcore.Server, Upgrader.Upgrade (which
-// detaches the connection from the server without allocating), then an echo
-// loop of ReadMessage and WriteMessage on a fresh goroutine, so that the
-// server's connection goroutine ends.
+// detaches the connection from the server without allocating), then, on a
+// fresh goroutine so that the server's connection goroutine ends, the echo
+// loop the package documents for throughput: ReadMessageTo into one buffer
+// reused for the connection's life, and WriteMessage.
 func startWirelab(ln net.Listener, open *atomic.Int64, _ int) func() {
-	t := newTracker(open)
-	u := &websocket.Upgrader{}
-	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
-		c, err := u.Upgrade(w, r)
-		if err != nil {
-			return
-		}
-		go t.run(closerFunc(c.CloseNow), func() { wirelabEcho(c) })
-	})}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	return func() { srv.Close(); <-done; t.closeAll() }
+	return serveWirelab(ln, open, wirelabEcho)
 }
 
 func wirelabEcho(c *websocket.Conn) {
+	var buf []byte
 	for {
-		mt, msg, err := c.ReadMessage()
+		mt, msg, err := c.ReadMessageTo(buf[:0])
 		if err != nil {
 			return
 		}
+		buf = msg
 		if err := c.WriteMessage(mt, msg); err != nil {
 			return
 		}
 	}
 }
 
-// wirelab-reuse is a diagnostic, not a way users are shown: wirelab on
-// httpcore, but reading each message with NextReader into one buffer reused
-// for the life of the connection instead of ReadMessage's fresh slice. The
-// gap to the wirelab row is the cost of ReadMessage's allocations.
-func startWirelabReuse(ln net.Listener, open *atomic.Int64, _ int) func() {
+// wirelab-readmessage is the wirelab row with the convenience API,
+// ReadMessage, which returns each message in a new slice: the gap to the
+// wirelab row is the cost of that allocation.
+func startWirelabReadMessage(ln net.Listener, open *atomic.Int64, _ int) func() {
+	return serveWirelab(ln, open, func(c *websocket.Conn) {
+		for {
+			mt, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(mt, msg); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// serveWirelab runs echo on each connection upgraded on httpcore.
+func serveWirelab(ln net.Listener, open *atomic.Int64, echo func(*websocket.Conn)) func() {
 	t := newTracker(open)
 	u := &websocket.Upgrader{}
 	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
@@ -124,39 +130,15 @@ func startWirelabReuse(ln net.Listener, open *atomic.Int64, _ int) func() {
 		if err != nil {
 			return
 		}
-		go t.run(closerFunc(c.CloseNow), func() {
-			buf := make([]byte, 0, 512)
-			for {
-				mt, rd, err := c.NextReader()
-				if err != nil {
-					return
-				}
-				buf = buf[:0]
-				for {
-					if len(buf) == cap(buf) {
-						buf = append(buf, 0)[:len(buf)]
-					}
-					n, err := rd.Read(buf[len(buf):cap(buf)])
-					buf = buf[:len(buf)+n]
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						return
-					}
-				}
-				if err := c.WriteMessage(mt, buf); err != nil {
-					return
-				}
-			}
-		})
+		go t.run(closerFunc(c.CloseNow), func() { echo(c) })
 	})}
 	done := make(chan struct{})
 	go func() { srv.Serve(ln); close(done) }()
 	return func() { srv.Close(); <-done; t.closeAll() }
 }
 
-// wirelab on net/http: Upgrader.UpgradeHTTP hijacks the connection.
+// wirelab on net/http: Upgrader.UpgradeHTTP hijacks the connection; the
+// echo is the wirelab row's.
 func startWirelabNetHTTP(ln net.Listener, open *atomic.Int64, _ int) func() {
 	t := newTracker(open)
 	u := &websocket.Upgrader{}
