@@ -126,6 +126,9 @@ func (fs fields) offers(name, token string) bool {
 // hasToken reports whether the comma-separated list v holds token,
 // case-insensitively (RFC 9110 §5.6.1).
 func hasToken(v, token string) bool {
+	if equalFoldASCII(v, token) { // the usual "Upgrade: websocket"
+		return true
+	}
 	for v != "" {
 		var t string
 		t, v, _ = strings.Cut(v, ",")
@@ -154,6 +157,9 @@ func tokenEqualFold(t, token string) bool {
 func equalFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
 		return false
+	}
+	if a == b { // browsers spell the handshake's names as RFC 6455 does
+		return true
 	}
 	for i := 0; i < len(a); i++ {
 		if c, d := a[i], b[i]; c != d && (c|0x20 != d|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
