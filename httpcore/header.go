@@ -169,3 +169,28 @@ func lower(c byte) byte {
 	}
 	return c
 }
+
+// equalFoldLower reports whether s equals lower, ignoring ASCII case, where
+// lower is made of lowercase letters, digits and '-' and s holds no control
+// bytes (a field name or value that passed the grammar). Under those
+// conditions s[i]|0x20 == lower[i] exactly when the bytes match: OR-ing 0x20
+// lowercases a letter and leaves '-' and digits alone, and the only other
+// bytes it maps onto them are control bytes. Eight bytes are compared at a
+// time.
+func equalFoldLower(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if le64s(s[i:])|0x2020202020202020 != le64s(lower[i:]) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
+}

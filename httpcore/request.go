@@ -56,8 +56,9 @@ type Request struct {
 	// for plain HTTP. Set by the server.
 	TLS *tls.ConnectionState
 
-	buf     []byte // owns the header section; the strings above point into it
-	conn    *conn  // the server connection while a handler runs
+	buf     []byte  // owns the header section; the strings above point into it
+	cls     classes // byte classes of buf, for parse
+	conn    *conn   // the server connection while a handler runs
 	fixed   fixedBody
 	chunked chunkedBody
 }
@@ -164,21 +165,30 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
 	skipped := 0
-	if b, err := br.Peek(1); err != nil {
-		return err
-	} else if b[0] == '\r' {
-		if b, _ := br.Peek(2); len(b) == 2 && b[1] == '\n' {
+	n := br.Buffered()
+	if n == 0 {
+		if _, err := br.Peek(1); err != nil {
+			return err
+		}
+		n = br.Buffered()
+	}
+	peek, _ := br.Peek(n)
+	if peek[0] == '\r' {
+		if len(peek) == 1 {
+			peek, _ = br.Peek(2)
+		}
+		if len(peek) >= 2 && peek[1] == '\n' {
 			br.Discard(2)
 			skipped = 2
+			peek = peek[2:]
 		}
 	}
 	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
 	// Fast path: nearly every request arrives whole in one read. Parse a
 	// copy of what is buffered; the parser finds the end of the header
 	// section itself, so the bytes are walked once.
-	if n := br.Buffered(); n > 0 {
-		peek, _ := br.Peek(n)
-		req.buf = append(req.buf[:0], peek...)
+	if len(peek) > 0 {
+		req.buf = pad(append(req.buf[:0], peek...))
 		end, err := req.parse(req.buf, lim)
 		if err != nil {
 			err.Offset += skipped
@@ -193,7 +203,8 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 	// Slow path: gather the header section across reads, enforcing the
 	// limits and failing on a bare LF as soon as it arrives.
 	block, err := readBlock(br, req.buf, maxLine, lim.MaxHeaderBytes, true)
-	req.buf = block
+	req.buf = pad(block)
+	block = req.buf
 	if err != nil {
 		if pe, ok := err.(*ProtocolError); ok && pe.Offset >= 0 {
 			pe.Offset += skipped
@@ -341,11 +352,15 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	lineEnd := i
 
 	var fs framing
-	req.Header.Reset()
+	cls := &req.cls
+	cls.reset(b)
+	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
+	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
 	req.Host = ""
 	req.Expect = ""
 	hosts := 0
+	maxBytes, maxCount := lim.MaxHeaderBytes, lim.MaxHeaderCount
 	for {
 		if i >= len(b) {
 			return -1, nil
@@ -360,30 +375,38 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			i += 2
 			break
 		}
-		if i-lineEnd > lim.MaxHeaderBytes {
-			return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+		if i-lineEnd > maxBytes {
+			return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
 		}
-		if req.Header.Len() >= lim.MaxHeaderCount {
-			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
+		if len(fields) >= maxCount {
+			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", maxCount)
 		}
-		// The common shape of a field line, "Name: value\r\n", is parsed
-		// inline; parseFieldLine handles (and explains) everything else.
 		start := i
-		for i+4 <= len(b) && tchar[b[i]] && tchar[b[i+1]] && tchar[b[i+2]] && tchar[b[i+3]] {
-			i += 4
+		var n, val string
+		// The common shape of a field line, "Name: value\r\n", is parsed
+		// with two bit scans (see classify.go): the name runs to the first
+		// byte that is not a tchar, which must be the colon, and the value
+		// to the first control byte other than HTAB, which must be the CR
+		// of the line's CRLF. parseFieldLine handles (and explains)
+		// everything else. The scans' common case is written out here:
+		// a set bit in an already classified window.
+		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
+			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
+		} else {
+			i = cls.next(cls.nt, i)
 		}
-		for i < len(b) && tchar[b[i]] {
-			i++
-		}
-		var name, value []byte
 		if i+1 < len(b) && i > start && b[i] == ':' {
-			name = b[start:i]
+			n = bs[start:i]
 			i++
 			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 				i++
 			}
 			vs := i
-			i = scanValue(b, i)
+			if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
+				i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
+			} else {
+				i = cls.next(cls.ctl, i)
+			}
 			if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
 				i = start
 				goto slow
@@ -392,18 +415,14 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
 				ve--
 			}
-			value = b[vs:ve]
+			val = bs[vs:ve]
 			i += 2
-		} else {
-			i = start
-			goto slow
+			goto got
 		}
-		goto got
+		i = start
 	slow:
 		{
-			var next int
-			var err *ProtocolError
-			name, value, next, err = parseFieldLine(b, i)
+			name, value, next, err := parseFieldLine(b, i)
 			if err != nil {
 				return 0, err
 			}
@@ -411,32 +430,41 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 				return -1, nil
 			}
 			i = next
+			n, val = b2s(name), b2s(value)
 		}
 	got:
-		n, val := b2s(name), b2s(value)
-		req.Header.fields = append(req.Header.fields, Field{n, val})
-		switch len(name) {
+		fields = append(fields, Field{n, val})
+		// The fields that matter to the server, told apart by length and
+		// first letter before a full comparison.
+		switch len(n) {
 		case 4:
-			if asciiEqualFold(n, "host") {
+			if equalFoldLower(n, "host") {
 				hosts++
 				if hosts > 1 {
 					return 0, perr(400, start, "RFC 9112 §3.2", "more than one Host field")
 				}
-				if !validHost(value) {
-					return 0, perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote(value))
+				if !validHost(val) {
+					return 0, perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote([]byte(val)))
 				}
 				req.Host = val
 			}
 		case 6:
-			if asciiEqualFold(n, "expect") {
+			if equalFoldLower(n, "expect") {
 				req.Expect = val
 			}
-		default:
+		case 10, 14:
+			if n[0]|0x20 == 'c' {
+				if err := fs.field(n, val, start); err != nil {
+					return 0, err
+				}
+			}
+		case 17:
 			if err := fs.field(n, val, start); err != nil {
 				return 0, err
 			}
 		}
 	}
+	req.Header.fields = fields
 	if i-lineEnd > lim.MaxHeaderBytes+2 {
 		return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
 	}
@@ -485,11 +513,11 @@ type framing struct {
 func (fs *framing) field(name, value string, off int) *ProtocolError {
 	switch len(name) {
 	case 10:
-		if asciiEqualFold(name, "connection") {
+		if equalFoldLower(name, "connection") {
 			fs.connection(value)
 		}
 	case 14:
-		if asciiEqualFold(name, "content-length") {
+		if equalFoldLower(name, "content-length") {
 			n, ok := parseContentLength(value)
 			if !ok {
 				return perr(400, off, "RFC 9110 §8.6", "invalid Content-Length %q (want one decimal number)", value)
@@ -500,7 +528,7 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 			fs.clSeen, fs.cl, fs.clOff = true, n, off
 		}
 	case 17:
-		if asciiEqualFold(name, "transfer-encoding") {
+		if equalFoldLower(name, "transfer-encoding") {
 			if !fs.teSeen {
 				fs.teOff = off
 			}
@@ -514,6 +542,14 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 // connection records the close and keep-alive options of a Connection
 // list (RFC 9110 §7.6.1) in one pass.
 func (fs *framing) connection(v string) {
+	switch v { // what browsers and curl send, as they send it
+	case "keep-alive":
+		fs.keepAlive = true
+		return
+	case "close":
+		fs.close = true
+		return
+	}
 	for v != "" {
 		var elem string
 		if i := strings.IndexByte(v, ','); i >= 0 {
@@ -523,9 +559,9 @@ func (fs *framing) connection(v string) {
 		}
 		switch elem = trimOWS(elem); len(elem) {
 		case 5:
-			fs.close = fs.close || asciiEqualFold(elem, "close")
+			fs.close = fs.close || equalFoldLower(elem, "close")
 		case 10:
-			fs.keepAlive = fs.keepAlive || asciiEqualFold(elem, "keep-alive")
+			fs.keepAlive = fs.keepAlive || equalFoldLower(elem, "keep-alive")
 		}
 	}
 }
@@ -550,7 +586,7 @@ func (fs *framing) codings(v string) {
 			continue // empty list elements are allowed (RFC 9110 §5.6.1)
 		}
 		any = true
-		if asciiEqualFold(name, "chunked") {
+		if equalFoldLower(name, "chunked") {
 			fs.teChunks++
 			fs.teLastChunk = true
 			continue
@@ -773,9 +809,9 @@ func scanTarget(b []byte, i int) int {
 
 // validHost checks Host = uri-host [ ":" port ] loosely: the characters of a
 // reg-name, an IPv4 address or a bracketed IPv6 literal (RFC 3986 §3.2.2).
-func validHost(h []byte) bool {
-	for _, c := range h {
-		if !hostChar[c] {
+func validHost(h string) bool {
+	for i := 0; i < len(h); i++ {
+		if !hostChar[h[i]] {
 			return false
 		}
 	}

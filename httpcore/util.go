@@ -20,3 +20,10 @@ func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 func indexLF(b []byte) int { return bytes.IndexByte(b, '\n') }
 
 var crlfcrlf = []byte("\r\n\r\n")
+
+// le64s is le64 for a string.
+func le64s(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}

@@ -1,0 +1,5 @@
+//go:build !amd64 || purego
+
+package httpcore
+
+func classify(p []byte, ctl, nt []uint64) { classifyGeneric(p, ctl, nt) }
