@@ -234,7 +234,7 @@ func (c *Conn) nextMessage() error {
 		}
 	}
 	for c.readErr == nil && c.inMessage {
-		if _, err := c.readPayload(nil); err != nil && err != io.EOF {
+		if _, err := c.readPayload(nil, true); err != nil && err != io.EOF {
 			break
 		}
 	}
@@ -293,7 +293,7 @@ func (c *Conn) appendMessage(b []byte) (MessageType, []byte, error) {
 			// the read limit, checked per frame header, bounds the rest.
 			b = slices.Grow(b, int(min(c.left, 1<<20)))
 		}
-		n, err := c.readPayload(b[len(b):cap(b)])
+		n, err := c.readPayload(b[len(b):cap(b)], false)
 		b = b[:len(b)+n]
 		if err == io.EOF {
 			if b == nil {
@@ -337,13 +337,13 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if c.readerGen != c.gen {
 		return 0, errStaleReader
 	}
-	return c.readPayload(p)
+	return c.readPayload(p, false)
 }
 
 // readPayload reads message bytes into p, crossing frame boundaries. It
-// returns io.EOF at the end of the message. A nil p discards the next
-// buffered part of the message (still unmasked and validated).
-func (c *Conn) readPayload(p []byte) (int, error) {
+// returns io.EOF at the end of the message. With skip, it discards the next
+// part of the message instead (still unmasked and validated, in place).
+func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 	if c.readErr != nil {
 		return 0, c.readErr
 	}
@@ -363,7 +363,7 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 		}
 	}
 	want := c.left
-	if p != nil {
+	if !skip {
 		want = min(want, int64(len(p)))
 		if want == 0 {
 			return 0, nil
@@ -372,7 +372,7 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 	var b []byte // the payload bytes read, still masked
 	discard := 0
 	if c.rr == c.rw {
-		if p != nil && want >= bufSize {
+		if !skip && want >= bufSize {
 			// Large reads skip the buffer, as in bufio.
 			if err := c.readMore(p[:want]); err != nil {
 				return 0, c.abnormal(err)
@@ -385,7 +385,7 @@ func (c *Conn) readPayload(p []byte) (int, error) {
 	if b == nil {
 		b = c.buffered()
 		b = b[:min(int64(len(b)), want)]
-		if p != nil {
+		if !skip {
 			b = p[:copy(p, b)]
 			c.consume(len(b))
 		} else {

@@ -224,12 +224,16 @@ func TestSplitReads(t *testing.T) {
 	wire = append(wire, frame(true, OpBinary, big, true)...)
 	wire = append(wire, frame(true, OpBinary, make([]byte, 70000), true)...) // 64-bit length
 	wire = append(wire, frame(true, OpText, nil, true)...)
+	// An empty first fragment: ReadMessage has no slice yet when the
+	// payload starts in the next frame.
+	wire = append(wire, frame(false, OpBinary, nil, true)...)
+	wire = append(wire, frame(true, OpContinuation, []byte("after an empty fragment"), true)...)
 	check := func(t *testing.T, c *Conn) {
 		t.Helper()
 		for _, want := range []struct {
 			mt MessageType
 			p  []byte
-		}{{TextMessage, []byte("Hello, wörld")}, {BinaryMessage, big}, {BinaryMessage, make([]byte, 70000)}, {TextMessage, []byte{}}} {
+		}{{TextMessage, []byte("Hello, wörld")}, {BinaryMessage, big}, {BinaryMessage, make([]byte, 70000)}, {TextMessage, []byte{}}, {BinaryMessage, []byte("after an empty fragment")}} {
 			mt, p, err := c.ReadMessage()
 			if err != nil || mt != want.mt || !bytes.Equal(p, want.p) {
 				t.Fatalf("got %v %d bytes %v, want %v %d bytes", mt, len(p), err, want.mt, len(want.p))
