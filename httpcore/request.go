@@ -283,7 +283,14 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 // empty line that closes it.
 func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	// request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
-	lf := bytes.IndexByte(b, '\n')
+	cls := &req.cls
+	cls.reset(b)
+	// The first control byte is the request-line's CR, normally; if not,
+	// look for the LF the slow way, for the errors below.
+	lf := cls.next(cls.ctl, 0) + 1
+	if lf >= len(b) || b[lf] != '\n' || b[lf-1] != '\r' {
+		lf = bytes.IndexByte(b, '\n')
+	}
 	if lf < 0 {
 		if len(b) > lim.MaxTargetBytes+32 {
 			return 0, perr(414, lim.MaxTargetBytes+32, "RFC 9112 §3", "request-line longer than %d bytes", lim.MaxTargetBytes+32)
@@ -352,8 +359,6 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	lineEnd := i
 
 	var fs framing
-	cls := &req.cls
-	cls.reset(b)
 	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
 	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
@@ -438,7 +443,7 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		// first letter before a full comparison.
 		switch len(n) {
 		case 4:
-			if equalFoldLower(n, "host") {
+			if n[0]|0x20 == 'h' && equalFoldLower(n, "host") {
 				hosts++
 				if hosts > 1 {
 					return 0, perr(400, start, "RFC 9112 §3.2", "more than one Host field")
@@ -449,7 +454,7 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 				req.Host = val
 			}
 		case 6:
-			if equalFoldLower(n, "expect") {
+			if n[0]|0x20 == 'e' && equalFoldLower(n, "expect") {
 				req.Expect = val
 			}
 		case 10, 14:
@@ -654,6 +659,9 @@ func (req *Request) setBody(br *bufio.Reader, lim *Limits, base int) error {
 // parseContentLength parses Content-Length = 1*DIGIT, also accepting a list
 // of identical values such as "42, 42" (RFC 9110 §8.6).
 func parseContentLength(v string) (int64, bool) {
+	if n, ok := parseDecimal(v); ok { // the usual shape: one number
+		return n, true
+	}
 	n := int64(-1)
 	for {
 		var elem string
