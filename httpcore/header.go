@@ -176,18 +176,24 @@ func lower(c byte) byte {
 // conditions s[i]|0x20 == lower[i] exactly when the bytes match: OR-ing 0x20
 // lowercases a letter and leaves '-' and digits alone, and the only other
 // bytes it maps onto them are control bytes. Eight bytes are compared at a
-// time.
+// time, the last (partial) group as an overlapping word.
 func equalFoldLower(s, lower string) bool {
-	if len(s) != len(lower) {
+	n := len(s)
+	if n != len(lower) {
 		return false
 	}
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if le64s(s[i:])|0x2020202020202020 != le64s(lower[i:]) {
-			return false
+	switch {
+	case n >= 8:
+		for i := 0; i+8 < n; i += 8 {
+			if le64s(s[i:])|0x2020202020202020 != le64s(lower[i:]) {
+				return false
+			}
 		}
+		return le64s(s[n-8:])|0x2020202020202020 == le64s(lower[n-8:])
+	case n >= 4:
+		return le32s(s)|0x20202020 == le32s(lower) && le32s(s[n-4:])|0x20202020 == le32s(lower[n-4:])
 	}
-	for ; i < len(s); i++ {
+	for i := 0; i < n; i++ {
 		if s[i]|0x20 != lower[i] {
 			return false
 		}

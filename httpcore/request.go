@@ -802,14 +802,19 @@ func scanValue(b []byte, i int) int {
 // scanTarget returns the index of the first byte at or after i that is not
 // a visible ASCII character (the request-target alphabet, RFC 3986).
 func scanTarget(b []byte, i int) int {
+	const low7 = 0x7f7f7f7f7f7f7f7f
 	for i+8 <= len(b) {
 		x := le64(b[i:])
-		if hasLess(x, 0x21) || x&msb != 0 || hasByte(x, 0x7f) {
-			break
+		// Per byte, exactly: the high bit of ok is set when the byte is
+		// below 0x80, at least 0x21, and not 0x7F. No carry crosses bytes.
+		v := x & low7
+		ok := (v + 0x5f5f5f5f5f5f5f5f) &^ (v + lsb) &^ x & msb
+		if bad := ok ^ msb; bad != 0 {
+			return i + bits.TrailingZeros64(bad)>>3
 		}
 		i += 8
 	}
-	for b[i] > ' ' && b[i] < 0x7f {
+	for i < len(b) && b[i] > ' ' && b[i] < 0x7f {
 		i++
 	}
 	return i
