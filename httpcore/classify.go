@@ -49,6 +49,18 @@ func pad(b []byte) []byte {
 	return append(b, zeros[:]...)[:len(b)]
 }
 
+// padCopy is pad(append(dst[:0], src...)) with one copy.
+func padCopy(dst, src []byte) []byte {
+	n := len(src)
+	if cap(dst) < n+padLen {
+		dst = make([]byte, 0, n+n/2+padLen)
+	}
+	dst = dst[:n+padLen]
+	copy(dst, src)
+	clear(dst[n:])
+	return dst[:n]
+}
+
 // reset starts classifying b, which must have been padded (see pad).
 func (c *classes) reset(b []byte) {
 	c.b = b

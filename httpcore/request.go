@@ -188,7 +188,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 	// copy of what is buffered; the parser finds the end of the header
 	// section itself, so the bytes are walked once.
 	if len(peek) > 0 {
-		req.buf = pad(append(req.buf[:0], peek...))
+		req.buf = padCopy(req.buf, peek)
 		end, err := req.parse(req.buf, lim)
 		if err != nil {
 			err.Offset += skipped
