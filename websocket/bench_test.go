@@ -175,27 +175,41 @@ func BenchmarkAppendFrameHeader(b *testing.B) {
 }
 
 // BenchmarkConnReadMessage reads 512-byte and 8 KiB masked binary messages
-// through a server Conn from memory: header parse, unmask, copy out.
+// through a server Conn from memory: header parse, unmask, copy out, with
+// ReadMessage (a new slice each) and ReadMessageTo (a reused one).
 func BenchmarkConnReadMessage(b *testing.B) {
 	for _, n := range []int{512, 8 << 10} {
 		var frame []byte
 		frame = AppendFrameHeader(frame, FrameHeader{Fin: true, Opcode: OpBinary, Masked: true, Key: benchKey, Length: int64(n)})
 		frame = append(frame, make([]byte, n)...)
 		stream := bytes.Repeat(frame, 64)
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			r := bytes.NewReader(stream)
-			c := newConn(nopConn{Reader: r}, bufio.NewReaderSize(r, 4096), true, "", "")
-			b.SetBytes(int64(n))
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Len() == 0 && c.rr == c.rw {
-					r.Reset(stream)
-				}
-				if _, _, err := c.ReadMessage(); err != nil {
-					b.Fatal(err)
-				}
+		for _, reuse := range []bool{false, true} {
+			name := "ReadMessage/" + strconv.Itoa(n)
+			if reuse {
+				name = "ReadMessageTo/" + strconv.Itoa(n)
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				r := bytes.NewReader(stream)
+				c := newConn(nopConn{Reader: r}, nil, true, "", "")
+				var buf []byte
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if r.Len() == 0 && c.rr == c.rw {
+						r.Reset(stream)
+					}
+					var err error
+					if reuse {
+						_, buf, err = c.ReadMessageTo(buf[:0])
+					} else {
+						_, _, err = c.ReadMessage()
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

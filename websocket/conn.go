@@ -270,17 +270,38 @@ func (c *Conn) ReadMessage() (MessageType, []byte, error) {
 func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 	c.lockRead()
 	defer c.unlockRead()
-	if m, ok := c.popPending(); ok {
-		c.gen++
-		if buf == nil {
-			return m.mt, m.data, nil
-		}
-		return m.mt, append(buf, m.data...), nil
+	if len(c.pending) > 0 {
+		return c.pendingTo(buf)
 	}
 	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
-	return c.appendMessage(buf)
+	// Make room for the first frame here, not deeper: the allocation can
+	// take the runtime deep, and a goroutine's stack grows to fit the
+	// deepest call it ever makes.
+	return c.appendMessage(c.grow(buf))
+}
+
+// pendingTo returns a message Close kept for the application. It is kept
+// out of ReadMessageTo, whose frame is on the stack of every waiting reader.
+//
+//go:noinline
+func (c *Conn) pendingTo(buf []byte) (MessageType, []byte, error) {
+	m, _ := c.popPending()
+	c.gen++
+	if buf == nil {
+		return m.mt, m.data, nil
+	}
+	return m.mt, append(buf, m.data...), nil
+}
+
+// grow makes room in b for what is left of the current frame, 1 MiB at a
+// time: the read limit, checked at each frame header, bounds the rest.
+func (c *Conn) grow(b []byte) []byte {
+	if n := int(min(c.left, 1<<20)); cap(b)-len(b) < n {
+		b = slices.Grow(b, n)
+	}
+	return b
 }
 
 // appendMessage appends the rest of the current message to b. The caller
@@ -288,10 +309,8 @@ func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 func (c *Conn) appendMessage(b []byte) (MessageType, []byte, error) {
 	mt := c.msgType
 	for {
-		if len(b) == cap(b) && c.left > 0 {
-			// Room for what is left of this frame, 1 MiB at a time:
-			// the read limit, checked per frame header, bounds the rest.
-			b = slices.Grow(b, int(min(c.left, 1<<20)))
+		if len(b) == cap(b) {
+			b = c.grow(b)
 		}
 		n, err := c.readPayload(b[len(b):cap(b)], false)
 		b = b[:len(b)+n]
@@ -369,40 +388,41 @@ func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 			return 0, nil
 		}
 	}
-	var b []byte // the payload bytes read, still masked
-	discard := 0
-	if c.rr == c.rw {
-		if !skip && want >= bufSize {
-			// Large reads skip the buffer, as in bufio.
-			if err := c.readMore(p[:want]); err != nil {
-				return 0, c.abnormal(err)
-			}
-			b = p[:c.rn]
-		} else if err := c.readMore(nil); err != nil {
+	var b []byte // the payload bytes read, unmasked
+	consumed := 0
+	if c.rr == c.rw && !skip && want >= bufSize {
+		// Large reads skip the buffer, as in bufio.
+		if err := c.readMore(p[:want]); err != nil {
 			return 0, c.abnormal(err)
 		}
-	}
-	if b == nil {
-		b = c.buffered()
-		b = b[:min(int64(len(b)), want)]
-		if !skip {
-			b = p[:copy(p, b)]
-			c.consume(len(b))
-		} else {
-			discard = len(b) // unmask and check in place, then drop
+		b = p[:c.rn]
+		if c.frame.Masked {
+			c.pos = Mask(c.frame.Key, c.pos, b)
 		}
-	}
-	if c.frame.Masked {
-		c.pos = Mask(c.frame.Key, c.pos, b)
+	} else {
+		if c.rr == c.rw {
+			if err := c.readMore(nil); err != nil {
+				return 0, c.abnormal(err)
+			}
+		}
+		src := c.buffered()
+		src = src[:min(int64(len(src)), want)]
+		b, consumed = src, len(src) // skipping: unmask in place
+		if !skip {
+			b = p[:len(src)]
+		}
+		if c.frame.Masked {
+			c.pos = maskCopy(c.frame.Key, c.pos, b, src) // one pass: copy and unmask
+		} else if !skip {
+			copy(b, src)
+		}
 	}
 	c.left -= int64(len(b))
 	if c.msgType == TextMessage && !c.utf8.write(b) {
 		// Fail fast: no need to wait for the end of the message.
 		return 0, c.fail(frameErr(CloseInvalidPayload, 0, "§8.1", "text message is not valid UTF-8"))
 	}
-	if discard > 0 {
-		c.consume(discard)
-	}
+	c.consume(consumed)
 	return len(b), nil
 }
 

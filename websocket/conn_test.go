@@ -117,8 +117,15 @@ func TestMaskMatchesReference(t *testing.T) {
 				a[i] = byte(i * 7)
 			}
 			b := append([]byte(nil), a...)
+			dst := make([]byte, n+3)
+			if maskCopy(key, pos, dst, a) != pos+n || bytes.Equal(dst[:n], a) && n > 0 {
+				t.Fatalf("n=%d pos=%d: maskCopy did not transform", n, pos)
+			}
 			if Mask(key, pos, a) != maskBytes(key, pos, b) || !bytes.Equal(a, b) {
 				t.Fatalf("n=%d pos=%d: word mask differs from byte mask", n, pos)
+			}
+			if !bytes.Equal(dst[:n], a) || !bytes.Equal(dst[n:], []byte{0, 0, 0}) {
+				t.Fatalf("n=%d pos=%d: maskCopy differs from Mask, or wrote past len(src)", n, pos)
 			}
 		}
 	}

@@ -92,14 +92,16 @@ func (c *Conn) readMore(dst []byte) error {
 		err := c.raw.Read(c.rawRead)
 		c.rdst = nil // do not keep the caller's memory
 		if err != nil {
-			var oe *net.OpError
-			if errors.As(err, &oe) && oe.Op == "raw-read" {
-				oe.Op = "read" // the error is ours alone; say what the caller did
-			}
-			return err
+			return rawReadError(err)
 		}
 		return c.rerr
 	}
+	return c.readSrc(dst)
+}
+
+// readSrc is readMore for a Conn that cannot wait on the socket: a plain
+// Read, with the buffer in hand.
+func (c *Conn) readSrc(dst []byte) error {
 	direct := dst != nil
 	if !direct {
 		if c.rb == nil {
@@ -184,7 +186,7 @@ func (c *Conn) readFD(fd uintptr) bool {
 		}
 		return false
 	case err != nil:
-		c.rerr = &net.OpError{Op: "read", Net: c.conn.LocalAddr().Network(), Source: c.conn.LocalAddr(), Addr: c.conn.RemoteAddr(), Err: os.NewSyscallError("read", err)}
+		c.rerr = c.readError(err)
 		n = 0
 	case n == 0:
 		c.rerr = io.EOF
@@ -198,4 +200,23 @@ func (c *Conn) readFD(fd uintptr) bool {
 		}
 	}
 	return true
+}
+
+// The error paths of readMore and readFD are functions of their own, so that
+// their temporaries are not in the frames of every waiting reader.
+
+// rawReadError names the operation the caller did in an error from
+// syscall.RawConn.Read (deadline, closed connection).
+func rawReadError(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "raw-read" {
+		oe.Op = "read" // the error is ours alone
+	}
+	return err
+}
+
+// readError wraps an errno from read(2) as net.Conn.Read would.
+func (c *Conn) readError(errno error) error {
+	la := c.conn.LocalAddr()
+	return &net.OpError{Op: "read", Net: la.Network(), Source: la, Addr: c.conn.RemoteAddr(), Err: os.NewSyscallError("read", errno)}
 }

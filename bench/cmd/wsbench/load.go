@@ -28,6 +28,7 @@ import (
 
 type childArgs struct {
 	Mode     string        // "load" or "idle"
+	Echo     bool          // idle: one echo of a Size-byte message per connection first
 	Addr     string        // host:port of the server
 	WS       bool          // WebSocket framing (false: raw TCP)
 	Conns    int           // connections
@@ -159,10 +160,16 @@ func runChild() {
 	}
 	switch a.Mode {
 	case "idle":
-		ncs, _, err := dialAll(a)
+		ncs, brs, err := dialAll(a)
 		if err != nil {
 			fmt.Println("error:", err)
 			return
+		}
+		if a.Echo {
+			if err := echoOnce(ncs, brs, a); err != nil {
+				fmt.Println("error:", err)
+				return
+			}
 		}
 		fmt.Println("ready")
 		io.Copy(io.Discard, in) // hold the connections until the parent closes stdin
@@ -173,6 +180,39 @@ func runChild() {
 		res := runLoad(a)
 		json.NewEncoder(os.Stdout).Encode(res)
 	}
+}
+
+// echoOnce sends one message on every connection and reads its echo, so
+// that the idle test can measure connections that have carried traffic.
+func echoOnce(ncs []net.Conn, brs []*bufio.Reader, a childArgs) error {
+	tmpl, _ := frameTemplate(a.Size, a.WS)
+	want := a.Size
+	if a.WS {
+		want += headerLen(a.Size) // the server's frame: unmasked
+	}
+	in := make([]byte, want)
+	for i, nc := range ncs {
+		nc.SetDeadline(time.Now().Add(30 * time.Second))
+		if _, err := nc.Write(tmpl); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(brs[i], in); err != nil {
+			return err
+		}
+		nc.SetDeadline(time.Time{})
+	}
+	return nil
+}
+
+// headerLen is the length of an unmasked frame header for n payload bytes.
+func headerLen(n int) int {
+	switch {
+	case n > 0xffff:
+		return 10
+	case n > 125:
+		return 4
+	}
+	return 2
 }
 
 func runLoad(a childArgs) loadResult {

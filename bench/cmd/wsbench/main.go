@@ -61,6 +61,7 @@ func main() {
 		sizes     = flag.String("sizes", "512,8192", "message sizes in bytes, comma-separated (empty: only the idle test)")
 		servers   = flag.String("servers", "", "servers to run, comma-separated (default: all): "+names())
 		idleConns = flag.Int("idle-conns", 10000, "connections for the idle-memory test (0: skip it)")
+		idleEcho  = flag.Int("idle-echo", 0, "idle test: echo one message of this many bytes per connection before measuring (0: handshake only)")
 		cpuprof   = flag.String("cpuprofile", "", "directory for a CPU profile of each server's measured window")
 		memprof   = flag.String("memprofile", "", "directory for a heap profile of each server at the idle measurement")
 	)
@@ -177,7 +178,11 @@ func main() {
 			n = int(limit) - 256
 			fmt.Printf("note: RLIMIT_NOFILE is %d per process, so the idle test uses %d connections, not %d\n\n", limit, n, *idleConns)
 		}
-		fmt.Printf("### idle memory, %d connections (server process: Δ(HeapInuse+StackInuse) / conns after GC)\n\n", n)
+		traffic := "handshake only"
+		if *idleEcho > 0 {
+			traffic = fmt.Sprintf("after one %d-byte echo each", *idleEcho)
+		}
+		fmt.Printf("### idle memory, %d connections, %s (server process: Δ(HeapInuse+StackInuse) / conns after GC)\n\n", n, traffic)
 		fmt.Println("| server | bytes/conn | heap/conn | stack/conn | goroutines/conn |")
 		fmt.Println("| --- | ---: | ---: | ---: | ---: |")
 		for _, c := range sel {
@@ -185,7 +190,7 @@ func main() {
 			if *memprof != "" {
 				prof = filepath.Join(*memprof, c.name+"-idle.heap.pprof")
 			}
-			r, err := benchIdle(c, n, prof)
+			r, err := benchIdle(c, n, *idleEcho, prof)
 			if err != nil {
 				fmt.Printf("| %s | error: %v | | | |\n", c.name, err)
 				continue
@@ -332,7 +337,7 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 type idleResult struct{ heap, stack, goroutines float64 }
 
 // benchIdle measures the server's memory per idle connection.
-func benchIdle(c contender, n int, memprof string) (idleResult, error) {
+func benchIdle(c contender, n, echo int, memprof string) (idleResult, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return idleResult{}, err
@@ -342,7 +347,7 @@ func benchIdle(c contender, n int, memprof string) (idleResult, error) {
 	defer stop()
 	before := settledMemStats()
 	g0 := runtime.NumGoroutine()
-	ch, err := startChild(childArgs{Mode: "idle", Addr: ln.Addr().String(), WS: c.ws, Conns: n})
+	ch, err := startChild(childArgs{Mode: "idle", Addr: ln.Addr().String(), WS: c.ws, Conns: n, Echo: echo > 0, Size: echo})
 	if err != nil {
 		return idleResult{}, err
 	}
