@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // checkErr fails unless err is one a reader may return for bad input: a
@@ -40,9 +42,20 @@ func FuzzReadRequest(f *testing.F) {
 	lim := Limits{MaxTargetBytes: 256, MaxHeaderBytes: 1024, MaxHeaderCount: 32, MaxBodyBytes: 4096}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		req, body, err := readAll(string(data), lim, nil)
+		// The same bytes one at a time take the slow path (gather the
+		// header section, then parse it): the outcome must be the same.
+		req1, body1, err1 := readAll(string(data), lim, iotest.OneByteReader)
+		if (err == nil) != (err1 == nil) {
+			t.Fatalf("whole: %v; one byte at a time: %v\ninput %q", err, err1, data)
+		}
 		if err != nil {
 			checkErr(t, err)
+			checkErr(t, err1)
 			return
+		}
+		if req1.Method != req.Method || req1.Target != req.Target || req1.Host != req.Host || body1 != body ||
+			!slices.Equal(req1.Header.Fields(), req.Header.Fields()) || !slices.Equal(req1.Trailer.Fields(), req.Trailer.Fields()) {
+			t.Fatalf("whole and one-byte reads differ:\n%+v\n%+v\ninput %q", req, req1, data)
 		}
 		// Round trip: write what we understood and read it back.
 		var buf bytes.Buffer
