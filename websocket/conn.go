@@ -701,6 +701,11 @@ func (c *Conn) WriteMessage(mt MessageType, data []byte) error {
 // room kept for the longest header.
 const maxFramePayload = bufSize - MaxHeaderLen
 
+// fragmentSize is the payload of each frame NextWriter's writer sends but
+// the last: 4 KiB, so that control frames can slip in between the fragments
+// of a long message without waiting long (RFC 6455 §5.4).
+const fragmentSize = 4096
+
 // writable reports why no data frame may be written, if so. The caller
 // holds wmu.
 func (c *Conn) writable() error {
@@ -771,7 +776,7 @@ func (c *Conn) writeLarge(op Opcode, data []byte) error {
 }
 
 // NextWriter returns a writer for a message of type mt. Writes are buffered
-// and sent as frames of up to 16 KiB (fragments, RFC 6455 §5.4); Close sends
+// and sent as frames of up to 4 KiB (fragments, RFC 6455 §5.4); Close sends
 // the final frame. Control frames may be sent between the fragments. The
 // writer holds a pooled buffer until Close.
 func (c *Conn) NextWriter(mt MessageType) (io.WriteCloser, error) {
@@ -809,12 +814,12 @@ func (mw *messageWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		if w.n == maxFramePayload {
+		if w.n == fragmentSize {
 			if err := mw.flush(false); err != nil {
 				return n, err
 			}
 		}
-		m := copy(w.buf[MaxHeaderLen+w.n:], p)
+		m := copy(w.buf[MaxHeaderLen+w.n:MaxHeaderLen+fragmentSize], p)
 		w.n += m
 		p = p[m:]
 		n += m
@@ -831,12 +836,12 @@ func (mw *messageWriter) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var total int64
 	for {
-		if w.n == maxFramePayload {
+		if w.n == fragmentSize {
 			if err := mw.flush(false); err != nil {
 				return total, err
 			}
 		}
-		n, err := r.Read(w.buf[MaxHeaderLen+w.n:])
+		n, err := r.Read(w.buf[MaxHeaderLen+w.n : MaxHeaderLen+fragmentSize])
 		w.n += n
 		total += int64(n)
 		if err == io.EOF {

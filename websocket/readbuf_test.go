@@ -303,10 +303,10 @@ func TestReadMessageTo(t *testing.T) {
 }
 
 // TestNextWriterReadFrom: io.Copy into a message writer reads straight into
-// its frame buffer and still fragments at the buffer's size.
+// its frame buffer and still fragments at 4 KiB.
 func TestNextWriterReadFrom(t *testing.T) {
 	c, _, br := tcpPair(t, true)
-	msg := bytes.Repeat([]byte("x"), maxFramePayload+10)
+	msg := bytes.Repeat([]byte("x"), fragmentSize+10)
 	go func() {
 		w, _ := c.NextWriter(BinaryMessage)
 		io.Copy(w, iotest.HalfReader(bytes.NewReader(msg)))
