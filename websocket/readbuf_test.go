@@ -25,6 +25,13 @@ func TestConnSize(t *testing.T) {
 	if size > 640 {
 		t.Errorf("Conn is %d bytes, over the 640-byte size class it fitted", size)
 	}
+	// newConn is on the upgrade's hot path: one allocation, the Conn, also
+	// when it is handed a reader with nothing buffered.
+	var nc net.Conn = nopConn{Reader: strings.NewReader("")}
+	br := bufio.NewReader(nc)
+	if n := testing.AllocsPerRun(100, func() { newConn(nc, br, true, "", "") }); n != 1 {
+		t.Errorf("newConn: %v allocations, want 1", n)
+	}
 }
 
 // TestReadBufferReleased: once a message is read and nothing else has
