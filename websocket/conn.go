@@ -195,6 +195,9 @@ func (c *Conn) unlockRead() { c.readMu.Unlock() }
 
 // endRead records that the read side is over and wakes a waiting Close.
 func (c *Conn) endRead() {
+	// Nothing more will be read: the buffer goes back to the pool now, not
+	// when the application drops the Conn. (The caller holds the read lock.)
+	c.releaseReadBuf()
 	c.cmu.Lock()
 	c.readDone = true
 	if c.readDoneCh != nil {

@@ -50,6 +50,9 @@ func (c *Conn) buffered() []byte { return c.rb[c.rr:c.rw] }
 // consume marks n buffered bytes as read and gives the buffer back to the
 // pool once it is empty.
 func (c *Conn) consume(n int) {
+	if c.rb == nil {
+		return // released when the read side ended
+	}
 	c.rr += n
 	if c.rr == c.rw {
 		c.releaseReadBuf()

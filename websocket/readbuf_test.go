@@ -325,3 +325,56 @@ func TestNextWriterReadFrom(t *testing.T) {
 		t.Errorf("frames %+v (%d bytes), %+v (%d bytes)", h1, len(p1), h2, len(p2))
 	}
 }
+
+// TestUnixSocketWaitsRaw: a Conn on a Unix stream socket also waits on the
+// socket without a buffer, and reads its frames.
+func TestUnixSocketWaitsRaw(t *testing.T) {
+	ln, err := net.Listen("unix", t.TempDir()+"/ws.sock")
+	if err != nil {
+		t.Skip("no unix sockets:", err)
+	}
+	defer ln.Close()
+	raw, err := net.Dial("unix", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	nc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	c := NewConn(nc, nil, true)
+	raw.Write(frame(true, OpText, []byte("over unix"), true))
+	if _, p, err := c.ReadMessage(); err != nil || string(p) != "over unix" {
+		t.Fatalf("got %q, %v", p, err)
+	}
+	if c.raw == nil || c.rb != nil {
+		t.Errorf("raw wait %v, buffer held %v", c.raw != nil, c.rb != nil)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	if _, _, err := c.ReadMessage(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("after the deadline: %v", err)
+	}
+}
+
+// TestPeerGoneWhileParked: the peer closing TCP wakes a parked reader with
+// 1006, and a mid-frame EOF too.
+func TestPeerGoneWhileParked(t *testing.T) {
+	for _, tail := range [][]byte{nil, frame(true, OpBinary, []byte("cut short"), true)[:5]} {
+		c, raw, _ := tcpPair(t, true)
+		errc := make(chan error, 1)
+		go func() {
+			_, _, err := c.ReadMessage()
+			errc <- err
+		}()
+		raw.Write(tail)
+		raw.Close()
+		if err := <-errc; !IsCloseError(err, CloseAbnormal) {
+			t.Errorf("%d bytes then EOF: %v, want a 1006 CloseError", len(tail), err)
+		}
+		if c.rb != nil {
+			t.Errorf("%d bytes then EOF: read buffer still held", len(tail))
+		}
+	}
+}
