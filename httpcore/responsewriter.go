@@ -337,6 +337,12 @@ func (w *ResponseWriter) Detach() (net.Conn, *bufio.Reader, error) {
 		return nil, nil, ErrHijacked
 	}
 	c.stopBackgroundRead()
+	if c.cr.hasByte && c.br.Buffered() == 0 {
+		// A byte the background read took is moved into br, so that a
+		// caller that takes br.Buffered() bytes and then reads the
+		// connection directly (as the websocket package does) sees it.
+		c.br.Peek(1)
+	}
 	if err := c.bw.Flush(); err != nil {
 		return nil, nil, err
 	}

@@ -502,6 +502,36 @@ func TestHijack(t *testing.T) {
 	<-done
 }
 
+// TestDetachKeepsBackgroundByte: a handler that asked for the request
+// context (which starts a background read to notice a disconnect) and then
+// detaches must find a byte that read took in the returned reader's buffer,
+// since an upgrade takes br.Buffered() bytes and then reads the connection
+// itself.
+func TestDetachKeepsBackgroundByte(t *testing.T) {
+	ready := make(chan struct{})
+	got := make(chan string, 1)
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		r.Context()
+		close(ready)
+		<-w.c.bgDone // the background read returns once the byte has arrived
+		nc, br, err := w.Detach()
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer nc.Close()
+		b, _ := br.Peek(br.Buffered())
+		got <- string(b)
+	})})
+	c := dial(t, addr)
+	c.send(t, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	<-ready
+	c.send(t, "X")
+	if s := <-got; s != "X" {
+		t.Errorf("after Detach the reader buffers %q, want %q", s, "X")
+	}
+}
+
 func TestHandlerPanic(t *testing.T) {
 	srv := &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) { panic("boom") })}
 	var logged strings.Builder
