@@ -367,25 +367,6 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	hosts := 0
 	maxBytes, maxCount := lim.MaxHeaderBytes, lim.MaxHeaderCount
 	for {
-		if i >= len(b) {
-			return -1, nil
-		}
-		if b[i] == '\r' {
-			if i+1 >= len(b) {
-				return -1, nil
-			}
-			if b[i+1] != '\n' {
-				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
-			}
-			i += 2
-			break
-		}
-		if i-lineEnd > maxBytes {
-			return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
-		}
-		if len(fields) >= maxCount {
-			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", maxCount)
-		}
 		start := i
 		var n, val string
 		// The common shape of a field line, "Name: value\r\n", is parsed
@@ -393,14 +374,22 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		// byte that is not a tchar, which must be the colon, and the value
 		// to the first control byte other than HTAB, which must be the CR
 		// of the line's CRLF. parseFieldLine handles (and explains)
-		// everything else. The scans' common case is written out here:
-		// a set bit in an already classified window.
+		// everything else, and the empty line that ends the section is
+		// looked for only when a line is not of that shape. The scans'
+		// common case is written out here: a set bit in an already
+		// classified window.
 		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
 			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
 		} else {
 			i = cls.next(cls.nt, i)
 		}
 		if i+1 < len(b) && i > start && b[i] == ':' {
+			if start-lineEnd > maxBytes {
+				return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
+			}
+			if len(fields) >= maxCount {
+				return 0, perr(431, start, "RFC 6585 §5", "more than %d header fields", maxCount)
+			}
 			n = bs[start:i]
 			i++
 			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
@@ -425,7 +414,26 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			goto got
 		}
 		i = start
+		if i >= len(b) {
+			return -1, nil
+		}
+		if b[i] == '\r' {
+			if i+1 >= len(b) {
+				return -1, nil
+			}
+			if b[i+1] != '\n' {
+				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
+			}
+			i += 2
+			break
+		}
 	slow:
+		if i-lineEnd > maxBytes {
+			return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
+		}
+		if len(fields) >= maxCount {
+			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", maxCount)
+		}
 		{
 			name, value, next, err := parseFieldLine(b, i)
 			if err != nil {
