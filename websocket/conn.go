@@ -9,7 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -59,37 +59,31 @@ type Conn struct {
 	// Read side: owned by the reading goroutine (readMu).
 	inMessage  bool // reading a message; more frames may follow
 	final      bool // the current frame is the message's last
+	masked     bool // the current frame is masked with key
 	utf8       utf8Validator
-	rawChecked bool // setupRaw ran
-	readDone   bool // the read side ended: close received or failure (cmu)
-	closeSent  bool // the close frame went out (wmu)
+	rawChecked bool    // setupRaw ran
+	readDone   bool    // the read side ended: close received or failure (cmu)
+	closeSent  bool    // the close frame went out (wmu)
+	key        [4]byte // the current frame's masking key
 	readMu     sync.Mutex
-	rb         []byte          // received bytes: rb[rr:rw] not consumed yet (readbuf.go)
-	rp         *[bufSize]byte  // rb's array when it came from bufPool
-	rr, rw     int             // read and write positions in rb
-	raw        syscall.RawConn // set when the Conn waits on the socket itself
-	rawRead    func(uintptr) bool
-	rdst       []byte    // readMore's target when not the buffer
-	rn         int       // bytes readMore read into rdst
-	rerr       error     // readFD's error
-	src        io.Reader // where the bytes come from, if not conn (NewConn's br)
+	rb         []byte         // received bytes: rb[rr:rw] not consumed yet (readbuf.go)
+	rp         *[bufSize]byte // rb's array when it came from bufPool
+	rr, rw     int            // read and write positions in rb
+	in         *rawInput      // set when the Conn waits on the socket itself
+	src        io.Reader      // where the bytes come from, if not conn (NewConn's br)
 	readLimit  int64
-	frame      FrameHeader // current data frame
-	left       int64       // payload bytes left in it
-	pos        int         // masking position within it
+	left       int64 // payload bytes left in the current data frame
+	pos        int   // masking position within it
 	msgType    MessageType
 	size       int64
 	readErr    error
-	gen        uint64           // counts messages; a reader of an older one is stale
-	readerGen  uint64           // gen when NextReader handed out the reader
-	pending    []pendingMessage // read by Close, not yet by the application
-	pendingN   int
-	pongFn     func([]byte)
-	pingFn     func([]byte)
-	frameFn    func(FrameEvent)
+	gen        uint64 // counts messages; a reader of an older one is stale
+	readerGen  uint64 // gen when NextReader handed out the reader
 	cmu        sync.Mutex
-	readDoneCh chan struct{} // made by Close when it must wait for readDone
-	closeFrame *CloseError   // the peer's close, once received
+	closeFrame *CloseError // the peer's close, once received
+
+	// ext holds what most connections never use; see connExtras.
+	ext atomic.Pointer[connExtras]
 
 	// Write side.
 	dlMu          sync.Mutex
@@ -103,6 +97,38 @@ type Conn struct {
 	exts          string
 	// cbuf builds control frames; Upgrader.finish writes the 101 from it.
 	cbuf [MaxHeaderLen + 125]byte
+}
+
+// connExtras is the state that most connections never use: the handlers
+// and the frame hook, and what Close needs when it must wait for a reader
+// or read on the application's behalf. It is allocated on first use, so
+// that the Conn, allocated for every connection, stays within 512 bytes,
+// the largest size the Go allocator serves without a per-object header.
+type connExtras struct {
+	pongFn     func([]byte)
+	pingFn     func([]byte)
+	frameFn    func(FrameEvent)
+	readDoneCh chan struct{}    // made by Close when it must wait for readDone (cmu)
+	pending    []pendingMessage // read by Close, not yet by the application (readMu)
+	pendingN   int
+}
+
+// extras returns c.ext, allocating it on first use. Setters and Close may
+// run on any goroutine, so the first one publishes it atomically.
+func (c *Conn) extras() *connExtras {
+	if x := c.ext.Load(); x != nil {
+		return x
+	}
+	c.ext.CompareAndSwap(nil, new(connExtras))
+	return c.ext.Load()
+}
+
+// frameHook returns the frame hook, or nil.
+func (c *Conn) frameHook() func(FrameEvent) {
+	if x := c.ext.Load(); x != nil {
+		return x.frameFn
+	}
+	return nil
 }
 
 // newConn wraps an upgraded connection. br, which reads from c, may hold
@@ -167,11 +193,11 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 
 // SetPongHandler sets a function called with each pong's payload, from the
 // reading goroutine.
-func (c *Conn) SetPongHandler(f func(payload []byte)) { c.pongFn = f }
+func (c *Conn) SetPongHandler(f func(payload []byte)) { c.extras().pongFn = f }
 
 // SetPingHandler sets a function called with each ping's payload, after the
 // automatic pong is sent.
-func (c *Conn) SetPingHandler(f func(payload []byte)) { c.pingFn = f }
+func (c *Conn) SetPingHandler(f func(payload []byte)) { c.extras().pingFn = f }
 
 // A FrameEvent describes one frame as it crosses the connection, for
 // logging and teaching. Payload is set for control frames only (data
@@ -186,7 +212,7 @@ type FrameEvent struct {
 // Incoming frames are reported from the reading goroutine, outgoing ones
 // from the writing goroutine, so f must be safe for concurrent use. Payload
 // is only valid during the call.
-func (c *Conn) SetFrameHook(f func(FrameEvent)) { c.frameFn = f }
+func (c *Conn) SetFrameHook(f func(FrameEvent)) { c.extras().frameFn = f }
 
 // ---- reading ----
 
@@ -200,9 +226,9 @@ func (c *Conn) endRead() {
 	c.releaseReadBuf()
 	c.cmu.Lock()
 	c.readDone = true
-	if c.readDoneCh != nil {
-		close(c.readDoneCh)
-		c.readDoneCh = nil
+	if x := c.ext.Load(); x != nil && x.readDoneCh != nil {
+		close(x.readDoneCh)
+		x.readDoneCh = nil
 	}
 	c.cmu.Unlock()
 }
@@ -232,7 +258,7 @@ func (c *Conn) nextMessage() error {
 		// Wait for the peer here rather than deep in the header parser:
 		// a goroutine's stack grows to fit its deepest wait, and an idle
 		// connection spends its life in this one.
-		if err := c.readMore(nil); err != nil {
+		if _, err := c.readMore(nil); err != nil {
 			return c.abnormal(err)
 		}
 	}
@@ -273,7 +299,7 @@ func (c *Conn) ReadMessage() (MessageType, []byte, error) {
 func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 	c.lockRead()
 	defer c.unlockRead()
-	if len(c.pending) > 0 {
+	if x := c.ext.Load(); x != nil && len(x.pending) > 0 {
 		return c.pendingTo(buf)
 	}
 	if err := c.nextMessage(); err != nil {
@@ -340,11 +366,12 @@ type pendingMessage struct {
 const maxPending = 1 << 20
 
 func (c *Conn) popPending() (pendingMessage, bool) {
-	if len(c.pending) == 0 {
+	x := c.ext.Load()
+	if x == nil || len(x.pending) == 0 {
 		return pendingMessage{}, false
 	}
-	m := c.pending[0]
-	c.pending = c.pending[1:]
+	m := x.pending[0]
+	x.pending = x.pending[1:]
 	return m, true
 }
 
@@ -395,16 +422,17 @@ func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 	consumed := 0
 	if c.rr == c.rw && !skip && want >= bufSize {
 		// Large reads skip the buffer, as in bufio.
-		if err := c.readMore(p[:want]); err != nil {
+		n, err := c.readMore(p[:want])
+		if err != nil {
 			return 0, c.abnormal(err)
 		}
-		b = p[:c.rn]
-		if c.frame.Masked {
-			c.pos = Mask(c.frame.Key, c.pos, b)
+		b = p[:n]
+		if c.masked {
+			c.pos = Mask(c.key, c.pos, b)
 		}
 	} else {
 		if c.rr == c.rw {
-			if err := c.readMore(nil); err != nil {
+			if _, err := c.readMore(nil); err != nil {
 				return 0, c.abnormal(err)
 			}
 		}
@@ -414,8 +442,8 @@ func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 		if !skip {
 			b = p[:len(src)]
 		}
-		if c.frame.Masked {
-			c.pos = maskCopy(c.frame.Key, c.pos, b, src) // one pass: copy and unmask
+		if c.masked {
+			c.pos = maskCopy(c.key, c.pos, b, src) // one pass: copy and unmask
 		} else if !skip {
 			copy(b, src)
 		}
@@ -459,7 +487,7 @@ func (c *Conn) nextDataFrame() error {
 		if c.readLimit > 0 && c.size > c.readLimit {
 			return c.fail(&CloseError{Code: CloseMessageTooBig, Reason: "message exceeds the read limit"})
 		}
-		c.frame, c.left, c.pos, c.final = h, h.Length, 0, h.Fin
+		c.left, c.pos, c.final, c.masked, c.key = h.Length, 0, h.Fin, h.Masked, h.Key
 		return nil
 	}
 }
@@ -479,8 +507,8 @@ func (c *Conn) readFrameHeader() (FrameHeader, error) {
 	if ferr != nil {
 		return h, c.fail(ferr)
 	}
-	if c.frameFn != nil && !h.Opcode.IsControl() {
-		c.frameFn(FrameEvent{Incoming: true, Header: h})
+	if hook := c.frameHook(); hook != nil && !h.Opcode.IsControl() {
+		hook(FrameEvent{Incoming: true, Header: h})
 	}
 	if h.Rsv&^c.rsvOK != 0 {
 		return h, c.fail(frameErr(CloseProtocolError, 0, "§5.2", "RSV bits 0x%x set but no extension was negotiated", h.Rsv))
@@ -506,8 +534,9 @@ func (c *Conn) handleControl(h FrameHeader) error {
 	if h.Masked {
 		Mask(h.Key, 0, p)
 	}
-	if c.frameFn != nil {
-		c.frameFn(FrameEvent{Incoming: true, Header: h, Payload: p})
+	x := c.ext.Load()
+	if x != nil && x.frameFn != nil {
+		x.frameFn(FrameEvent{Incoming: true, Header: h, Payload: p})
 	}
 	switch h.Opcode {
 	case OpPing:
@@ -515,12 +544,12 @@ func (c *Conn) handleControl(h FrameHeader) error {
 		if err := c.WriteControl(OpPong, p, time.Now().Add(closeTimeout)); err != nil && err != ErrCloseSent {
 			return c.abnormal(err)
 		}
-		if c.pingFn != nil {
-			c.pingFn(p)
+		if x != nil && x.pingFn != nil {
+			x.pingFn(p)
 		}
 	case OpPong:
-		if c.pongFn != nil {
-			c.pongFn(p)
+		if x != nil && x.pongFn != nil {
+			x.pongFn(p)
 		}
 	case OpClose:
 		ce, ferr := parseClose(p)
@@ -646,8 +675,8 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 	if !c.isServer {
 		h.Masked, h.Key = true, c.maskKey()
 	}
-	if c.frameFn != nil {
-		c.frameFn(FrameEvent{Header: h, Payload: p})
+	if hook := c.frameHook(); hook != nil {
+		hook(FrameEvent{Header: h, Payload: p})
 	}
 	b := AppendFrameHeader(c.cbuf[:0], h)
 	start := len(b)
@@ -725,8 +754,8 @@ func (c *Conn) header(fin bool, op Opcode, n int) FrameHeader {
 	if !c.isServer {
 		h.Masked, h.Key = true, c.maskKey()
 	}
-	if c.frameFn != nil {
-		c.frameFn(FrameEvent{Header: h})
+	if hook := c.frameHook(); hook != nil {
+		hook(FrameEvent{Header: h})
 	}
 	return h
 }
@@ -911,10 +940,11 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 			c.cmu.Unlock()
 			break
 		}
-		if c.readDoneCh == nil {
-			c.readDoneCh = make(chan struct{})
+		x := c.extras()
+		if x.readDoneCh == nil {
+			x.readDoneCh = make(chan struct{})
 		}
-		ch := c.readDoneCh
+		ch := x.readDoneCh
 		c.cmu.Unlock()
 		if c.readMu.TryLock() {
 			if c.inMessage {
@@ -934,9 +964,9 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 					if err != nil {
 						break
 					}
-					if c.pendingN+len(b) <= maxPending {
-						c.pending = append(c.pending, pendingMessage{mt, b})
-						c.pendingN += len(b)
+					if x.pendingN+len(b) <= maxPending {
+						x.pending = append(x.pending, pendingMessage{mt, b})
+						x.pendingN += len(b)
 					}
 				}
 				c.readMu.Unlock()

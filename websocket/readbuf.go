@@ -75,7 +75,7 @@ func (c *Conn) fill(n int) error {
 			c.rw = copy(c.rb, c.rb[c.rr:c.rw])
 			c.rr = 0
 		}
-		if err := c.readMore(nil); err != nil {
+		if _, err := c.readMore(nil); err != nil {
 			return err
 		}
 	}
@@ -83,28 +83,42 @@ func (c *Conn) fill(n int) error {
 }
 
 // readMore waits for the peer and reads what it sent: into dst if dst is
-// not nil (a large payload read straight into the caller's slice; the count
-// goes to c.rn), else appended to the read buffer, taken from the pool if
-// need be. It returns once at least one byte arrived, or with an error.
-func (c *Conn) readMore(dst []byte) error {
-	if c.raw == nil && !c.rawChecked {
+// not nil (a large payload read straight into the caller's slice), else
+// appended to the read buffer, taken from the pool if need be. It returns
+// once at least one byte arrived, with the count read into dst, or with an
+// error.
+func (c *Conn) readMore(dst []byte) (int, error) {
+	if !c.rawChecked {
 		c.setupRaw()
 	}
-	if c.raw != nil {
-		c.rdst, c.rn, c.rerr = dst, 0, nil
-		err := c.raw.Read(c.rawRead)
-		c.rdst = nil // do not keep the caller's memory
+	if in := c.in; in != nil {
+		in.dst, in.n, in.err = dst, 0, nil
+		err := in.raw.Read(in.read)
+		in.dst = nil // do not keep the caller's memory
 		if err != nil {
-			return rawReadError(err)
+			return 0, rawReadError(err)
 		}
-		return c.rerr
+		return in.n, in.err
 	}
 	return c.readSrc(dst)
 }
 
+// rawInput is how a Conn on a plain socket waits for its peer with no
+// buffer in hand: the connection's syscall.RawConn, the callback given to
+// its Read (made once, not once per wait), and what the callback passes
+// back. It is allocated by setupRaw rather than kept in the Conn, which
+// it would push past 512 bytes, and which other connections share.
+type rawInput struct {
+	raw  syscall.RawConn
+	read func(fd uintptr) bool // c.readFD
+	dst  []byte                // readMore's target when not the buffer
+	n    int                   // bytes read into dst
+	err  error                 // readFD's error
+}
+
 // readSrc is readMore for a Conn that cannot wait on the socket: a plain
 // Read, with the buffer in hand.
-func (c *Conn) readSrc(dst []byte) error {
+func (c *Conn) readSrc(dst []byte) (int, error) {
 	direct := dst != nil
 	if !direct {
 		if c.rb == nil {
@@ -123,9 +137,7 @@ func (c *Conn) readSrc(dst []byte) error {
 			break
 		}
 	}
-	if direct {
-		c.rn = n
-	} else {
+	if !direct {
 		c.rw += n
 		if c.rr == c.rw {
 			c.releaseReadBuf()
@@ -133,11 +145,11 @@ func (c *Conn) readSrc(dst []byte) error {
 	}
 	switch {
 	case n > 0:
-		return nil // an error that came with data comes back on the next read
+		return n, nil // an error that came with data comes back on the next read
 	case err == nil:
-		return io.ErrNoProgress
+		return 0, io.ErrNoProgress
 	}
-	return err
+	return 0, err
 }
 
 // setupRaw decides, on the first read, whether the Conn can wait on the
@@ -161,16 +173,17 @@ func (c *Conn) setupRaw() {
 	if err != nil {
 		return
 	}
-	c.raw = raw
-	c.rawRead = c.readFD // one method value for the Conn's life, not one per wait
+	c.in = &rawInput{raw: raw}
+	c.in.read = c.readFD // one method value for the Conn's life, not one per wait
 }
 
 // readFD is the syscall.RawConn.Read callback: it reads the non-blocking
-// socket into c.rdst or the read buffer. It returns false, to be called
+// socket into c.in.dst or the read buffer. It returns false, to be called
 // again when the socket is readable, if nothing has arrived yet; a buffer
 // taken for this attempt is given back first.
 func (c *Conn) readFD(fd uintptr) bool {
-	dst, fresh := c.rdst, false
+	in := c.in
+	dst, fresh := in.dst, false
 	if dst == nil {
 		if c.rb == nil {
 			c.rp = getBuf()
@@ -189,13 +202,13 @@ func (c *Conn) readFD(fd uintptr) bool {
 		}
 		return false
 	case err != nil:
-		c.rerr = c.readError(err)
+		in.err = c.readError(err)
 		n = 0
 	case n == 0:
-		c.rerr = io.EOF
+		in.err = io.EOF
 	}
-	if c.rdst != nil {
-		c.rn = n
+	if in.dst != nil {
+		in.n = n
 	} else {
 		c.rw += n
 		if c.rr == c.rw {
