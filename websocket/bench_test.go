@@ -214,22 +214,27 @@ func BenchmarkConnReadMessage(b *testing.B) {
 }
 
 // BenchmarkConnWriteMessage writes 512-byte and 8 KiB binary messages
-// through a server Conn (unmasked) and a client Conn (masked) to io.Discard.
+// through a server Conn (unmasked) and a client Conn (masked) to io.Discard,
+// and through a corked server Conn flushed every 8 messages (SetWriteCork).
 func BenchmarkConnWriteMessage(b *testing.B) {
-	for _, server := range []bool{true, false} {
+	for _, side := range []string{"server", "client", "server-corked"} {
 		for _, n := range []int{512, 8 << 10} {
-			name := "server/" + strconv.Itoa(n)
-			if !server {
-				name = "client/" + strconv.Itoa(n)
-			}
 			msg := make([]byte, n)
-			b.Run(name, func(b *testing.B) {
-				c := newConn(nopConn{Reader: strings.NewReader("")}, nil, server, "", "")
+			b.Run(side+"/"+strconv.Itoa(n), func(b *testing.B) {
+				c := newConn(nopConn{Reader: strings.NewReader("")}, nil, side != "client", "", "")
+				corked := side == "server-corked"
+				c.SetWriteCork(corked)
 				b.SetBytes(int64(n))
 				b.ReportAllocs()
+				i := 0
 				for b.Loop() {
 					if err := c.WriteMessage(BinaryMessage, msg); err != nil {
 						b.Fatal(err)
+					}
+					if i++; corked && i%8 == 0 {
+						if err := c.Flush(); err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
 			})

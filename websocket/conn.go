@@ -45,8 +45,12 @@ const closeTimeout = 5 * time.Second
 // A Conn is a WebSocket connection after the opening handshake.
 //
 // Concurrency: one goroutine may read (NextReader, ReadMessage) and one may
-// write (NextWriter, WriteMessage) at the same time. WriteControl, Ping and
-// Close may be called from any goroutine, concurrently with the rest.
+// write (NextWriter, WriteMessage) at the same time. WriteControl, Ping,
+// Flush, SetWriteCork and Close may be called from any goroutine,
+// concurrently with the rest.
+//
+// Writes are not buffered unless corking is turned on (SetWriteCork): then
+// the answers to a batch of messages go out in one write.
 //
 // A Conn answers pings with pongs and echoes a received close frame on its
 // own, while the application reads. As RFC 6455 §7.1.1 asks, a server closes
@@ -92,6 +96,8 @@ type Conn struct {
 	writeErr      error
 	keys          *maskKeys // a client's batch of masking keys, made on its first write
 	mw            writerState
+	cork          *corkState  // set while corking is on (cork.go)
+	corkHeld      atomic.Bool // corked frames wait to be sent; the reader looks without wmu
 	tcpOnce       sync.Once
 	proto         string
 	exts          string
@@ -243,6 +249,7 @@ func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 		c.gen++
 		return m.mt, bytes.NewReader(m.data), nil
 	}
+	c.flushBeforeWait()
 	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
@@ -302,6 +309,7 @@ func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 	if x := c.ext.Load(); x != nil && len(x.pending) > 0 {
 		return c.pendingTo(buf)
 	}
+	c.flushBeforeWait()
 	if err := c.nextMessage(); err != nil {
 		return 0, nil, err
 	}
@@ -678,12 +686,7 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 	if hook := c.frameHook(); hook != nil {
 		hook(FrameEvent{Header: h, Payload: p})
 	}
-	b := AppendFrameHeader(c.cbuf[:0], h)
-	start := len(b)
-	b = append(b, p...)
-	if h.Masked {
-		Mask(h.Key, 0, b[start:])
-	}
+	b := appendFrame(c.cbuf[:0], h, p)
 	if !deadline.IsZero() {
 		c.conn.SetWriteDeadline(deadline)
 		defer func() {
@@ -692,11 +695,26 @@ func (c *Conn) WriteControl(op Opcode, p []byte, deadline time.Time) error {
 			c.dlMu.Unlock()
 		}()
 	}
+	if c.cork != nil && c.cork.n > 0 {
+		return c.writeCorked(b) // the corked frames first, in the same write
+	}
 	_, err := c.conn.Write(b)
 	if err != nil && c.writeErr == nil {
 		c.writeErr = err
 	}
 	return err
+}
+
+// appendFrame appends the frame with header h and payload p to b in wire
+// form, masking the payload's copy when h says so.
+func appendFrame(b []byte, h FrameHeader, p []byte) []byte {
+	b = AppendFrameHeader(b, h)
+	start := len(b)
+	b = append(b, p...)
+	if h.Masked {
+		Mask(h.Key, 0, b[start:])
+	}
+	return b
 }
 
 // Ping sends a ping with payload p.
@@ -709,7 +727,8 @@ func (c *Conn) writeClose(code CloseCode, reason string) error {
 // WriteMessage writes data as one message in a single frame. Up to 16 KiB,
 // the header and the payload go out in one write from a pooled buffer;
 // a larger payload goes out with its header in one writev (servers) or a
-// buffer at a time, masked (clients).
+// buffer at a time, masked (clients). With corking on (SetWriteCork), a
+// frame that fits is added to the corked frames instead.
 func (c *Conn) WriteMessage(mt MessageType, data []byte) error {
 	if mt != TextMessage && mt != BinaryMessage {
 		return errors.New("websocket: WriteMessage needs TextMessage or BinaryMessage")
@@ -718,6 +737,10 @@ func (c *Conn) WriteMessage(mt MessageType, data []byte) error {
 	defer c.wmu.Unlock()
 	if err := c.writable(); err != nil {
 		return err
+	}
+	if c.corkRoom(headerSize(int64(len(data)), !c.isServer) + len(data)) {
+		c.corkAppend(c.header(true, Opcode(mt), len(data)), data)
+		return nil
 	}
 	if len(data) <= maxFramePayload {
 		b := getBuf()
@@ -760,9 +783,10 @@ func (c *Conn) header(fin bool, op Opcode, n int) FrameHeader {
 	return h
 }
 
-// sendFrame writes the frame whose payload is b[MaxHeaderLen:][:n]: it puts
+// sendFrame sends the frame whose payload is b[MaxHeaderLen:][:n]: it puts
 // the header just before the payload, masks the payload in place on a
-// client, and writes both at once. The caller holds wmu.
+// client, and writes both at once (or corks them: send). The caller holds
+// wmu.
 func (c *Conn) sendFrame(fin bool, op Opcode, b *[bufSize]byte, n int) error {
 	h := c.header(fin, op, n)
 	start := MaxHeaderLen - headerSize(h.Length, h.Masked)
@@ -770,16 +794,17 @@ func (c *Conn) sendFrame(fin bool, op Opcode, b *[bufSize]byte, n int) error {
 	if h.Masked {
 		Mask(h.Key, 0, b[MaxHeaderLen:MaxHeaderLen+n])
 	}
-	_, err := c.conn.Write(b[start : MaxHeaderLen+n])
-	if err != nil {
-		c.writeErr = err
-	}
-	return err
+	return c.send(b[start : MaxHeaderLen+n])
 }
 
-// writeLarge writes a frame too large for a pooled buffer. The caller
-// holds wmu.
+// writeLarge writes a frame too large for a pooled buffer, after the
+// corked frames if there are any. The caller holds wmu.
 func (c *Conn) writeLarge(op Opcode, data []byte) error {
+	if c.cork != nil && c.cork.n > 0 {
+		if err := c.writeCorked(nil); err != nil {
+			return err
+		}
+	}
 	h := c.header(true, op, len(data))
 	var err error
 	if !h.Masked {

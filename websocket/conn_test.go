@@ -15,12 +15,25 @@ import (
 // tcpPair returns a Conn (server or client side) and the raw other end.
 func tcpPair(t *testing.T, isServer bool) (*Conn, net.Conn, *bufio.Reader) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	nc, raw := socketPair(t, "tcp", "127.0.0.1:0")
+	return NewConn(nc, nil, isServer), raw, bufio.NewReader(raw)
+}
+
+// socketPair connects two sockets through a listener of network on addr
+// and returns the accepted end and the dialled one, each with a 10-second
+// deadline, closed when the test ends. Without that kind of socket (unix,
+// unixpacket), the test is skipped.
+func socketPair(t *testing.T, network, addr string) (accepted, dialled net.Conn) {
+	t.Helper()
+	ln, err := net.Listen(network, addr)
 	if err != nil {
-		t.Fatal(err)
+		if network == "tcp" {
+			t.Fatal(err)
+		}
+		t.Skipf("no %s sockets: %v", network, err)
 	}
 	defer ln.Close()
-	raw, err := net.Dial("tcp", ln.Addr().String())
+	raw, err := net.Dial(network, ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +44,8 @@ func tcpPair(t *testing.T, isServer bool) (*Conn, net.Conn, *bufio.Reader) {
 	deadline := time.Now().Add(10 * time.Second)
 	raw.SetDeadline(deadline)
 	nc.SetDeadline(deadline)
-	c := NewConn(nc, nil, isServer)
 	t.Cleanup(func() { raw.Close(); nc.Close() })
-	return c, raw, bufio.NewReader(raw)
+	return nc, raw
 }
 
 // frame builds one frame; masked frames get a fixed key.

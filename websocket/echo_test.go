@@ -15,6 +15,13 @@ import (
 // echoServer runs an httpcore server whose handler upgrades and echoes.
 func echoServer(t *testing.T, u *Upgrader) string {
 	t.Helper()
+	return echoServerFunc(t, u, Echo)
+}
+
+// echoServerFunc runs an httpcore server whose handler upgrades and runs
+// echo on a goroutine of its own.
+func echoServerFunc(t *testing.T, u *Upgrader, echo func(*Conn)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +31,7 @@ func echoServer(t *testing.T, u *Upgrader) string {
 		if err != nil {
 			return
 		}
-		go Echo(c)
+		go echo(c)
 	})}
 	done := make(chan struct{})
 	go func() { srv.Serve(ln); close(done) }()

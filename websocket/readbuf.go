@@ -87,18 +87,34 @@ func (c *Conn) fill(n int) error {
 // appended to the read buffer, taken from the pool if need be. It returns
 // once at least one byte arrived, with the count read into dst, or with an
 // error.
+//
+// A corked Conn (SetWriteCork) sends its corked frames before it waits:
+// on a socket, once a read finds nothing, so that bytes already there (the
+// rest of a frame, more messages) are handled first and their answers go
+// out in the same write; elsewhere, before every read, since a Read gives
+// no sign that it is about to wait.
 func (c *Conn) readMore(dst []byte) (int, error) {
 	if !c.rawChecked {
 		c.setupRaw()
 	}
 	if in := c.in; in != nil {
-		in.dst, in.n, in.err = dst, 0, nil
-		err := in.raw.Read(in.read)
-		in.dst = nil // do not keep the caller's memory
-		if err != nil {
-			return 0, rawReadError(err)
+		in.flush = c.corkHeld.Load()
+		for {
+			in.dst, in.n, in.err, in.empty = dst, 0, nil, false
+			err := in.raw.Read(in.read)
+			in.dst = nil // do not keep the caller's memory
+			if err != nil {
+				return 0, rawReadError(err)
+			}
+			if !in.empty {
+				return in.n, in.err
+			}
+			// Nothing to read yet: send the corked frames, then wait.
+			c.flushForRead()
 		}
-		return in.n, in.err
+	}
+	if c.corkHeld.Load() {
+		c.flushForRead()
 	}
 	return c.readSrc(dst)
 }
@@ -114,6 +130,11 @@ type rawInput struct {
 	dst  []byte                // readMore's target when not the buffer
 	n    int                   // bytes read into dst
 	err  error                 // readFD's error
+
+	// With frames corked, readMore sets flush: the first read that finds
+	// nothing then ends the wait at once, with empty set, so that
+	// readMore sends the frames before it waits.
+	flush, empty bool
 }
 
 // readSrc is readMore for a Conn that cannot wait on the socket: a plain
@@ -199,6 +220,13 @@ func (c *Conn) readFD(fd uintptr) bool {
 	case err == syscall.EAGAIN:
 		if fresh {
 			c.releaseReadBuf()
+		}
+		if in.flush {
+			// Frames are corked: return to readMore, which sends them
+			// before it waits, rather than send them from here, deep in
+			// the stack (a goroutine's stack grows to its deepest call).
+			in.flush, in.empty = false, true
+			return true
 		}
 		return false
 	case err != nil:

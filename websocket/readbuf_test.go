@@ -332,21 +332,7 @@ func TestNextWriterReadFrom(t *testing.T) {
 // TestUnixSocketWaitsRaw: a Conn on a Unix stream socket also waits on the
 // socket without a buffer, and reads its frames.
 func TestUnixSocketWaitsRaw(t *testing.T) {
-	ln, err := net.Listen("unix", t.TempDir()+"/ws.sock")
-	if err != nil {
-		t.Skip("no unix sockets:", err)
-	}
-	defer ln.Close()
-	raw, err := net.Dial("unix", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	nc, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, raw := socketPair(t, "unix", t.TempDir()+"/ws.sock")
 	c := NewConn(nc, nil, true)
 	raw.Write(frame(true, OpText, []byte("over unix"), true))
 	if _, p, err := c.ReadMessage(); err != nil || string(p) != "over unix" {

@@ -46,6 +46,9 @@ type loadResult struct {
 	Err     string `json:",omitempty"`
 
 	ServerCPU time.Duration `json:"-"` // the server's CPU time in the window (set by the parent)
+	// The server process's read and write system calls in the window
+	// (set by the parent from /proc/self/io; 0 where there is none).
+	ServerReads, ServerWrites int64 `json:"-"`
 }
 
 const wsKey = "dGhlIHNhbXBsZSBub25jZQ=="

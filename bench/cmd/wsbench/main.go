@@ -1,8 +1,9 @@
 // Command wsbench compares WebSocket echo servers on loopback: wirelab (on
-// httpcore and on net/http) against gorilla/websocket, lxzan/gws,
-// gobwas/ws and coder/websocket, with a raw TCP echo as the ceiling.
+// httpcore and on net/http, with write corking; without it; with
+// ReadMessage) against gorilla/websocket, lxzan/gws, gobwas/ws and
+// coder/websocket, with a raw TCP echo as the ceiling.
 //
-//	go run ./cmd/wsbench                            # 512 B and 8 KiB, 1000 conns × 8 in flight, 5 s each; idle memory at 10k
+//	go run ./cmd/wsbench                            # 512 B and 8 KiB, 1000 conns × 8 in flight, 2 s × 3 rounds each; idle memory at 10k
 //	go run ./cmd/wsbench -duration 2s -idle-conns 0 # quicker, no idle test
 //	go run ./cmd/wsbench -servers wirelab,gws -cpuprofile /tmp/prof
 //	go run ./cmd/wsbench -sizes '' -servers wirelab # the idle test alone
@@ -16,7 +17,9 @@
 // CPU time per message (getrusage over the measured window; the load runs
 // in another process) and the same two ratios computed from it: on a
 // machine shared with other work, throughput swings with the other load,
-// CPU per message much less.
+// CPU per message much less. Last, the server process's read and write
+// system calls per message (syscr and syscw from /proc/self/io, on Linux),
+// which show what corking changes.
 //
 // Each round runs every server in turn; the tables show, per server, the
 // round with the median msg/s and the median CPU per message.
@@ -42,6 +45,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -151,8 +155,8 @@ func main() {
 			}
 		}
 		fmt.Printf("### %d-byte messages (median of %d rounds; best peer: %s)\n\n", size, *rounds, bestName)
-		fmt.Println("| server | msg/s | MB/s | p50 | p99 | × best peer | % of TCP | server CPU/msg | CPU: × best peer | CPU: % of TCP | errors |")
-		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		fmt.Println("| server | msg/s | MB/s | p50 | p99 | × best peer | % of TCP | server CPU/msg | CPU: × best peer | CPU: % of TCP | reads/msg | writes/msg | errors |")
+		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 		for _, r := range rows {
 			m := rate(r.res)
 			errs := strconv.Itoa(r.res.Errors)
@@ -164,10 +168,11 @@ func main() {
 			}
 			// The CPU columns compare messages per CPU-second: best peer's
 			// (or TCP's) CPU per message divided by this server's.
-			fmt.Printf("| %s | %.0f | %.1f | %s | %s | %s | %s | %.1f µs | %s | %s | %s |\n", r.c.name, m, m*float64(size)/1e6,
+			fmt.Printf("| %s | %.0f | %.1f | %s | %s | %s | %s | %.1f µs | %s | %s | %s | %s | %s |\n", r.c.name, m, m*float64(size)/1e6,
 				fmtDur(quantile(r.res.Hist, 0.50)), fmtDur(quantile(r.res.Hist, 0.99)),
 				ratio(m, bestPeer, "%.2f×"), ratio(100*m, tcp, "%.0f %%"), r.cpu,
-				ratio(bestPeerCPU, r.cpu, "%.2f×"), ratio(100*tcpCPU, r.cpu, "%.0f %%"), errs)
+				ratio(bestPeerCPU, r.cpu, "%.2f×"), ratio(100*tcpCPU, r.cpu, "%.0f %%"),
+				perMsg(r.res.ServerReads, r.res), perMsg(r.res.ServerWrites, r.res), errs)
 		}
 		fmt.Println()
 	}
@@ -185,6 +190,7 @@ func main() {
 		fmt.Printf("### idle memory, %d connections, %s (server process: Δ(HeapInuse+StackInuse) / conns after GC)\n\n", n, traffic)
 		fmt.Println("| server | bytes/conn | heap/conn | stack/conn | goroutines/conn |")
 		fmt.Println("| --- | ---: | ---: | ---: | ---: |")
+		warmGoroutines(2 * n)
 		for _, c := range sel {
 			prof := ""
 			if *memprof != "" {
@@ -296,13 +302,14 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 	// The child says "measuring" when its measured window opens and "done"
 	// when it closes; the server's CPU time and profile cover that window.
 	var cpu0, cpu1 time.Duration
+	var io0, io1 ioCounts
 	for {
 		line, err := ch.out.ReadString('\n')
 		if err != nil {
 			return loadResult{Err: "load generator: " + err.Error()}
 		}
 		if line == "measuring\n" {
-			cpu0 = cpuTime()
+			cpu0, io0 = cpuTime(), readIOCounts()
 			if cpuprof != "" {
 				f, err := os.Create(cpuprof)
 				if err != nil {
@@ -314,7 +321,7 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 			continue
 		}
 		if line == "done\n" {
-			cpu1 = cpuTime()
+			cpu1, io1 = cpuTime(), readIOCounts()
 			if cpuprof != "" {
 				pprof.StopCPUProfile()
 			}
@@ -331,7 +338,41 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 		return loadResult{Err: fmt.Sprintf("load generator said %q", line)}
 	}
 	res.ServerCPU = cpu1 - cpu0
+	res.ServerReads, res.ServerWrites = io1.reads-io0.reads, io1.writes-io0.writes
 	return res
+}
+
+// ioCounts are the read and write system calls this process has made.
+type ioCounts struct{ reads, writes int64 }
+
+// readIOCounts reads syscr and syscw from /proc/self/io (Linux): every
+// read(2), readv(2), write(2) and writev(2), on any file. It returns zeros
+// where there is no such file.
+func readIOCounts() ioCounts {
+	var c ioCounts
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return c
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, v, _ := strings.Cut(line, ": ")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch name {
+		case "syscr":
+			c.reads = n
+		case "syscw":
+			c.writes = n
+		}
+	}
+	return c
+}
+
+// perMsg formats n system calls per message of r, or "–" when unknown.
+func perMsg(n int64, r loadResult) string {
+	if n == 0 || r.Msgs == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", float64(n)/float64(r.Msgs))
 }
 
 type idleResult struct{ heap, stack, goroutines float64 }
@@ -376,6 +417,22 @@ func benchIdle(c contender, n, echo int, memprof string) (idleResult, error) {
 		stack:      float64(int64(after.StackInuse)-int64(before.StackInuse)) / float64(n),
 		goroutines: float64(g1-g0) / float64(n),
 	}, nil
+}
+
+// warmGoroutines starts n goroutines and lets them end. The runtime keeps
+// the descriptor (g) of a goroutine that ended, about 0.4 KB of heap, and
+// gives it to the next goroutine started: without this, the first server
+// of the idle test would pay for up to two new descriptors per connection
+// (its connection goroutines) and the servers after it, reusing those,
+// for none. Now none does, and the idle figures leave the g out.
+func warmGoroutines(n int) {
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for range n {
+		wg.Go(func() { <-release })
+	}
+	close(release)
+	wg.Wait()
 }
 
 // cpuTime is the user and system CPU time this process (the servers) has

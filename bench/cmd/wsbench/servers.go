@@ -33,6 +33,7 @@ type contender struct {
 var contenders = []contender{
 	{name: "wirelab", ws: true, start: startWirelab},
 	{name: "wirelab-nethttp", ws: true, start: startWirelabNetHTTP},
+	{name: "wirelab-nocork", ws: true, start: startWirelabNoCork},
 	{name: "wirelab-readmessage", ws: true, start: startWirelabReadMessage},
 	{name: "gorilla", peer: true, ws: true, start: startGorilla},
 	{name: "gws", peer: true, ws: true, start: startGWS},
@@ -84,10 +85,21 @@ func (t *tracker) closeAll() {
 // wirelab on its own HTTP server: httpcore.Server, Upgrader.Upgrade (which
 // detaches the connection from the server without allocating), then, on a
 // fresh goroutine so that the server's connection goroutine ends, the echo
-// loop the package documents for throughput: ReadMessageTo into one buffer
-// reused for the connection's life, and WriteMessage.
+// loop the package documents for throughput: write corking on
+// (Conn.SetWriteCork), ReadMessageTo into one buffer reused for the
+// connection's life, and WriteMessage. Corked, the echoes of the messages
+// that one read brought in go out in one write, which the Conn makes when
+// the loop goes back to the socket for more input.
 func startWirelab(ln net.Listener, open *atomic.Int64, _ int) func() {
-	return serveWirelab(ln, open, wirelabEcho)
+	return serveWirelab(ln, open, corked(wirelabEcho))
+}
+
+// corked runs echo on a Conn with write corking on.
+func corked(echo func(*websocket.Conn)) func(*websocket.Conn) {
+	return func(c *websocket.Conn) {
+		c.SetWriteCork(true)
+		echo(c)
+	}
 }
 
 func wirelabEcho(c *websocket.Conn) {
@@ -104,11 +116,18 @@ func wirelabEcho(c *websocket.Conn) {
 	}
 }
 
-// wirelab-readmessage is the wirelab row with the convenience API,
+// wirelab-nocork is the wirelab row without corking, the Conn's default:
+// one write per echoed message, as every peer below makes. The gap to the
+// wirelab row is what corking saves.
+func startWirelabNoCork(ln net.Listener, open *atomic.Int64, _ int) func() {
+	return serveWirelab(ln, open, wirelabEcho)
+}
+
+// wirelab-readmessage is the wirelab row (corked) with the convenience API,
 // ReadMessage, which returns each message in a new slice: the gap to the
 // wirelab row is the cost of that allocation.
 func startWirelabReadMessage(ln net.Listener, open *atomic.Int64, _ int) func() {
-	return serveWirelab(ln, open, func(c *websocket.Conn) {
+	return serveWirelab(ln, open, corked(func(c *websocket.Conn) {
 		for {
 			mt, msg, err := c.ReadMessage()
 			if err != nil {
@@ -118,7 +137,7 @@ func startWirelabReadMessage(ln net.Listener, open *atomic.Int64, _ int) func() 
 				return
 			}
 		}
-	})
+	}))
 }
 
 // serveWirelab runs echo on each connection upgraded on httpcore.
@@ -138,7 +157,7 @@ func serveWirelab(ln net.Listener, open *atomic.Int64, echo func(*websocket.Conn
 }
 
 // wirelab on net/http: Upgrader.UpgradeHTTP hijacks the connection; the
-// echo is the wirelab row's.
+// echo is the wirelab row's, corked.
 func startWirelabNetHTTP(ln net.Listener, open *atomic.Int64, _ int) func() {
 	t := newTracker(open)
 	u := &websocket.Upgrader{}
@@ -147,7 +166,7 @@ func startWirelabNetHTTP(ln net.Listener, open *atomic.Int64, _ int) func() {
 		if err != nil {
 			return
 		}
-		go t.run(closerFunc(c.CloseNow), func() { wirelabEcho(c) })
+		go t.run(closerFunc(c.CloseNow), func() { corked(wirelabEcho)(c) })
 	})
 }
 
