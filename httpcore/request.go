@@ -330,6 +330,12 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	if len(target) > lim.MaxTargetBytes {
 		return 0, perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
 	}
+	if maxLine := lim.MaxTargetBytes + 32; lf > maxLine {
+		// A long method: the same limit readBlock applies while the line
+		// is still arriving, so the outcome does not depend on how the
+		// bytes were split into reads.
+		return 0, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
+	}
 	i++
 	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
 	// case-sensitive (RFC 9112 §2.3).

@@ -268,6 +268,8 @@ func TestLimits(t *testing.T) {
 		{"target at limit", "GET /" + strings.Repeat("a", 63) + " HTTP/1.1\r\nHost: a\r\n\r\n", 0},
 		{"target over limit", "GET /" + long + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
 		{"request line never ends", "GET /" + strings.Repeat("a", 500), 414},
+		{"method makes the request line too long", strings.Repeat("M", 90) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 414},
+		{"request line at its limit", strings.Repeat("M", 84) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 0},
 		{"header section over limit", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("b", 300) + "\r\n\r\n", 431},
 		{"header section never ends", "GET / HTTP/1.1\r\nHost: a\r\n" + strings.Repeat("X: b\r\n", 100), 431},
 		{"too many fields", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n", 431},
@@ -276,19 +278,24 @@ func TestLimits(t *testing.T) {
 		{"chunked body over limit", chunked("6\r\n012345\r\n6\r\n012345\r\n0\r\n\r\n"), 413},
 		{"trailer over limit", chunked("0\r\nX: " + strings.Repeat("t", 300) + "\r\n\r\n"), 431},
 	}
+	// Each row is read whole and one byte at a time: a limit must not
+	// depend on how the bytes were split into reads.
+	readers := map[string]func(io.Reader) io.Reader{"whole": nil, "one byte": iotest.OneByteReader}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := readAll(tt.raw, lim, nil)
-			if tt.status == 0 {
-				if err != nil {
-					t.Fatalf("%s: unexpected error %v", tt.name, err)
+		for rname, wrap := range readers {
+			t.Run(tt.name+"/"+rname, func(t *testing.T) {
+				_, _, err := readAll(tt.raw, lim, wrap)
+				if tt.status == 0 {
+					if err != nil {
+						t.Fatalf("%s: unexpected error %v", tt.name, err)
+					}
+					return
 				}
-				return
-			}
-			if got := StatusOf(err); err == nil || got != tt.status {
-				t.Fatalf("%s: got %v (status %d), want status %d", tt.name, err, got, tt.status)
-			}
-		})
+				if got := StatusOf(err); err == nil || got != tt.status {
+					t.Fatalf("%s: got %v (status %d), want status %d", tt.name, err, got, tt.status)
+				}
+			})
+		}
 	}
 }
 
