@@ -835,7 +835,8 @@ func (c *Conn) writeLarge(op Opcode, data []byte) error {
 // NextWriter returns a writer for a message of type mt. Writes are buffered
 // and sent as frames of up to 4 KiB (fragments, RFC 6455 §5.4); Close sends
 // the final frame. Control frames may be sent between the fragments. The
-// writer holds a pooled buffer until Close.
+// writer holds a pooled buffer until Close. With corking on (SetWriteCork),
+// each frame is corked as WriteMessage's are.
 func (c *Conn) NextWriter(mt MessageType) (io.WriteCloser, error) {
 	if mt != TextMessage && mt != BinaryMessage {
 		return nil, errors.New("websocket: NextWriter needs TextMessage or BinaryMessage")

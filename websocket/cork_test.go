@@ -474,3 +474,31 @@ func TestCorkWriteError(t *testing.T) {
 		t.Errorf("Flush: %v, want %v", err, errBroken)
 	}
 }
+
+// TestCorkStreamingEcho: a corked Conn that echoes with NextReader and
+// NextWriter (Echo) corks each fragment it writes while it reads the rest
+// of the message, and sends them before it waits.
+func TestCorkStreamingEcho(t *testing.T) {
+	addr := echoServerFunc(t, &Upgrader{}, func(c *Conn) {
+		c.SetWriteCork(true)
+		Echo(c)
+	})
+	c, _, err := Dial(context.Background(), "ws://"+addr+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for _, n := range []int{0, 1, 125, 4095, 4097, 16 << 10, 65536, 200000} {
+		msg := bytes.Repeat([]byte{byte(n)}, n)
+		if err := c.WriteMessage(BinaryMessage, msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := c.ReadMessage(); err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("size %d: got %d bytes, %v", n, len(got), err)
+		}
+	}
+	if err := c.Close(CloseNormal, ""); err != nil {
+		t.Fatal(err)
+	}
+}
