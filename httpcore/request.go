@@ -386,6 +386,8 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		// classified window.
 		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
 			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
+		} else if w+1 < cls.done && cls.nt[w+1] != 0 { // the next window, also common
+			i = (w+1)<<6 + bits.TrailingZeros64(cls.nt[w+1])
 		} else {
 			i = cls.next(cls.nt, i)
 		}
@@ -404,6 +406,8 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			vs := i
 			if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
 				i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
+			} else if w+1 < cls.done && cls.ctl[w+1] != 0 { // the next window, also common
+				i = (w+1)<<6 + bits.TrailingZeros64(cls.ctl[w+1])
 			} else {
 				i = cls.next(cls.ctl, i)
 			}
