@@ -261,10 +261,12 @@ func validKey(key string) bool {
 	if len(key) != 24 || key[22:] != "==" {
 		return false
 	}
+	all := byte(1)
 	for i := 0; i < 22; i++ {
-		if !isBase64(key[i]) {
-			return false
-		}
+		all &= base64Alphabet[key[i]]
+	}
+	if all == 0 {
+		return false
 	}
 	// The last character carries 2 bits of data and 4 bits of padding,
 	// which must be zero.
@@ -272,17 +274,18 @@ func validKey(key string) bool {
 }
 
 // isBase64 reports whether c is in the base64 alphabet (RFC 4648 §4):
-// A-Z, a-z, 0-9, '+' and '/'. The alphabet is a 128-bit set, as two words.
-func isBase64(c byte) bool {
-	const (
-		lo = 1<<'+' | 1<<'/' | (1<<10-1)<<'0'          // bytes 0-63
-		hi = (1<<26-1)<<('A'-64) | (1<<26-1)<<('a'-64) // bytes 64-127
-	)
-	if c < 64 {
-		return lo>>c&1 != 0
+// A-Z, a-z, 0-9, '+' and '/'.
+func isBase64(c byte) bool { return base64Alphabet[c] == 1 }
+
+// base64Alphabet is 1 for the bytes of the base64 alphabet and 0 for the
+// others, so that a run of bytes is checked with lookups and ANDs and no
+// branch on the bytes' values. Read-only.
+var base64Alphabet = func() (t [256]byte) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
+		t[c] = 1
 	}
-	return c < 128 && hi>>(c-64)&1 != 0
-}
+	return t
+}()
 
 // IsWebSocketUpgrade reports whether a request asks for a WebSocket upgrade.
 func IsWebSocketUpgrade(r *httpcore.Request) bool {

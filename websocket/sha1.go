@@ -19,11 +19,11 @@ import "math/bits"
 //	block 2: 56 zero bytes | 0x00000000 0x000001e0 (the length, 480 bits)
 //
 // Only words 0-5 vary. Block 2 is the same for every key, so its whole
-// 80-word message schedule, with each round's constant already added, is
-// the table acceptBlock2; block 1's schedule is computed once into an
-// array. The 80 rounds are written out (sha1Compress): the five state words
-// stay in registers and each round adds rotl(a, 5) last, so one round
-// waits on the previous one for a rotate and an add only.
+// 80-word message schedule is the table acceptBlock2; block 1's schedule is
+// computed once into an array. The 80 rounds are written out
+// (sha1Compress): the five state words stay in registers, each round's
+// constant is an immediate, and each round adds rotl(a, 5) last, so one
+// round waits on the previous one for a rotate and an add only.
 
 // SHA-1's initial hash value and round constants (FIPS 180-4 §5.3.1, §4.2.1).
 const (
@@ -47,21 +47,20 @@ var acceptBlock1Tail = [10]uint32{
 	0x3543412d, 0x43354142, 0x30444338, 0x35423131, 0x80000000,
 }
 
-// acceptBlock2 is W[t]+K[t], t = 0..79, for the second block, which holds
-// only padding and the message length (480 bits): the message schedule
-// (FIPS 180-4 §6.1.2 step 1) plus each round's constant. Read-only;
-// TestAcceptTables recomputes it.
+// acceptBlock2 is W[t], t = 0..79, for the second block, which holds only
+// padding and the message length (480 bits): its message schedule (FIPS
+// 180-4 §6.1.2 step 1). Read-only; TestAcceptTables recomputes it.
 var acceptBlock2 = [80]uint32{
-	0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999,
-	0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827999, 0x5a827b79,
-	0x5a827999, 0x5a827999, 0x5a827d59, 0x5a827999, 0x6ed9eba1, 0x6ed9f321, 0x6ed9eba1, 0x6ed9ef61,
-	0x6ed9faa1, 0x6ed9eba1, 0x6ed9eba1, 0x6eda09a1, 0x6ed9eba1, 0x6ed9f861, 0x6eda27a1, 0x6ed9efe1,
-	0x6ed9eba1, 0x6eda63a1, 0x6ed9faa1, 0x6eda1ea1, 0x6edadba1, 0x6ed9faa1, 0x6ed9eba1, 0x6edbdaa1,
-	0x8f1bbcdc, 0x8f1c88dc, 0x8f1f7cdc, 0x8f1c005c, 0x8f1bbcdc, 0x8f234bdc, 0x8f1cbbdc, 0x8f1ee35c,
-	0x8f2abcdc, 0x8f1cacdc, 0x8f1befdc, 0x8f3abbdc, 0x8f1bbcdc, 0x8f2874dc, 0x8f57bcdc, 0x8f1fc7dc,
-	0x8f1cacdc, 0x8f94bbdc, 0x8f2bacdc, 0x8f4f43dc, 0xcb52c1d6, 0xca7284d6, 0xca63b1d6, 0xcc527cd6,
-	0xca62c1d6, 0xcb2ec1d6, 0xce23b1d6, 0xcaa641d6, 0xca62c1d6, 0xd1f1c1d6, 0xcb61c1d6, 0xcd895fd6,
-	0xd962c1d6, 0xcb53b1d6, 0xca95fdd6, 0xe96249d6, 0xca62c1d6, 0xd71b49d6, 0x0663b1d6, 0xce6d0bd6,
+	0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+	0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x000001e0,
+	0x00000000, 0x00000000, 0x000003c0, 0x00000000, 0x00000000, 0x00000780, 0x00000000, 0x000003c0,
+	0x00000f00, 0x00000000, 0x00000000, 0x00001e00, 0x00000000, 0x00000cc0, 0x00003c00, 0x00000440,
+	0x00000000, 0x00007800, 0x00000f00, 0x00003300, 0x0000f000, 0x00000f00, 0x00000000, 0x0001ef00,
+	0x00000000, 0x0000cc00, 0x0003c000, 0x00004380, 0x00000000, 0x00078f00, 0x0000ff00, 0x00032680,
+	0x000f0000, 0x0000f000, 0x00003300, 0x001eff00, 0x00000000, 0x000cb800, 0x003c0000, 0x00040b00,
+	0x0000f000, 0x0078ff00, 0x000ff000, 0x00338700, 0x00f00000, 0x000fc300, 0x0000f000, 0x01efbb00,
+	0x00000000, 0x00cc0000, 0x03c0f000, 0x00438000, 0x00000000, 0x078f0000, 0x00ff0000, 0x03269e00,
+	0x0f000000, 0x00f0f000, 0x00333c00, 0x1eff8800, 0x00000000, 0x0cb88800, 0x3c00f000, 0x040a4a00,
 }
 
 // acceptSum returns SHA-1(key + acceptGUID) for a key of exactly 24 bytes.
@@ -72,15 +71,9 @@ func acceptSum(key string) [20]byte {
 		w[i] = uint32(key[4*i])<<24 | uint32(key[4*i+1])<<16 | uint32(key[4*i+2])<<8 | uint32(key[4*i+3])
 	}
 	copy(w[6:16], acceptBlock1Tail[:])
-	// FIPS 180-4 §6.1.2 step 1: the message schedule, then W[t]+K[t].
+	// FIPS 180-4 §6.1.2 step 1: the message schedule.
 	for t := 16; t < 80; t++ {
 		w[t] = bits.RotateLeft32(w[t-3]^w[t-8]^w[t-14]^w[t-16], 1)
-	}
-	for t := range 20 {
-		w[t] += sha1K0
-		w[20+t] += sha1K1
-		w[40+t] += sha1K2
-		w[60+t] += sha1K3
 	}
 	h := sha1Compress([5]uint32{sha1H0, sha1H1, sha1H2, sha1H3, sha1H4}, &w)
 	h = sha1Compress(h, &acceptBlock2)
@@ -110,96 +103,97 @@ func majRound(a, b, c, d, e, wk uint32) (uint32, uint32) {
 }
 
 // sha1Compress runs the 80 rounds of FIPS 180-4 §6.1.2 steps 2-4 on the
-// state h, with wk[t] = W[t]+K[t], and returns the next state (step 4).
-func sha1Compress(h [5]uint32, wk *[80]uint32) [5]uint32 {
+// state h with the message schedule w, and returns the next state (step 4).
+// Each round's constant K is an immediate operand of its additions.
+func sha1Compress(h [5]uint32, w *[80]uint32) [5]uint32 {
 	a, b, c, d, e := h[0], h[1], h[2], h[3], h[4]
 	// Rounds 0-19.
-	e, b = chRound(a, b, c, d, e, wk[0])
-	d, a = chRound(e, a, b, c, d, wk[1])
-	c, e = chRound(d, e, a, b, c, wk[2])
-	b, d = chRound(c, d, e, a, b, wk[3])
-	a, c = chRound(b, c, d, e, a, wk[4])
-	e, b = chRound(a, b, c, d, e, wk[5])
-	d, a = chRound(e, a, b, c, d, wk[6])
-	c, e = chRound(d, e, a, b, c, wk[7])
-	b, d = chRound(c, d, e, a, b, wk[8])
-	a, c = chRound(b, c, d, e, a, wk[9])
-	e, b = chRound(a, b, c, d, e, wk[10])
-	d, a = chRound(e, a, b, c, d, wk[11])
-	c, e = chRound(d, e, a, b, c, wk[12])
-	b, d = chRound(c, d, e, a, b, wk[13])
-	a, c = chRound(b, c, d, e, a, wk[14])
-	e, b = chRound(a, b, c, d, e, wk[15])
-	d, a = chRound(e, a, b, c, d, wk[16])
-	c, e = chRound(d, e, a, b, c, wk[17])
-	b, d = chRound(c, d, e, a, b, wk[18])
-	a, c = chRound(b, c, d, e, a, wk[19])
+	e, b = chRound(a, b, c, d, e, w[0]+sha1K0)
+	d, a = chRound(e, a, b, c, d, w[1]+sha1K0)
+	c, e = chRound(d, e, a, b, c, w[2]+sha1K0)
+	b, d = chRound(c, d, e, a, b, w[3]+sha1K0)
+	a, c = chRound(b, c, d, e, a, w[4]+sha1K0)
+	e, b = chRound(a, b, c, d, e, w[5]+sha1K0)
+	d, a = chRound(e, a, b, c, d, w[6]+sha1K0)
+	c, e = chRound(d, e, a, b, c, w[7]+sha1K0)
+	b, d = chRound(c, d, e, a, b, w[8]+sha1K0)
+	a, c = chRound(b, c, d, e, a, w[9]+sha1K0)
+	e, b = chRound(a, b, c, d, e, w[10]+sha1K0)
+	d, a = chRound(e, a, b, c, d, w[11]+sha1K0)
+	c, e = chRound(d, e, a, b, c, w[12]+sha1K0)
+	b, d = chRound(c, d, e, a, b, w[13]+sha1K0)
+	a, c = chRound(b, c, d, e, a, w[14]+sha1K0)
+	e, b = chRound(a, b, c, d, e, w[15]+sha1K0)
+	d, a = chRound(e, a, b, c, d, w[16]+sha1K0)
+	c, e = chRound(d, e, a, b, c, w[17]+sha1K0)
+	b, d = chRound(c, d, e, a, b, w[18]+sha1K0)
+	a, c = chRound(b, c, d, e, a, w[19]+sha1K0)
 
 	// Rounds 20-39.
-	e, b = parityRound(a, b, c, d, e, wk[20])
-	d, a = parityRound(e, a, b, c, d, wk[21])
-	c, e = parityRound(d, e, a, b, c, wk[22])
-	b, d = parityRound(c, d, e, a, b, wk[23])
-	a, c = parityRound(b, c, d, e, a, wk[24])
-	e, b = parityRound(a, b, c, d, e, wk[25])
-	d, a = parityRound(e, a, b, c, d, wk[26])
-	c, e = parityRound(d, e, a, b, c, wk[27])
-	b, d = parityRound(c, d, e, a, b, wk[28])
-	a, c = parityRound(b, c, d, e, a, wk[29])
-	e, b = parityRound(a, b, c, d, e, wk[30])
-	d, a = parityRound(e, a, b, c, d, wk[31])
-	c, e = parityRound(d, e, a, b, c, wk[32])
-	b, d = parityRound(c, d, e, a, b, wk[33])
-	a, c = parityRound(b, c, d, e, a, wk[34])
-	e, b = parityRound(a, b, c, d, e, wk[35])
-	d, a = parityRound(e, a, b, c, d, wk[36])
-	c, e = parityRound(d, e, a, b, c, wk[37])
-	b, d = parityRound(c, d, e, a, b, wk[38])
-	a, c = parityRound(b, c, d, e, a, wk[39])
+	e, b = parityRound(a, b, c, d, e, w[20]+sha1K1)
+	d, a = parityRound(e, a, b, c, d, w[21]+sha1K1)
+	c, e = parityRound(d, e, a, b, c, w[22]+sha1K1)
+	b, d = parityRound(c, d, e, a, b, w[23]+sha1K1)
+	a, c = parityRound(b, c, d, e, a, w[24]+sha1K1)
+	e, b = parityRound(a, b, c, d, e, w[25]+sha1K1)
+	d, a = parityRound(e, a, b, c, d, w[26]+sha1K1)
+	c, e = parityRound(d, e, a, b, c, w[27]+sha1K1)
+	b, d = parityRound(c, d, e, a, b, w[28]+sha1K1)
+	a, c = parityRound(b, c, d, e, a, w[29]+sha1K1)
+	e, b = parityRound(a, b, c, d, e, w[30]+sha1K1)
+	d, a = parityRound(e, a, b, c, d, w[31]+sha1K1)
+	c, e = parityRound(d, e, a, b, c, w[32]+sha1K1)
+	b, d = parityRound(c, d, e, a, b, w[33]+sha1K1)
+	a, c = parityRound(b, c, d, e, a, w[34]+sha1K1)
+	e, b = parityRound(a, b, c, d, e, w[35]+sha1K1)
+	d, a = parityRound(e, a, b, c, d, w[36]+sha1K1)
+	c, e = parityRound(d, e, a, b, c, w[37]+sha1K1)
+	b, d = parityRound(c, d, e, a, b, w[38]+sha1K1)
+	a, c = parityRound(b, c, d, e, a, w[39]+sha1K1)
 
 	// Rounds 40-59.
-	e, b = majRound(a, b, c, d, e, wk[40])
-	d, a = majRound(e, a, b, c, d, wk[41])
-	c, e = majRound(d, e, a, b, c, wk[42])
-	b, d = majRound(c, d, e, a, b, wk[43])
-	a, c = majRound(b, c, d, e, a, wk[44])
-	e, b = majRound(a, b, c, d, e, wk[45])
-	d, a = majRound(e, a, b, c, d, wk[46])
-	c, e = majRound(d, e, a, b, c, wk[47])
-	b, d = majRound(c, d, e, a, b, wk[48])
-	a, c = majRound(b, c, d, e, a, wk[49])
-	e, b = majRound(a, b, c, d, e, wk[50])
-	d, a = majRound(e, a, b, c, d, wk[51])
-	c, e = majRound(d, e, a, b, c, wk[52])
-	b, d = majRound(c, d, e, a, b, wk[53])
-	a, c = majRound(b, c, d, e, a, wk[54])
-	e, b = majRound(a, b, c, d, e, wk[55])
-	d, a = majRound(e, a, b, c, d, wk[56])
-	c, e = majRound(d, e, a, b, c, wk[57])
-	b, d = majRound(c, d, e, a, b, wk[58])
-	a, c = majRound(b, c, d, e, a, wk[59])
+	e, b = majRound(a, b, c, d, e, w[40]+sha1K2)
+	d, a = majRound(e, a, b, c, d, w[41]+sha1K2)
+	c, e = majRound(d, e, a, b, c, w[42]+sha1K2)
+	b, d = majRound(c, d, e, a, b, w[43]+sha1K2)
+	a, c = majRound(b, c, d, e, a, w[44]+sha1K2)
+	e, b = majRound(a, b, c, d, e, w[45]+sha1K2)
+	d, a = majRound(e, a, b, c, d, w[46]+sha1K2)
+	c, e = majRound(d, e, a, b, c, w[47]+sha1K2)
+	b, d = majRound(c, d, e, a, b, w[48]+sha1K2)
+	a, c = majRound(b, c, d, e, a, w[49]+sha1K2)
+	e, b = majRound(a, b, c, d, e, w[50]+sha1K2)
+	d, a = majRound(e, a, b, c, d, w[51]+sha1K2)
+	c, e = majRound(d, e, a, b, c, w[52]+sha1K2)
+	b, d = majRound(c, d, e, a, b, w[53]+sha1K2)
+	a, c = majRound(b, c, d, e, a, w[54]+sha1K2)
+	e, b = majRound(a, b, c, d, e, w[55]+sha1K2)
+	d, a = majRound(e, a, b, c, d, w[56]+sha1K2)
+	c, e = majRound(d, e, a, b, c, w[57]+sha1K2)
+	b, d = majRound(c, d, e, a, b, w[58]+sha1K2)
+	a, c = majRound(b, c, d, e, a, w[59]+sha1K2)
 
 	// Rounds 60-79.
-	e, b = parityRound(a, b, c, d, e, wk[60])
-	d, a = parityRound(e, a, b, c, d, wk[61])
-	c, e = parityRound(d, e, a, b, c, wk[62])
-	b, d = parityRound(c, d, e, a, b, wk[63])
-	a, c = parityRound(b, c, d, e, a, wk[64])
-	e, b = parityRound(a, b, c, d, e, wk[65])
-	d, a = parityRound(e, a, b, c, d, wk[66])
-	c, e = parityRound(d, e, a, b, c, wk[67])
-	b, d = parityRound(c, d, e, a, b, wk[68])
-	a, c = parityRound(b, c, d, e, a, wk[69])
-	e, b = parityRound(a, b, c, d, e, wk[70])
-	d, a = parityRound(e, a, b, c, d, wk[71])
-	c, e = parityRound(d, e, a, b, c, wk[72])
-	b, d = parityRound(c, d, e, a, b, wk[73])
-	a, c = parityRound(b, c, d, e, a, wk[74])
-	e, b = parityRound(a, b, c, d, e, wk[75])
-	d, a = parityRound(e, a, b, c, d, wk[76])
-	c, e = parityRound(d, e, a, b, c, wk[77])
-	b, d = parityRound(c, d, e, a, b, wk[78])
-	a, c = parityRound(b, c, d, e, a, wk[79])
+	e, b = parityRound(a, b, c, d, e, w[60]+sha1K3)
+	d, a = parityRound(e, a, b, c, d, w[61]+sha1K3)
+	c, e = parityRound(d, e, a, b, c, w[62]+sha1K3)
+	b, d = parityRound(c, d, e, a, b, w[63]+sha1K3)
+	a, c = parityRound(b, c, d, e, a, w[64]+sha1K3)
+	e, b = parityRound(a, b, c, d, e, w[65]+sha1K3)
+	d, a = parityRound(e, a, b, c, d, w[66]+sha1K3)
+	c, e = parityRound(d, e, a, b, c, w[67]+sha1K3)
+	b, d = parityRound(c, d, e, a, b, w[68]+sha1K3)
+	a, c = parityRound(b, c, d, e, a, w[69]+sha1K3)
+	e, b = parityRound(a, b, c, d, e, w[70]+sha1K3)
+	d, a = parityRound(e, a, b, c, d, w[71]+sha1K3)
+	c, e = parityRound(d, e, a, b, c, w[72]+sha1K3)
+	b, d = parityRound(c, d, e, a, b, w[73]+sha1K3)
+	a, c = parityRound(b, c, d, e, a, w[74]+sha1K3)
+	e, b = parityRound(a, b, c, d, e, w[75]+sha1K3)
+	d, a = parityRound(e, a, b, c, d, w[76]+sha1K3)
+	c, e = parityRound(d, e, a, b, c, w[77]+sha1K3)
+	b, d = parityRound(c, d, e, a, b, w[78]+sha1K3)
+	a, c = parityRound(b, c, d, e, a, w[79]+sha1K3)
 
 	return [5]uint32{h[0] + a, h[1] + b, h[2] + c, h[3] + d, h[4] + e}
 }

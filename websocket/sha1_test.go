@@ -73,9 +73,6 @@ func TestAcceptTables(t *testing.T) {
 	for i := 16; i < 80; i++ {
 		w[i] = bits.RotateLeft32(w[i-3]^w[i-8]^w[i-14]^w[i-16], 1)
 	}
-	for t := range w {
-		w[t] += [4]uint32{sha1K0, sha1K1, sha1K2, sha1K3}[t/20]
-	}
 	if w != acceptBlock2 {
 		for i := range w {
 			if w[i] != acceptBlock2[i] {
