@@ -68,6 +68,21 @@
 // One goroutine may read and one may write at a time; Close, Ping and
 // WriteControl are safe alongside them.
 //
+// # Memory and throughput
+//
+// A Conn waiting for its peer holds no buffer: on a TCP or Unix socket it
+// waits through syscall.RawConn and takes a pooled read buffer only when
+// bytes arrive, so an idle connection costs its small Conn and a 2 KiB
+// goroutine stack (about 3.5 KB in all; see docs/benchmarks-websocket.md).
+// Frames are written from pooled buffers, header and payload in one write.
+// For a busy server, ReadMessageTo appends each message to a buffer the
+// caller reuses instead of allocating one per message, and SetWriteCork
+// lets a read-then-answer loop send the answers to all the messages that
+// arrived together in one write, as uWebSockets does: a corked Conn sends
+// what was written when its reader needs more input, on Flush, on a control
+// frame or Close, or when 16 KiB are waiting. A message written while corked
+// from outside the read loop waits for one of those, so call Flush there.
+//
 // # The browser's API
 //
 // Socket mirrors JavaScript's WebSocket object — readyState CONNECTING, OPEN,
