@@ -80,8 +80,9 @@
 // lets a read-then-answer loop send the answers to all the messages that
 // arrived together in one write, as uWebSockets does: a corked Conn sends
 // what was written when its reader needs more input, on Flush, on a control
-// frame or Close, or when 16 KiB are waiting. A message written while corked
-// from outside the read loop waits for one of those, so call Flush there.
+// frame or Close, or when the next frame would overflow its 16 KiB buffer. A
+// message written while corked from outside the read loop waits for one of
+// those, so call Flush there.
 //
 // # The browser's API
 //
