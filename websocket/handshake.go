@@ -2,7 +2,6 @@ package websocket
 
 import (
 	"crypto/sha1"
-	"encoding/base64"
 	"fmt"
 	"github.com/wirelab/wirelab/httpcore"
 	"strings"
@@ -42,10 +41,20 @@ func appendAccept(dst []byte, key string) []byte {
 		}
 		sum = sha1.Sum(b)
 	}
-	n := len(dst)
-	dst = append(dst, make([]byte, 28)...)
-	base64.StdEncoding.Encode(dst[n:], sum[:])
-	return dst
+	return appendBase64Sum(dst, &sum)
+}
+
+// appendBase64Sum appends the standard base64 encoding (RFC 4648 §4) of a
+// 20-byte digest: six 3-byte groups, then 2 bytes as three characters and
+// "=". It is encoding/base64's StdEncoding written out for this one size.
+func appendBase64Sum(dst []byte, sum *[sha1.Size]byte) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < 18; i += 3 {
+		v := uint(sum[i])<<16 | uint(sum[i+1])<<8 | uint(sum[i+2])
+		dst = append(dst, alphabet[v>>18&63], alphabet[v>>12&63], alphabet[v>>6&63], alphabet[v&63])
+	}
+	v := uint(sum[18])<<16 | uint(sum[19])<<8
+	return append(dst, alphabet[v>>18&63], alphabet[v>>12&63], alphabet[v>>6&63], '=')
 }
 
 // A HandshakeError explains why an opening handshake failed: the HTTP status

@@ -117,3 +117,22 @@ func BenchmarkAcceptKey(b *testing.B) {
 		}
 	})
 }
+
+// TestAppendBase64Sum checks the written-out encoder against
+// encoding/base64 on random digests and on all-zero and all-one bytes.
+func TestAppendBase64Sum(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	sums := [][20]byte{{}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
+	for range 1000 {
+		var s [20]byte
+		for i := range s {
+			s[i] = byte(r.Uint32())
+		}
+		sums = append(sums, s)
+	}
+	for _, s := range sums {
+		if got, want := string(appendBase64Sum([]byte("x"), &s)), "x"+base64.StdEncoding.EncodeToString(s[:]); got != want {
+			t.Fatalf("appendBase64Sum(%x) = %q, want %q", s, got, want)
+		}
+	}
+}
