@@ -1,0 +1,277 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// acceptBlocksAMD64 hashes the two padded blocks of the accept input
+// (sha1.go): block 1 with its message schedule computed round by round,
+// block 2 with a table of W[t]+K[t], which is constant. It is FIPS 180-4
+// §6.1.2 for amd64 with BMI2 (RORX rotates without touching the flags), and
+// the five state words stay in registers for all 160 rounds; the Go
+// version of the same rounds keeps spilling them to the stack.
+//
+// Registers: the state words rotate through AX, BX, CX, DX and R8, one
+// place per round, so after 80 rounds they are back where they started.
+// SI points at the schedule w[0:80] (w[0:16] filled in by the caller),
+// DI at block 2's W+K table, R12 at the state h. R9, R10, R11 and R13 are
+// scratch; R10 holds the round's W[t].
+//
+// Each round adds into e in this order: W[t]+K, then f(b, c, d), then
+// rotl5(a). The first does not wait for the previous rounds; f waits for
+// b, which the round before last made; rotl5(a) waits for a, which the
+// last round made. So one round follows the other after a rotate and an
+// add, two cycles.
+
+// W1(t) loads W[t], t < 16.
+#define W1(t) MOVL ((t)*4)(SI), R10
+
+// SCHED(t) computes W[t] = rotl1(W[t-16] ^ W[t-14] ^ W[t-8] ^ W[t-3]),
+// 16 <= t < 80 (§6.1.2 step 1), keeps it in R10 and stores it for the
+// rounds that read it later. W[t-3], the newest, is read last.
+#define SCHED(t) \
+	MOVL (((t)-16)*4)(SI), R10; \
+	XORL (((t)-14)*4)(SI), R10; \
+	XORL (((t)-8)*4)(SI), R10; \
+	XORL (((t)-3)*4)(SI), R10; \
+	ROLL $1, R10; \
+	MOVL R10, ((t)*4)(SI)
+
+// WK1 adds W[t]+K to e in block 1. LEAL's displacement is a signed 32-bit
+// number, so K2 and K3 are written as 0x8f1bbcdc-2^32 and 0xca62c1d6-2^32.
+#define WK1(e, k) LEAL k(e)(R10*1), e
+
+// WK2 adds block 2's W[t]+K[t] from the table to e.
+#define WK2(e, t) ADDL ((t)*4)(DI), e
+
+// The round functions of §4.1.1 into R9, each two operations after b:
+// Ch = d ^ (b & (c ^ d)), Parity = b ^ c ^ d,
+// Maj = (b & (c | d)) | (c & d).
+#define CH(b, c, d) \
+	MOVL d, R9; \
+	XORL c, R9; \
+	ANDL b, R9; \
+	XORL d, R9
+
+#define PARITY(b, c, d) \
+	MOVL c, R9; \
+	XORL d, R9; \
+	XORL b, R9
+
+#define MAJ(b, c, d) \
+	MOVL c, R9; \
+	ORL d, R9; \
+	ANDL b, R9; \
+	MOVL c, R13; \
+	ANDL d, R13; \
+	ORL R13, R9
+
+// MIX ends a round: e += f + rotl5(a); b = rotl30(b).
+#define MIX(a, b, e) \
+	ADDL R9, e; \
+	RORXL $27, a, R11; \
+	ADDL R11, e; \
+	RORXL $2, b, b
+
+#define K0 0x5a827999
+#define K1 0x6ed9eba1
+#define K2 -0x70e44324
+#define K3 -0x359d3e2a
+
+// func acceptBlocksAMD64(h *[5]uint32, w *[80]uint32, wk2 *[80]uint32)
+TEXT ·acceptBlocksAMD64(SB), NOSPLIT, $0-24
+	MOVQ h+0(FP), R12
+	MOVQ w+8(FP), SI
+	MOVQ wk2+16(FP), DI
+	MOVL 0(R12), AX
+	MOVL 4(R12), BX
+	MOVL 8(R12), CX
+	MOVL 12(R12), DX
+	MOVL 16(R12), R8
+
+	// Block 1.
+	W1(0); WK1(R8, K0); CH(BX, CX, DX); MIX(AX, BX, R8)
+	W1(1); WK1(DX, K0); CH(AX, BX, CX); MIX(R8, AX, DX)
+	W1(2); WK1(CX, K0); CH(R8, AX, BX); MIX(DX, R8, CX)
+	W1(3); WK1(BX, K0); CH(DX, R8, AX); MIX(CX, DX, BX)
+	W1(4); WK1(AX, K0); CH(CX, DX, R8); MIX(BX, CX, AX)
+	W1(5); WK1(R8, K0); CH(BX, CX, DX); MIX(AX, BX, R8)
+	W1(6); WK1(DX, K0); CH(AX, BX, CX); MIX(R8, AX, DX)
+	W1(7); WK1(CX, K0); CH(R8, AX, BX); MIX(DX, R8, CX)
+	W1(8); WK1(BX, K0); CH(DX, R8, AX); MIX(CX, DX, BX)
+	W1(9); WK1(AX, K0); CH(CX, DX, R8); MIX(BX, CX, AX)
+	W1(10); WK1(R8, K0); CH(BX, CX, DX); MIX(AX, BX, R8)
+	W1(11); WK1(DX, K0); CH(AX, BX, CX); MIX(R8, AX, DX)
+	W1(12); WK1(CX, K0); CH(R8, AX, BX); MIX(DX, R8, CX)
+	W1(13); WK1(BX, K0); CH(DX, R8, AX); MIX(CX, DX, BX)
+	W1(14); WK1(AX, K0); CH(CX, DX, R8); MIX(BX, CX, AX)
+	W1(15); WK1(R8, K0); CH(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(16); WK1(DX, K0); CH(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(17); WK1(CX, K0); CH(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(18); WK1(BX, K0); CH(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(19); WK1(AX, K0); CH(CX, DX, R8); MIX(BX, CX, AX)
+
+	SCHED(20); WK1(R8, K1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(21); WK1(DX, K1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(22); WK1(CX, K1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(23); WK1(BX, K1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(24); WK1(AX, K1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(25); WK1(R8, K1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(26); WK1(DX, K1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(27); WK1(CX, K1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(28); WK1(BX, K1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(29); WK1(AX, K1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(30); WK1(R8, K1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(31); WK1(DX, K1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(32); WK1(CX, K1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(33); WK1(BX, K1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(34); WK1(AX, K1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(35); WK1(R8, K1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(36); WK1(DX, K1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(37); WK1(CX, K1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(38); WK1(BX, K1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(39); WK1(AX, K1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+
+	SCHED(40); WK1(R8, K2); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(41); WK1(DX, K2); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(42); WK1(CX, K2); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(43); WK1(BX, K2); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(44); WK1(AX, K2); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(45); WK1(R8, K2); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(46); WK1(DX, K2); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(47); WK1(CX, K2); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(48); WK1(BX, K2); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(49); WK1(AX, K2); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(50); WK1(R8, K2); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(51); WK1(DX, K2); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(52); WK1(CX, K2); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(53); WK1(BX, K2); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(54); WK1(AX, K2); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(55); WK1(R8, K2); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(56); WK1(DX, K2); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(57); WK1(CX, K2); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(58); WK1(BX, K2); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(59); WK1(AX, K2); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+
+	SCHED(60); WK1(R8, K3); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(61); WK1(DX, K3); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(62); WK1(CX, K3); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(63); WK1(BX, K3); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(64); WK1(AX, K3); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(65); WK1(R8, K3); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(66); WK1(DX, K3); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(67); WK1(CX, K3); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(68); WK1(BX, K3); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(69); WK1(AX, K3); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(70); WK1(R8, K3); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(71); WK1(DX, K3); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(72); WK1(CX, K3); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(73); WK1(BX, K3); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(74); WK1(AX, K3); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	SCHED(75); WK1(R8, K3); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	SCHED(76); WK1(DX, K3); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	SCHED(77); WK1(CX, K3); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	SCHED(78); WK1(BX, K3); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	SCHED(79); WK1(AX, K3); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+
+	// h += block 1's result, kept in the registers for block 2.
+	ADDL 0(R12), AX
+	ADDL 4(R12), BX
+	ADDL 8(R12), CX
+	ADDL 12(R12), DX
+	ADDL 16(R12), R8
+	MOVL AX, 0(R12)
+	MOVL BX, 4(R12)
+	MOVL CX, 8(R12)
+	MOVL DX, 12(R12)
+	MOVL R8, 16(R12)
+
+	// Block 2.
+	WK2(R8, 0); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 1); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 2); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 3); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 4); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 5); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 6); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 7); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 8); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 9); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 10); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 11); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 12); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 13); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 14); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 15); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 16); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 17); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 18); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 19); CH(CX, DX, R8); MIX(BX, CX, AX)
+
+	WK2(R8, 20); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 21); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 22); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 23); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 24); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 25); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 26); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 27); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 28); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 29); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 30); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 31); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 32); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 33); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 34); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 35); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 36); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 37); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 38); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 39); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+
+	WK2(R8, 40); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 41); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 42); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 43); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 44); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 45); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 46); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 47); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 48); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 49); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 50); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 51); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 52); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 53); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 54); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 55); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 56); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 57); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 58); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 59); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+
+	WK2(R8, 60); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 61); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 62); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 63); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 64); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 65); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 66); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 67); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 68); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 69); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 70); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 71); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 72); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 73); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 74); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, 75); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, 76); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, 77); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, 78); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, 79); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+
+	ADDL AX, 0(R12)
+	ADDL BX, 4(R12)
+	ADDL CX, 8(R12)
+	ADDL DX, 12(R12)
+	ADDL R8, 16(R12)
+	RET
