@@ -352,6 +352,24 @@ func (w *ResponseWriter) Detach() (net.Conn, *bufio.Reader, error) {
 	return c.rwc, c.br, nil
 }
 
+// DetachBuffered is Detach for a caller that keeps no reader, such as a
+// protocol upgrade that copies what the client sent early and then reads
+// the connection itself. It returns the connection and the bytes the server
+// had already read past the request; the server keeps its reader and reuses
+// it for another connection. The bytes are in the server's buffer and stay
+// valid only until the handler returns: copy them before that. As with
+// Detach, the connection is then the caller's to close, and the request's
+// Body must not be read after the handler returns.
+func (w *ResponseWriter) DetachBuffered() (net.Conn, []byte, error) {
+	nc, br, err := w.Detach()
+	if err != nil {
+		return nil, nil, err
+	}
+	b, _ := br.Peek(br.Buffered()) // cannot fail: the bytes are buffered
+	w.c.readerBack = true
+	return nc, b, nil
+}
+
 // continueReader sends "100 Continue" before the first read of a body whose
 // client sent "Expect: 100-continue" (RFC 9110 §10.1.1), and remembers
 // errors for the server.

@@ -289,21 +289,24 @@ const (
 
 // conn is the server side of one connection.
 type conn struct {
-	srv      *Server
-	rwc      net.Conn
-	ctx      context.Context
-	cancel   context.CancelFunc
-	state    connStateInternal // guarded by srv.mu
-	br       *bufio.Reader
-	bw       *bufio.Writer
-	tw       timeoutWriter
-	rd       Reader
-	req      Request
-	w        ResponseWriter
-	requests int
-	hijacked bool
-	remote   string               // RemoteAddr, computed once
-	tls      *tls.ConnectionState // for TLS connections, after the handshake
+	srv    *Server
+	rwc    net.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	state  connStateInternal // guarded by srv.mu
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	// readerBack is set by DetachBuffered: the handler took br's bytes and
+	// the server may reuse br once the handler returns.
+	readerBack bool
+	tw         timeoutWriter
+	rd         Reader
+	req        Request
+	w          ResponseWriter
+	requests   int
+	hijacked   bool
+	remote     string               // RemoteAddr, computed once
+	tls        *tls.ConnectionState // for TLS connections, after the handshake
 
 	// Disconnect detection while a handler runs (see requestContext).
 	cr        *connReader // its own allocation: a hijacker's reader keeps only it alive
@@ -627,7 +630,7 @@ func (c *conn) writeError(code int, msg string) {
 }
 
 func (c *conn) release() {
-	if !c.hijacked { // a hijacker keeps the reader
+	if !c.hijacked || c.readerBack { // a hijacker keeps the reader, unless it gave it back
 		c.br.Reset(nil)
 		c.srv.readers.Put(c.br)
 	}

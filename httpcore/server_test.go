@@ -532,6 +532,32 @@ func TestDetachKeepsBackgroundByte(t *testing.T) {
 	}
 }
 
+// TestDetachBuffered: each connection's handler gets the bytes its own
+// client sent after the request, also when the server reuses the reader a
+// previous connection gave back.
+func TestDetachBuffered(t *testing.T) {
+	got := make(chan string, 1)
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		nc, b, err := w.DetachBuffered()
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer nc.Close()
+		got <- string(b) // copied before the handler returns
+	})})
+	for i, early := range []string{"first early bytes", "2nd", "", "the fourth connection's bytes"} {
+		c := dial(t, addr)
+		c.send(t, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"+early)
+		if s := <-got; s != early {
+			t.Errorf("connection %d: DetachBuffered returned %q, want %q", i, s, early)
+		}
+		if !c.closed(t) {
+			t.Errorf("connection %d: the handler closed the detached connection, but the client still reads", i)
+		}
+	}
+}
+
 func TestHandlerPanic(t *testing.T) {
 	srv := &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) { panic("boom") })}
 	var logged strings.Builder

@@ -30,11 +30,17 @@ import (
 // reads through, can be dropped. The Conn then reads from its connection
 // directly.
 func (c *Conn) adoptBuffered(br *bufio.Reader) {
-	n := br.Buffered()
+	b, _ := br.Peek(br.Buffered()) // cannot fail: the bytes are buffered
+	c.adoptBytes(b)
+}
+
+// adoptBytes copies bytes that arrived before the Conn was made into its
+// read buffer.
+func (c *Conn) adoptBytes(b []byte) {
+	n := len(b)
 	if n == 0 {
 		return
 	}
-	b, _ := br.Peek(n) // cannot fail: the bytes are buffered
 	if n <= bufSize {
 		c.rp = getBuf()
 		c.rb = c.rp[:]

@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"bufio"
 	"net"
 	"net/http"
 	"strconv"
@@ -185,16 +184,20 @@ func (u *Upgrader) Upgrade(w *httpcore.ResponseWriter, r *httpcore.Request) (*Co
 		writeHTTPError(w.Header().Set, func(code int) { w.WriteHeader(code) }, func(s string) { w.WriteString(s) }, herr)
 		return nil, herr
 	}
-	nc, br, err := w.Detach()
+	// The Conn copies the bytes the client sent after the request, so the
+	// server keeps its reader for another connection.
+	nc, early, err := w.DetachBuffered()
 	if err != nil {
 		return nil, err
 	}
-	return u.finish(nc, br, &res)
+	return u.finish(nc, early, &res)
 }
 
-// finish writes the 101 and wraps the connection.
-func (u *Upgrader) finish(nc net.Conn, br *bufio.Reader, res *checked) (*Conn, error) {
-	c := newConn(nc, br, true, res.proto, res.exts)
+// finish writes the 101 and wraps the connection; early is what the client
+// sent after the request, which the Conn copies.
+func (u *Upgrader) finish(nc net.Conn, early []byte, res *checked) (*Conn, error) {
+	c := newConn(nc, nil, true, res.proto, res.exts)
+	c.adoptBytes(early)
 	c.rsvOK = res.rsv
 	if u.ReadLimit != 0 {
 		c.readLimit = u.ReadLimit
@@ -226,7 +229,8 @@ func (u *Upgrader) UpgradeHTTP(w http.ResponseWriter, r *http.Request) (*Conn, e
 	if err != nil {
 		return nil, err
 	}
-	return u.finish(nc, brw.Reader, &res)
+	early, _ := brw.Reader.Peek(brw.Reader.Buffered()) // cannot fail: the bytes are buffered
+	return u.finish(nc, early, &res)
 }
 
 func writeHTTPError(set func(k, v string), status func(int), write func(string), e *HandshakeError) {

@@ -146,7 +146,6 @@ func TestUpgradeAllocs(t *testing.T) {
 	u := &Upgrader{}
 	r := readRequest(t, chromeUpgrade)
 	nc := &pipeConn{r: strings.NewReader("")}
-	br := bufio.NewReader(nc)
 	var buf [256]byte
 	if n := testing.AllocsPerRun(100, func() {
 		res, herr := checkRequest(u, r)
@@ -161,7 +160,7 @@ func TestUpgradeAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() {
 		res, _ := checkRequest(u, r)
 		nc.w.Reset()
-		u.finish(nc, br, &res)
+		u.finish(nc, nil, &res)
 	}); n > 1 {
 		t.Errorf("check and finish: %v allocations, want at most 1 (the Conn)", n)
 	}
@@ -178,12 +177,11 @@ func TestUpgradeAllocs(t *testing.T) {
 //     written in one Write;
 //   - finish: check+101 through Upgrader.finish, which also makes the Conn.
 //
-// Upgrade on httpcore is finish plus ResponseWriter.Detach.
+// Upgrade on httpcore is finish plus ResponseWriter.DetachBuffered.
 func BenchmarkUpgradeServer(b *testing.B) {
 	u := &Upgrader{}
 	r := readRequest(b, chromeUpgrade)
 	nc := &pipeConn{r: strings.NewReader("")}
-	br := bufio.NewReader(nc)
 	b.Run("check", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -204,7 +202,7 @@ func BenchmarkUpgradeServer(b *testing.B) {
 		for b.Loop() {
 			res, _ := checkRequest(u, r)
 			nc.w.Reset()
-			u.finish(nc, br, &res)
+			u.finish(nc, nil, &res)
 		}
 	})
 }
