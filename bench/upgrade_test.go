@@ -3,8 +3,8 @@ package bench
 import (
 	"bufio"
 	"bytes"
-	"net"
 	"math"
+	"net"
 	"net/http"
 	"runtime"
 	"slices"
