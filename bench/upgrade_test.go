@@ -35,15 +35,23 @@ import (
 //     cpu-ns/op includes the benchmark's goroutine and the runtime, and on
 //     a loaded machine wall time includes waiting for a CPU.
 //   - upgrade-cpu-ns/op: the median thread CPU time of the Upgrade call
-//     alone (Detach included), read with clock_gettime around the call. It
+//     alone (DetachBuffered included), read with clock_gettime around the call. It
 //     includes one clock read's own cost, which on a VM is a few hundred
 //     ns: clock-ns/op is the median of two back-to-back reads, and
 //     upgrade-net-ns/op is upgrade-cpu-ns/op minus clock-ns/op, Upgrade's
 //     cost as well as this method can tell.
+//   - upgrade-wall-ns/op: the same call timed with the monotonic clock
+//     (time.Now, which Linux serves from the vDSO without a system call),
+//     median minus the cost of two back-to-back reads. Calls alternate
+//     between the two clocks. The thread CPU clock needs a system call on
+//     each side, and the call after it starts with colder caches and branch
+//     predictors than it would in a server, so upgrade-net-ns/op errs high;
+//     wall time errs high only when the thread is descheduled mid-call,
+//     which the median leaves out.
 //   - upgrade-allocs/op: the allocations of one Upgrade call, counted
 //     exactly with runtime.MemStats around each of the first 50 calls (the
 //     minimum: the count is process-wide). Those calls are not timed.
-//   - httpcore-detach: the same path with a handler that only calls Detach
+//   - httpcore-detach: the same path with a handler that only calls DetachBuffered
 //     and writes a canned 101, what httpcore costs per connection.
 //     detach-cpu-ns/op times that handler's work as upgrade-cpu-ns/op times
 //     Upgrade, so upgrade-cpu-ns/op minus detach-cpu-ns/op is what
@@ -173,6 +181,17 @@ func clockCost() int64 {
 	return median(d)
 }
 
+// wallClockCost is the median monotonic time between two back-to-back
+// time.Now calls.
+func wallClockCost() int64 {
+	d := make([]int64, 10001)
+	for i := range d {
+		t0 := time.Now()
+		d[i] = int64(time.Since(t0))
+	}
+	return median(d)
+}
+
 // median sorts d and returns its middle element. The median, not the mean:
 // an interval during which the goroutine moved to another thread measures
 // nonsense.
@@ -184,7 +203,8 @@ func median(d []int64) int64 {
 func BenchmarkUpgrade(b *testing.B) {
 	b.Run("httpcore-upgrade", func(b *testing.B) {
 		u := &websocket.Upgrader{}
-		cpu := make([]int64, 0, b.N+1) // thread CPU time of each Upgrade call
+		cpu := make([]int64, 0, b.N+1)    // thread CPU time of every other Upgrade call (-1 for the others)
+		wall := make([]int64, 0, b.N/2+1) // monotonic time of the others
 		// The allocations of one Upgrade call, counted with
 		// runtime.MemStats around each of the first allocRuns calls. The
 		// count is process-wide, so another goroutine's allocation can land
@@ -204,9 +224,18 @@ func BenchmarkUpgrade(b *testing.B) {
 				}
 				return
 			}
-			t0 := threadCPU()
-			c, err := u.Upgrade(w, r)
-			cpu = append(cpu, threadCPU()-t0)
+			var c *websocket.Conn
+			var err error
+			if len(cpu)%2 == 0 {
+				t0 := threadCPU()
+				c, err = u.Upgrade(w, r)
+				cpu = append(cpu, threadCPU()-t0)
+			} else {
+				t0 := time.Now()
+				c, err = u.Upgrade(w, r)
+				wall = append(wall, int64(time.Since(t0)))
+				cpu = append(cpu, -1)
+			}
 			if err != nil {
 				b.Error(err)
 				return
@@ -217,17 +246,18 @@ func BenchmarkUpgrade(b *testing.B) {
 		if len(cpu) <= allocRuns {
 			return // the N=1 run of the benchmark framework
 		}
-		up := median(cpu[allocRuns:])
+		up := median(slices.DeleteFunc(cpu[allocRuns:], func(d int64) bool { return d < 0 }))
 		b.ReportMetric(float64(up), "upgrade-cpu-ns/op")
 		b.ReportMetric(float64(clock), "clock-ns/op")
 		b.ReportMetric(float64(up-clock), "upgrade-net-ns/op")
+		b.ReportMetric(float64(median(wall)-wallClockCost()), "upgrade-wall-ns/op")
 		b.ReportMetric(float64(allocs), "upgrade-allocs/op")
 	})
 	b.Run("httpcore-detach", func(b *testing.B) {
 		cpu := make([]int64, 0, b.N+1) // thread CPU time of each handler's work
 		runUpgrades(b, func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 			t0 := threadCPU()
-			nc, _, err := w.Detach()
+			nc, _, err := w.DetachBuffered()
 			if err == nil {
 				nc.Write(canned101)
 			}
