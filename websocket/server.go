@@ -59,37 +59,42 @@ func (f *firstField) add(v string) {
 	f.n++
 }
 
-// scan classifies each field by the length of its name, then compares the
-// name case-insensitively (RFC 9110 §5.1) with the one name of that length
-// the handshake reads, so each field costs one short comparison at most.
+// scan classifies each field by the length of its name and its first
+// letter, then compares the name case-insensitively (RFC 9110 §5.1) with
+// the one name of that length the handshake reads, so each field costs one
+// short comparison at most, and fields such as Pragma (the length of
+// Origin) or User-Agent (the length of Connection) none.
 func (hf *handshakeFields) scan(h fields) {
 	for i := range h {
 		f := &h[i]
-		switch len(f.Name) {
+		if len(f.Name) < len("Origin") {
+			continue
+		}
+		switch c := f.Name[0] | 0x20; len(f.Name) {
 		case len("Origin"):
-			if equalFoldASCII(f.Name, "Origin") {
+			if c == 'o' && equalFoldASCII(f.Name, "Origin") {
 				hf.origin.add(f.Value)
 			}
 		case len("Upgrade"):
-			if !hf.upgrade && equalFoldASCII(f.Name, "Upgrade") {
+			if c == 'u' && !hf.upgrade && equalFoldASCII(f.Name, "Upgrade") {
 				hf.upgrade = hasToken(f.Value, "websocket")
 			}
 		case len("Connection"):
-			if !hf.connection && equalFoldASCII(f.Name, "Connection") {
+			if c == 'c' && !hf.connection && equalFoldASCII(f.Name, "Connection") {
 				hf.connection = hasToken(f.Value, "upgrade")
 			}
 		case len("Sec-WebSocket-Key"):
-			if equalFoldASCII(f.Name, "Sec-WebSocket-Key") {
+			if c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Key") {
 				hf.key.add(f.Value)
 			}
 		case len("Sec-WebSocket-Version"):
-			if equalFoldASCII(f.Name, "Sec-WebSocket-Version") {
+			if c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Version") {
 				hf.version.add(f.Value)
 			}
 		case len("Sec-WebSocket-Protocol"):
-			hf.protocol = hf.protocol || equalFoldASCII(f.Name, "Sec-WebSocket-Protocol")
+			hf.protocol = hf.protocol || c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Protocol")
 		case len("Sec-WebSocket-Extensions"):
-			hf.extensions = hf.extensions || equalFoldASCII(f.Name, "Sec-WebSocket-Extensions")
+			hf.extensions = hf.extensions || c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Extensions")
 		}
 	}
 }
@@ -120,14 +125,19 @@ func (u *Upgrader) check(method string, major, minor int, host string, h fields)
 		return r, hsErr(400, "Connection", strings.Join(h.values("Connection"), ", "), "§4.2.1", "does not contain \"upgrade\"")
 	}
 	// item 6: Sec-WebSocket-Version: 13, else 426 naming the version we speak.
-	if hf.version.n != 1 || strings.TrimSpace(hf.version.value) != "13" {
+	if hf.version.n != 1 || hf.version.value != "13" && strings.TrimSpace(hf.version.value) != "13" {
 		return r, hsErr(426, "Sec-WebSocket-Version", strings.Join(h.values("Sec-WebSocket-Version"), ", "), "§4.2.2", "is not 13, the only version this server speaks")
 	}
 	// item 5: Sec-WebSocket-Key is base64 of 16 bytes.
 	if hf.key.n != 1 {
 		return r, hsErr(400, "Sec-WebSocket-Key", strings.Join(h.values("Sec-WebSocket-Key"), ", "), "§4.2.1", "must appear exactly once")
 	}
-	r.key = strings.TrimSpace(hf.key.value)
+	// httpcore and net/http hand over values without surrounding
+	// whitespace; TrimSpace is for other callers of check.
+	r.key = hf.key.value
+	if len(r.key) != 24 {
+		r.key = strings.TrimSpace(r.key)
+	}
 	if !validKey(r.key) {
 		return r, hsErr(400, "Sec-WebSocket-Key", r.key, "§4.2.1", "is not the base64 encoding of 16 bytes")
 	}
