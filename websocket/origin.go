@@ -196,38 +196,50 @@ func (p *OriginPolicy) checkParsed(origin, host string) error {
 // it without parsing either (RFC 6454 §5: same scheme-less host and port).
 // Every other pair takes the full path.
 func isHostOrigin(origin, host string) bool {
-	rest, ok := strings.CutPrefix(origin, "http://")
-	if !ok {
-		rest, ok = strings.CutPrefix(origin, "https://")
-	}
-	if !ok || rest != host {
+	var rest string
+	switch {
+	case len(origin) > len("http://") && origin[:len("http://")] == "http://":
+		rest = origin[len("http://"):]
+	case len(origin) > len("https://") && origin[:len("https://")] == "https://":
+		rest = origin[len("https://"):]
+	default:
 		return false
 	}
-	name, port, hasPort := strings.Cut(host, ":")
-	if name == "" {
+	if rest != host {
 		return false
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
-			return false
-		}
+	i := 0
+	for i < len(host) && hostNameByte[host[i]] {
+		i++
 	}
-	if !hasPort {
-		return true
+	if i == 0 {
+		return false // no name
 	}
-	if port == "" || len(port) > 5 {
+	if i == len(host) {
+		return true // no port
+	}
+	port := host[i:]
+	if port[0] != ':' || len(port) < 2 || len(port) > 6 {
 		return false
 	}
 	n := 0
-	for i := 0; i < len(port); i++ {
-		if port[i] < '0' || port[i] > '9' {
+	for _, c := range []byte(port[1:]) {
+		if c < '0' || c > '9' {
 			return false
 		}
-		n = n*10 + int(port[i]-'0')
+		n = n*10 + int(c-'0')
 	}
 	return 1 <= n && n <= 65535
 }
+
+// hostNameByte is true for the bytes isHostOrigin accepts in a host name:
+// ASCII letters, digits, '.' and '-'. Read-only.
+var hostNameByte = func() (t [256]bool) {
+	for _, c := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-" {
+		t[c] = true
+	}
+	return t
+}()
 
 // sameHost reports whether origin o names the same host and port as the
 // Host header value. A Host without a port matches only an origin on its

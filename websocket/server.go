@@ -70,25 +70,27 @@ func (hf *handshakeFields) scan(h fields) {
 		if len(f.Name) < len("Origin") {
 			continue
 		}
+		// Each comparison first tries the spelling browsers send, against a
+		// constant, which compiles to a few word compares and no call.
 		switch c := f.Name[0] | 0x20; len(f.Name) {
 		case len("Origin"):
-			if c == 'o' && equalFoldASCII(f.Name, "Origin") {
+			if c == 'o' && (f.Name == "Origin" || equalFoldASCII(f.Name, "Origin")) {
 				hf.origin.add(f.Value)
 			}
 		case len("Upgrade"):
-			if c == 'u' && !hf.upgrade && equalFoldASCII(f.Name, "Upgrade") {
-				hf.upgrade = hasToken(f.Value, "websocket")
+			if c == 'u' && !hf.upgrade && (f.Name == "Upgrade" || equalFoldASCII(f.Name, "Upgrade")) {
+				hf.upgrade = f.Value == "websocket" || hasToken(f.Value, "websocket")
 			}
 		case len("Connection"):
-			if c == 'c' && !hf.connection && equalFoldASCII(f.Name, "Connection") {
-				hf.connection = hasToken(f.Value, "upgrade")
+			if c == 'c' && !hf.connection && (f.Name == "Connection" || equalFoldASCII(f.Name, "Connection")) {
+				hf.connection = f.Value == "Upgrade" || hasToken(f.Value, "upgrade")
 			}
 		case len("Sec-WebSocket-Key"):
-			if c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Key") {
+			if c == 's' && (f.Name == "Sec-WebSocket-Key" || equalFoldASCII(f.Name, "Sec-WebSocket-Key")) {
 				hf.key.add(f.Value)
 			}
 		case len("Sec-WebSocket-Version"):
-			if c == 's' && equalFoldASCII(f.Name, "Sec-WebSocket-Version") {
+			if c == 's' && (f.Name == "Sec-WebSocket-Version" || equalFoldASCII(f.Name, "Sec-WebSocket-Version")) {
 				hf.version.add(f.Value)
 			}
 		case len("Sec-WebSocket-Protocol"):
