@@ -63,8 +63,11 @@ var acceptBlock2 = [80]uint32{
 	0x0f000000, 0x00f0f000, 0x00333c00, 0x1eff8800, 0x00000000, 0x0cb88800, 0x3c00f000, 0x040a4a00,
 }
 
-// acceptSum returns SHA-1(key + acceptGUID) for a key of exactly 24 bytes.
-func acceptSum(key string) [20]byte {
+// acceptSumGeneric returns SHA-1(key + acceptGUID) for a key of exactly 24
+// bytes. On amd64 with BMI2, acceptSum is the same in assembly
+// (sha1_amd64.s); elsewhere, and with the purego build tag, it is this
+// function.
+func acceptSumGeneric(key string) [20]byte {
 	_ = key[23]
 	var w [80]uint32
 	for i := range 6 {
@@ -72,7 +75,7 @@ func acceptSum(key string) [20]byte {
 	}
 	copy(w[6:16], acceptBlock1Tail[:])
 	h := [5]uint32{sha1H0, sha1H1, sha1H2, sha1H3, sha1H4}
-	acceptBlocks(&h, &w)
+	acceptBlocksGeneric(&h, &w)
 	var sum [20]byte
 	for i, v := range h {
 		sum[4*i] = byte(v >> 24)
@@ -85,9 +88,7 @@ func acceptSum(key string) [20]byte {
 
 // acceptBlocksGeneric hashes the two blocks into h, given block 1's words
 // 0-15 in w: it computes the rest of block 1's message schedule (FIPS 180-4
-// §6.1.2 step 1) and runs both compressions. On amd64 acceptBlocks is the
-// same in assembly (sha1_amd64.s); elsewhere, and with the purego build
-// tag, it is this function.
+// §6.1.2 step 1) and runs both compressions.
 func acceptBlocksGeneric(h *[5]uint32, w *[80]uint32) {
 	for t := 16; t < 80; t++ {
 		w[t] = bits.RotateLeft32(w[t-3]^w[t-8]^w[t-14]^w[t-16], 1)

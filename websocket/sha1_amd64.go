@@ -2,12 +2,17 @@
 
 package websocket
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
 
-// acceptBlocksAMD64 is in sha1_amd64.s. It needs BMI2.
+	"golang.org/x/sys/cpu"
+)
+
+// acceptSumAMD64 is in sha1_amd64.s. It needs BMI2 and reads 24 bytes at
+// key.
 //
 //go:noescape
-func acceptBlocksAMD64(h *[5]uint32, w *[80]uint32, wk2 *[80]uint32)
+func acceptSumAMD64(key *byte, sum *[20]byte, wk2 *[80]uint32)
 
 // hasBMI2 is read once at start-up.
 var hasBMI2 = cpu.X86.HasBMI2
@@ -21,10 +26,13 @@ var acceptBlock2K = func() (wk [80]uint32) {
 	return wk
 }()
 
-func acceptBlocks(h *[5]uint32, w *[80]uint32) {
-	if hasBMI2 {
-		acceptBlocksAMD64(h, w, &acceptBlock2K)
-		return
+// acceptSum returns SHA-1(key + acceptGUID) for a key of exactly 24 bytes.
+func acceptSum(key string) [20]byte {
+	_ = key[23]
+	if !hasBMI2 {
+		return acceptSumGeneric(key)
 	}
-	acceptBlocksGeneric(h, w)
+	var sum [20]byte
+	acceptSumAMD64(unsafe.StringData(key), &sum, &acceptBlock2K)
+	return sum
 }

@@ -2,8 +2,8 @@
 
 #include "textflag.h"
 
-// acceptBlocksAMD64 hashes the two padded blocks of the accept input
-// (sha1.go): block 1 with its message schedule computed round by round,
+// acceptSumAMD64 is SHA-1 over key (24 bytes) and acceptGUID (sha1.go):
+// block 1 with its message schedule computed round by round in the frame,
 // block 2 with a table of W[t]+K[t], which is constant. It is FIPS 180-4
 // §6.1.2 for amd64 with BMI2 (RORX rotates without touching the flags), and
 // the five state words stay in registers for all 160 rounds; the Go
@@ -11,9 +11,8 @@
 //
 // Registers: the state words rotate through AX, BX, CX, DX and R8, one
 // place per round, so after 80 rounds they are back where they started.
-// SI points at the schedule w[0:80] (w[0:16] filled in by the caller),
-// DI at block 2's W+K table, R12 at the state h. R9, R10, R11 and R13 are
-// scratch; R10 holds the round's W[t].
+// SI points at block 1's schedule w[0:80] in the frame, DI at block 2's
+// W+K table. R9, R10, R11 and R13 are scratch; R10 holds the round's W[t].
 //
 // Each round adds into e in this order: W[t]+K, then f(b, c, d), then
 // rotl5(a). The first does not wait for the previous rounds; f waits for
@@ -76,16 +75,38 @@
 #define K2 -0x70e44324
 #define K3 -0x359d3e2a
 
-// func acceptBlocksAMD64(h *[5]uint32, w *[80]uint32, wk2 *[80]uint32)
-TEXT ·acceptBlocksAMD64(SB), NOSPLIT, $0-24
-	MOVQ h+0(FP), R12
-	MOVQ w+8(FP), SI
+// func acceptSumAMD64(key *byte, sum *[20]byte, wk2 *[80]uint32)
+TEXT ·acceptSumAMD64(SB), NOSPLIT, $320-24
+	MOVQ key+0(FP), R12
+	LEAQ 0(SP), SI
 	MOVQ wk2+16(FP), DI
-	MOVL 0(R12), AX
-	MOVL 4(R12), BX
-	MOVL 8(R12), CX
-	MOVL 12(R12), DX
-	MOVL 16(R12), R8
+
+	// W[0:6]: the key as big-endian words.
+	MOVL 0(R12), R10; BSWAPL R10; MOVL R10, 0(SI)
+	MOVL 4(R12), R10; BSWAPL R10; MOVL R10, 4(SI)
+	MOVL 8(R12), R10; BSWAPL R10; MOVL R10, 8(SI)
+	MOVL 12(R12), R10; BSWAPL R10; MOVL R10, 12(SI)
+	MOVL 16(R12), R10; BSWAPL R10; MOVL R10, 16(SI)
+	MOVL 20(R12), R10; BSWAPL R10; MOVL R10, 20(SI)
+
+	// W[6:16]: acceptGUID and the first padding byte (acceptBlock1Tail).
+	MOVL $0x32353845, 24(SI)
+	MOVL $0x41464135, 28(SI)
+	MOVL $0x2d453931, 32(SI)
+	MOVL $0x342d3437, 36(SI)
+	MOVL $0x44412d39, 40(SI)
+	MOVL $0x3543412d, 44(SI)
+	MOVL $0x43354142, 48(SI)
+	MOVL $0x30444338, 52(SI)
+	MOVL $0x35423131, 56(SI)
+	MOVL $0x80000000, 60(SI)
+
+	// The initial hash value (FIPS 180-4 §5.3.1).
+	MOVL $0x67452301, AX
+	MOVL $0xefcdab89, BX
+	MOVL $0x98badcfe, CX
+	MOVL $0x10325476, DX
+	MOVL $0xc3d2e1f0, R8
 
 	// Block 1.
 	W1(0); WK1(R8, K0); CH(BX, CX, DX); MIX(AX, BX, R8)
@@ -172,17 +193,18 @@ TEXT ·acceptBlocksAMD64(SB), NOSPLIT, $0-24
 	SCHED(78); WK1(BX, K3); PARITY(DX, R8, AX); MIX(CX, DX, BX)
 	SCHED(79); WK1(AX, K3); PARITY(CX, DX, R8); MIX(BX, CX, AX)
 
-	// h += block 1's result, kept in the registers for block 2.
-	ADDL 0(R12), AX
-	ADDL 4(R12), BX
-	ADDL 8(R12), CX
-	ADDL 12(R12), DX
-	ADDL 16(R12), R8
-	MOVL AX, 0(R12)
-	MOVL BX, 4(R12)
-	MOVL CX, 8(R12)
-	MOVL DX, 12(R12)
-	MOVL R8, 16(R12)
+	// Add the initial value; keep the sum in the registers for block 2 and
+	// in w[0:5], which block 1 no longer reads, for the final addition.
+	ADDL $1732584193, AX
+	ADDL $-271733879, BX
+	ADDL $-1732584194, CX
+	ADDL $271733878, DX
+	ADDL $-1009589776, R8
+	MOVL AX, 0(SI)
+	MOVL BX, 4(SI)
+	MOVL CX, 8(SI)
+	MOVL DX, 12(SI)
+	MOVL R8, 16(SI)
 
 	// Block 2.
 	WK2(R8, 0); CH(BX, CX, DX); MIX(AX, BX, R8)
@@ -269,9 +291,11 @@ TEXT ·acceptBlocksAMD64(SB), NOSPLIT, $0-24
 	WK2(BX, 78); PARITY(DX, R8, AX); MIX(CX, DX, BX)
 	WK2(AX, 79); PARITY(CX, DX, R8); MIX(BX, CX, AX)
 
-	ADDL AX, 0(R12)
-	ADDL BX, 4(R12)
-	ADDL CX, 8(R12)
-	ADDL DX, 12(R12)
-	ADDL R8, 16(R12)
+	// Add, and store the digest big-endian.
+	MOVQ sum+8(FP), R12
+	ADDL 0(SI), AX; BSWAPL AX; MOVL AX, 0(R12)
+	ADDL 4(SI), BX; BSWAPL BX; MOVL BX, 4(R12)
+	ADDL 8(SI), CX; BSWAPL CX; MOVL CX, 8(R12)
+	ADDL 12(SI), DX; BSWAPL DX; MOVL DX, 12(R12)
+	ADDL 16(SI), R8; BSWAPL R8; MOVL R8, 16(R12)
 	RET

@@ -2,4 +2,5 @@
 
 package websocket
 
-func acceptBlocks(h *[5]uint32, w *[80]uint32) { acceptBlocksGeneric(h, w) }
+// acceptSum returns SHA-1(key + acceptGUID) for a key of exactly 24 bytes.
+func acceptSum(key string) [20]byte { return acceptSumGeneric(key) }
