@@ -12,19 +12,10 @@ import (
 // key.
 //
 //go:noescape
-func acceptSumAMD64(key *byte, sum *[20]byte, wk2 *[80]uint32)
+func acceptSumAMD64(key *byte, sum *[20]byte)
 
 // hasBMI2 is read once at start-up.
 var hasBMI2 = cpu.X86.HasBMI2
-
-// acceptBlock2K is acceptBlock2 with each round's constant added, the form
-// the assembly rounds read. Read-only.
-var acceptBlock2K = func() (wk [80]uint32) {
-	for t, w := range acceptBlock2 {
-		wk[t] = w + [4]uint32{sha1K0, sha1K1, sha1K2, sha1K3}[t/20]
-	}
-	return wk
-}()
 
 // acceptSum returns SHA-1(key + acceptGUID) for a key of exactly 24 bytes.
 func acceptSum(key string) [20]byte {
@@ -33,6 +24,6 @@ func acceptSum(key string) [20]byte {
 		return acceptSumGeneric(key)
 	}
 	var sum [20]byte
-	acceptSumAMD64(unsafe.StringData(key), &sum, &acceptBlock2K)
+	acceptSumAMD64(unsafe.StringData(key), &sum)
 	return sum
 }

@@ -4,15 +4,16 @@
 
 // acceptSumAMD64 is SHA-1 over key (24 bytes) and acceptGUID (sha1.go):
 // block 1 with its message schedule computed round by round in the frame,
-// block 2 with a table of W[t]+K[t], which is constant. It is FIPS 180-4
-// §6.1.2 for amd64 with BMI2 (RORX rotates without touching the flags), and
-// the five state words stay in registers for all 160 rounds; the Go
-// version of the same rounds keeps spilling them to the stack.
+// block 2 with W[t]+K[t], which is constant (acceptBlock2 plus K), as
+// immediate operands. It is FIPS 180-4 §6.1.2 for amd64 with BMI2 (RORX
+// rotates without touching the flags), and the five state words stay in
+// registers for all 160 rounds; the Go version of the same rounds keeps
+// spilling them to the stack.
 //
 // Registers: the state words rotate through AX, BX, CX, DX and R8, one
 // place per round, so after 80 rounds they are back where they started.
-// SI points at block 1's schedule w[0:80] in the frame, DI at block 2's
-// W+K table. R9, R10, R11 and R13 are scratch; R10 holds the round's W[t].
+// SI points at block 1's schedule w[0:80] in the frame. R9, R10, R11 and
+// R13 are scratch; R10 holds the round's W[t].
 //
 // Each round adds into e in this order: W[t]+K, then f(b, c, d), then
 // rotl5(a). The first does not wait for the previous rounds; f waits for
@@ -38,8 +39,8 @@
 // number, so K2 and K3 are written as 0x8f1bbcdc-2^32 and 0xca62c1d6-2^32.
 #define WK1(e, k) LEAL k(e)(R10*1), e
 
-// WK2 adds block 2's W[t]+K[t] from the table to e.
-#define WK2(e, t) ADDL ((t)*4)(DI), e
+// WK2 adds block 2's W[t]+K[t], a constant (acceptBlock2 plus K), to e.
+#define WK2(e, wk) ADDL wk, e
 
 // The round functions of §4.1.1 into R9, each two operations after b:
 // Ch = d ^ (b & (c ^ d)), Parity = b ^ c ^ d,
@@ -75,11 +76,10 @@
 #define K2 -0x70e44324
 #define K3 -0x359d3e2a
 
-// func acceptSumAMD64(key *byte, sum *[20]byte, wk2 *[80]uint32)
-TEXT ·acceptSumAMD64(SB), NOSPLIT, $320-24
+// func acceptSumAMD64(key *byte, sum *[20]byte)
+TEXT ·acceptSumAMD64(SB), NOSPLIT, $320-16
 	MOVQ key+0(FP), R12
 	LEAQ 0(SP), SI
-	MOVQ wk2+16(FP), DI
 
 	// W[0:6]: the key as big-endian words.
 	MOVL 0(R12), R10; BSWAPL R10; MOVL R10, 0(SI)
@@ -207,89 +207,89 @@ TEXT ·acceptSumAMD64(SB), NOSPLIT, $320-24
 	MOVL R8, 16(SI)
 
 	// Block 2.
-	WK2(R8, 0); CH(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 1); CH(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 2); CH(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 3); CH(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 4); CH(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 5); CH(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 6); CH(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 7); CH(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 8); CH(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 9); CH(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 10); CH(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 11); CH(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 12); CH(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 13); CH(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 14); CH(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 15); CH(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 16); CH(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 17); CH(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 18); CH(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 19); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x5a827999); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x5a827999); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x5a827999); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x5a827999); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x5a827999); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x5a827999); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x5a827999); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x5a827999); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x5a827999); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x5a827999); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x5a827999); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x5a827999); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x5a827999); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x5a827999); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x5a827999); CH(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x5a827b79); CH(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x5a827999); CH(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x5a827999); CH(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x5a827d59); CH(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x5a827999); CH(CX, DX, R8); MIX(BX, CX, AX)
 
-	WK2(R8, 20); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 21); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 22); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 23); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 24); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 25); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 26); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 27); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 28); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 29); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 30); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 31); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 32); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 33); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 34); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 35); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 36); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 37); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 38); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 39); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x6ed9eba1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x6ed9f321); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x6ed9eba1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x6ed9ef61); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x6ed9faa1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x6ed9eba1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x6ed9eba1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x6eda09a1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x6ed9eba1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x6ed9f861); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x6eda27a1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x6ed9efe1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x6ed9eba1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x6eda63a1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x6ed9faa1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x6eda1ea1); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x6edadba1); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x6ed9faa1); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x6ed9eba1); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x6edbdaa1); PARITY(CX, DX, R8); MIX(BX, CX, AX)
 
-	WK2(R8, 40); MAJ(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 41); MAJ(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 42); MAJ(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 43); MAJ(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 44); MAJ(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 45); MAJ(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 46); MAJ(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 47); MAJ(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 48); MAJ(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 49); MAJ(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 50); MAJ(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 51); MAJ(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 52); MAJ(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 53); MAJ(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 54); MAJ(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 55); MAJ(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 56); MAJ(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 57); MAJ(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 58); MAJ(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 59); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x8f1bbcdc); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x8f1c88dc); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x8f1f7cdc); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x8f1c005c); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x8f1bbcdc); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x8f234bdc); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x8f1cbbdc); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x8f1ee35c); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x8f2abcdc); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x8f1cacdc); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x8f1befdc); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x8f3abbdc); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x8f1bbcdc); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x8f2874dc); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x8f57bcdc); MAJ(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0x8f1fc7dc); MAJ(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0x8f1cacdc); MAJ(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0x8f94bbdc); MAJ(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x8f2bacdc); MAJ(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0x8f4f43dc); MAJ(CX, DX, R8); MIX(BX, CX, AX)
 
-	WK2(R8, 60); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 61); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 62); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 63); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 64); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 65); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 66); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 67); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 68); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 69); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 70); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 71); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 72); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 73); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 74); PARITY(CX, DX, R8); MIX(BX, CX, AX)
-	WK2(R8, 75); PARITY(BX, CX, DX); MIX(AX, BX, R8)
-	WK2(DX, 76); PARITY(AX, BX, CX); MIX(R8, AX, DX)
-	WK2(CX, 77); PARITY(R8, AX, BX); MIX(DX, R8, CX)
-	WK2(BX, 78); PARITY(DX, R8, AX); MIX(CX, DX, BX)
-	WK2(AX, 79); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0xcb52c1d6); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0xca7284d6); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0xca63b1d6); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0xcc527cd6); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0xca62c1d6); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0xcb2ec1d6); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0xce23b1d6); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0xcaa641d6); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0xca62c1d6); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0xd1f1c1d6); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0xcb61c1d6); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0xcd895fd6); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0xd962c1d6); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0xcb53b1d6); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0xca95fdd6); PARITY(CX, DX, R8); MIX(BX, CX, AX)
+	WK2(R8, $0xe96249d6); PARITY(BX, CX, DX); MIX(AX, BX, R8)
+	WK2(DX, $0xca62c1d6); PARITY(AX, BX, CX); MIX(R8, AX, DX)
+	WK2(CX, $0xd71b49d6); PARITY(R8, AX, BX); MIX(DX, R8, CX)
+	WK2(BX, $0x0663b1d6); PARITY(DX, R8, AX); MIX(CX, DX, BX)
+	WK2(AX, $0xce6d0bd6); PARITY(CX, DX, R8); MIX(BX, CX, AX)
 
 	// Add, and store the digest big-endian.
 	MOVQ sum+8(FP), R12
