@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -556,6 +557,36 @@ func TestDetachBuffered(t *testing.T) {
 			t.Errorf("connection %d: the handler closed the detached connection, but the client still reads", i)
 		}
 	}
+}
+
+// TestWorkerReuse: a connection that arrives after another has ended is
+// served by the goroutine that served the earlier one (Server.worker), whose
+// stack has already grown, not by a new goroutine.
+func TestWorkerReuse(t *testing.T) {
+	ids := make(chan string, 1)
+	addr := testServer(t, &Server{Handler: HandlerFunc(func(w *ResponseWriter, r *Request) {
+		var buf [64]byte
+		id, _, _ := strings.Cut(strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine "), " ")
+		ids <- id
+		w.Header().Set("Connection", "close")
+	})})
+	const n = 20
+	seen := map[string]bool{}
+	for range n {
+		c := dial(t, addr)
+		c.send(t, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+		seen[<-ids] = true
+		if resp, _ := c.response(t, "GET"); resp.StatusCode != 200 || !c.closed(t) {
+			t.Fatalf("got %d, want 200 and close", resp.StatusCode)
+		}
+	}
+	// Each connection ends (the server closes it) before the next is
+	// dialled, so one worker could serve them all; a new goroutine per
+	// connection would give n different goroutines.
+	if len(seen) == n {
+		t.Errorf("%d connections one after another ran on %d different goroutines: no worker was reused", n, len(seen))
+	}
+	t.Logf("%d connections on %d goroutines", n, len(seen))
 }
 
 func TestHandlerPanic(t *testing.T) {
