@@ -153,8 +153,10 @@ func (s *Server) ListenAndServe(addr string) error {
 	return s.Serve(ln)
 }
 
-// Serve accepts connections on ln and serves each in its own goroutine. It
-// returns ErrServerClosed after Shutdown or Close, or the error from Accept.
+// Serve accepts connections on ln and serves each in its own goroutine; a
+// goroutine that has served one connection waits briefly for the next (see
+// worker). It returns ErrServerClosed after Shutdown or Close, or the error
+// from Accept.
 // Serve closes ln when it returns.
 func (s *Server) Serve(ln net.Listener) error {
 	if s.shutdown.Load() {
