@@ -70,7 +70,12 @@
 // "Connection: keep-alive"), pipelining (responses leave in request order),
 // "Expect: 100-continue", HEAD, read-header, idle and write timeouts, a cap on
 // concurrent connections, graceful Shutdown and Hijack for protocol upgrades
-// such as WebSocket.
+// such as WebSocket. Detach and DetachBuffered are Hijack without
+// allocations; with DetachBuffered the caller copies the bytes the client
+// sent early and the server keeps its reader for the next connection.
+// Connections are served on worker goroutines that wait briefly for the
+// next connection, so that a new connection does not start on a fresh 2 KB
+// stack that the runtime must grow (copy) before the request is parsed.
 //
 //	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 //		w.Header().Set("Content-Type", "text/plain")

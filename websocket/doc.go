@@ -84,6 +84,13 @@
 // message written while corked from outside the read loop waits for one of
 // those, so call Flush there.
 //
+// Upgrade on the httpcore server allocates one object, the Conn. The
+// Sec-WebSocket-Accept value comes from a SHA-1 specialised to the 60 bytes
+// it hashes (assembly on amd64 with BMI2, about 1.7 times as fast as the
+// same rounds in Go and twice as fast as crypto/sha1 there without the SHA
+// extensions), and httpcore's DetachBuffered hands over the bytes that came
+// after the request without handing over its reader.
+//
 // # The browser's API
 //
 // Socket mirrors JavaScript's WebSocket object — readyState CONNECTING, OPEN,
