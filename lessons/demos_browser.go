@@ -28,7 +28,11 @@ func browserDemos() []Demo {
 }
 
 func demoSocketAPI(ctx context.Context, e *Env) error {
-	srv, err := startEcho(nil)
+	// The server answers the handshake only after the "too early" send
+	// below. A browser guarantees that order by itself: the socket cannot
+	// open before the script that made it has run to its end.
+	gate := make(chan struct{})
+	srv, err := startEchoGated(nil, gate)
 	if err != nil {
 		return err
 	}
@@ -70,9 +74,12 @@ func demoSocketAPI(ctx context.Context, e *Env) error {
 		},
 	})
 	e.Printf("new WebSocket(%q) → readyState=%d (%s)\n", s.URL(), s.ReadyState(), s.ReadyState())
-	if err := s.Send("too early"); err != nil {
-		e.Say("send() while CONNECTING → %v", "在 CONNECTING 状态调用 send() → %v", err)
+	err = s.Send("too early")
+	close(gate)
+	if err == nil {
+		return fmt.Errorf("send() while CONNECTING succeeded; a browser throws InvalidStateError")
 	}
+	e.Say("send() while CONNECTING → %v", "在 CONNECTING 状态调用 send() → %v", err)
 	select {
 	case <-s.Done():
 	case <-ctx.Done():

@@ -48,11 +48,23 @@ func wsDemos() []Demo {
 
 // startEcho serves a WebSocket echo on loopback: every data message comes
 // back whole, with the same type.
-func startEcho(u *websocket.Upgrader) (*httpServer, error) {
+func startEcho(u *websocket.Upgrader) (*httpServer, error) { return startEchoGated(u, nil) }
+
+// startEchoGated is startEcho whose server answers the opening handshake
+// only once gate is closed (a nil gate is open), so that a demo can show
+// what a client does while it is still CONNECTING.
+func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}) (*httpServer, error) {
 	if u == nil {
 		u = &websocket.Upgrader{}
 	}
 	return startHTTP(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		c, err := u.Upgrade(w, r)
 		if err != nil {
 			return
