@@ -7,7 +7,10 @@ import (
 )
 
 func TestSocketLifecycle(t *testing.T) {
-	addr := echoServer(t, &Upgrader{Subprotocols: []string{"chat"}})
+	// The server answers the handshake after the checks of the CONNECTING
+	// state below, which would otherwise race the connection's opening.
+	gate := make(chan struct{})
+	addr := gatedEchoServer(t, &Upgrader{Subprotocols: []string{"chat"}}, Echo, gate)
 	var mu sync.Mutex
 	var log []string
 	add := func(s string) { mu.Lock(); log = append(log, s); mu.Unlock() }
@@ -36,6 +39,7 @@ func TestSocketLifecycle(t *testing.T) {
 	if err := s.Send("too early"); err != ErrInvalidState {
 		t.Errorf("Send while connecting: %v, want ErrInvalidState", err)
 	}
+	close(gate)
 	<-s.Done()
 	got := strings.Join(log, "\n")
 	want := strings.Join([]string{

@@ -22,11 +22,25 @@ func echoServer(t *testing.T, u *Upgrader) string {
 // echo on a goroutine of its own.
 func echoServerFunc(t *testing.T, u *Upgrader, echo func(*Conn)) string {
 	t.Helper()
+	return gatedEchoServer(t, u, echo, nil)
+}
+
+// gatedEchoServer is echoServerFunc whose handler answers the handshake
+// only once gate is closed (nil: at once).
+func gatedEchoServer(t *testing.T, u *Upgrader, echo func(*Conn), gate <-chan struct{}) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		c, err := u.Upgrade(w, r)
 		if err != nil {
 			return
