@@ -73,7 +73,7 @@
 // A Conn waiting for its peer holds no buffer: on a TCP or Unix socket it
 // waits through syscall.RawConn and takes a pooled read buffer only when
 // bytes arrive, so an idle connection costs its small Conn and a 2 KiB
-// goroutine stack (about 3.5 KB in all; see docs/benchmarks-websocket.md).
+// goroutine stack (about 3.5–3.8 KB in all; see docs/benchmarks-websocket.md).
 // Frames are written from pooled buffers, header and payload in one write.
 // For a busy server, ReadMessageTo appends each message to a buffer the
 // caller reuses instead of allocating one per message, and SetWriteCork
