@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"path"
 	"regexp"
 	"slices"
@@ -64,6 +65,21 @@ type Question struct {
 	Hint string
 	// Line is the question's line in the lesson file.
 	Line int
+}
+
+// Shuffle returns a copy of q with its choices in an order drawn from r,
+// and Answer pointing at the right choice in that order.
+func (q Question) Shuffle(r *rand.Rand) Question {
+	perm := r.Perm(len(q.Choices))
+	out := q
+	out.Choices = make([]string, len(q.Choices))
+	for to, from := range perm {
+		out.Choices[to] = q.Choices[from]
+		if from == q.Answer-1 {
+			out.Answer = to + 1
+		}
+	}
+	return out
 }
 
 // Check reports whether choice (1-based) is the right answer.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,12 @@ type Tutor struct {
 	Progress *Progress
 	// Save, if set, is called with Progress after every move.
 	Save func(*Progress) error
+	// Rand shuffles each question's choices on every attempt; nil uses a
+	// randomly seeded source. Tests set a fixed seed with NewQuizRand.
+	Rand *rand.Rand
+	// Width, if positive, wraps questions, feedback and hints to that
+	// many cells.
+	Width int
 
 	in     *bufio.Scanner
 	lesson *Lesson
@@ -44,7 +51,30 @@ func (t *Tutor) say(en, zh string, args ...any) {
 	if t.Lang == "zh" {
 		s = zh
 	}
-	fmt.Fprintf(t.Out, s+"\n", args...)
+	fmt.Fprint(t.Out, t.wrap(fmt.Sprintf(s, args...))+"\n")
+}
+
+// wrapText wraps s to width cells. It is the call site for
+// internal/textwrap.Wrap; until that package lands it returns s unchanged.
+var wrapText = func(s string, width int) string { return s }
+
+func (t *Tutor) wrap(s string) string {
+	if t.Width <= 0 {
+		return s
+	}
+	return wrapText(s, t.Width)
+}
+
+// NewQuizRand returns the shuffling source for a seed, as --seed uses it.
+func NewQuizRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+func (t *Tutor) rng() *rand.Rand {
+	if t.Rand == nil {
+		t.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return t.Rand
 }
 
 func (t *Tutor) render(md string) string {
@@ -221,6 +251,11 @@ func (t *Tutor) list() {
 // next lesson, false when the learner went back into the lesson.
 func (t *Tutor) quiz() (next bool, err error) {
 	pg := t.lesson.Page(t.Lang)
+	if t.Progress.IsDone(t.lesson.ID) {
+		t.say("✓ Lesson %d's quiz is already passed; on to the next lesson. (wirelab lessons quiz %s asks it again.)",
+			"✓ 第 %d 课的测验已经通过，直接进入下一课。（想再做一遍：wirelab lessons quiz %s）", t.lesson.Number, t.lesson.ID)
+		return true, nil
+	}
 	fmt.Fprintf(t.Out, "\n── %d/%d · %s · ", t.lesson.Number, t.Course.Len(), pg.Title)
 	t.say("quiz ──", "测验 ──")
 	right := 0
@@ -280,12 +315,14 @@ const (
 	askRight askResult = iota
 	askSkipped
 	askBack
+	askWrong
 )
 
 func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
-	fmt.Fprintf(t.Out, "\n%d/%d. %s\n", n, total, q.Text)
+	q = q.Shuffle(t.rng())
+	fmt.Fprint(t.Out, "\n"+t.wrap(fmt.Sprintf("%d/%d. %s", n, total, q.Text))+"\n")
 	for i, c := range q.Choices {
-		fmt.Fprintf(t.Out, "  %d) %s\n", i+1, c)
+		fmt.Fprint(t.Out, t.wrap(fmt.Sprintf("  %d) %s", i+1, c))+"\n")
 	}
 	for {
 		prompt := fmt.Sprintf("answer 1-%d, [h]int, [s]kip, [b]ack, [q]uit > ", len(q.Choices))
@@ -307,7 +344,7 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 			}
 			continue
 		case "s", "skip":
-			t.say("Skipped. The answer: %d) %s", "已跳过。答案：%d) %s", q.Answer, q.Choices[q.Answer-1])
+			t.say("Skipped. The answer: %d) %s. %s", "已跳过。答案：%d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
 			return askSkipped, nil
 		case "b", "back":
 			return askBack, nil
@@ -323,6 +360,7 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 			t.say("✓ Right. %s", "✓ 正确。%s", q.Explain)
 			return askRight, nil
 		}
-		t.say("✗ Not quite. Try again, or h for a hint.", "✗ 不对。再试一次，或输入 h 看提示。")
+		t.say("✗ Not quite: the answer is %d) %s. %s", "✗ 不对：答案是 %d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
+		return askWrong, nil
 	}
 }

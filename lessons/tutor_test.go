@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,7 @@ func newTestTutor(t *testing.T, input string, lang string) (*Tutor, *strings.Bui
 		In:       strings.NewReader(input),
 		Out:      &out,
 		Progress: &Progress{},
+		Rand:     NewQuizRand(testSeed),
 		Save: func(p *Progress) error {
 			saves = append(saves, Progress{Lesson: p.Lesson, Step: p.Step, Done: append([]string(nil), p.Done...)})
 			return nil
@@ -29,16 +31,25 @@ func newTestTutor(t *testing.T, input string, lang string) (*Tutor, *strings.Bui
 	return tu, &out, &saves
 }
 
+const testSeed = 12
+
 // answers returns the input lines that page through lesson l and answer its
-// quiz right.
+// quiz right, for a tutor whose Rand is NewQuizRand(testSeed) and which
+// asks no other quiz first.
 func answers(c *Course, n int, lang string) string {
+	return answersFrom(c, n, lang, NewQuizRand(testSeed))
+}
+
+// answersFrom is answers with the shuffling source carried on from earlier
+// quizzes.
+func answersFrom(c *Course, n int, lang string, r *rand.Rand) string {
 	l := c.Lesson(n)
 	var b strings.Builder
 	for range l.Page(lang).Steps() {
 		b.WriteString("n\n")
 	}
 	for _, q := range l.Page(lang).Quiz {
-		fmt.Fprintf(&b, "%d\n", q.Answer)
+		fmt.Fprintf(&b, "%d\n", q.Shuffle(r).Answer)
 	}
 	return b.String()
 }
@@ -69,8 +80,10 @@ func TestTutorBackHintRunWrongAnswer(t *testing.T) {
 	c, _ := New()
 	l := c.Lesson(1)
 	steps := len(l.Page("zh").Steps())
-	q := l.Page("zh").Quiz[0]
+	r := NewQuizRand(testSeed)
+	q := l.Page("zh").Quiz[0].Shuffle(r)
 	wrong := q.Answer%len(q.Choices) + 1
+	q2 := l.Page("zh").Quiz[1].Shuffle(r)
 	var b strings.Builder
 	b.WriteString("b\n")   // at the first step: nothing before it
 	b.WriteString("h\n")   // hint
@@ -80,7 +93,7 @@ func TestTutorBackHintRunWrongAnswer(t *testing.T) {
 	for i := 0; i < steps; i++ {
 		b.WriteString("\n") // Enter = next
 	}
-	fmt.Fprintf(&b, "%d\n9\nh\n%d\n", wrong, q.Answer)
+	fmt.Fprintf(&b, "%d\n9\nh\n%d\n", wrong, q2.Answer)
 	b.WriteString("q\n")
 	tu, out, _ := newTestTutor(t, b.String(), "zh")
 	if err := tu.Run(context.Background()); err != nil {
@@ -126,8 +139,9 @@ func TestTutorUnknownGoto(t *testing.T) {
 func TestTutorFinishesCourse(t *testing.T) {
 	c, _ := New()
 	var b strings.Builder
+	r := NewQuizRand(testSeed)
 	for n := 1; n <= c.Len(); n++ {
-		b.WriteString(answers(c, n, "en"))
+		b.WriteString(answersFrom(c, n, "en", r))
 	}
 	tu, out, _ := newTestTutor(t, b.String(), "en")
 	if err := tu.Run(context.Background()); err != nil {
@@ -143,8 +157,11 @@ func TestQuizOnly(t *testing.T) {
 	l := c.Lesson(4)
 	var b strings.Builder
 	b.WriteString("s\n")
-	for _, q := range l.Page("en").Quiz[1:] {
-		fmt.Fprintf(&b, "%d\n", q.Answer)
+	r := NewQuizRand(testSeed)
+	for i, q := range l.Page("en").Quiz {
+		if q = q.Shuffle(r); i > 0 {
+			fmt.Fprintf(&b, "%d\n", q.Answer)
+		}
 	}
 	tu, _, _ := newTestTutor(t, b.String(), "en")
 	right, total, err := tu.Quiz(l)
@@ -170,6 +187,72 @@ func TestRenderPlain(t *testing.T) {
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasSuffix(line, " ") {
 			t.Errorf("line keeps trailing padding: %q", line)
+		}
+	}
+}
+
+// TestShuffleMovesTheAnswer: with a fixed seed the right answer lands in
+// different positions, over all questions every position is used, and
+// checking follows the shuffled order.
+func TestShuffleMovesTheAnswer(t *testing.T) {
+	c, _ := New()
+	r := NewQuizRand(1)
+	pos := map[int]int{}
+	for _, l := range c.Lessons() {
+		for _, lang := range Languages {
+			for _, q := range l.Page(lang).Quiz {
+				s := q.Shuffle(r)
+				if s.Choices[s.Answer-1] != q.Choices[q.Answer-1] || !s.Check(s.Answer) {
+					t.Fatalf("%s: shuffled answer %d is %q, want %q", l.ID, s.Answer, s.Choices[s.Answer-1], q.Choices[q.Answer-1])
+				}
+				pos[s.Answer]++
+			}
+		}
+	}
+	for p := 1; p <= 3; p++ {
+		if pos[p] == 0 {
+			t.Errorf("the right answer never lands at position %d: %v", p, pos)
+		}
+	}
+}
+
+// TestPassedQuizNotAskedAgain: going back into a passed lesson and paging
+// past its last step moves on without asking the quiz.
+func TestPassedQuizNotAskedAgain(t *testing.T) {
+	c, _ := New()
+	steps := len(c.Lesson(1).Page("en").Steps())
+	tu, out, _ := newTestTutor(t, strings.Repeat("n\n", steps)+"q\n", "en")
+	tu.Progress = &Progress{Lesson: c.Lesson(1).ID, Done: []string{c.Lesson(1).ID}}
+	if err := tu.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "1/"+fmt.Sprint(len(c.Lesson(1).Page("en").Quiz))+". ") || !strings.Contains(got, "already passed") {
+		t.Errorf("the passed quiz was asked again:\n%s", got)
+	}
+	if tu.Progress.Lesson != c.Lesson(2).ID {
+		t.Errorf("progress %+v, want lesson 2", tu.Progress)
+	}
+}
+
+// TestQuestionHintAndExplainOnWrong: h prints the question's own hint, and a
+// wrong answer is followed by the right one and the explanation.
+func TestQuestionHintAndExplainOnWrong(t *testing.T) {
+	c, _ := New()
+	l := c.Lesson(4)
+	pg := l.Page("en")
+	pg.Quiz[0].Hint = "a hint for this question only"
+	defer func() { pg.Quiz[0].Hint = "" }()
+	q := pg.Quiz[0].Shuffle(NewQuizRand(testSeed))
+	wrong := q.Answer%len(q.Choices) + 1
+	tu, out, _ := newTestTutor(t, fmt.Sprintf("h\n%d\nq\n", wrong), "en")
+	if _, _, err := tu.Quiz(l); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"Hint: a hint for this question only", "✗ Not quite", q.Explain} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
 }

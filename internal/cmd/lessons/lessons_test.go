@@ -215,14 +215,14 @@ func TestQuizCommand(t *testing.T) {
 	c, _ := lessons.New()
 	l := c.Lesson(3)
 	var in strings.Builder
+	r := lessons.NewQuizRand(7)
 	for _, q := range l.Page("en").Quiz {
-		in.WriteString(strings.Repeat(" ", 0))
-		in.WriteString(string(rune('0' + q.Answer)))
+		in.WriteString(string(rune('0' + q.Shuffle(r).Answer)))
 		in.WriteString("\n")
 	}
 	ios, stdin, out, _ := iostreams.Test()
 	stdin.WriteString(in.String())
-	if err := runQuiz(&QuizOptions{IO: ios, Lesson: "3", Lang: "en", JSON: true}); err != nil {
+	if err := runQuiz(&QuizOptions{IO: ios, Lesson: "3", Lang: "en", JSON: true, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"lesson":"dns","right":` + string(rune('0'+len(l.Page("en").Quiz))) + `,"total":` + string(rune('0'+len(l.Page("en").Quiz))) + `,"passed":true}`

@@ -18,6 +18,8 @@ type QuizOptions struct {
 	Lesson string
 	Lang   string
 	JSON   bool
+	// Seed, if not zero, fixes the order the choices are shuffled in.
+	Seed uint64
 }
 
 // NewCmdQuiz returns "wirelab lessons quiz". runF replaces the behaviour in
@@ -28,8 +30,9 @@ func NewCmdQuiz(ios *iostreams.IOStreams, runF func(*QuizOptions) error) *cobra.
 		Use:   "quiz LESSON",
 		Short: "Answer a lesson's quiz; each answer is checked as you give it",
 		Long: `Ask the lesson's questions one by one, reading a choice number per line
-from standard input. A wrong answer can be tried again; h shows a hint,
-s skips. A lesson passed here counts in wirelab learn's progress too.`,
+from standard input; the choices come in a new order on each attempt
+(--seed fixes it). Every answer, right or wrong, is followed by why;
+h shows the question's hint, s skips. A lesson passed here counts in wirelab learn's progress too.`,
 		Example: `  wirelab lessons quiz 4
   printf '2\n1\n2\n' | wirelab lessons quiz http-message --json`,
 		Args: cobra.ExactArgs(1),
@@ -45,6 +48,7 @@ s skips. A lesson passed here counts in wirelab learn's progress too.`,
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 0, "shuffle the choices in the order this seed gives (0: a new order each time)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"lesson","right","total","passed"} as JSON at the end`)
 	return cmd
 }
@@ -80,6 +84,9 @@ func runQuiz(opts *QuizOptions) error {
 	}
 	saved := lessons.Progress{Lesson: prog.Lesson, Step: prog.Step, Done: slices.Clone(prog.Done)}
 	t := &lessons.Tutor{Course: c, Lang: lang, In: opts.IO.In, Out: opts.IO.Out, Progress: prog}
+	if opts.Seed != 0 {
+		t.Rand = lessons.NewQuizRand(opts.Seed)
+	}
 	if opts.JSON {
 		t.Out = io.Discard
 	}
