@@ -84,3 +84,34 @@ func TestParsePageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionHintsInBothLanguages: a question with its own hint has one in
+// every language. Questions still without one fall back to the lesson's hint;
+// the test logs how many remain.
+func TestQuestionHintsInBothLanguages(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, total := 0, 0
+	for _, l := range c.Lessons() {
+		en := l.Page("en")
+		for i := range en.Quiz {
+			total++
+			has := 0
+			for _, lang := range Languages {
+				if l.Page(lang).Quiz[i].Hint != "" {
+					has++
+				}
+			}
+			switch has {
+			case 0:
+				missing++
+			case len(Languages):
+			default:
+				t.Errorf("%s question %d has a hint in %d of %d languages", l.ID, i+1, has, len(Languages))
+			}
+		}
+	}
+	t.Logf("%d of %d questions have their own hint", total-missing, total)
+}
