@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/build"
 	checkcmd "github.com/wirelab/wirelab/internal/cmd/check"
+	exercisecmd "github.com/wirelab/wirelab/internal/cmd/exercise"
 	httpcmd "github.com/wirelab/wirelab/internal/cmd/http"
 	httpscmd "github.com/wirelab/wirelab/internal/cmd/https"
 	learncmd "github.com/wirelab/wirelab/internal/cmd/learn"
@@ -39,6 +40,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(learncmd.NewCmdLearn(ios, nil), lessonscmd.NewCmdLessons(ios))
 	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
 	cmd.AddCommand(checkcmd.NewCmdCheck(ios, nil))
+	cmd.AddCommand(exercisecmd.NewCmdExercise(ios))
 	return cmd
 }
 
