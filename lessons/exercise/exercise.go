@@ -26,10 +26,19 @@ type Language struct {
 
 // A Track is one server to build, stage by stage.
 type Track struct {
-	Track     string              `json:"track"`
-	Stages    []string            `json:"stages"`
-	Languages map[string]Language `json:"languages"`
+	Track     string    `json:"track"`
+	Stages    []string  `json:"stages"`
+	Languages Languages `json:"languages"`
 }
+
+// Languages are a track's languages, in the order the JSON lists them.
+type Languages struct {
+	Python Language `json:"python"`
+	Go     Language `json:"go"`
+}
+
+// Names returns the language names, python then go.
+func (Languages) Names() []string { return []string{"python", "go"} }
 
 var runs = map[string]string{"python": "python3 server.py", "go": "go run ."}
 
@@ -38,8 +47,8 @@ func Tracks() []Track {
 	var out []Track
 	for _, t := range []string{check.KindHTTP, check.KindWebSocket} {
 		ids, _ := check.StageIDs(t)
-		out = append(out, Track{Track: t, Stages: ids, Languages: map[string]Language{
-			"python": {Run: runs["python"]}, "go": {Run: runs["go"]},
+		out = append(out, Track{Track: t, Stages: ids, Languages: Languages{
+			Python: Language{Run: runs["python"]}, Go: Language{Run: runs["go"]},
 		}})
 	}
 	return out

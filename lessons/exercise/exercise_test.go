@@ -9,7 +9,7 @@ import (
 
 func TestInitNeverOverwrites(t *testing.T) {
 	for _, tr := range Tracks() {
-		for lang := range tr.Languages {
+		for _, lang := range tr.Languages.Names() {
 			dir := t.TempDir()
 			files, err := Init(tr.Track, lang, dir, false)
 			if err != nil || len(files) == 0 {

@@ -68,7 +68,7 @@ func runList(opts *ListOptions) error {
 		} else {
 			fmt.Fprintf(opts.IO.Out, "%s (%d stages): %s\n", t.Track, len(t.Stages), strings.Join(t.Stages, " → "))
 		}
-		fmt.Fprintf(opts.IO.Out, "  python: %s   go: %s\n", t.Languages["python"].Run, t.Languages["go"].Run)
+		fmt.Fprintf(opts.IO.Out, "  python: %s   go: %s\n", t.Languages.Python.Run, t.Languages.Go.Run)
 	}
 	return nil
 }
