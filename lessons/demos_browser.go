@@ -126,8 +126,12 @@ func demoSocketVsWS(ctx context.Context, e *Env) error {
 	c.Close()
 	e.Say("1. Bare TCP socket: the client wrote \"first message\" and \"second message\"; the server's reads returned %q.",
 		"1. 裸 TCP 套接字：客户端写入 \"first message\" 和 \"second message\"；服务端的读取得到 %q。", got)
-	e.Say("   26 bytes arrived, but nothing says where one message ends: that is the application's job.",
-		"   26 个字节都到了，但没有任何东西标明一条消息在哪里结束：这得由应用自己负责。")
+	n := 0
+	for _, r := range got {
+		n += len(r)
+	}
+	e.Say("   %d bytes arrived, but nothing says where one message ends: that is the application's job.",
+		"   %d 个字节都到了，但没有任何东西标明一条消息在哪里结束：这得由应用自己负责。", n)
 
 	// WebSocket: the same two messages keep their boundaries.
 	ws, err := startEcho(nil)

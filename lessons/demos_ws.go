@@ -518,8 +518,8 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	eof := errors.Is(err, io.EOF)
 	e.Say("   …and then closes the TCP connection itself (the client read EOF after %v): the server closes first, so the client does not hold the TIME_WAIT state.",
 		"   ……随后由服务端关闭 TCP 连接（客户端在 %v 后读到 EOF）：服务端先关，客户端就不必承担 TIME_WAIT 状态。", time.Since(start).Round(time.Microsecond))
-	e.Say("\nClose codes: 1000 %s, 1001 %s, 1002 %s, 1007 %s, 1009 %s; 1005 and 1006 never travel on the wire.",
-		"\n关闭状态码：1000 %s，1001 %s，1002 %s，1007 %s，1009 %s；1005 和 1006 从不出现在线路上。",
+	e.Say("\nClose codes: %s, %s, %s, %s, %s; 1005 and 1006 never travel on the wire.",
+		"\n关闭状态码：%s，%s，%s，%s，%s；1005 和 1006 从不出现在线路上。",
 		websocket.CloseNormal, websocket.CloseGoingAway, websocket.CloseProtocolError, websocket.CloseInvalidPayload, websocket.CloseMessageTooBig)
 	return check(len(d.Frames) == 1 && d.Frames[0].Close != nil && d.Frames[0].Close.Code == websocket.CloseNormal && eof,
 		"close reply % x, eof=%v", reply, eof)
