@@ -40,7 +40,17 @@ type Languages struct {
 // Names returns the language names, python then go.
 func (Languages) Names() []string { return []string{"python", "go"} }
 
-var runs = map[string]string{"python": "python3 server.py", "go": "go run ."}
+// RunCommand returns the command that runs a starter of lang from its
+// folder: "python3 server.py" or "go run .", "" for another language.
+func RunCommand(lang string) string {
+	switch lang {
+	case "python":
+		return "python3 server.py"
+	case "go":
+		return "go run ."
+	}
+	return ""
+}
 
 // Tracks returns the tracks, http then ws.
 func Tracks() []Track {
@@ -48,7 +58,7 @@ func Tracks() []Track {
 	for _, t := range []string{check.KindHTTP, check.KindWebSocket} {
 		ids, _ := check.StageIDs(t)
 		out = append(out, Track{Track: t, Stages: ids, Languages: Languages{
-			Python: Language{Run: runs["python"]}, Go: Language{Run: runs["go"]},
+			Python: Language{Run: RunCommand("python")}, Go: Language{Run: RunCommand("go")},
 		}})
 	}
 	return out
@@ -61,7 +71,7 @@ func Init(track, lang, dir string, force bool) ([]string, error) {
 	if track != check.KindHTTP && track != check.KindWebSocket {
 		return nil, fmt.Errorf("exercise: unknown track %q: want http or ws", track)
 	}
-	if _, ok := runs[lang]; !ok {
+	if RunCommand(lang) == "" {
 		return nil, fmt.Errorf("exercise: unknown language %q: want python or go", lang)
 	}
 	root := path.Join("tracks", track, lang, "starter")

@@ -122,7 +122,7 @@ func runInit(opts *InitOptions) error {
 		return err
 	}
 	ui, _ := lessons.ResolveLang(opts.UI, os.Getenv)
-	run := map[string]string{"python": "python3 server.py", "go": "go run ."}[opts.Lang]
+	run := lex.RunCommand(opts.Lang)
 	for _, f := range files {
 		fmt.Fprintln(opts.IO.Out, f)
 	}
