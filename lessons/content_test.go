@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/wirelab/wirelab/lessons/demo"
 	"io/fs"
 	"path"
 	"slices"
@@ -69,12 +70,12 @@ func TestMissingTranslationFails(t *testing.T) {
 		"content/en/02-two.md": page("two"),
 		"content/zh/01-one.md": page("one"),
 	}
-	_, err := newCourse(fsys, map[string]Demo{})
+	_, err := newCourse(fsys, map[string]demo.Demo{})
 	if err == nil || !strings.Contains(err.Error(), "has no zh version") {
 		t.Fatalf("got %v, want an error naming the missing zh lesson", err)
 	}
 	fsys["content/zh/02-two.md"] = page("two")
-	if _, err := newCourse(fsys, map[string]Demo{}); err != nil {
+	if _, err := newCourse(fsys, map[string]demo.Demo{}); err != nil {
 		t.Fatalf("complete course: %v", err)
 	}
 }
@@ -180,7 +181,7 @@ func TestDemos(t *testing.T) {
 				t.Run(id+"/"+lang, func(t *testing.T) {
 					t.Parallel() // every demo listens on its own port 0
 					var out bytes.Buffer
-					if err := c.RunDemo(context.Background(), id, &Env{Out: &out, Lang: lang}); err != nil {
+					if err := c.RunDemo(context.Background(), id, &demo.Env{Out: &out, Lang: lang}); err != nil {
 						t.Fatalf("%v\noutput:\n%s", err, out.String())
 					}
 					if out.Len() < 100 {

@@ -1,8 +1,10 @@
 package lessons
 
 import (
+	"context"
 	"embed"
 	"fmt"
+	"github.com/wirelab/wirelab/lessons/demo"
 	"io/fs"
 	"math/rand/v2"
 	"path"
@@ -23,7 +25,7 @@ var Languages = []string{"en", "zh"}
 // demos they run. Build one with New; it holds no global state.
 type Course struct {
 	lessons []*Lesson
-	demos   map[string]Demo
+	demos   map[string]demo.Demo
 }
 
 // A Lesson is one step of the course in every language.
@@ -97,10 +99,10 @@ var fileRE = regexp.MustCompile(`^(\d\d)-([a-z0-9-]+)\.md$`)
 // a lesson file is malformed, if the languages do not have the same lessons,
 // or if a lesson names a demo that does not exist.
 func New() (*Course, error) {
-	return newCourse(content, newDemos())
+	return newCourse(content, demo.All())
 }
 
-func newCourse(fsys fs.FS, demos map[string]Demo) (*Course, error) {
+func newCourse(fsys fs.FS, demos map[string]demo.Demo) (*Course, error) {
 	c := &Course{demos: demos}
 	byID := map[string]*Lesson{}
 	for _, lang := range Languages {
@@ -332,4 +334,47 @@ func ResolveLang(flag string, getenv func(string) string) (string, error) {
 		return l, nil
 	}
 	return "", fmt.Errorf("--lang %q: want en or zh", flag)
+}
+
+// Demo returns the demo with the given ID.
+func (c *Course) Demo(id string) (demo.Demo, bool) {
+	d, ok := c.demos[id]
+	return d, ok
+}
+
+// DemoIDs returns every registered demo ID, sorted.
+func (c *Course) DemoIDs() []string {
+	var ids []string
+	for id := range c.demos {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// RunDemos runs the lesson's demos in order, each under a heading, and
+// stops at the first that fails.
+func (c *Course) RunDemos(ctx context.Context, l *Lesson, e *demo.Env) error {
+	if len(l.Demos) == 0 {
+		e.Say("This lesson has no demo.", "这一课没有演示。")
+		return nil
+	}
+	for i, id := range l.Demos {
+		if i > 0 {
+			fmt.Fprintln(e.Out)
+		}
+		if err := c.RunDemo(ctx, id, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunDemo runs one demo by ID.
+func (c *Course) RunDemo(ctx context.Context, id string, e *demo.Env) error {
+	d, ok := c.demos[id]
+	if !ok {
+		return fmt.Errorf("lessons: no demo %q", id)
+	}
+	return demo.Exec(ctx, d, e)
 }

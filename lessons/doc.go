@@ -29,20 +29,24 @@
 // the same lessons, with the same numbers, demos and quiz answers; New fails
 // otherwise, and so do the content tests.
 //
-// # Demos
+// # Layout
 //
-// A demo is a Go function registered by ID in the registry New builds (there
-// is no package-level state). It starts the servers it needs on 127.0.0.1
-// with port 0, drives them with the wirelab engines — httpcore, websocket,
-// tlsdemo, polling, postmessage — and prints what happened. Every demo runs
-// in the tests.
+// The course's parts have their own folders below this one:
+//
+//	lessons/            the course and the tutor (this package)
+//	lessons/content/    the lesson pages, en/ and zh/
+//	lessons/demo/       the demos a lesson runs ("r" in wirelab learn)
+//	lessons/exercise/   the build-your-own tracks: starters, reference
+//	                    solutions and broken variants, as embedded files
+//	lessons/check/      the checker behind wirelab check http|ws
+//	lessons/diagram/    sequence and bit diagrams of recorded events
 //
 // # Using a course
 //
 //	c, err := lessons.New()
 //	l, err := c.Find("dns")                     // or "3"
 //	fmt.Print(l.Page("zh").Body)
-//	err = c.RunDemos(ctx, l, &lessons.Env{Out: os.Stdout, Lang: "en"})
+//	err = c.RunDemos(ctx, l, &demo.Env{Out: os.Stdout, Lang: "en"})
 //
 // Tutor runs the course interactively over any reader and writer, which is
 // what "wirelab learn" does; Progress keeps the learner's place in a plain

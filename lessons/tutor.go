@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/wirelab/wirelab/lessons/demo"
 	"io"
 	"math/rand/v2"
 	"strconv"
@@ -194,7 +195,7 @@ func (t *Tutor) command(ctx context.Context) error {
 			}
 			return nil
 		case "r", "run":
-			env := &Env{Out: t.Out, Lang: t.Lang}
+			env := &demo.Env{Out: t.Out, Lang: t.Lang}
 			if err := t.Course.RunDemos(ctx, t.lesson, env); err != nil {
 				t.say("The demo failed: %v", "演示失败：%v", err)
 			}

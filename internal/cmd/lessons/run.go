@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/wirelab/wirelab/lessons/demo"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/iostreams"
@@ -99,7 +100,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			if opts.JSON {
 				out = &buf
 			}
-			err := c.RunDemo(ctx, id, &lessons.Env{Out: out, Lang: lang})
+			err := c.RunDemo(ctx, id, &demo.Env{Out: out, Lang: lang})
 			r := DemoResult{Lesson: l.ID, Demo: id, Passed: err == nil, Output: buf.String()}
 			if err != nil {
 				failed++

@@ -1,11 +1,10 @@
-package lessons
+package demo
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -98,9 +97,9 @@ func (e *Env) Hex(prefix string, b []byte) {
 	}
 }
 
-// newDemos builds the registry of every demo, keyed by ID. Each call builds
-// a fresh map, so nothing is shared between Courses.
-func newDemos() map[string]Demo {
+// All builds the registry of every demo, keyed by ID. Each call builds a
+// fresh map, so nothing is shared between callers.
+func All() map[string]Demo {
 	m := map[string]Demo{}
 	for _, group := range [][]Demo{
 		netDemos(),
@@ -115,7 +114,7 @@ func newDemos() map[string]Demo {
 	} {
 		for _, d := range group {
 			if _, dup := m[d.ID]; dup {
-				panic("lessons: demo " + d.ID + " registered twice")
+				panic("demo: " + d.ID + " registered twice")
 			}
 			m[d.ID] = d
 		}
@@ -123,61 +122,24 @@ func newDemos() map[string]Demo {
 	return m
 }
 
-// Demo returns the demo with the given ID.
-func (c *Course) Demo(id string) (Demo, bool) {
-	d, ok := c.demos[id]
-	return d, ok
-}
+// Timeout bounds one demo.
+const Timeout = 30 * time.Second
 
-// DemoIDs returns every registered demo ID, sorted.
-func (c *Course) DemoIDs() []string {
-	var ids []string
-	for id := range c.demos {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// DemoTimeout bounds one demo.
-const DemoTimeout = 30 * time.Second
-
-// RunDemos runs the lesson's demos in order, each under a heading, and
-// stops at the first that fails.
-func (c *Course) RunDemos(ctx context.Context, l *Lesson, e *Env) error {
-	if len(l.Demos) == 0 {
-		e.Say("This lesson has no demo.", "这一课没有演示。")
-		return nil
-	}
-	for i, id := range l.Demos {
-		if i > 0 {
-			fmt.Fprintln(e.Out)
-		}
-		if err := c.RunDemo(ctx, id, e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// RunDemo runs one demo by ID.
-func (c *Course) RunDemo(ctx context.Context, id string, e *Env) error {
-	d, ok := c.demos[id]
-	if !ok {
-		return fmt.Errorf("lessons: no demo %q", id)
-	}
+// Exec runs d under a heading that names it and its summary in e's
+// language, bounded by Timeout. Servers and event handlers print from
+// their own goroutines, so every write to e.Out is serialised and lines
+// stay whole.
+func Exec(ctx context.Context, d Demo, e *Env) error {
 	summary := d.Summary[e.Lang]
 	if summary == "" {
 		summary = d.Summary["en"]
 	}
-	fmt.Fprintf(e.Out, "▶ %s — %s\n", id, summary)
-	ctx, cancel := context.WithTimeout(ctx, DemoTimeout)
+	fmt.Fprintf(e.Out, "▶ %s — %s\n", d.ID, summary)
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	// Servers and event handlers print from their own goroutines: serialise
-	// every write so lines stay whole.
 	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang}
 	if err := d.Run(ctx, le); err != nil {
-		return fmt.Errorf("demo %s: %w", id, err)
+		return fmt.Errorf("demo %s: %w", d.ID, err)
 	}
 	return nil
 }

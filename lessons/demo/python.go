@@ -1,9 +1,10 @@
-package lessons
+package demo
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"net"
@@ -216,6 +217,12 @@ func pythonFor(ctx context.Context, module string) (string, bool) {
 	return fallback, false
 }
 
+// pythonFiles are the Python scripts the demos run: the corrected raw-socket
+// server of lesson 22 and the bindings client.
+//
+//go:embed python
+var pythonFiles embed.FS
+
 func demoPythonServer(ctx context.Context, e *Env) error {
 	py, _ := pythonFor(ctx, "")
 	if py == "" {
@@ -223,7 +230,7 @@ func demoPythonServer(ctx context.Context, e *Env) error {
 			"这里没有安装 python3，无法运行 Python 服务器。脚本可以用 wirelab lessons show python-raw-server 查看。")
 		return nil
 	}
-	src, err := content.ReadFile("content/python/ws_echo_server.py")
+	src, err := pythonFiles.ReadFile("python/ws_echo_server.py")
 	if err != nil {
 		return err
 	}
@@ -302,7 +309,7 @@ func demoPythonBindings(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	src, err := content.ReadFile("content/python/bindings.py")
+	src, err := pythonFiles.ReadFile("python/bindings.py")
 	if err != nil {
 		return err
 	}
