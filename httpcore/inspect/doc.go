@@ -32,6 +32,14 @@
 // httpcore.LookupStatus. A code that is not registered → 400. See Handler
 // for each case.
 //
+// /resource is a real resource with a strong ETag and a Last-Modified
+// date, so conditional requests work as RFC 9110 §13 says: If-None-Match
+// (weak comparison, "*", lists) or, without it, If-Modified-Since → 304
+// with the validators and no content; If-Range with Range → 206 while the
+// validator still matches, else 200 with the whole content; Range alone →
+// 206 or 416; a failed If-Match or If-Unmodified-Since → 412. /status/304
+// stays the bare status, whatever the request says.
+//
 // /drip?n=5&size=10 streams n pieces of size bytes each, flushing after
 // every piece, so each piece leaves as one chunk of a chunked body
 // (RFC 9112 §7.1); an optional delay=MS waits between pieces.

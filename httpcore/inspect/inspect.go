@@ -23,7 +23,9 @@ import (
 //	              200 and the whole resource without a usable Range (RFC 9110 §14.2)
 //	301 302 303
 //	307 308       Location: /
-//	304           no content; ETag and Cache-Control as a 200 would carry
+//	304           no content; ETag and Cache-Control as a 200 would carry.
+//	              A bare status whatever the request says: for real
+//	              conditional requests use ResourcePath (/resource)
 //	401, 407      WWW-Authenticate / Proxy-Authenticate: Basic realm="wirelab"
 //	405           Allow, listing methods other than the one used
 //	408           Connection: close
@@ -44,6 +46,8 @@ func (inspector) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 	switch {
 	case path == "/drip":
 		serveDrip(w, r)
+	case path == ResourcePath:
+		serveResource(w, r)
 	case path == "/status" || strings.HasPrefix(path, "/status/"):
 		serveStatus(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "/status"), "/"))
 	default:

@@ -276,19 +276,7 @@ func TestStatus(t *testing.T) {
 			t.Errorf("%s: got statuses %v, want %v", tt.name, codes, tt.codes)
 			continue
 		}
-		r := rs[len(rs)-1]
-		for name, want := range tt.header {
-			if got, _ := r.resp.Header.Lookup(name); got != want {
-				t.Errorf("%s: got %s %q, want %q", tt.name, name, got, want)
-			}
-		}
-		if prefix, ok := strings.CutSuffix(tt.body, "…"); ok {
-			if !strings.HasPrefix(r.body, prefix) {
-				t.Errorf("%s: got body %q, want it to start with %q", tt.name, r.body, prefix)
-			}
-		} else if r.body != tt.body {
-			t.Errorf("%s: got body %q, want %q", tt.name, r.body, tt.body)
-		}
+		checkReply(t, tt.name, rs[len(rs)-1], tt.header, tt.body)
 	}
 }
 

@@ -46,7 +46,8 @@ func serveStatus(w *httpcore.ResponseWriter, r *httpcore.Request, code string) {
 		return
 	case 304:
 		// RFC 9110 §15.4.5: no content, but the validator fields a 200
-		// would have carried.
+		// would have carried. This is the bare status, sent whatever the
+		// request's validators say; serveResource evaluates them.
 		h.Set("ETag", demoETag)
 		h.Set("Cache-Control", "max-age=60")
 		w.WriteHeader(n)
@@ -142,30 +143,35 @@ func serveInterim(w *httpcore.ResponseWriter, r *httpcore.Request, st httpcore.S
 // ignores Range must: 200 with the whole representation (RFC 9110 §14.2).
 // Accept-Ranges: bytes tells the client ranges are supported.
 func serveRange(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	spec, has := r.Header.Lookup("Range")
+	serveBytes(w, RangeResource, spec, has && (r.Method == "GET" || r.Method == "HEAD"))
+}
+
+// serveBytes sends body, or the byte range of it that spec asks for when
+// useRange is set: 206 with Content-Range, 416 for a range past the end,
+// 200 and the whole body for a Range it ignores (RFC 9110 §14.2; GET is the
+// only method Range is defined for, and HEAD answers as GET would).
+func serveBytes(w *httpcore.ResponseWriter, body, spec string, useRange bool) {
 	h := w.Header()
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", "text/plain; charset=utf-8")
-	size := int64(len(RangeResource))
-	spec, has := r.Header.Lookup("Range")
-	if !has || (r.Method != "GET" && r.Method != "HEAD") {
-		// RFC 9110 §14.2: GET is the only method Range is defined for
-		// (HEAD answers as GET would).
-		w.WriteString(RangeResource)
+	size := int64(len(body))
+	if !useRange {
+		w.WriteString(body)
 		return
 	}
 	first, last, res := parseRange(spec, size)
 	switch res {
 	case rangeIgnored:
-		w.WriteString(RangeResource)
+		w.WriteString(body)
 	case rangeUnsatisfiable:
 		h.Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
-		h.Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(416)
 		fmt.Fprintf(w, "inspect: Range %q does not overlap the %d bytes of the resource (RFC 9110 §15.5.17)\n", spec, size)
 	default:
 		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", first, last, size))
 		w.WriteHeader(206)
-		w.WriteString(RangeResource[first : last+1])
+		w.WriteString(body[first : last+1])
 	}
 }
 

@@ -37,7 +37,12 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 		Short: "Serve HTTP/1.1 with an inspector that echoes what the server parsed",
 		Long: `Serve HTTP/1.1 with httpcore and the inspector (package httpcore/inspect):
 
-  /status/{code}      answer with that status and its semantics (206 with Range, 304, 103, ...)
+  /resource           a real resource with ETag and Last-Modified: conditional
+                      requests (If-None-Match, If-Modified-Since → 304; If-Range
+                      with Range → 206 or 200; RFC 9110 §13) and Range (206, 416)
+  /status/{code}      answer with that status and its semantics (206 with Range, 103, ...);
+                      /status/304 is the bare status whatever you send: for a 304
+                      earned by a validator, ask /resource
   /drip?n=5&size=10   stream a chunked body, one chunk per piece
   anything else       echo the request as JSON: headers and trailers in arrival order
 
@@ -46,7 +51,8 @@ is logged when it opens and when it closes, with the number of requests it
 carried, so keep-alive shows. SIGINT or SIGTERM shuts down gracefully.`,
 		Example: `  wirelab http serve
   wirelab http serve --addr 127.0.0.1:0     # any free port
-  curl -v http://127.0.0.1:8080/status/206 -H 'Range: bytes=0-4'`,
+  curl -v http://127.0.0.1:8080/status/206 -H 'Range: bytes=0-4'
+  curl -i http://127.0.0.1:8080/resource -H 'If-None-Match: "…ETag of a 200…"'   # 304`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
