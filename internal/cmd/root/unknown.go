@@ -1,0 +1,70 @@
+package root
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/lessons"
+)
+
+// rejectUnknown walks the tree under cmd and makes every command that only
+// groups others (root, ws, http, lessons, …) refuse an argument that names
+// none of its subcommands, instead of printing its help and exiting 0:
+//
+//	$ wirelab ws dail
+//	wirelab: unknown command "dail" for "wirelab ws"; did you mean "dial"?
+//
+// Cobra checks this only for the root, and suggests only there. A group
+// given no argument still prints its help.
+func rejectUnknown(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		rejectUnknown(c)
+	}
+	if !cmd.HasAvailableSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return unknownCommand(c, args[0], lessons.LangFromEnv(os.Getenv))
+	}
+	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+}
+
+// unknownCommand is the error for name under the group c, in lang: the
+// commands within edit distance 2 (or sharing a prefix) as suggestions, or
+// else the list of c's commands.
+func unknownCommand(c *cobra.Command, name, lang string) error {
+	path := c.CommandPath()
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own root path
+	}
+	if sugg := c.SuggestionsFor(name); len(sugg) > 0 {
+		q := quoteAll(sugg)
+		if lang == "zh" {
+			return fmt.Errorf("“%s”没有子命令 %q；你想输入的是 %s 吗？", path, name, strings.Join(q, " 或 "))
+		}
+		return fmt.Errorf("unknown command %q for %q; did you mean %s?", name, path, strings.Join(q, " or "))
+	}
+	var names []string
+	for _, s := range c.Commands() {
+		if s.IsAvailableCommand() {
+			names = append(names, s.Name())
+		}
+	}
+	if lang == "zh" {
+		return fmt.Errorf("“%s”没有子命令 %q；可用的有：%s（详见 %s --help）", path, name, strings.Join(names, "、"), path)
+	}
+	return fmt.Errorf("unknown command %q for %q; its commands are %s (see %s --help)", name, path, strings.Join(names, ", "), path)
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
