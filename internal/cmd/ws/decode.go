@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -75,7 +77,54 @@ unmasked one as a server's, unless --from says who sent them.`,
 	}
 	cmd.Flags().StringVar(&opts.From, "from", "any", "who sent the frames: `client` (must mask), server (must not) or any")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the frames as JSON")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
+	})
 	return cmd
+}
+
+// senders are the values of --from, with what each means (RFC 6455 §5.1).
+var senders = []struct{ name, en, zh string }{
+	{"client", "a client's frames, which must be masked", "客户端发的帧，必须加掩码"},
+	{"server", "a server's frames, which must not be masked", "服务器发的帧，不得加掩码"},
+	{"any", "the default: each frame's MASK bit decides", "默认值，按每帧的 MASK 位判断"},
+}
+
+// senderFlagHint turns a guessed flag for the sender, such as
+// "unknown flag: --server", into an error that names the flag to use:
+//
+//	unknown flag --server: use --from server (a server's frames, which
+//	must not be masked); --from takes client, server or any (RFC 6455 §5.1)
+//
+// Any other flag error is returned as it is.
+func senderFlagHint(err error, lang string) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return err
+	}
+	name, _, _ = strings.Cut(name, "=")
+	for _, s := range senders {
+		if s.name == name {
+			if lang == "zh" {
+				return fmt.Errorf("没有 --%s 这个选项：请用 --from %s（%s）；--from 的取值有 client、server 和 any（RFC 6455 §5.1）", name, s.name, s.zh)
+			}
+			return fmt.Errorf("unknown flag --%s: use --from %s (%s); --from takes client, server or any (RFC 6455 §5.1)", name, s.name, s.en)
+		}
+	}
+	switch name {
+	case "sender", "side", "direction", "role", "mask", "masked", "unmasked":
+	default:
+		return err
+	}
+	var en, zh []string
+	for _, s := range senders {
+		en = append(en, fmt.Sprintf("--from %s (%s)", s.name, s.en))
+		zh = append(zh, fmt.Sprintf("--from %s（%s）", s.name, s.zh))
+	}
+	if lang == "zh" {
+		return fmt.Errorf("没有 --%s 这个选项：帧是谁发的，用 --from 说明：%s（RFC 6455 §5.1）", name, strings.Join(zh, "；"))
+	}
+	return fmt.Errorf("unknown flag --%s: say who sent the frames with --from: %s (RFC 6455 §5.1)", name, strings.Join(en, "; "))
 }
 
 func parseSender(s string) (websocket.Sender, error) {

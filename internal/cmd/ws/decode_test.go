@@ -184,3 +184,28 @@ func TestRunDecodeJSON(t *testing.T) {
 		t.Errorf("got %+v", v)
 	}
 }
+
+// A learner who guesses --server (or --client, --sender …) for who sent the
+// frames is pointed to --from; other flag errors stay as pflag words them.
+func TestDecodeSenderFlagHint(t *testing.T) {
+	tests := []struct {
+		lang, args, want string
+	}{
+		{"C", "--server 81 00", `unknown flag --server: use --from server (a server's frames, which must not be masked); --from takes client, server or any (RFC 6455 §5.1)`},
+		{"C", "--client=yes 81 00", `unknown flag --client: use --from client (a client's frames, which must be masked); --from takes client, server or any (RFC 6455 §5.1)`},
+		{"C", "--any 81 00", `unknown flag --any: use --from any (the default: each frame's MASK bit decides); --from takes client, server or any (RFC 6455 §5.1)`},
+		{"C", "--sender 81 00", `unknown flag --sender: say who sent the frames with --from: --from client (a client's frames, which must be masked); --from server (a server's frames, which must not be masked); --from any (the default: each frame's MASK bit decides) (RFC 6455 §5.1)`},
+		{"C", "--bogus 81 00", `unknown flag: --bogus`},
+		{"C", "-s 81 00", `unknown shorthand flag: 's' in -s`},
+		{"zh_CN.UTF-8", "--server 81 00", `没有 --server 这个选项：请用 --from server（服务器发的帧，不得加掩码）；--from 的取值有 client、server 和 any（RFC 6455 §5.1）`},
+	}
+	for _, tt := range tests {
+		t.Setenv("LC_ALL", tt.lang)
+		ios, _, _, _ := iostreams.Test()
+		ran := false
+		err := execute(NewCmdDecode(ios, func(*DecodeOptions) error { ran = true; return nil }), tt.args)
+		if ran || err == nil || err.Error() != tt.want {
+			t.Errorf("%s %s: got %v (ran %v), want %q", tt.lang, tt.args, err, ran, tt.want)
+		}
+	}
+}
