@@ -41,6 +41,7 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
 	cmd.AddCommand(checkcmd.NewCmdCheck(ios, nil))
 	cmd.AddCommand(exercisecmd.NewCmdExercise(ios))
+	addCompletions(cmd)
 	rejectUnknown(cmd)
 	return cmd
 }
