@@ -41,6 +41,10 @@ WebSocket and window.postMessage.`,
 	cmd.AddCommand(pollcmd.NewCmdPoll(ios), pollcmd.NewCmdCompare(ios, nil))
 	cmd.AddCommand(checkcmd.NewCmdCheck(ios, nil))
 	cmd.AddCommand(exercisecmd.NewCmdExercise(ios))
+	// Add cobra's help and completion commands now, not at Execute, so
+	// they too reject unknown names.
+	cmd.InitDefaultHelpCmd()
+	cmd.InitDefaultCompletionCmd()
 	addCompletions(cmd)
 	rejectUnknown(cmd)
 	return cmd

@@ -33,6 +33,8 @@ func TestUnknownSubcommand(t *testing.T) {
 		{"check htpp", `unknown command "htpp" for "wirelab check"; did you mean "http"?`},
 		{"poll srve", `unknown command "srve" for "wirelab poll"; did you mean "serve"?`},
 		{"postmessage serv", `unknown command "serv" for "wirelab postmessage"; did you mean "serve"?`},
+		{"completion bsh", `unknown command "bsh" for "wirelab completion"; did you mean "bash", "fish" or "zsh"?`},
+		{"help ws dail", `unknown command "dail" for "wirelab ws"; did you mean "dial"?`},
 		{"https zzzzzz", `unknown command "zzzzzz" for "wirelab https"; its commands are ca, impersonate, inspect, serve, sniff, tamper (see wirelab https --help)`},
 	}
 	for _, tt := range tests {
@@ -59,7 +61,7 @@ func TestUnknownSubcommandInChinese(t *testing.T) {
 // A group without an argument still prints its help and succeeds, and a
 // real subcommand still runs.
 func TestGroupWithoutArgument(t *testing.T) {
-	for _, args := range [][]string{{}, {"ws"}, {"lessons"}, {"ws", "--help"}} {
+	for _, args := range [][]string{{}, {"ws"}, {"lessons"}, {"ws", "--help"}, {"help", "ws"}, {"help", "ws", "dial"}, {"completion"}} {
 		out, err := run(t, args...)
 		if err != nil || !strings.Contains(out, "Usage:") {
 			t.Errorf("wirelab %v: got %v and %q, want help and no error", args, err, out)

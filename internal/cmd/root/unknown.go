@@ -22,6 +22,10 @@ func rejectUnknown(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
 		rejectUnknown(c)
 	}
+	if cmd.Name() == "help" && cmd.HasParent() && !cmd.Parent().HasParent() && cmd.Run != nil {
+		strictHelp(cmd)
+		return
+	}
 	if !cmd.HasAvailableSubCommands() || cmd.Runnable() {
 		return
 	}
@@ -32,6 +36,20 @@ func rejectUnknown(cmd *cobra.Command) {
 		return unknownCommand(c, args[0], lessons.LangFromEnv(os.Getenv))
 	}
 	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+}
+
+// strictHelp makes "wirelab help ws dail" fail as "wirelab ws dail" does,
+// where cobra's help command would print the help of "wirelab ws".
+func strictHelp(help *cobra.Command) {
+	show := help.Run
+	help.RunE = func(c *cobra.Command, args []string) error {
+		target, rest, err := c.Root().Find(args)
+		if err == nil && len(rest) > 0 && target.HasAvailableSubCommands() {
+			return unknownCommand(target, rest[0], lessons.LangFromEnv(os.Getenv))
+		}
+		show(c, args)
+		return nil
+	}
 }
 
 // unknownCommand is the error for name under the group c, in lang: the
@@ -45,9 +63,9 @@ func unknownCommand(c *cobra.Command, name, lang string) error {
 	if sugg := c.SuggestionsFor(name); len(sugg) > 0 {
 		q := quoteAll(sugg)
 		if lang == "zh" {
-			return fmt.Errorf("“%s”没有子命令 %q；你想输入的是 %s 吗？", path, name, strings.Join(q, " 或 "))
+			return fmt.Errorf("“%s”没有子命令 %q；你想输入的是 %s 吗？", path, name, orList(q, "、", " 或 "))
 		}
-		return fmt.Errorf("unknown command %q for %q; did you mean %s?", name, path, strings.Join(q, " or "))
+		return fmt.Errorf("unknown command %q for %q; did you mean %s?", name, path, orList(q, ", ", " or "))
 	}
 	var names []string
 	for _, s := range c.Commands() {
@@ -59,6 +77,15 @@ func unknownCommand(c *cobra.Command, name, lang string) error {
 		return fmt.Errorf("“%s”没有子命令 %q；可用的有：%s（详见 %s --help）", path, name, strings.Join(names, "、"), path)
 	}
 	return fmt.Errorf("unknown command %q for %q; its commands are %s (see %s --help)", name, path, strings.Join(names, ", "), path)
+}
+
+// orList joins "a", "b", "c" as `"a", "b" or "c"` (with sep ", " and
+// last " or ").
+func orList(ss []string, sep, last string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], sep) + last + ss[len(ss)-1]
 }
 
 func quoteAll(ss []string) []string {
