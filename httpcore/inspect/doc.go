@@ -2,7 +2,7 @@
 // learner what the server parsed, answers with any status code and its real
 // semantics, and streams chunked bodies on demand.
 //
-// It has three kinds of endpoint:
+// It has four kinds of endpoint:
 //
 // Any path not listed below echoes the request as JSON, with the header and
 // trailer fields in arrival order and their original case:
