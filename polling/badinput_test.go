@@ -178,9 +178,14 @@ func (c *watchedConn) Close() error {
 func TestSlowReaderCutOff(t *testing.T) {
 	for _, tr := range []Transport{SSE, WebSocket} {
 		t.Run(tr.String(), func(t *testing.T) {
+			t.Parallel()
+			// The write deadline must outlast the fast client's whole run
+			// (64 × 16 KiB), which takes far less than a second on an idle
+			// machine but several under the race detector on a loaded one.
+			const writeTimeout = 3 * time.Second
 			hub := NewMemoryHub(256)
-			srv := &Server{Hub: hub, WriteTimeout: time.Second}
-			hs := &httpcore.Server{Handler: srv, WriteTimeout: time.Second}
+			srv := &Server{Hub: hub, WriteTimeout: writeTimeout}
+			hs := &httpcore.Server{Handler: srv, WriteTimeout: writeTimeout}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
