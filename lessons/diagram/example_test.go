@@ -24,9 +24,9 @@ func ExampleSequence() {
 	diagram.Sequence(os.Stdout, []string{"client 浏览器", "server"}, events, diagram.Options{Width: 60})
 	// Output:
 	// keep-alive:
-	//                 ┌───────────────┐          ┌────────┐
-	//                 │ client 浏览器 │          │ server │
-	//                 └───────┬───────┘          └────┬───┘
+	//                 ┌───────────────┐          ┌─────────┐
+	//                 │ client 浏览器 │          │ server  │
+	//                 └───────┬───────┘          └────┬────┘
 	//                         │     connect (SYN)     │
 	//     +0.0 ms             │══════════════════════▶│
 	//                         │ GET / HTTP/1.1 (78 B) │

@@ -104,7 +104,8 @@ func FormatTime(d time.Duration) string {
 // label is e's text as drawn: "GET / (78 B)".
 func (e Event) label() string {
 	if e.Bytes > 0 {
-		return fmt.Sprintf("%s (%d B)", e.Label, e.Bytes)
+		// A no-break space keeps "(131 B)" whole when the label wraps.
+		return fmt.Sprintf("%s (%d\u00a0B)", e.Label, e.Bytes)
 	}
 	return e.Label
 }
@@ -160,14 +161,22 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 	// The actors' boxes, centred on their lifelines.
 	top, mid, bot := newCanvas(total), newCanvas(total), newCanvas(total)
 	for i, name := range actors {
-		name = truncate(name, lane-5)
+		name = truncate(name, lane-6)
+		// A box of even width has no middle cell to hang its lifeline
+		// from: an odd inner width puts ┬ exactly under the centre, with
+		// the extra space after an even-width name.
 		inner := width(name) + 2
+		pad := ""
+		if inner%2 == 0 {
+			inner++
+			pad = " "
+		}
 		left := x[i] - inner/2 - 1
 		if left < timeCol+lane*i {
 			left = timeCol + lane*i
 		}
 		top.put(left, "┌"+strings.Repeat("─", inner)+"┐")
-		mid.put(left, "│ "+name+" │")
+		mid.put(left, "│ "+name+pad+" │")
 		bl := strings.Repeat("─", x[i]-left-1) + "┬" + strings.Repeat("─", inner-(x[i]-left))
 		bot.put(left, "└"+bl+"┘")
 	}
