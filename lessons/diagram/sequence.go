@@ -87,6 +87,8 @@ type Options struct {
 	Width int
 	// MaskTimes prints every timing as "+#.# ms", for golden files.
 	MaskTimes bool
+	// Lang is the language of the words a drawing adds: "en" or "zh".
+	Lang string
 }
 
 // timeCol is the width of the timing column: "+12345.6 ms ".
