@@ -41,6 +41,7 @@ type Recorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	events []Event
+	peers  map[string]int // a dialled connection's local address → its actor (Tap)
 }
 
 // NewRecorder returns a Recorder whose clock starts now.
@@ -89,6 +90,9 @@ type Options struct {
 	MaskTimes bool
 	// Lang is the language of the words a drawing adds: "en" or "zh".
 	Lang string
+	// Compact writes a label on its arrow when it fits there, one line
+	// per event instead of two:  │── GET / (78 B) ──▶│
+	Compact bool
 }
 
 // timeCol is the width of the timing column: "+12345.6 ms ".
@@ -214,7 +218,11 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 		a, b := x[e.From], x[e.To]
 		lo, hi := min(a, b), max(a, b)
 		span := hi - lo - 3
+		inline := opts.Compact && width(e.label())+6 <= hi-lo-1
 		for _, l := range wrap(e.label(), span) {
+			if inline {
+				break
+			}
 			c := lifelines()
 			for k := lo + 1; k < hi; k++ {
 				c[k] = " "
@@ -238,6 +246,10 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 			c[hi-1] = "▶"
 		} else {
 			c[lo+1] = "◀"
+		}
+		if inline {
+			l := " " + e.label() + " "
+			c.put(lo+1+(hi-lo-1-width(l))/2, l)
 		}
 		emit(c)
 	}

@@ -24,15 +24,17 @@ func goldenEvents() []Event {
 
 func TestSequenceGolden(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		actors []string
-		width  int
+		name    string
+		actors  []string
+		width   int
+		compact bool
 	}{
-		{"sequence-80", []string{"client", "server", "publisher 发布者"}, 80},
-		{"sequence-60", []string{"浏览器", "server", "pub"}, 60},
+		{"sequence-80", []string{"client", "server", "publisher 发布者"}, 80, false},
+		{"sequence-60", []string{"浏览器", "server", "pub"}, 60, false},
+		{"sequence-compact", []string{"client", "server", "pub"}, 80, true},
 	} {
 		var b bytes.Buffer
-		if err := Sequence(&b, tc.actors, goldenEvents(), Options{Width: tc.width, MaskTimes: true}); err != nil {
+		if err := Sequence(&b, tc.actors, goldenEvents(), Options{Width: tc.width, MaskTimes: true, Compact: tc.compact}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, tc.name, b.Bytes())
