@@ -165,34 +165,40 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	// TCP is a byte stream: write boundaries are not kept.
-	srv, err := startTCP(func(c net.Conn) {
+	// TCP is a byte stream: write boundaries are not kept. Both ends are
+	// recorded, for the diagram of the connection's whole life.
+	rec, ctap, stap := e.taps()
+	srv, err := startTCPTap(func(c net.Conn) {
 		time.Sleep(50 * time.Millisecond) // let both writes arrive
 		b := make([]byte, 64)
 		k, _ := c.Read(b)
 		c.Write([]byte(fmt.Sprintf("one read returned %d bytes: %q", k, b[:k])))
-	})
+	}, &stap)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := d.DialContext(ctx, "tcp", srv.Addr)
+	c, err := ctap.Dial(ctx, srv.Addr, e.T("handshake: SYN, SYN-ACK, ACK", "握手：SYN、SYN-ACK、ACK"))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	c.Write([]byte("hello "))
 	c.Write([]byte("world"))
-	c.(*net.TCPConn).CloseWrite()
+	c.CloseWrite()
 	reply, err := io.ReadAll(c)
 	if err != nil {
 		return err
 	}
+	c.Close()
 	e.Say("3. The client wrote \"hello \" and then \"world\" in two writes; the server says: %s",
 		"3. 客户端分两次写入 \"hello \" 和 \"world\"；服务端说：%s", reply)
 	e.Say("   TCP delivers a stream of bytes in order, not messages: a protocol on top must mark where each message ends.",
 		"   TCP 按顺序交付字节流，而不是消息：上层协议必须自己标出每条消息在哪里结束。")
-	return nil
+	return e.sequence(ctx, [2]string{
+		"\nThe third connection, as both ends recorded it: connect, two writes, the client's\nFIN (a half-close: it still reads), the answer, the server's FIN:",
+		"\n第三条连接，两端各自记录下的经过：连接、两次写入、客户端的 FIN（半关闭：它还在读）、\n服务端的回答、服务端的 FIN："},
+		clientServer, rec, nil)
 }
 
 // A tiny DNS server: enough of RFC 1035 to answer A and AAAA questions for

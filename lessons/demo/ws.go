@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -48,16 +49,17 @@ func wsDemos() []Demo {
 
 // startEcho serves a WebSocket echo on loopback: every data message comes
 // back whole, with the same type.
-func startEcho(u *websocket.Upgrader) (*httpServer, error) { return startEchoGated(u, nil) }
+func startEcho(u *websocket.Upgrader) (*httpServer, error) { return startEchoGated(u, nil, nil) }
 
 // startEchoGated is startEcho whose server answers the opening handshake
 // only once gate is closed (a nil gate is open), so that a demo can show
-// what a client does while it is still CONNECTING.
-func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}) (*httpServer, error) {
+// what a client does while it is still CONNECTING, and whose connections
+// are recorded through tap when it is not nil.
+func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}, tap *diagram.Tap) (*httpServer, error) {
 	if u == nil {
 		u = &websocket.Upgrader{}
 	}
-	return startHTTP(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	return startHTTPTap(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		if gate != nil {
 			select {
 			case <-gate:
@@ -82,7 +84,7 @@ func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}) (*httpServer, e
 				}
 			}
 		}()
-	}))
+	}), tap)
 }
 
 // rawConn is a client connection that speaks WebSocket by hand.

@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -42,6 +43,7 @@ type Recorder struct {
 	start  time.Time
 	events []Event
 	peers  map[string]int // a dialled connection's local address → its actor (Tap)
+	added  chan struct{}  // closed and replaced by each Add (Wait)
 }
 
 // NewRecorder returns a Recorder whose clock starts now.
@@ -53,6 +55,47 @@ func (r *Recorder) Add(e Event) {
 	defer r.mu.Unlock()
 	e.At = time.Since(r.start)
 	r.events = append(r.events, e)
+	if r.added != nil {
+		close(r.added)
+		r.added = nil
+	}
+}
+
+// Wait waits until done says yes to what was recorded, or ctx ends: to
+// draw a connection only once both ends have closed it, for example.
+func (r *Recorder) Wait(ctx context.Context, done func([]Event) bool) error {
+	for {
+		r.mu.Lock()
+		if done(r.events) {
+			r.mu.Unlock()
+			return nil
+		}
+		if r.added == nil {
+			r.added = make(chan struct{})
+		}
+		added := r.added
+		r.mu.Unlock()
+		select {
+		case <-added:
+		case <-ctx.Done():
+			return fmt.Errorf("diagram: still waiting for the recording to settle: %w", ctx.Err())
+		}
+	}
+}
+
+// AllClosed reports whether every connection opened in events has been
+// closed at both ends: twice as many Close events as Open ones.
+func AllClosed(events []Event) bool {
+	opens, closes := 0, 0
+	for _, e := range events {
+		switch e.Kind {
+		case Open:
+			opens++
+		case Close:
+			closes++
+		}
+	}
+	return closes >= 2*opens
 }
 
 // Record records a message of n bytes from actor from to actor to.

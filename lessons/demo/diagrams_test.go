@@ -1,0 +1,126 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rivo/uniseg"
+)
+
+// shapes reads the sequence diagrams in a demo's output and returns each
+// as its arrows, in order: "open→", "msg→", "msg←", "close→", "close←"
+// (→ from the first actor towards a later one).
+func shapes(t *testing.T, out string) [][]string {
+	t.Helper()
+	var all [][]string
+	var cur []string
+	in := false
+	for _, l := range strings.Split(out, "\n") {
+		if w := uniseg.StringWidth(l); w > 80 && (in || strings.Contains(l, "┌")) {
+			t.Errorf("a line of a diagram is %d cells wide, more than 80: %q", w, l)
+		}
+		switch {
+		case strings.Contains(l, "┌") && !in:
+			in, cur = true, nil
+			continue
+		case !in:
+			continue
+		case strings.Trim(l, "│ ") == "" && strings.Contains(l, "│"):
+			// The last line: lifelines only.
+			in = false
+			all = append(all, cur)
+			continue
+		}
+		r := []rune(l)
+		for i, c := range r {
+			var shaft rune
+			var dir string
+			switch {
+			case c == '▶' && i > 0:
+				shaft, dir = r[i-1], "→"
+			case c == '◀' && i+1 < len(r):
+				shaft, dir = r[i+1], "←"
+			default:
+				continue
+			}
+			kind := map[rune]string{'═': "open", '┄': "close", '─': "msg", ' ': "msg"}[shaft]
+			cur = append(cur, kind+dir)
+			if stamp := strings.TrimSpace(string(r[:12])); stamp != "+#.# ms" {
+				t.Errorf("timing %q is not masked: %q", stamp, l)
+			}
+			break
+		}
+	}
+	return all
+}
+
+func runMasked(t *testing.T, id, lang string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Exec(context.Background(), All()[id], &Env{Out: &out, Lang: lang, MaskTimes: true}); err != nil {
+		t.Fatalf("%s: %v\n%s", id, err, out.String())
+	}
+	return out.String()
+}
+
+func repeat(n int, arrows ...string) []string {
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, arrows...)
+	}
+	return out
+}
+
+// The diagrams drawn from what really crossed the wire have the shape the
+// lesson describes: five connects for HTTP/1.0, one for keep-alive and one
+// for pipelining, where all five requests leave in a single write.
+func TestConnectionsDiagrams(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		out := runMasked(t, "http-connections", lang)
+		d := shapes(t, out)
+		if len(d) != 3 {
+			t.Fatalf("%s: %d diagrams, want 3:\n%s", lang, len(d), out)
+		}
+		want := [][]string{
+			repeat(5, "open→", "msg→", "msg←", "close←", "close→"),
+			append(append([]string{"open→"}, repeat(5, "msg→", "msg←")...), "close→", "close←"),
+		}
+		for i, w := range want {
+			if fmt.Sprint(d[i]) != fmt.Sprint(w) {
+				t.Errorf("%s: diagram %d is %v, want %v:\n%s", lang, i+1, d[i], w, out)
+			}
+		}
+		// Pipelined: the responses may leave in one write or several.
+		p := d[2]
+		if len(p) < 5 || fmt.Sprint(p[:2]) != "[open→ msg→]" || fmt.Sprint(p[len(p)-2:]) != "[close→ close←]" {
+			t.Errorf("%s: the pipelined diagram is %v, want one connect, one write, answers, two FINs:\n%s", lang, p, out)
+		}
+		for _, a := range p[2 : len(p)-2] {
+			if a != "msg←" {
+				t.Errorf("%s: the pipelined diagram has %s among the answers: %v", lang, a, p)
+			}
+		}
+		if !strings.Contains(out, "5 × GET /p1 … /p5 (145 B)") {
+			t.Errorf("%s: the pipelined write is not labelled with its 5 requests and 145 bytes:\n%s", lang, out)
+		}
+	}
+}
+
+// A TCP connection's life: connect, two writes, the client's half-close,
+// the answer, the server's FIN.
+func TestTCPHandshakeDiagram(t *testing.T) {
+	out := runMasked(t, "tcp-handshake", "en")
+	d := shapes(t, out)
+	want := "[[open→ msg→ msg→ close→ msg← close←]]"
+	if fmt.Sprint(d) != want {
+		t.Errorf("diagrams %v, want %s:\n%s", d, want, out)
+	}
+	for _, s := range []string{`"hello " (6 B)`, `"world" (5 B)`} {
+		if !strings.Contains(out, s) {
+			t.Errorf("no arrow labelled %s:\n%s", s, out)
+		}
+	}
+}
