@@ -124,3 +124,34 @@ func TestTCPHandshakeDiagram(t *testing.T) {
 		}
 	}
 }
+
+// The WebSocket handshakes, as recorded: the opening one is an HTTP
+// request and a 101 on a new connection; the closing one a close frame
+// each way, then the server's FIN before the client's.
+func TestWSDiagrams(t *testing.T) {
+	for _, tc := range []struct {
+		id, want string
+		labels   []string
+	}{
+		{"ws-handshake", "[[open→ msg→ msg← close→ close←]]", []string{"GET /chat HTTP/1.1", "101 Switching"}},
+		{"ws-close-ping", "[[open→ msg→ msg← msg→ msg← msg→ msg← close← close→]]",
+			[]string{`ping "are you there?" (20 B)`, `pong "are you there?" (16 B)`, "close 1000 bye (11 B)", "close 1000 (4 B)"}},
+	} {
+		for _, lang := range []string{"en", "zh"} {
+			out := runMasked(t, tc.id, lang)
+			if d := shapes(t, out); fmt.Sprint(d) != tc.want {
+				t.Errorf("%s %s: diagrams %v, want %s:\n%s", tc.id, lang, d, tc.want, out)
+			}
+			for _, l := range tc.labels {
+				if !strings.Contains(out, l) {
+					t.Errorf("%s %s: no arrow labelled %q:\n%s", tc.id, lang, l, out)
+				}
+			}
+		}
+	}
+	// ws-frames draws the masked "Hello" frame's header with its real bits.
+	out := runMasked(t, "ws-frames", "en")
+	if !strings.Contains(out, "│1│0│0│0│0 0 0 1│1│0 0 0 0 1 0 1│0 0 1 1 0 1 1 1 1 1 1 1 1 0 1 0│") {
+		t.Errorf("ws-frames: no bit diagram of 81 85 37 fa:\n%s", out)
+	}
+}
