@@ -155,3 +155,51 @@ func TestWSDiagrams(t *testing.T) {
 		t.Errorf("ws-frames: no bit diagram of 81 85 37 fa:\n%s", out)
 	}
 }
+
+// Short polling, long polling, SSE and WebSocket over the same second:
+// one connection each; SSE one request for every message, WebSocket a
+// handshake then frames; long polling one request per message; short
+// polling asks on its own clock, so only its pairing is fixed.
+func TestPollTimelineDiagrams(t *testing.T) {
+	var out bytes.Buffer
+	e := &Env{Out: &out, Lang: "en", MaskTimes: true}
+	if err := pollTimeline(context.Background(), e); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	d := shapes(t, out.String())
+	if len(d) != 4 {
+		t.Fatalf("%d diagrams, want 4:\n%s", len(d), out.String())
+	}
+	count := func(arrows []string, a string) int {
+		n := 0
+		for _, x := range arrows {
+			if x == a {
+				n++
+			}
+		}
+		return n
+	}
+	short := d[0]
+	if short[0] != "open→" || count(short, "open→") != 1 || fmt.Sprint(short[len(short)-2:]) != "[close→ close←]" ||
+		count(short, "msg→") != count(short, "msg←") || count(short, "msg→") < 3 {
+		t.Errorf("short poll: %v, want one connect, at least 3 polls each answered, the client's FIN first", short)
+	}
+	want := []string{
+		"[open→ msg→ msg← msg→ msg← close→ close←]",
+		"[open→ msg→ msg← msg← msg← close→ close←]",
+		"[open→ msg→ msg← msg← msg← msg→ msg← close← close→]",
+	}
+	for i, w := range want {
+		if got := fmt.Sprint(d[i+1]); got != w {
+			t.Errorf("%s: %s, want %s", timelineClients[i+1].name[0], got, w)
+		}
+	}
+	for _, l := range []string{"200 OK [news 1]", "200 OK [news 2]", "data: news 1", "text: news 2", "publish news 2"} {
+		if !strings.Contains(out.String(), l) {
+			t.Errorf("no %q in the diagrams:\n%s", l, out.String())
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out.String())
+	}
+}
