@@ -75,3 +75,24 @@ func TestTapRecordsBothEnds(t *testing.T) {
 		}
 	}
 }
+
+// Wait returns once the recording says yes, and with an error naming what
+// it waited for when the context ends first.
+func TestRecorderWait(t *testing.T) {
+	rec := NewRecorder()
+	rec.Open(0, 1, "connect")
+	rec.Close(0, 1, "FIN")
+	go rec.Close(1, 0, "FIN")
+	if err := rec.Wait(context.Background(), AllClosed); err != nil {
+		t.Fatal(err)
+	}
+	if !AllClosed(rec.Events()) {
+		t.Fatal("Wait returned before both FINs were recorded")
+	}
+	rec.Open(0, 1, "connect") // never closed
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := rec.Wait(ctx, AllClosed); err == nil || !strings.Contains(err.Error(), "settle") {
+		t.Fatalf("got %v, want an error saying the recording did not settle", err)
+	}
+}
