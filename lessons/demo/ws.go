@@ -96,16 +96,16 @@ type rawConn struct {
 // rawHandshake sends req (which must end with the empty line) and reads the
 // response. It returns the connection, the response and its raw bytes.
 func rawHandshake(ctx context.Context, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
-	return rawHandshakeVia(ctx, nil, addr, req)
+	return rawHandshakeVia(ctx, nil, "", addr, req)
 }
 
 // rawHandshakeVia is rawHandshake over a connection dialled through tap,
-// when it is not nil, so that it is recorded.
-func rawHandshakeVia(ctx context.Context, tap *diagram.Tap, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
+// when it is not nil, so that it is recorded, the connect labelled label.
+func rawHandshakeVia(ctx context.Context, tap *diagram.Tap, label, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
 	var c net.Conn
 	var err error
 	if tap != nil {
-		c, err = tap.Dial(ctx, addr, "TCP connect")
+		c, err = tap.Dial(ctx, addr, label)
 	} else {
 		var d net.Dialer
 		c, err = d.DialContext(ctx, "tcp", addr)
@@ -357,7 +357,7 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 	req := handshakeRequest(srv.Addr, rfcKey, "Origin: http://example.com", "Sec-WebSocket-Protocol: superchat, chat")
 	e.Say("\nThe client's request:", "\n客户端的请求：")
 	e.Quote("  > ", req)
-	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, srv.Addr, req)
+	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, req)
 	if err != nil {
 		return err
 	}
@@ -505,7 +505,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	c, _, _, err := rawHandshakeVia(ctx, &ctap, srv.Addr, handshakeRequest(srv.Addr, rfcKey))
+	c, _, _, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, handshakeRequest(srv.Addr, rfcKey))
 	if err != nil {
 		return err
 	}
