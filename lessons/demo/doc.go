@@ -20,6 +20,6 @@
 // draws frame headers as RFC 6455 §5.2's bit diagram. Env.MaskTimes
 // masks the timings, so tests can compare the diagrams' shape.
 //
-//	d := demo.All()["keep-alive"]
+//	d := demo.All()["http-connections"]
 //	err := demo.Exec(ctx, d, &demo.Env{Out: os.Stdout, Lang: "zh"})
 package demo
