@@ -32,7 +32,7 @@ func demoSocketAPI(ctx context.Context, e *Env) error {
 	// below. A browser guarantees that order by itself: the socket cannot
 	// open before the script that made it has run to its end.
 	gate := make(chan struct{})
-	srv, err := startEchoGated(nil, gate)
+	srv, err := startEchoGated(nil, gate, nil)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ type Demo struct {
 type Env struct {
 	Out  io.Writer
 	Lang string
+	// MaskTimes prints the timings of sequence diagrams as "+#.# ms", so
+	// that tests can compare their shape.
+	MaskTimes bool
 }
 
 // Say prints one line in the chosen language: en or zh, formatted with args
@@ -39,6 +42,14 @@ func (e *Env) Say(en, zh string, args ...any) {
 		s = fmt.Sprintf(s, args...)
 	}
 	fmt.Fprintln(e.Out, s)
+}
+
+// T returns en or zh, whichever is e's language.
+func (e *Env) T(en, zh string) string {
+	if e.Lang == "zh" && zh != "" {
+		return zh
+	}
+	return en
 }
 
 // Printf prints language-neutral output: bytes, numbers, tables.
@@ -137,7 +148,7 @@ func Exec(ctx context.Context, d Demo, e *Env) error {
 	fmt.Fprintf(e.Out, "▶ %s — %s\n", d.ID, summary)
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang}
+	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang, MaskTimes: e.MaskTimes}
 	if err := d.Run(ctx, le); err != nil {
 		return fmt.Errorf("demo %s: %w", d.ID, err)
 	}

@@ -14,6 +14,12 @@
 // frames, close), browser.go, pm.go (postMessage), python.go (the
 // articles' Python servers, in python/) and build.go.
 //
-//	d := demo.All()["keep-alive"]
+// The demos that show connections draw them too (diagrams.go): both ends
+// are recorded through a diagram.Tap, and what really crossed — connects,
+// writes with their sizes, FINs — becomes a sequence diagram; ws-frames
+// draws frame headers as RFC 6455 §5.2's bit diagram. Env.MaskTimes
+// masks the timings, so tests can compare the diagrams' shape.
+//
+//	d := demo.All()["http-connections"]
 //	err := demo.Exec(ctx, d, &demo.Env{Out: os.Stdout, Lang: "zh"})
 package demo

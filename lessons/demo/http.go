@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -405,17 +404,35 @@ func demoFraming(ctx context.Context, e *Env) error {
 }
 
 func demoConnections(ctx context.Context, e *Env) error {
-	srv, err := startHTTP(inspect.Handler())
+	rec, ctap, stap := e.taps()
+	srv, err := startHTTPTap(inspect.Handler(), &stap)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	const n = 5
+	connect := e.T("connect", "建立连接")
+	// part draws the events recorded since from, once both ends have
+	// closed, and returns where the next part starts.
+	part := func(from int, title [2]string) (int, error) {
+		events := settle(ctx, rec)
+		return len(events), e.draw(title, clientServer, rebase(events[from:]))
+	}
 
 	// 1. Short connections: HTTP/1.0 closes after every response.
 	start := time.Now()
 	for i := 1; i <= n; i++ {
-		resp, err := exchange(ctx, srv.Addr, []byte(fmt.Sprintf("GET /r%d HTTP/1.0\r\nHost: x\r\n\r\n", i)))
+		c, err := ctap.Dial(ctx, srv.Addr, connect)
+		if err != nil {
+			return err
+		}
+		c.SetDeadline(time.Now().Add(ioTimeout))
+		_, err = fmt.Fprintf(c, "GET /r%d HTTP/1.0\r\nHost: x\r\n\r\n", i)
+		var resp []byte
+		if err == nil {
+			resp, err = io.ReadAll(c) // until the server's FIN
+		}
+		c.Close()
 		if err != nil {
 			return err
 		}
@@ -426,15 +443,21 @@ func demoConnections(ctx context.Context, e *Env) error {
 	short := srv.Conns.Load()
 	e.Say("1. %d requests as HTTP/1.0 (the server closes after each response): %d TCP connects, %v",
 		"1. 以 HTTP/1.0 发送 %d 个请求（服务器每次响应后都关闭连接）：%d 次 TCP 连接，用时 %v", n, short, time.Since(start).Round(time.Microsecond))
-
-	// 2. Persistent: HTTP/1.1 keeps the connection open.
-	start = time.Now()
-	cc, err := httpcore.Dial(ctx, srv.Addr)
+	next, err := part(0, [2]string{"   Each request pays for a connect, and the server's FIN ends each response:",
+		"   每个请求都要付出一次连接，服务端的 FIN 标志着每个响应的结束："})
 	if err != nil {
 		return err
 	}
+
+	// 2. Persistent: HTTP/1.1 keeps the connection open.
+	start = time.Now()
+	nc, err := ctap.Dial(ctx, srv.Addr, connect)
+	if err != nil {
+		return err
+	}
+	cc := httpcore.NewClientConn(nc)
 	for i := 1; i <= n; i++ {
-		resp, err := cc.Do(&httpcore.Request{Method: "GET", Target: fmt.Sprintf("/k%d", i)})
+		resp, err := cc.Do(&httpcore.Request{Method: "GET", Target: fmt.Sprintf("/k%d", i), Host: srv.Addr})
 		if err != nil {
 			cc.Close()
 			return err
@@ -443,13 +466,17 @@ func demoConnections(ctx context.Context, e *Env) error {
 	}
 	cc.Close()
 	persistent := srv.Conns.Load() - short
-	e.Say("2. %d requests as HTTP/1.1 on one persistent connection, one after another: %d TCP connect, %v",
-		"2. 在一条 HTTP/1.1 持久连接上依次发送 %d 个请求：%d 次 TCP 连接，用时 %v", n, persistent, time.Since(start).Round(time.Microsecond))
+	e.Say("\n2. %d requests as HTTP/1.1 on one persistent connection, one after another: %d TCP connect, %v",
+		"\n2. 在一条 HTTP/1.1 持久连接上依次发送 %d 个请求：%d 次 TCP 连接，用时 %v", n, persistent, time.Since(start).Round(time.Microsecond))
+	next, err = part(next, [2]string{"   One connect, then each request waits for the answer before it:",
+		"   只连接一次，之后每个请求都等前一个回答到了才发出："})
+	if err != nil {
+		return err
+	}
 
 	// 3. Pipelining: all requests in one write, responses in order.
 	start = time.Now()
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", srv.Addr)
+	c, err := ctap.Dial(ctx, srv.Addr, connect)
 	if err != nil {
 		return err
 	}
@@ -475,10 +502,15 @@ func demoConnections(ctx context.Context, e *Env) error {
 		}
 		order = append(order, echo.Target)
 	}
+	c.Close()
 	pipelined := srv.Conns.Load() - short - persistent
-	e.Say("3. %d requests pipelined: written in one go (%d bytes) before any answer, on %d TCP connect, %v",
-		"3. 管线化发送 %d 个请求：在收到任何回答前一次写出（%d 字节），%d 次 TCP 连接，用时 %v", n, batch.Len(), pipelined, time.Since(start).Round(time.Microsecond))
+	e.Say("\n3. %d requests pipelined: written in one go (%d bytes) before any answer, on %d TCP connect, %v",
+		"\n3. 管线化发送 %d 个请求：在收到任何回答前一次写出（%d 字节），%d 次 TCP 连接，用时 %v", n, batch.Len(), pipelined, time.Since(start).Round(time.Microsecond))
 	e.Say("   the responses came back in request order: %v", "   响应按请求顺序返回：%v", order)
+	if _, err := part(next, [2]string{"   One connect, one write for all the requests, the answers in their order:",
+		"   只连接一次，所有请求一次写出；回答按请求的顺序返回："}); err != nil {
+		return err
+	}
 	return check(short == n && persistent == 1 && pipelined == 1 && strings.Join(order, ",") == "/p1,/p2,/p3,/p4,/p5",
 		"connects short=%d persistent=%d pipelined=%d order=%v", short, persistent, pipelined, order)
 }

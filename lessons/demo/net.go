@@ -165,34 +165,40 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	// TCP is a byte stream: write boundaries are not kept.
-	srv, err := startTCP(func(c net.Conn) {
+	// TCP is a byte stream: write boundaries are not kept. Both ends are
+	// recorded, for the diagram of the connection's whole life.
+	rec, ctap, stap := e.taps()
+	srv, err := startTCPTap(func(c net.Conn) {
 		time.Sleep(50 * time.Millisecond) // let both writes arrive
 		b := make([]byte, 64)
 		k, _ := c.Read(b)
 		c.Write([]byte(fmt.Sprintf("one read returned %d bytes: %q", k, b[:k])))
-	})
+	}, &stap)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, err := d.DialContext(ctx, "tcp", srv.Addr)
+	c, err := ctap.Dial(ctx, srv.Addr, e.T("handshake: SYN, SYN-ACK, ACK", "握手：SYN、SYN-ACK、ACK"))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	c.Write([]byte("hello "))
 	c.Write([]byte("world"))
-	c.(*net.TCPConn).CloseWrite()
+	c.CloseWrite()
 	reply, err := io.ReadAll(c)
 	if err != nil {
 		return err
 	}
+	c.Close()
 	e.Say("3. The client wrote \"hello \" and then \"world\" in two writes; the server says: %s",
 		"3. 客户端分两次写入 \"hello \" 和 \"world\"；服务端说：%s", reply)
 	e.Say("   TCP delivers a stream of bytes in order, not messages: a protocol on top must mark where each message ends.",
 		"   TCP 按顺序交付字节流，而不是消息：上层协议必须自己标出每条消息在哪里结束。")
-	return nil
+	return e.sequence(ctx, [2]string{
+		"\nThe third connection, as both ends recorded it: connect, two writes, the client's\nFIN (a half-close: it still reads), the answer, the server's FIN:",
+		"\n第三条连接，两端各自记录下的经过：连接、两次写入、客户端的 FIN（半关闭：它还在读）、\n服务端的回答、服务端的 FIN："},
+		clientServer, rec, nil)
 }
 
 // A tiny DNS server: enough of RFC 1035 to answer A and AAAA questions for
@@ -260,6 +266,52 @@ func dnsAnswer(query []byte, q dnsQuestion, rcode int, a []net.IP) []byte {
 		out = append(out, ip.To4()...)
 	}
 	return out
+}
+
+// dnsQueryParts says what each stretch of a query's bytes is, in English
+// and Chinese, one line each: the header, the question and, after them,
+// the additional section. Go's resolver puts an OPT pseudo-record there
+// (EDNS(0), RFC 6891 §6): not a record about any name but a note to the
+// server on what the client supports, chiefly the largest UDP answer it
+// accepts. Each stretch starts with "bytes FROM-TO".
+func dnsQueryParts(b []byte, q dnsQuestion) [][2]string {
+	count := func(i int) uint16 { return binary.BigEndian.Uint16(b[i:]) }
+	parts := [][2]string{
+		{fmt.Sprintf("bytes 0-11: the header: id %02x %02x, flags %02x %02x, then four counts:", b[0], b[1], b[2], b[3]),
+			fmt.Sprintf("第 0-11 字节：头部：id %02x %02x，标志 %02x %02x，然后是四个计数：", b[0], b[1], b[2], b[3])},
+		{fmt.Sprintf("    %d question, %d answers, %d authority, %d additional", count(4), count(6), count(8), count(10)),
+			fmt.Sprintf("    问题 %d 个，回答 %d 个，授权 %d 个，附加 %d 个", count(4), count(6), count(8), count(10))},
+		{fmt.Sprintf("bytes 12-%d: the question: the name as length-prefixed labels ending in 00,", q.End-1),
+			fmt.Sprintf("第 12-%d 字节：问题：域名写成带长度前缀的标签，以 00 结尾，", q.End-1)},
+		{fmt.Sprintf("    type %d = %s, class %d = IN", q.Type, dnsTypeName(q.Type), q.Class),
+			fmt.Sprintf("    type %d = %s，class %d = IN", q.Type, dnsTypeName(q.Type), q.Class)},
+	}
+	rest := b[q.End:]
+	if len(rest) == 0 {
+		return parts
+	}
+	from, to := q.End, len(b)-1
+	// An OPT record (RFC 6891 §6.1.2): root name 00, TYPE 41, CLASS = the
+	// requester's UDP payload size, TTL = extended RCODE, version and
+	// flags (the DO bit), then RDLENGTH and the options.
+	if len(rest) >= 11 && rest[0] == 0 && binary.BigEndian.Uint16(rest[1:]) == 41 {
+		size := binary.BigEndian.Uint16(rest[3:])
+		rdlen := binary.BigEndian.Uint16(rest[9:])
+		return append(parts,
+			[2]string{fmt.Sprintf("bytes %d-%d: the additional section: an OPT pseudo-record (EDNS(0), RFC 6891)", from, to),
+				fmt.Sprintf("第 %d-%d 字节：附加段：一条 OPT 伪记录（EDNS(0)，RFC 6891），", from, to)},
+			[2]string{"    that Go's resolver adds to every query:", "    Go 的解析器在每个查询里都会加上它："},
+			[2]string{"    00           name: the root, as OPT is about no name", "    00           名字：根，因为 OPT 不描述任何域名"},
+			[2]string{"    00 29        type 41 = OPT", "    00 29        type 41 = OPT"},
+			[2]string{fmt.Sprintf("    %02x %02x        class %d: the biggest UDP answer it takes (was 512)", rest[3], rest[4], size),
+				fmt.Sprintf("    %02x %02x        class %d：它能接收的最大 UDP 应答（原先是 512）", rest[3], rest[4], size)},
+			[2]string{fmt.Sprintf("    % x  TTL: extended RCODE %d, EDNS version %d, DO bit %d", rest[5:9], rest[5], rest[6], rest[7]>>7),
+				fmt.Sprintf("    % x  TTL：扩展 RCODE %d，EDNS 版本 %d，DO 位 %d", rest[5:9], rest[5], rest[6], rest[7]>>7)},
+			[2]string{fmt.Sprintf("    %02x %02x        RDLENGTH %d: %d bytes of options follow", rest[9], rest[10], rdlen, rdlen),
+				fmt.Sprintf("    %02x %02x        RDLENGTH %d：后面跟着 %d 字节的选项", rest[9], rest[10], rdlen, rdlen)})
+	}
+	return append(parts, [2]string{fmt.Sprintf("bytes %d-%d: the additional section (%d bytes)", from, to, len(rest)),
+		fmt.Sprintf("第 %d-%d 字节：附加段（%d 字节）", from, to, len(rest))})
 }
 
 func dnsTypeName(t uint16) string {
@@ -335,11 +387,13 @@ func demoDNS(ctx context.Context, e *Env) error {
 	}
 	for _, s := range entries {
 		if s.q.Type == 1 {
-			e.Say("The A query, byte by byte (12-byte header: id, flags, counts; then the name as length-prefixed labels, type 1 = A, class 1 = IN):",
-				"A 记录查询的逐字节内容（12 字节头部：id、标志、计数；然后是带长度前缀的标签形式的域名，type 1 = A，class 1 = IN）：")
-			e.Hex("    ", s.query[:s.q.End])
-			e.Say("The answer: same id, flags 81 80 (a response), the question again, then c0 0c (a pointer to the name), type A, class IN, TTL 60, length 4, and 7f 00 00 01 = 127.0.0.1:",
-				"应答：相同的 id，标志 81 80（表示应答），再带上原问题，然后是 c0 0c（指向域名的指针）、type A、class IN、TTL 60、长度 4，以及 7f 00 00 01 = 127.0.0.1：")
+			e.Say("The A query, byte by byte, all %d of them:", "A 记录查询的逐字节内容，全部 %d 字节：", len(s.query))
+			e.Hex("    ", s.query)
+			for _, part := range dnsQueryParts(s.query, s.q) {
+				e.Say("  "+part[0], "  "+part[1])
+			}
+			e.Say("The answer: same id, flags 81 80 (a response), the question again, then c0 0c\n(a pointer to the name), type A, class IN, TTL 60, length 4, and 7f 00 00 01 = 127.0.0.1\n(this server knows no EDNS, so it sends no OPT record back):",
+				"应答：相同的 id，标志 81 80（表示应答），再带上原问题，然后是 c0 0c（指向域名的指针）、\ntype A、class IN、TTL 60、长度 4，以及 7f 00 00 01 = 127.0.0.1\n（这个服务器不懂 EDNS，所以不回 OPT 记录）：")
 			e.Hex("    ", s.resp)
 			break
 		}

@@ -3,6 +3,9 @@ package demo
 import (
 	"bytes"
 	"context"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -29,5 +32,54 @@ func TestDemoFigures(t *testing.T) {
 	want := len("first message") + len("second message")
 	if out := run("socket-vs-ws"); !strings.Contains(out, " 27 bytes arrived") || want != 27 {
 		t.Errorf("socket-vs-ws should report %d bytes:\n%s", want, out)
+	}
+}
+
+// TestDNSDumpsWhatItAnnounces: the DNS demo says how many bytes the A
+// query had and dumps exactly that many, the EDNS(0) OPT record that Go's
+// resolver adds included, and names every byte's part: "bytes 0-11",
+// "bytes 12-29", "bytes 30-40" cover the query without gap or overlap.
+func TestDNSDumpsWhatItAnnounces(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		var out bytes.Buffer
+		if err := Exec(context.Background(), All()["dns-resolve"], &Env{Out: &out, Lang: lang}); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		text := out.String()
+		asked := regexp.MustCompile(`wirelab\.test\. A → (?:(\d+) bytes asked|问 (\d+) 字节)`).FindStringSubmatch(text)
+		if asked == nil {
+			t.Fatalf("%s: no line announces the A query's size:\n%s", lang, text)
+		}
+		announced, _ := strconv.Atoi(asked[1] + asked[2])
+		lines := strings.Split(text, "\n")
+		start := slices.IndexFunc(lines, func(l string) bool {
+			return strings.Contains(l, "byte by byte") || strings.Contains(l, "逐字节")
+		})
+		if start < 0 {
+			t.Fatalf("%s: no dump of the A query:\n%s", lang, text)
+		}
+		hexLine := regexp.MustCompile(`^    [0-9a-f]{4}  ((?:[0-9a-f]{2} ?)+)$`)
+		dumped, end := 0, 0
+		for _, l := range lines[start+1:] {
+			m := hexLine.FindStringSubmatch(l)
+			if m == nil {
+				break
+			}
+			dumped += len(strings.Fields(m[1]))
+		}
+		for _, m := range regexp.MustCompile(`(?:bytes |第 )(\d+)-(\d+)`).FindAllStringSubmatch(text, -1) {
+			from, _ := strconv.Atoi(m[1])
+			to, _ := strconv.Atoi(m[2])
+			if from != end {
+				t.Errorf("%s: a part starts at byte %d, want %d (the end of the one before)", lang, from, end)
+			}
+			end = to + 1
+		}
+		if dumped != announced || end != announced {
+			t.Errorf("%s: %d bytes announced, %d dumped, %d explained:\n%s", lang, announced, dumped, end, text)
+		}
+		if announced > 30 && !strings.Contains(text, "OPT") {
+			t.Errorf("%s: the query has an additional section but the OPT record is not named:\n%s", lang, text)
+		}
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/polling"
 )
 
@@ -301,5 +303,125 @@ func demoCompare(ctx context.Context, e *Env) error {
 			return errors.New("a transport lost messages: " + t.Name)
 		}
 	}
+	return pollTimeline(ctx, e)
+}
+
+// timelineClients are the four transports pollTimeline draws, and what a
+// diagram calls them.
+var timelineClients = []struct {
+	t    polling.Transport
+	name [2]string
+}{
+	{polling.ShortPoll, [2]string{"short poll", "短轮询"}},
+	{polling.LongPoll, [2]string{"long poll", "长轮询"}},
+	{polling.SSE, [2]string{"SSE", "SSE"}},
+	{polling.WebSocket, [2]string{"WebSocket", "WebSocket"}},
+}
+
+// pollTimeline runs one client of each transport against one server over
+// the same second, while two messages are published, and draws each
+// client's connection from the events both ends recorded.
+func pollTimeline(ctx context.Context, e *Env) error {
+	const n = 2
+	every := 300 * time.Millisecond
+	rec := diagram.NewRecorder()
+	srvActor := len(timelineClients)
+	stap := diagram.Tap{Rec: rec, Local: srvActor, Remote: srvActor, Label: pollLabel}
+	hub := polling.NewMemoryHub(16)
+	ps := &polling.Server{Hub: hub, Heartbeat: time.Minute}
+	hs, err := startHTTPTap(ps, &stap)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ps.Close()
+		hs.Close()
+		hub.Close()
+	}()
+	e.Say("\nOne client of each kind over the same %v, while the server publishes %d messages;\nshort polls every %v. What each connection carried, recorded at both ends:",
+		"\n每种客户端各一个，在同样的 %v 里，服务端发布 %d 条消息；短轮询每 %v 问一次。\n两端记录下的每条连接上走过的内容：", time.Duration(n+1)*every, n, every)
+	errs := make(chan error, len(timelineClients))
+	for i, tc := range timelineClients {
+		tap := diagram.Tap{Rec: rec, Local: i, Remote: srvActor, Label: pollLabel}
+		c := &polling.Client{Transport: tc.t, Addr: hs.Addr, Interval: every, Wait: 5 * time.Second,
+			Dial: tap.DialFunc(e.T("connect", "建立连接"))}
+		go func() {
+			got, err := runClient(ctx, c, n)
+			if err == nil && got != n {
+				err = fmt.Errorf("%s: %d messages, want %d", tc.name[0], got, n)
+			}
+			errs <- err
+		}()
+	}
+	for i := 1; i <= n; i++ {
+		select {
+		case <-time.After(every):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		rec.Note(srvActor, e.T("publish", "发布")+fmt.Sprintf(" news %d", i))
+		if _, err := hub.Publish(ctx, []byte(fmt.Sprintf("news %d", i))); err != nil {
+			return err
+		}
+	}
+	for range timelineClients {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	ps.Close() // ends the long poll still held, so that its connection closes too
+	events := settle(ctx, rec)
+	for i, tc := range timelineClients {
+		var mine []diagram.Event
+		for _, ev := range events {
+			switch {
+			case ev.From == i || ev.To == i:
+			case ev.Kind == diagram.Note && ev.From == srvActor:
+			default:
+				continue
+			}
+			// This client becomes actor 0, the server actor 1.
+			ev.From, ev.To = min(ev.From-i, 1), min(ev.To-i, 1)
+			mine = append(mine, ev)
+		}
+		if err := e.draw([2]string{"\n" + tc.name[0] + ":", "\n" + tc.name[1] + "："},
+			[][2]string{tc.name, {"server", "服务端"}}, mine); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// sseData finds the data lines of Server-Sent Events.
+var sseData = regexp.MustCompile(`(?m)^data: (.*)$`)
+
+// pollNews finds the messages of this demo in a poll's JSON answer.
+var pollNews = regexp.MustCompile(`news \d+`)
+
+// pollLabel names a write of the polling transports: a request line
+// without its version, a status with the messages it carries ("200 OK
+// [news 1]", "200 OK []" for an empty poll), the news an SSE event or a
+// WebSocket text frame carries ("data: news 1", "text: news 1"), and
+// other frames as wireLabel does.
+func pollLabel(b []byte) string {
+	head, body, _ := bytes.Cut(b, []byte("\r\n\r\n"))
+	line := firstLine(head)
+	switch {
+	case strings.HasPrefix(line, "HTTP/1.1 "):
+		status := strings.TrimPrefix(line, "HTTP/1.1 ")
+		if bytes.Contains(head, []byte("application/json")) {
+			return fmt.Sprintf("%s [%s]", status, strings.Join(pollNews.FindAllString(string(body), -1), ", "))
+		}
+		return status
+	case strings.HasSuffix(line, " HTTP/1.1"):
+		return strings.TrimSuffix(line, " HTTP/1.1")
+	}
+	news := strings.Join(pollNews.FindAllString(string(b), -1), ", ")
+	switch {
+	case news != "" && sseData.Match(b):
+		return "data: " + news
+	case news != "" && len(b) > 0 && b[0] == 0x81: // a whole text frame
+		return "text: " + news
+	}
+	return wireLabel(b)
 }

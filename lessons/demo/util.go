@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/lessons/diagram"
 )
 
 // loopback is where every demo listens: port 0 lets the kernel pick a free
@@ -31,8 +32,12 @@ type httpServer struct {
 }
 
 // startHTTP serves h on a fresh loopback port.
-func startHTTP(h httpcore.Handler) (*httpServer, error) {
-	ln, err := net.Listen("tcp", loopback)
+func startHTTP(h httpcore.Handler) (*httpServer, error) { return startHTTPTap(h, nil) }
+
+// startHTTPTap is startHTTP whose connections are recorded through tap,
+// when it is not nil.
+func startHTTPTap(h httpcore.Handler, tap *diagram.Tap) (*httpServer, error) {
+	ln, err := tcpListener(tap)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +113,12 @@ type tcpServer struct {
 	wg   sync.WaitGroup
 }
 
-func startTCP(fn func(net.Conn)) (*tcpServer, error) {
-	ln, err := net.Listen("tcp", loopback)
+func startTCP(fn func(net.Conn)) (*tcpServer, error) { return startTCPTap(fn, nil) }
+
+// startTCPTap is startTCP whose connections are recorded through tap,
+// when it is not nil.
+func startTCPTap(fn func(net.Conn), tap *diagram.Tap) (*tcpServer, error) {
+	ln, err := tcpListener(tap)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -48,16 +49,17 @@ func wsDemos() []Demo {
 
 // startEcho serves a WebSocket echo on loopback: every data message comes
 // back whole, with the same type.
-func startEcho(u *websocket.Upgrader) (*httpServer, error) { return startEchoGated(u, nil) }
+func startEcho(u *websocket.Upgrader) (*httpServer, error) { return startEchoGated(u, nil, nil) }
 
 // startEchoGated is startEcho whose server answers the opening handshake
 // only once gate is closed (a nil gate is open), so that a demo can show
-// what a client does while it is still CONNECTING.
-func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}) (*httpServer, error) {
+// what a client does while it is still CONNECTING, and whose connections
+// are recorded through tap when it is not nil.
+func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}, tap *diagram.Tap) (*httpServer, error) {
 	if u == nil {
 		u = &websocket.Upgrader{}
 	}
-	return startHTTP(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	return startHTTPTap(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		if gate != nil {
 			select {
 			case <-gate:
@@ -82,7 +84,7 @@ func startEchoGated(u *websocket.Upgrader, gate <-chan struct{}) (*httpServer, e
 				}
 			}
 		}()
-	}))
+	}), tap)
 }
 
 // rawConn is a client connection that speaks WebSocket by hand.
@@ -94,8 +96,20 @@ type rawConn struct {
 // rawHandshake sends req (which must end with the empty line) and reads the
 // response. It returns the connection, the response and its raw bytes.
 func rawHandshake(ctx context.Context, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", addr)
+	return rawHandshakeVia(ctx, nil, "", addr, req)
+}
+
+// rawHandshakeVia is rawHandshake over a connection dialled through tap,
+// when it is not nil, so that it is recorded, the connect labelled label.
+func rawHandshakeVia(ctx context.Context, tap *diagram.Tap, label, addr string, req []byte) (*rawConn, *httpcore.Response, []byte, error) {
+	var c net.Conn
+	var err error
+	if tap != nil {
+		c, err = tap.Dial(ctx, addr, label)
+	} else {
+		var d net.Dialer
+		c, err = d.DialContext(ctx, "tcp", addr)
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -334,7 +348,8 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 		Subprotocols: []string{"chat"},
 		Origins:      websocket.OriginPolicy{Allow: []websocket.Origin{websocket.MustParseOrigin("http://example.com")}},
 	}
-	srv, err := startEcho(u)
+	rec, ctap, stap := e.taps()
+	srv, err := startEchoGated(u, nil, &stap)
 	if err != nil {
 		return err
 	}
@@ -342,7 +357,7 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 	req := handshakeRequest(srv.Addr, rfcKey, "Origin: http://example.com", "Sec-WebSocket-Protocol: superchat, chat")
 	e.Say("\nThe client's request:", "\n客户端的请求：")
 	e.Quote("  > ", req)
-	c, resp, raw, err := rawHandshake(ctx, srv.Addr, req)
+	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, req)
 	if err != nil {
 		return err
 	}
@@ -351,6 +366,12 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 	e.Quote("  < ", raw)
 	if err := check(resp.StatusCode == 101 && resp.Header.Get("Sec-WebSocket-Accept") == accept && resp.Header.Get("Sec-WebSocket-Protocol") == "chat",
 		"handshake answered %d accept %q protocol %q", resp.StatusCode, resp.Header.Get("Sec-WebSocket-Accept"), resp.Header.Get("Sec-WebSocket-Protocol")); err != nil {
+		return err
+	}
+	if err := e.sequence(ctx, [2]string{
+		"\nThe opening handshake, recorded at both ends: an HTTP request and its 101 answer\non a new TCP connection, which then carries frames (here the client hangs up):",
+		"\n两端记录下的开始握手：在一条新 TCP 连接上，一个 HTTP 请求和它的 101 回答，\n此后这条连接改为传送帧（这里客户端随即挂断了）："},
+		clientServer, rec, nil); err != nil {
 		return err
 	}
 
@@ -412,6 +433,10 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if _, err := decode(e, frame, websocket.SenderClient); err != nil {
 		return err
 	}
+	e.Say("   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:", "   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：")
+	if err := e.frameBits(frame); err != nil {
+		return err
+	}
 	echo, err := c.readFrame()
 	if err != nil {
 		return err
@@ -425,6 +450,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	}
 
 	e.Say("\n3. The three length forms: 7-bit up to 125, 126 + 16 bits up to 65535, 127 + 64 bits beyond:", "\n3. 三种长度格式：125 以内用 7 位；65535 以内用 126 加 16 位；更长用 127 加 64 位：")
+	var header16 []byte
 	for _, n := range []int{125, 126, 65535, 65536} {
 		if _, err := c.Write(clientFrame(true, websocket.OpBinary, key, bytes.Repeat([]byte{'w'}, n))); err != nil {
 			return err
@@ -432,6 +458,9 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		f, err := c.readFrame()
 		if err != nil {
 			return err
+		}
+		if n == 65535 {
+			header16 = f[:4]
 		}
 		hl := 2
 		switch f[1] & 0x7f {
@@ -444,6 +473,12 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		if err := check(len(f) == hl+n, "echo of %d bytes came back as %d", n, len(f)-hl); err != nil {
 			return err
 		}
+	}
+
+	e.Say("   The header of the 65535-byte echo: 126, then the length in 16 more bits:",
+		"   65535 字节回显的帧头：payload len 为 126，意思是“长度在随后的 16 位里”：")
+	if err := e.frameBits(header16); err != nil {
+		return err
 	}
 
 	frag := append(clientFrame(false, websocket.OpText, key, []byte("frag")), clientFrame(true, websocket.OpContinuation, key, []byte("mented"))...)
@@ -464,12 +499,13 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 }
 
 func demoWSClosePing(ctx context.Context, e *Env) error {
-	srv, err := startEcho(nil)
+	rec, ctap, stap := e.taps()
+	srv, err := startEchoGated(nil, nil, &stap)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c, _, _, err := rawHandshake(ctx, srv.Addr, handshakeRequest(srv.Addr, rfcKey))
+	c, _, _, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, handshakeRequest(srv.Addr, rfcKey))
 	if err != nil {
 		return err
 	}
@@ -516,8 +552,15 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	start := time.Now()
 	_, err = c.br.ReadByte()
 	eof := errors.Is(err, io.EOF)
+	c.Close()
 	e.Say("   …and then closes the TCP connection itself (the client read EOF after %v): the server closes first, so the client does not hold the TIME_WAIT state.",
 		"   ……随后由服务端关闭 TCP 连接（客户端在 %v 后读到 EOF）：服务端先关，客户端就不必承担 TIME_WAIT 状态。", time.Since(start).Round(time.Microsecond))
+	if err := e.sequence(ctx, [2]string{
+		"\nThe whole connection, recorded at both ends: the opening handshake, ping, pong,\nthe closing handshake (a close frame each way), then the FINs, server's first:",
+		"\n两端记录下的整条连接：开始握手、ping 与 pong、关闭握手（双方各发一个关闭帧），\n然后是 TCP 的 FIN，服务端先发："},
+		clientServer, rec, nil); err != nil {
+		return err
+	}
 	e.Say("\nClose codes: %s, %s, %s, %s, %s; 1005 and 1006 never travel on the wire.",
 		"\n关闭状态码：%s，%s，%s，%s，%s；1005 和 1006 从不出现在线路上。",
 		websocket.CloseNormal, websocket.CloseGoingAway, websocket.CloseProtocolError, websocket.CloseInvalidPayload, websocket.CloseMessageTooBig)

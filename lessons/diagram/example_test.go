@@ -24,9 +24,9 @@ func ExampleSequence() {
 	diagram.Sequence(os.Stdout, []string{"client 浏览器", "server"}, events, diagram.Options{Width: 60})
 	// Output:
 	// keep-alive:
-	//                 ┌───────────────┐          ┌────────┐
-	//                 │ client 浏览器 │          │ server │
-	//                 └───────┬───────┘          └────┬───┘
+	//                 ┌───────────────┐          ┌─────────┐
+	//                 │ client 浏览器 │          │ server  │
+	//                 └───────┬───────┘          └────┬────┘
 	//                         │     connect (SYN)     │
 	//     +0.0 ms             │══════════════════════▶│
 	//                         │ GET / HTTP/1.1 (78 B) │
@@ -41,4 +41,31 @@ func ExampleSequence() {
 	//                         │      close (FIN)      │
 	//    +12.3 ms             │┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄▶│
 	//                         │                       │
+}
+
+// The header of a masked "Hello" from RFC 6455 §5.7, bit by bit.
+func ExampleFrameHeader() {
+	diagram.FrameHeader(os.Stdout, []byte{0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d}, diagram.Options{Lang: "en"})
+	// Output:
+	//    0                   1                   2                   3
+	//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+	//   ┌─┬─┬─┬─┬───────┬─┬─────────────┬───────────────────────────────┐
+	//   │F│R│R│R│opcode │M│ payload len │          masking key          │
+	//   │I│S│S│S│       │A│             │                               │
+	//   │N│V│V│V│       │S│             │                               │
+	//   │ │1│2│3│       │K│             │                               │
+	//   │1│0│0│0│0 0 0 1│1│0 0 0 0 1 0 1│0 0 1 1 0 1 1 1 1 1 1 1 1 0 1 0│
+	//   │ │ │ │ │  0x1  │ │     = 5     │             37 fa             │
+	//   ├─┴─┴─┴─┴───────┴─┴─────────────┼───────────────────────────────┤
+	//   │    masking key (continued)    │    payload data (5 bytes)     │
+	//   │0 0 1 0 0 0 0 1 0 0 1 1 1 1 0 1│                               │
+	//   │             21 3d             │                               │
+	//   └───────────────────────────────┴───────────────────────────────┘
+	//   The 6-byte header, field by field:
+	//   FIN          1            the last frame of its message
+	//   RSV1-3       0 0 0        no extension in use
+	//   opcode       0x1          text: a data frame
+	//   MASK         1            masked with the key below: a client's frame (§5.3)
+	//   payload len  5            the payload is 5 bytes (7-bit form, up to 125)
+	//   masking key  37 fa 21 3d  payload byte i is XORed with key[i mod 4]
 }

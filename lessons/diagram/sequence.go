@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -41,6 +42,8 @@ type Recorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	events []Event
+	peers  map[string]int // a dialled connection's local address → its actor (Tap)
+	added  chan struct{}  // closed and replaced by each Add (Wait)
 }
 
 // NewRecorder returns a Recorder whose clock starts now.
@@ -52,6 +55,47 @@ func (r *Recorder) Add(e Event) {
 	defer r.mu.Unlock()
 	e.At = time.Since(r.start)
 	r.events = append(r.events, e)
+	if r.added != nil {
+		close(r.added)
+		r.added = nil
+	}
+}
+
+// Wait waits until done says yes to what was recorded, or ctx ends: to
+// draw a connection only once both ends have closed it, for example.
+func (r *Recorder) Wait(ctx context.Context, done func([]Event) bool) error {
+	for {
+		r.mu.Lock()
+		if done(r.events) {
+			r.mu.Unlock()
+			return nil
+		}
+		if r.added == nil {
+			r.added = make(chan struct{})
+		}
+		added := r.added
+		r.mu.Unlock()
+		select {
+		case <-added:
+		case <-ctx.Done():
+			return fmt.Errorf("diagram: still waiting for the recording to settle: %w", ctx.Err())
+		}
+	}
+}
+
+// AllClosed reports whether every connection opened in events has been
+// closed at both ends: twice as many Close events as Open ones.
+func AllClosed(events []Event) bool {
+	opens, closes := 0, 0
+	for _, e := range events {
+		switch e.Kind {
+		case Open:
+			opens++
+		case Close:
+			closes++
+		}
+	}
+	return closes >= 2*opens
 }
 
 // Record records a message of n bytes from actor from to actor to.
@@ -87,6 +131,11 @@ type Options struct {
 	Width int
 	// MaskTimes prints every timing as "+#.# ms", for golden files.
 	MaskTimes bool
+	// Lang is the language of the words a drawing adds: "en" or "zh".
+	Lang string
+	// Compact writes a label on its arrow when it fits there, one line
+	// per event instead of two:  │── GET / (78 B) ──▶│
+	Compact bool
 }
 
 // timeCol is the width of the timing column: "+12345.6 ms ".
@@ -104,7 +153,8 @@ func FormatTime(d time.Duration) string {
 // label is e's text as drawn: "GET / (78 B)".
 func (e Event) label() string {
 	if e.Bytes > 0 {
-		return fmt.Sprintf("%s (%d B)", e.Label, e.Bytes)
+		// A no-break space keeps "(131 B)" whole when the label wraps.
+		return fmt.Sprintf("%s (%d\u00a0B)", e.Label, e.Bytes)
 	}
 	return e.Label
 }
@@ -160,14 +210,22 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 	// The actors' boxes, centred on their lifelines.
 	top, mid, bot := newCanvas(total), newCanvas(total), newCanvas(total)
 	for i, name := range actors {
-		name = truncate(name, lane-5)
+		name = truncate(name, lane-6)
+		// A box of even width has no middle cell to hang its lifeline
+		// from: an odd inner width puts ┬ exactly under the centre, with
+		// the extra space after an even-width name.
 		inner := width(name) + 2
+		pad := ""
+		if inner%2 == 0 {
+			inner++
+			pad = " "
+		}
 		left := x[i] - inner/2 - 1
 		if left < timeCol+lane*i {
 			left = timeCol + lane*i
 		}
 		top.put(left, "┌"+strings.Repeat("─", inner)+"┐")
-		mid.put(left, "│ "+name+" │")
+		mid.put(left, "│ "+name+pad+" │")
 		bl := strings.Repeat("─", x[i]-left-1) + "┬" + strings.Repeat("─", inner-(x[i]-left))
 		bot.put(left, "└"+bl+"┘")
 	}
@@ -203,7 +261,11 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 		a, b := x[e.From], x[e.To]
 		lo, hi := min(a, b), max(a, b)
 		span := hi - lo - 3
+		inline := opts.Compact && width(e.label())+6 <= hi-lo-1
 		for _, l := range wrap(e.label(), span) {
+			if inline {
+				break
+			}
 			c := lifelines()
 			for k := lo + 1; k < hi; k++ {
 				c[k] = " "
@@ -227,6 +289,10 @@ func Sequence(w io.Writer, actors []string, events []Event, opts Options) error 
 			c[hi-1] = "▶"
 		} else {
 			c[lo+1] = "◀"
+		}
+		if inline {
+			l := " " + e.label() + " "
+			c.put(lo+1+(hi-lo-1-width(l))/2, l)
 		}
 		emit(c)
 	}

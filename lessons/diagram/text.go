@@ -33,7 +33,8 @@ func truncate(s string, w int) string {
 	return b.String()
 }
 
-// wrap breaks s into lines of at most w cells: at spaces when it can, and
+// wrap breaks s into lines of at most w cells: at spaces (not at no-break
+// spaces, U+00A0, which canvas prints as plain ones) when it can, and
 // between characters inside a word too long for a line (as Chinese text,
 // which has no spaces, always is).
 func wrap(s string, w int) []string {
@@ -46,7 +47,7 @@ func wrap(s string, w int) []string {
 		lines = append(lines, line)
 		line, lineW = "", 0
 	}
-	for _, word := range strings.Fields(s) {
+	for _, word := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }) {
 		ww := width(word)
 		if lineW > 0 && lineW+1+ww <= w {
 			line += " " + word
@@ -117,5 +118,5 @@ func (c canvas) put(x int, s string) int {
 }
 
 func (c canvas) String() string {
-	return strings.TrimRight(strings.Join(c, ""), " ")
+	return strings.ReplaceAll(strings.TrimRight(strings.Join(c, ""), " "), "\u00a0", " ")
 }

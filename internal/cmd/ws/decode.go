@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
+	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -26,6 +27,8 @@ type DecodeOptions struct {
 	From string
 	// JSON prints the decoded frames as JSON instead of the text view.
 	JSON bool
+	// Bits adds each frame header drawn as RFC 6455 §5.2's bit diagram.
+	Bits bool
 }
 
 // NewCmdDecode returns "wirelab ws decode". runF replaces the behaviour in
@@ -80,6 +83,7 @@ unmasked one as a server's, unless --from says who sent them.`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
+	cmd.Flags().BoolVar(&opts.Bits, "bits", false, "also draw each frame header as the RFC's bit diagram, with its real bits")
 	return cmd
 }
 
@@ -169,6 +173,12 @@ func runDecode(opts *DecodeOptions) error {
 		err = enc.Encode(d)
 	} else {
 		err = d.WriteText(opts.IO.Out)
+	}
+	for _, f := range d.Frames {
+		if h := data[f.Offset:]; opts.Bits && !opts.JSON && err == nil && f.HeaderLen > 0 && f.HeaderLen <= len(h) {
+			fmt.Fprintf(opts.IO.Out, "\nframe at byte %d:\n", f.Offset)
+			err = diagram.FrameHeader(opts.IO.Out, h[:f.HeaderLen], diagram.Options{})
+		}
 	}
 	if err != nil {
 		return err
