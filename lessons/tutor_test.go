@@ -242,7 +242,6 @@ func TestQuestionHintAndExplainOnWrong(t *testing.T) {
 	l := c.Lesson(4)
 	pg := l.Page("en")
 	pg.Quiz[0].Hint = "a hint for this question only"
-	defer func() { pg.Quiz[0].Hint = "" }()
 	q := pg.Quiz[0].Shuffle(NewQuizRand(testSeed))
 	wrong := q.Answer%len(q.Choices) + 1
 	tu, out, _ := newTestTutor(t, fmt.Sprintf("h\n%d\nq\n", wrong), "en")
