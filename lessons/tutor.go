@@ -381,6 +381,14 @@ func (t *Tutor) questionHint(hint string) {
 	}
 }
 
+// showWork prints how a typed answer is computed, unwrapped: commands and
+// byte counts must stay whole.
+func (t *Tutor) showWork(in *quizgen.Instance) {
+	if in.Work != "" {
+		fmt.Fprint(t.Out, "\n"+in.Work+"\n")
+	}
+}
+
 // pick returns m's text in the tutor's language, or the English one.
 func (t *Tutor) pick(m map[string]string) string {
 	if s := m[t.Lang]; s != "" {
@@ -438,6 +446,7 @@ func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 			continue
 		case "s", "skip":
 			t.say("Skipped. The answer: %s. %s", "已跳过。答案：%s。%s", in.Answer, fill(q.Explain))
+			t.showWork(in)
 			return askSkipped, nil
 		case "b", "back":
 			return askBack, nil
@@ -460,9 +469,11 @@ func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 		}
 		if right {
 			t.say("✓ Right. %s", "✓ 正确。%s", fill(q.Explain))
+			t.showWork(in)
 			return askRight, nil
 		}
 		t.say("✗ Not quite: the answer is %s. %s%s", "✗ 不对：答案是 %s。%s%s", in.Answer, remark, fill(q.Explain))
+		t.showWork(in)
 		return askWrong, nil
 	}
 }

@@ -48,6 +48,7 @@ func newPollBytes(ctx context.Context) (*Instance, error) {
 			"answer":   answer,
 		},
 		Show:   showLines("→ ", x.req) + "\n" + showLines("← ", x.resp),
+		Work:   countLines("→ ", x.req) + "\n" + countLines("← ", x.resp) + "\n  = " + answer,
 		Answer: answer,
 	}, nil
 }
@@ -110,6 +111,17 @@ func shortPoll(ctx context.Context) (*pollExchange, error) {
 	sm := &srvMeters[polling.ShortPoll]
 	x.server = sm.BytesIn.Load() + sm.BytesOut.Load()
 	return x, nil
+}
+
+// countLines is showLines with each line's byte count, then the total.
+func countLines(arrow string, raw []byte) string {
+	var b strings.Builder
+	for _, l := range strings.Split(showLines("", raw), "\n") {
+		n := len(strings.ReplaceAll(strings.ReplaceAll(l, "␍␊", "\r\n"), "␊", "\n"))
+		fmt.Fprintf(&b, "  %s%3d  %s\n", arrow, n, l)
+	}
+	fmt.Fprintf(&b, "  %s%3d", arrow, len(raw))
+	return b.String()
 }
 
 // pollRemark recognises one direction counted alone.

@@ -40,6 +40,9 @@ type Instance struct {
 	Local map[string]map[string]string
 	// Show is printed verbatim under the question: the demo's bytes.
 	Show string
+	// Work is printed verbatim after the explanation, whatever the answer:
+	// how the answer is computed, as a command to run or a sum to follow.
+	Work string
 	// Answer is the expected answer, in the spelling Normalize returns.
 	Answer string
 }

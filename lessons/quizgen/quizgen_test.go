@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,8 +68,8 @@ func TestWSAccept(t *testing.T) {
 		if !strings.Contains(in.Show, "Sec-WebSocket-Key: "+key+"␍␊") {
 			t.Errorf("the request shown lacks the key:\n%s", in.Show)
 		}
-		if !strings.Contains(in.Params["command"], key) {
-			t.Errorf("command %q does not use the key", in.Params["command"])
+		if !strings.Contains(in.Work, "k='"+key+"'") || !strings.HasSuffix(in.Work, "→ "+in.Answer) {
+			t.Errorf("the working does not use the key or end in the answer:\n%s", in.Work)
 		}
 		for _, typed := range []string{in.Answer, "  " + in.Answer + " ", "Sec-WebSocket-Accept: " + in.Answer} {
 			if right, ok := WSAccept.Check(in, typed); !right || !ok {
@@ -245,5 +246,51 @@ func TestRemarks(t *testing.T) {
 		if (m["en"] == "") != (m["zh"] == "") {
 			t.Errorf("%s %q: remark %v lacks a language", tt.g.ID, tt.typed, m)
 		}
+	}
+}
+
+// TestWorkRuns: the working shown after the explanation computes the
+// answer when the learner runs it.
+func TestWorkRuns(t *testing.T) {
+	ctx := testCtx(t)
+	run := func(tool, script, want string) {
+		t.Helper()
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Logf("no %s, its recipe is not run: %v", tool, err)
+			return
+		}
+		out, err := exec.CommandContext(ctx, "sh", "-c", script).CombinedOutput()
+		if got := strings.TrimSpace(string(out)); err != nil || got != want {
+			t.Errorf("%s\ngave %q, %v; want %q", script, got, err, want)
+		}
+	}
+	ws, err := WSAccept.New(ctx, rand.New(rand.NewPCG(9, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, _, _ := strings.Cut(ws.Work, "\n  →")
+	run("openssl", script, acceptOf(ws.Params["key"]))
+
+	fl, _ := FrameLen.New(ctx, nil)
+	script, _, _ = strings.Cut(fl.Work, "\n")
+	run("python3", script, "01 2c")
+
+	pb, err := PollBytes.New(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, total := 0, ""
+	for _, l := range strings.Split(pb.Work, "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) >= 3: // arrow, count, line
+			n, _ := strconv.Atoi(f[1])
+			sum += n
+		case len(f) == 2 && f[0] == "=":
+			total = f[1]
+		}
+	}
+	if strconv.Itoa(sum) != pb.Answer || total != pb.Answer {
+		t.Errorf("the lines add up to %d, the total says %s, the answer is %s:\n%s", sum, total, pb.Answer, pb.Work)
 	}
 }

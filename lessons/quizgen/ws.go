@@ -28,7 +28,7 @@ const guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // server on loopback, and the answer is the value that server sent.
 var WSAccept = register(Generator{
 	ID:     "ws-accept",
-	Params: []string{"key", "answer", "command", "addr"},
+	Params: []string{"key", "answer", "addr"},
 	Form: map[string]string{
 		"en": "Type the Base64 value: 28 characters ending in =.",
 		"zh": "请输入 Base64 值：28 个字符，以 = 结尾。",
@@ -52,10 +52,9 @@ func newWSAccept(ctx context.Context, r *rand.Rand) (*Instance, error) {
 			"key":    key,
 			"answer": accept,
 			"addr":   addr,
-			"command": fmt.Sprintf(`python3 -c "import base64,hashlib; print(base64.b64encode(hashlib.sha1(b'%s%s').digest()).decode())"`,
-				key, guid),
 		},
 		Show:   showLines("  ", req),
+		Work:   acceptWork(key) + "\n  → " + accept,
 		Answer: accept,
 	}, nil
 }
@@ -112,6 +111,14 @@ func deadline(ctx context.Context) time.Time {
 	return time.Now().Add(5 * time.Second)
 }
 
+// acceptWork is a shell recipe for the accept value of key, in lines short
+// enough for a 60-column terminal.
+func acceptWork(key string) string {
+	return "  k='" + key + "'\n" +
+		`  printf %s "${k}` + guid + `" |` + "\n" +
+		"    openssl sha1 -binary | base64"
+}
+
 // acceptRemark recognises the two usual slips: the digest typed in hex,
 // and the key Base64-decoded before hashing.
 func acceptRemark(in *Instance, typed string) map[string]string {
@@ -158,7 +165,7 @@ var FrameLen = register(Generator{
 	Params: []string{"size", "header", "hi", "lo", "answer"},
 	Form: map[string]string{
 		"en": `Type two bytes in hex, such as "0a 1b" (or 0x0a 0x1b, 0a1b).`,
-		"zh": `请输入两个十六进制字节，例如 "0a 1b"（也可以写 0x0a 0x1b 或 0a1b）。`,
+		"zh": "请输入两个十六进制字节，例如“0a 1b”（也可以写 0x0a 0x1b 或 0a1b）。",
 	},
 	Normalize: normalizeHexBytes,
 	Remark:    frameLenRemark,
@@ -185,6 +192,7 @@ func frameLen(size int) (*Instance, error) {
 			"answer": answer,
 		},
 		Show:   fmt.Sprintf("  %02x %02x ?? ??", h[0], h[1]),
+		Work:   fmt.Sprintf("  python3 -c 'print((%d).to_bytes(2, \"big\").hex(\" \"))'\n  %s", size, answer),
 		Answer: answer,
 	}, nil
 }
