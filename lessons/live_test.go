@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -35,6 +36,43 @@ func TestLiveQuestions(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d typed questions: %v", lang, len(got), got)
+	}
+}
+
+// TestLiveQuestionsAgree: a typed question uses the same placeholders in
+// every language, so both show the same live values.
+func TestLiveQuestionsAgree(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(s string) string {
+		var out []string
+		for _, m := range placeholderRE.FindAllString(s, -1) {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	for _, l := range c.Lessons() {
+		en := l.Page("en")
+		for i, q := range en.Quiz {
+			if q.Live == "" {
+				continue
+			}
+			for _, lang := range Languages[1:] {
+				o := l.Page(lang).Quiz[i]
+				for _, f := range []struct{ what, en, other string }{
+					{"question", q.Text, o.Text}, {"explanation", q.Explain, o.Explain}, {"hint", q.Hint, o.Hint},
+				} {
+					if names(f.en) != names(f.other) {
+						t.Errorf("%s question %d (%s): the %s uses %q in en, %q in %s", l.ID, i+1, q.Live, f.what, names(f.en), names(f.other), lang)
+					}
+				}
+			}
+		}
 	}
 }
 
