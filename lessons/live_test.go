@@ -30,7 +30,7 @@ func TestLiveQuestions(t *testing.T) {
 				}
 			}
 		}
-		for _, want := range []string{"ws-accept", "frame-len", "poll-bytes"} {
+		for _, want := range []string{"ws-accept", "frame-len", "poll-bytes", "chunk-size"} {
 			if got[want] == "" {
 				t.Errorf("%s: no question is typed by %s", lang, want)
 			}

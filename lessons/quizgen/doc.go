@@ -12,7 +12,8 @@
 //	    hint: Append the GUID to the key as text, hash, then Base64 the 20 raw bytes.
 //
 // A Generator runs its demo (a real WebSocket handshake, the project's frame
-// writer, a real short poll on loopback) and returns an Instance: the values
+// writer, a chunked answer of the httpcore server, a real short poll on
+// loopback) and returns an Instance: the values
 // that fill the {name} placeholders of the question, hint and explanation,
 // the bytes to show under the question, the working to show after the
 // explanation (a command, a line-by-line sum), and the exact answer. The
@@ -28,6 +29,9 @@
 //	frame-len   {size} {header} {hi} {lo} {answer}
 //	            two bytes in hex, case-insensitive: "01 2c", "1 2c",
 //	            "0x01 0x2c", "01,2c", "01:2c", "012c", "0x012c"
+//	chunk-size  {size} {answer} {addr}
+//	            a hex number, case-insensitive, 0x and leading zeros
+//	            allowed: "c33", "C33", "0xc33", "0c33"
 //	poll-bytes  {addr} {request} {response} {body} {answer}
 //	            a decimal number of bytes, optionally followed by
 //	            "bytes", "B" or "字节"

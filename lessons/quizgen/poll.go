@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/polling"
 )
 
@@ -65,40 +64,26 @@ type pollExchange struct {
 // counting the bytes at the client's socket (polling.CountConn) and at the
 // server's (polling.TransportListener).
 func shortPoll(ctx context.Context) (*pollExchange, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
 	hub := polling.NewMemoryHub(16)
 	defer hub.Close()
 	ps := &polling.Server{Hub: hub}
 	defer ps.Close()
 	var srvMeters [len(polling.Transports)]polling.Meter
-	hs := &httpcore.Server{Handler: ps}
-	done := make(chan struct{})
-	go func() { defer close(done); hs.Serve(&polling.TransportListener{Listener: ln, Meters: &srvMeters}) }()
-
-	x := &pollExchange{addr: ln.Addr().String()}
-	x.req = []byte("GET /poll?after=0 HTTP/1.1\r\nHost: " + x.addr + "\r\nConnection: close\r\n\r\n")
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, "tcp", x.addr)
+	nc, stop, err := serve(ctx, ps, func(ln net.Listener) net.Listener {
+		return &polling.TransportListener{Listener: ln, Meters: &srvMeters}
+	})
 	if err != nil {
-		hs.Close()
-		<-done
 		return nil, err
 	}
+	x := &pollExchange{addr: nc.RemoteAddr().String()}
+	x.req = []byte("GET /poll?after=0 HTTP/1.1\r\nHost: " + x.addr + "\r\nConnection: close\r\n\r\n")
 	var m polling.Meter
 	c := polling.CountConn(nc, &m)
-	c.SetDeadline(deadline(ctx))
 	_, err = c.Write(x.req)
 	if err == nil {
 		x.resp, err = io.ReadAll(c) // Connection: close, so the server ends it
 	}
-	c.Close()
-	// Close waits for the server's connection goroutine, so its counts
-	// are complete once it returns.
-	hs.Close()
-	<-done
+	stop() // waits for the server's connection goroutine: its counts are complete
 	if err != nil {
 		return nil, fmt.Errorf("quizgen: short poll to %s: %w", x.addr, err)
 	}

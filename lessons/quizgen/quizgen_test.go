@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os/exec"
 	"strconv"
@@ -202,8 +203,8 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 	}
-	if len(IDs()) < 3 {
-		t.Errorf("generators %v, want at least ws-accept, frame-len, poll-bytes", IDs())
+	if len(IDs()) < 4 {
+		t.Errorf("generators %v, want at least ws-accept, frame-len, poll-bytes, chunk-size", IDs())
 	}
 }
 
@@ -275,6 +276,13 @@ func TestWorkRuns(t *testing.T) {
 	script, _, _ = strings.Cut(fl.Work, "\n")
 	run("python3", script, "01 2c")
 
+	cs, err := ChunkSize.New(ctx, rand.New(rand.NewPCG(9, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, _, _ = strings.Cut(cs.Work, "\n")
+	run("python3", script, cs.Answer)
+
 	pb, err := PollBytes.New(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -292,5 +300,56 @@ func TestWorkRuns(t *testing.T) {
 	}
 	if strconv.Itoa(sum) != pb.Answer || total != pb.Answer {
 		t.Errorf("the lines add up to %d, the total says %s, the answer is %s:\n%s", sum, total, pb.Answer, pb.Work)
+	}
+}
+
+// TestChunkSize: the hidden line is the chunk-size the httpcore server wrote
+// for a random write, which is the size in hex (RFC 9112 §7.1), and the
+// response decodes to a body of that size.
+func TestChunkSize(t *testing.T) {
+	ctx := testCtx(t)
+	hexLetters := false
+	for seed := uint64(1); seed <= 8; seed++ {
+		in, err := ChunkSize.New(ctx, rand.New(rand.NewPCG(seed, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		size, _ := strconv.Atoi(in.Params["size"])
+		if want := fmt.Sprintf("%x", size); in.Answer != want {
+			t.Errorf("size %d: answer %q, want %q", size, in.Answer, want)
+		}
+		hexLetters = hexLetters || strings.ContainsAny(in.Answer, "abcdef")
+		if !strings.Contains(in.Show, "← ??␍␊\n") || strings.Contains(in.Show, "\n← "+in.Answer+"␍␊") {
+			t.Errorf("the chunk-size line is not hidden:\n%s", in.Show)
+		}
+		for typed, want := range map[string]bool{in.Answer: true, strings.ToUpper(in.Answer): true, "0x" + in.Answer: true, "0" + in.Answer: true, in.Params["size"]: false} {
+			right, ok := ChunkSize.Check(in, typed)
+			if right != want || !ok {
+				t.Errorf("%q: right=%v ok=%v, want %v", typed, right, ok, want)
+			}
+		}
+		if m := ChunkSize.Remark(in, in.Params["size"]); m["en"] == "" || m["zh"] == "" {
+			t.Errorf("the decimal size %s gets no remark", in.Params["size"])
+		}
+	}
+	if !hexLetters {
+		t.Error("no size needed a hex letter; the question would not tell hex from decimal")
+	}
+	_, resp, err := chunked(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := httpcore.ReadResponse(bufio.NewReader(bytes.NewReader(resp)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil || len(body) != 1000 || !bytes.Contains(resp, []byte("\r\n\r\n3e8\r\n")) {
+		t.Errorf("body %d bytes, %v; raw %.120q", len(body), err, resp)
+	}
+	for _, typed := range []string{"", "xyz", "0x", "123456789"} {
+		if _, ok := ChunkSize.Check(&Instance{Answer: "1"}, typed); ok {
+			t.Errorf("%q taken as a hex number", typed)
+		}
 	}
 }

@@ -11,10 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/websocket"
@@ -63,30 +61,19 @@ func newWSAccept(ctx context.Context, r *rand.Rand) (*Instance, error) {
 // on 127.0.0.1 and returns the server's address, the Sec-WebSocket-Accept it
 // answered and the request that was sent.
 func handshake(ctx context.Context, key string) (addr, accept string, req []byte, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", nil, err
-	}
-	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	c, stop, err := serve(ctx, httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		var u websocket.Upgrader
 		if c, err := u.Upgrade(w, r); err == nil {
 			c.CloseNow()
 		}
-	})}
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(ln) }()
-	defer func() { srv.Close(); <-done }()
-
-	addr = ln.Addr().String()
-	req = []byte("GET /quiz HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", addr)
+	}), nil)
 	if err != nil {
 		return "", "", nil, err
 	}
-	defer c.Close()
-	c.SetDeadline(deadline(ctx))
+	defer stop()
+	addr = c.RemoteAddr().String()
+	req = []byte("GET /quiz HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
 	if _, err := c.Write(req); err != nil {
 		return "", "", nil, err
 	}
@@ -102,13 +89,6 @@ func handshake(ctx context.Context, key string) (addr, accept string, req []byte
 		return "", "", nil, errors.New("quizgen: the 101 answer has no Sec-WebSocket-Accept (RFC 6455 §4.2.2)")
 	}
 	return addr, accept, req, nil
-}
-
-func deadline(ctx context.Context) time.Time {
-	if d, ok := ctx.Deadline(); ok {
-		return d
-	}
-	return time.Now().Add(5 * time.Second)
 }
 
 // acceptWork is a shell recipe for the accept value of key, in lines short
