@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -170,6 +172,31 @@ func TestLiveFrontMatterErrors(t *testing.T) {
 		_, err := newCourse(fsys, map[string]demo.Demo{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: got %v, want an error containing %q", tt.q, err, tt.want)
+		}
+	}
+}
+
+// TestTypedQuestionDemoFails: a live demo that cannot run (no loopback, say)
+// skips its question with the reason, and the quiz goes on.
+func TestTypedQuestionDemoFails(t *testing.T) {
+	c, _ := New()
+	l, _ := c.Find("ws-frames")
+	gens := fakeGenerators()
+	g := gens["frame-len"]
+	g.New = func(context.Context, *rand.Rand) (*quizgen.Instance, error) {
+		return nil, errors.New("listen tcp 127.0.0.1:0: permission denied")
+	}
+	gens["frame-len"] = g
+	for _, lang := range Languages {
+		tu, out, _ := newTestTutor(t, strings.Repeat("s\n", len(l.Page(lang).Quiz)-1), lang)
+		tu.Generators = gens
+		right, total, err := tu.Quiz(l)
+		if err != nil || right != 0 || total != len(l.Page(lang).Quiz) {
+			t.Fatalf("%s: got %d/%d, %v", lang, right, total, err)
+		}
+		want := map[string]string{"en": "which failed: listen tcp", "zh": "但演示失败了：listen tcp"}[lang]
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("%s: output lacks %q:\n%s", lang, want, out)
 		}
 	}
 }

@@ -353,3 +353,29 @@ func TestChunkSize(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocksFit60: what is shown verbatim (never wrapped) fits a 60-column
+// terminal, the narrowest the course is measured at, even where arrows, ␍␊
+// and … are drawn two cells wide (East Asian ambiguous width).
+func TestBlocksFit60(t *testing.T) {
+	ctx := testCtx(t)
+	for _, id := range IDs() {
+		g, _ := Lookup(id)
+		in, err := g.New(ctx, rand.New(rand.NewPCG(3, 3)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(in.Show+"\n"+in.Work, "\n") {
+			w := 0
+			for _, r := range line {
+				w++
+				if r >= 0x80 {
+					w++
+				}
+			}
+			if w > 60 {
+				t.Errorf("%s: a %d-cell line: %q", id, w, line)
+			}
+		}
+	}
+}
