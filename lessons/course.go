@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/wirelab/wirelab/lessons/demo"
+	"github.com/wirelab/wirelab/lessons/quizgen"
 	"io/fs"
 	"math/rand/v2"
 	"path"
@@ -55,12 +56,18 @@ type Page struct {
 	Body string
 }
 
-// A Question is one quiz question with numbered choices.
+// A Question is one quiz question: either numbered choices, or, when Live is
+// set, a typed answer computed from a live demo.
 type Question struct {
 	Text    string
 	Choices []string
-	// Answer is the number of the right choice, from 1.
+	// Answer is the number of the right choice, from 1; 0 for a typed
+	// question.
 	Answer int
+	// Live names the quizgen generator of a typed question ("ws-accept"):
+	// it fills the {placeholders} of Text, Hint and Explain and knows the
+	// answer. Empty for a multiple-choice question.
+	Live string
 	// Explain is shown once the question is answered.
 	Explain string
 	// Hint, if set, is shown on request before answering.
@@ -70,8 +77,12 @@ type Question struct {
 }
 
 // Shuffle returns a copy of q with its choices in an order drawn from r,
-// and Answer pointing at the right choice in that order.
+// and Answer pointing at the right choice in that order. A typed question
+// is returned as it is, and draws nothing from r.
 func (q Question) Shuffle(r *rand.Rand) Question {
+	if q.Live != "" {
+		return q
+	}
 	perm := r.Perm(len(q.Choices))
 	out := q
 	out.Choices = make([]string, len(q.Choices))
@@ -160,8 +171,37 @@ func newCourse(fsys fs.FS, demos map[string]demo.Demo) (*Course, error) {
 				return nil, fmt.Errorf("lessons: lesson %s names demo %q, which is not registered", l.ID, d)
 			}
 		}
+		for _, lang := range Languages {
+			if err := checkLive(l.Pages[lang]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return c, nil
+}
+
+var placeholderRE = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// checkLive checks that every typed question of pg names a registered
+// generator and uses only the placeholders that generator fills.
+func checkLive(pg *Page) error {
+	for i, q := range pg.Quiz {
+		if q.Live == "" {
+			continue
+		}
+		g, ok := quizgen.Lookup(q.Live)
+		if !ok {
+			return &FrontMatterError{pg.File, q.Line, fmt.Sprintf("quiz question %d: live %q is not a generator (want one of %s)", i+1, q.Live, strings.Join(quizgen.IDs(), ", "))}
+		}
+		for _, text := range []string{q.Text, q.Hint, q.Explain} {
+			for _, m := range placeholderRE.FindAllStringSubmatch(text, -1) {
+				if !slices.Contains(g.Params, m[1]) {
+					return &FrontMatterError{pg.File, q.Line, fmt.Sprintf("quiz question %d: %s fills no {%s} (it fills {%s})", i+1, q.Live, m[1], strings.Join(g.Params, "}, {"))}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // ParsePage parses one lesson file: front matter, then Markdown.

@@ -23,7 +23,14 @@
 //	      - a port number
 //	    answer: 1
 //	    explain: A for address: four bytes of IPv4.
+//	    hint: The client needs something to connect to.
 //	---
+//
+// Every question has its own hint (h in the quiz) and an explanation shown
+// after any answer. A question with "live: GENERATOR" instead of choices is
+// typed: a quizgen generator runs a demo when it is asked (a real WebSocket
+// handshake with a fresh key, a short poll on loopback) and the learner
+// types the value it computed; see package quizgen.
 //
 // Each "## " section is one step of wirelab learn. Both languages must have
 // the same lessons, with the same numbers, demos and quiz answers; New fails
@@ -40,6 +47,7 @@
 //	                    solutions and broken variants, as embedded files
 //	lessons/check/      the checker behind wirelab check http|ws
 //	lessons/diagram/    sequence and bit diagrams of recorded events
+//	lessons/quizgen/    the generators of typed quiz questions
 //
 // # Using a course
 //

@@ -27,7 +27,16 @@ import (
 //	      - a MAC address
 //	    answer: 1
 //	    explain: A records map names to IPv4 addresses.
+//	    hint: The client needs somewhere to connect to.
+//	  - q: The key was {key}. What Sec-WebSocket-Accept did the server send?
+//	    live: ws-accept
+//	    explain: Base64(SHA-1(key + GUID)) = {answer}.
+//	    hint: Append the GUID to the key, hash, then Base64 the digest.
 //	---
+//
+// A question with "live:" is typed: the named quizgen generator runs a demo
+// when the question is asked, fills the {placeholders} and knows the exact
+// answer (see package quizgen).
 //
 // Values are plain text to the end of the line, or quoted ("..." with Go
 // escapes, '...' with '' for a quote). There are no comments, anchors,
@@ -362,8 +371,10 @@ func (p *fmParser) quiz(n *node) ([]Question, error) {
 				q.Explain, err = p.wantScalar(k, v)
 			case "hint":
 				q.Hint, err = p.wantScalar(k, v)
+			case "live":
+				q.Live, err = p.wantScalar(k, v)
 			default:
-				err = p.errf(v.line, "quiz question %d: unknown key %q (want q, choices, answer, explain, hint)", i+1, k)
+				err = p.errf(v.line, "quiz question %d: unknown key %q (want q, choices, answer, explain, hint, live)", i+1, k)
 			}
 			if err != nil {
 				return nil, err
@@ -372,6 +383,11 @@ func (p *fmParser) quiz(n *node) ([]Question, error) {
 		switch {
 		case q.Text == "":
 			return nil, p.errf(it.line, "quiz question %d has no q", i+1)
+		case q.Live != "" && (len(q.Choices) > 0 || q.Answer != 0):
+			return nil, p.errf(it.line, "quiz question %d: a live question is answered by typing; it has no choices and no answer (its generator %q computes it)", i+1, q.Live)
+		case q.Live != "" && q.Explain == "":
+			return nil, p.errf(it.line, "quiz question %d has no explain", i+1)
+		case q.Live != "":
 		case len(q.Choices) < 2:
 			return nil, p.errf(it.line, "quiz question %d needs at least two choices", i+1)
 		case q.Answer < 1 || q.Answer > len(q.Choices):

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"github.com/wirelab/wirelab/lessons/demo"
+	"github.com/wirelab/wirelab/lessons/quizgen"
 	"io"
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A Tutor runs the course interactively, one step at a time, reading
@@ -38,6 +40,9 @@ type Tutor struct {
 	// Width, if positive, wraps questions, feedback and hints to that
 	// many cells.
 	Width int
+	// Generators, if set, replaces the quizgen registry for typed
+	// questions (tests give fixed answers this way).
+	Generators map[string]quizgen.Generator
 
 	in     *bufio.Scanner
 	lesson *Lesson
@@ -320,6 +325,9 @@ const (
 )
 
 func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
+	if q.Live != "" {
+		return t.askTyped(n, total, q)
+	}
 	q = q.Shuffle(t.rng())
 	fmt.Fprint(t.Out, "\n"+t.wrap(fmt.Sprintf("%d/%d. %s", n, total, q.Text))+"\n")
 	for i, c := range q.Choices {
@@ -336,13 +344,7 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 		}
 		switch strings.ToLower(line) {
 		case "h", "hint":
-			if q.Hint != "" {
-				t.say("Hint: %s", "提示：%s", q.Hint)
-			} else if h := t.lesson.Page(t.Lang).Hint; h != "" {
-				t.say("Hint: %s", "提示：%s", h)
-			} else {
-				t.say("Hint: go back (b) and re-read the lesson.", "提示：输入 b 返回重读本课。")
-			}
+			t.questionHint(q.Hint)
 			continue
 		case "s", "skip":
 			t.say("Skipped. The answer: %d) %s. %s", "已跳过。答案：%d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
@@ -362,6 +364,116 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 			return askRight, nil
 		}
 		t.say("✗ Not quite: the answer is %d) %s. %s", "✗ 不对：答案是 %d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
+		return askWrong, nil
+	}
+}
+
+// questionHint prints the question's own hint, or the lesson's when the
+// question has none.
+func (t *Tutor) questionHint(hint string) {
+	if hint == "" {
+		hint = t.lesson.Page(t.Lang).Hint
+	}
+	if hint != "" {
+		t.say("Hint: %s", "提示：%s", hint)
+	} else {
+		t.say("Hint: go back (b) and re-read the lesson.", "提示：输入 b 返回重读本课。")
+	}
+}
+
+// showWork prints how a typed answer is computed, unwrapped: commands and
+// byte counts must stay whole.
+func (t *Tutor) showWork(in *quizgen.Instance) {
+	if in.Work != "" {
+		fmt.Fprint(t.Out, "\n"+in.Work+"\n")
+	}
+}
+
+// pick returns m's text in the tutor's language, or the English one.
+func (t *Tutor) pick(m map[string]string) string {
+	if s := m[t.Lang]; s != "" {
+		return s
+	}
+	return m["en"]
+}
+
+func (t *Tutor) generator(id string) (quizgen.Generator, bool) {
+	if t.Generators != nil {
+		g, ok := t.Generators[id]
+		return g, ok
+	}
+	return quizgen.Lookup(id)
+}
+
+// liveTimeout bounds the demo a typed question runs.
+const liveTimeout = 10 * time.Second
+
+// askTyped asks a typed question: its generator runs a live demo now, the
+// learner computes the answer and types it, and it is checked exactly
+// (after the generator's normalising of spaces, case and prefixes).
+func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
+	g, ok := t.generator(q.Live)
+	if !ok {
+		t.say("Question %d needs the live generator %q, which this wirelab lacks; skipped.",
+			"第 %d 题需要实时生成器 %q，但这个 wirelab 里没有；已跳过。", n, q.Live)
+		return askSkipped, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	in, err := g.New(ctx, t.rng())
+	cancel()
+	if err != nil {
+		t.say("Question %d computes its values from a live demo, which failed: %v. Skipped.",
+			"第 %d 题要从实时演示中算出数值，但演示失败了：%v。已跳过。", n, err)
+		return askSkipped, nil
+	}
+	fill := func(s string) string { return in.Fill(s, t.Lang) }
+	fmt.Fprint(t.Out, "\n"+t.wrap(fmt.Sprintf("%d/%d. %s", n, total, fill(q.Text)))+"\n")
+	if in.Show != "" {
+		fmt.Fprint(t.Out, "\n"+in.Show+"\n\n") // bytes: never wrapped
+	}
+	for {
+		prompt := "type the answer, [h]int, [s]kip, [b]ack, [q]uit > "
+		if t.Lang == "zh" {
+			prompt = "输入答案，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > "
+		}
+		line, err := t.readLine(prompt)
+		if err != nil {
+			return askSkipped, err
+		}
+		switch strings.ToLower(line) {
+		case "h", "hint":
+			t.questionHint(fill(q.Hint))
+			continue
+		case "s", "skip":
+			t.say("Skipped. The answer: %s. %s", "已跳过。答案：%s。%s", in.Answer, fill(q.Explain))
+			t.showWork(in)
+			return askSkipped, nil
+		case "b", "back":
+			return askBack, nil
+		case "q", "quit", "exit":
+			return askSkipped, errQuit
+		}
+		right, ok := g.Check(in, line)
+		remark := ""
+		if g.Remark != nil && !right {
+			if m := g.Remark(in, line); m != nil {
+				remark = t.pick(m)
+				if t.Lang != "zh" {
+					remark += " " // Chinese sentences end in 。 and need no space
+				}
+			}
+		}
+		if !ok {
+			fmt.Fprint(t.Out, t.wrap(remark+t.pick(g.Form))+"\n")
+			continue
+		}
+		if right {
+			t.say("✓ Right. %s", "✓ 正确。%s", fill(q.Explain))
+			t.showWork(in)
+			return askRight, nil
+		}
+		t.say("✗ Not quite: the answer is %s. %s%s", "✗ 不对：答案是 %s。%s%s", in.Answer, remark, fill(q.Explain))
+		t.showWork(in)
 		return askWrong, nil
 	}
 }

@@ -31,7 +31,10 @@ func NewCmdQuiz(ios *iostreams.IOStreams, runF func(*QuizOptions) error) *cobra.
 		Short: "Answer a lesson's quiz; each answer is checked as you give it",
 		Long: `Ask the lesson's questions one by one, reading a choice number per line
 from standard input; the choices come in a new order on each attempt
-(--seed fixes it). Every answer, right or wrong, is followed by why;
+(--seed fixes it). Some questions are typed instead: wirelab runs a live
+demo as it asks (a WebSocket handshake with a fresh random key, a frame
+header, a short poll on loopback), and you compute the value and type it;
+it is checked exactly. Every answer, right or wrong, is followed by why;
 h shows the question's hint, s skips. A lesson passed here counts in wirelab learn's progress too.`,
 		Example: `  wirelab lessons quiz 4
   printf '2\n1\n2\n' | wirelab lessons quiz http-message --json`,

@@ -98,6 +98,13 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	}
 	for i, q := range pg.Quiz {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, q.Text)
+		if q.Live != "" {
+			if zh {
+				b.WriteString("   （输入答案；{…} 中的数值在测验时由实时演示生成）\n")
+			} else {
+				b.WriteString("   (typed; the values in {…} come from a live demo when the quiz asks it)\n")
+			}
+		}
 		for j, ch := range q.Choices {
 			fmt.Fprintf(&b, "   %c) %s\n", 'a'+j, ch)
 		}
