@@ -59,7 +59,7 @@ type httpStage struct {
 // then reads the responses in expect.
 type httpStep struct {
 	conn   int
-	what   ltext     // what the step is, for messages ("the second client")
+	what   ltext    // what the step is, for messages ("the second client")
 	writes []string // each in one write call, splitPause apart
 	expect []httpWant
 }
