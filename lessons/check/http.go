@@ -80,10 +80,14 @@ type httpWant struct {
 	open bool
 	// sameLength asks for the Content-Length of the previous GET /.
 	sameLength bool
-	// hint, if set, explains a wrong status or body better than the
-	// stage's hints.
+	// hint, if set, explains any failure to read or judge this response
+	// better than the stage's hints.
 	hint ltext
 }
+
+// headNoBody explains bytes after the header section of a response to HEAD.
+var headNoBody = ltext{"A response to HEAD has no body, whatever its Content-Length says: stop after the empty line, or the bytes after it are read as the next response.",
+	"HEAD 的响应没有响应体，不管 Content-Length 是多少：在空行处停止，否则空行之后的字节会被当成下一个响应。"}
 
 func req(method, path string, fields ...string) string {
 	var b strings.Builder
@@ -121,6 +125,14 @@ var (
 	want404  = httpWant{method: "GET", status: 404, section: "RFC 9110 §15.5.5"}
 	wantEcho = httpWant{method: "POST", status: 200, section: "RFC 9112 §6.2", body: &echoed, lengthed: true}
 )
+
+// pipelined is w for the second of two requests sent in one write.
+func pipelined(w httpWant) httpWant {
+	w.section = "RFC 9112 §9.3.2"
+	w.hint = ltext{"The second request came in the same TCP write as the first: keep the bytes read past the end of one request, they are the start of the next.",
+		"第二个请求和第一个在同一次 TCP 写入中到达：读过一个请求结尾的字节要留着，它们是下一个请求的开头。"}
+	return w
+}
 
 // kept is w asking the connection to stay open.
 func kept(w httpWant) httpWant { w.open = true; return w }
@@ -207,7 +219,7 @@ var httpTrack = []httpStage{
 			{what: ltext{"request 1 of 3", "3 个请求中的第 1 个"}, writes: []string{getRoot}, expect: []httpWant{kept(want200)}},
 			{what: ltext{"request 2 of 3", "3 个请求中的第 2 个"}, writes: []string{postBody}, expect: []httpWant{kept(wantEcho)}},
 			{what: ltext{"request 3 of 3", "3 个请求中的第 3 个"}, writes: []string{getNope}, expect: []httpWant{kept(want404)}},
-			{what: ltext{"two requests in one write", "一次写入中的两个请求"}, writes: []string{getNope + getRoot}, expect: []httpWant{kept(want404), kept(want200)}},
+			{what: ltext{"two requests in one write", "一次写入中的两个请求"}, writes: []string{getNope + getRoot}, expect: []httpWant{kept(want404), pipelined(kept(want200))}},
 		},
 	},
 	{
@@ -253,7 +265,7 @@ var httpTrack = []httpStage{
 			{writes: []string{getRoot}, expect: []httpWant{kept(want200)}},
 			{what: ltext{"HEAD /", "HEAD /"}, writes: []string{req("HEAD", "/")}, expect: []httpWant{kept(httpWant{method: "HEAD", status: 200, section: "RFC 9110 §9.3.2", sameLength: true})}},
 			{what: ltext{"the GET after HEAD", "HEAD 之后的 GET"}, writes: []string{getRoot}, expect: []httpWant{{method: "GET", status: 200, section: "RFC 9110 §9.3.2", nonEmpty: true,
-				hint: ltext{"These bytes came after the HEAD response's empty line: a response to HEAD has no body, whatever its Content-Length says.", "这些字节出现在 HEAD 响应的空行之后：不管 Content-Length 是多少，HEAD 的响应都没有响应体。"}}}},
+				hint: headNoBody}}},
 		},
 	},
 	{
@@ -268,7 +280,9 @@ var httpTrack = []httpStage{
 		pass: ltext{"400 and 505 as they should be", "400 和 505 都正确"},
 		steps: []httpStep{
 			{what: ltext{`the malformed request "hello"`, `格式错误的请求 "hello"`}, writes: []string{"hello\r\n\r\n"}, expect: []httpWant{{method: "GET", status: 400, section: "RFC 9112 §3"}}},
-			{conn: 1, what: ltext{"the HTTP/3.0 request", "HTTP/3.0 请求"}, writes: []string{"GET / HTTP/3.0\r\nHost: {host}\r\n\r\n"}, expect: []httpWant{{method: "GET", status: 505, section: "RFC 9110 §15.6.6"}}},
+			{conn: 1, what: ltext{"the HTTP/3.0 request", "HTTP/3.0 请求"}, writes: []string{"GET / HTTP/3.0\r\nHost: {host}\r\n\r\n"}, expect: []httpWant{{method: "GET", status: 505, section: "RFC 9110 §15.6.6",
+				hint: ltext{`"HTTP/3.0" is a well-formed version that your server does not speak: check the version after parsing the request line, and answer anything but HTTP/1.0 and HTTP/1.1 with "HTTP/1.1 505 HTTP Version Not Supported\r\n".`,
+					`"HTTP/3.0" 格式正确，但你的服务器不支持这个版本：解析完请求行后检查版本，不是 HTTP/1.0 或 HTTP/1.1 的，回答 "HTTP/1.1 505 HTTP Version Not Supported\r\n"。`}}}},
 		},
 	},
 	{
@@ -287,14 +301,20 @@ var httpTrack = []httpStage{
 }
 
 func concurrentSteps() []httpStep {
+	want := want200
+	want.section = "RFC 9112 §9"
+	want.hint = ltext{"Client 0 connected and sent nothing; meanwhile your server must still accept and answer the others: serve each connection in its own thread or goroutine.",
+		"客户端 0 连上之后什么也没发；与此同时，你的服务器仍要接受并回答其他客户端：每个连接交给单独的线程或 goroutine 处理。"}
 	steps := []httpStep{{conn: 0}} // opened, nothing sent
 	for i := 1; i <= concurrentClients; i++ {
 		steps = append(steps, httpStep{conn: i, writes: []string{getRoot}})
 	}
 	for i := 1; i <= concurrentClients; i++ {
-		steps = append(steps, httpStep{conn: i, what: ltext{fmt.Sprintf("client %d (client 0 idle)", i), fmt.Sprintf("客户端 %d（客户端 0 空闲）", i)}, expect: []httpWant{want200}})
+		steps = append(steps, httpStep{conn: i, what: ltext{fmt.Sprintf("client %d (client 0 idle)", i), fmt.Sprintf("客户端 %d（客户端 0 空闲）", i)}, expect: []httpWant{want}})
 	}
-	return append(steps, httpStep{conn: 0, what: ltext{"client 0, idle until now", "一直空闲的客户端 0"}, writes: []string{getRoot}, expect: []httpWant{want200}})
+	last := want200
+	last.section = "RFC 9112 §9"
+	return append(steps, httpStep{conn: 0, what: ltext{"client 0, idle until now", "一直空闲的客户端 0"}, writes: []string{getRoot}, expect: []httpWant{last}})
 }
 
 // httpStages are the HTTP track's stages as the runner knows them.
@@ -327,8 +347,8 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 			conns[step.conn] = w
 		}
 		what := r.tr(step.what[0], step.what[1])
-		if what == "" {
-			what = r.tr("the request", "请求")
+		if what == "" && len(step.writes) > 0 {
+			what, _, _ = strings.Cut(strings.Join(step.writes, ""), " HTTP/")
 		}
 		for k, piece := range step.writes {
 			if k > 0 {
@@ -338,14 +358,37 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 			}
 			piece = strings.ReplaceAll(strings.ReplaceAll(piece, "{host}", r.addr), "{echo}", r.echo)
 			if err := w.write([]byte(piece)); err != nil {
-				return "", r.ioFail(w, err, "RFC 9112 §9.3", r.tr("sending %s", "发送%s", what),
-					r.tr("Your server closed the connection before the request was sent.", "在请求发出之前，你的服务器就关闭了连接。"))
+				if r.parent.Err() != nil {
+					return "", r.parent.Err()
+				}
+				hint := r.tr("Your server closed the connection before the request was sent.", "在请求发出之前，你的服务器就关闭了连接。")
+				if k > 0 {
+					hint = r.tr("Your server gave up after the first pieces of the request: keep reading until the request is whole.",
+						"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。")
+				}
+				return "", r.failEnd(w, st.section, r.tr("the server closed the connection while the checker was sending %s (write %d of %d)",
+					"检查器发送%s时（第 %d 次写入，共 %d 次），服务器关闭了连接", what, k+1, len(step.writes)), hint)
 			}
 		}
 		for _, want := range step.expect {
 			if err := r.expectHTTP(w, want, what, &lastLen); err != nil {
 				return "", err
 			}
+			w.answers++
+		}
+		if extra := w.br.Buffered(); extra > 0 && len(step.expect) > 0 {
+			// Nothing more was asked for: these bytes are left over from
+			// the last response, most often a body longer than its
+			// Content-Length, or a body after a response to HEAD.
+			if step.expect[len(step.expect)-1].method == "HEAD" {
+				return "", r.failAt(w, w.consumed(), "RFC 9110 §9.3.2",
+					r.tr("%d bytes came after the empty line of the response to HEAD", "HEAD 响应的空行之后又来了 %d 个字节", extra),
+					r.tr(headNoBody[0], headNoBody[1]))
+			}
+			return "", r.failAt(w, w.consumed(), "RFC 9112 §6.2",
+				r.tr("%d more bytes came after the response to %s ended", "对%[2]s的响应结束之后，又来了 %[1]d 个字节", extra, what),
+				r.tr(`Content-Length counts the bytes of the body after encoding (UTF-8: "é" is 2 bytes, "世" 3), not its characters; send exactly that many bytes.`,
+					`Content-Length 计算的是编码后响应体的字节数（UTF-8 中 "é" 是 2 字节，"世" 是 3 字节），不是字符数；正好发送这么多字节。`))
 		}
 	}
 	return r.tr(st.pass[0], st.pass[1]), nil
@@ -358,7 +401,24 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	resp, start, end, err := r.readResponse(w, want.method, want.section, about, hint)
 	if err != nil {
 		var sf *stageFail
-		if hint != "" && errors.As(err, &sf) && len(w.recv) > start {
+		if !errors.As(err, &sf) {
+			return err
+		}
+		switch {
+		case len(w.recv) == start && w.answers > 0 && sf.cause != nil:
+			// Nothing came on a connection that has answered before.
+			if isTimeout(sf.cause) {
+				sf.msg = r.tr("the server stopped answering after response %d: %s", "服务器在第 %d 个响应之后不再回答：%s", w.answers, sf.msg)
+			} else {
+				sf.msg = r.tr("the server closed the connection after response %d, before answering %s", "服务器在第 %d 个响应之后、回答%s之前关闭了连接", w.answers, what)
+			}
+			sf.f.Section = "RFC 9112 §9.3"
+			sf.f.Hint = hint
+			if hint == "" {
+				sf.f.Hint = r.tr("HTTP/1.1 connections are persistent: after writing a response, loop and read the next request from the same socket; close only when the client closes or sends Connection: close.",
+					"HTTP/1.1 连接默认是持久的：写完一个响应后，要循环在同一个 socket 上读取下一个请求；只有客户端关闭或发送 Connection: close 时才关闭。")
+			}
+		case hint != "":
 			sf.f.Hint = hint
 		}
 		return err
@@ -424,14 +484,6 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 		}
 		return r.failAt(w, at, want.section,
 			r.tr("the body is %s; the request's body was %q", "响应体是 %s；请求体是 %q", short(body), *want.body), hint)
-	}
-	return nil
-}
-
-func (r *runner) sendHTTP(w *wire, req []byte) error {
-	if err := w.write(req); err != nil {
-		return r.ioFail(w, err, "RFC 9112 §9.3", r.tr("sending the request", "发送请求"),
-			r.tr("Your server closed the connection before the request was sent.", "在请求发出之前，你的服务器就关闭了连接。"))
 	}
 	return nil
 }

@@ -94,6 +94,9 @@ type wire struct {
 	sentFrom, recvFrom int
 	stop               func() bool
 	closed             bool
+	// answers counts the responses read whole, so a failure can say
+	// after which one the server went quiet.
+	answers int
 }
 
 type recorder struct{ w *wire }
