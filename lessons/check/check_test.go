@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/inspect"
 	"go.uber.org/goleak"
 )
 
@@ -126,6 +127,23 @@ func TestGoodHTTPServerPassesEveryStage(t *testing.T) {
 	})})
 	if !rep.Passed {
 		t.Fatalf("the raw correct server failed:\n%s", text(rep))
+	}
+}
+
+// The bundled server, "wirelab http serve" (httpcore's Server and the
+// inspector), passes the bundled checker.
+func TestBundledServerPassesEveryHTTPStage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httpcore.Server{Handler: inspect.Handler()}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	defer func() { srv.Close(); <-done }()
+	rep := run(t, Options{Kind: "http", Addr: ln.Addr().String()})
+	if !rep.Passed || len(rep.Stages) != 10 {
+		t.Fatalf("wirelab http serve fails wirelab check http:\n%s", text(rep))
 	}
 }
 
