@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
 	"go.uber.org/goleak"
@@ -67,6 +68,7 @@ func wantFail(t *testing.T, rep *Report, id, msg, section, hint string) *StageRe
 	if !strings.Contains(f.Failure.Hint, hint) {
 		t.Errorf("%s: hint %q does not contain %q", id, f.Failure.Hint, hint)
 	}
+	fits(t, text(rep))
 	after := false
 	for _, s := range rep.Stages {
 		if after && (!s.Skipped || s.Passed || s.Message == "") {
@@ -75,6 +77,49 @@ func wantFail(t *testing.T, rep *Report, id, msg, section, hint string) *StageRe
 		after = after || s.ID == id
 	}
 	return f
+}
+
+// fits checks that no line of out is wider than TextWidth cells.
+func fits(t *testing.T, out string) {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if w := uniseg.StringWidth(l); w > TextWidth {
+			t.Errorf("a line of %d cells:\n%s", w, l)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct{ prefix, s string }{
+		{"hint: ", "Is your server running? Is it listening on port 8080, and on 127.0.0.1 (127.0.0.1, ::1 and 0.0.0.0 differ)? Start it, then run the checker again with --addr HOST:PORT."},
+		{"提示：", "你的服务器在运行吗？它监听的是 8080 端口吗？地址是 127.0.0.1 吗（127.0.0.1、::1 和 0.0.0.0 不一样）？先启动服务器，再用 --addr HOST:PORT 重新运行检查。客户端的帧带掩码：payload[i] XOR key[i % 4]，掩码键是长度字段后面的 4 个字节。"},
+		{"FAIL tcp               ", strings.Repeat("x", 100) + " word"},
+	}
+	for _, tt := range tests {
+		out := wrap(tt.prefix, tt.s, "      ")
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) < 2 {
+			t.Errorf("not wrapped: %q", out)
+		}
+		var joined strings.Builder
+		for i, l := range lines {
+			if w := uniseg.StringWidth(l); w > TextWidth {
+				t.Errorf("line %d is %d cells: %q", i, w, l)
+			}
+			if i > 0 {
+				l = strings.TrimPrefix(l, "      ")
+				if r := []rune(l)[0]; strings.ContainsRune(noLineStart, r) {
+					t.Errorf("line %d starts with %q: %q", i, r, l)
+				}
+			}
+			joined.WriteString(l)
+		}
+		// Nothing is lost but the spaces at the breaks.
+		strip := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+		if strip(joined.String()) != strip(tt.prefix+tt.s) {
+			t.Errorf("wrapping changed the text:\n%s", out)
+		}
+	}
 }
 
 // atCaret returns the received bytes from the caret on.
@@ -133,15 +178,7 @@ func TestGoodHTTPServerPassesEveryStage(t *testing.T) {
 // The bundled server, "wirelab http serve" (httpcore's Server and the
 // inspector), passes the bundled checker.
 func TestBundledServerPassesEveryHTTPStage(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httpcore.Server{Handler: inspect.Handler()}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	defer func() { srv.Close(); <-done }()
-	rep := run(t, Options{Kind: "http", Addr: ln.Addr().String()})
+	rep := run(t, Options{Kind: "http", Addr: serveCore(t, inspect.Handler())})
 	if !rep.Passed || len(rep.Stages) != 10 {
 		t.Fatalf("wirelab http serve fails wirelab check http:\n%s", text(rep))
 	}
@@ -375,10 +412,19 @@ func TestHTTPBrokenServers(t *testing.T) {
 			if tt.waits {
 				timeout = 500 * time.Millisecond
 			}
-			rep := run(t, Options{Kind: "http", Addr: rawHTTPServer(t, tt.answer), Timeout: timeout})
+			addr := rawHTTPServer(t, tt.answer)
+			rep := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout})
 			f := wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint)
 			if got := atCaret(f); !strings.HasPrefix(got, tt.caret) {
 				t.Errorf("from the caret: got %q, want %q…", got, tt.caret)
+			}
+			if !tt.waits {
+				// The same stage fails in Chinese, as wide as it may be.
+				zh := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout, Lang: "zh"})
+				if f := zh.Failed(); f == nil || f.ID != tt.stage || f.Failure.Hint == "" {
+					t.Errorf("zh: %s", text(zh))
+				}
+				fits(t, text(zh))
 			}
 		})
 	}
@@ -687,6 +733,25 @@ func TestReportJSON(t *testing.T) {
 	}
 }
 
+// A failed HTTP stage carries its two hints, a nudge then the rule, in
+// the JSON report too.
+func TestHTTPHintsInJSON(t *testing.T) {
+	rep := run(t, Options{Kind: "http", Addr: rawHTTPServer(t, always("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))})
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	f := back.Failed()
+	st, _ := Stages("http", "en")
+	if f == nil || f.ID != "route" || strings.Join(f.Failure.Hints, "|") != strings.Join(st[1].Hints, "|") || !strings.Contains(f.Failure.Hints[1], "404 Not Found") {
+		t.Errorf("%s", b)
+	}
+}
+
 func TestStagesDescribed(t *testing.T) {
 	for _, kind := range []string{"ws", "http"} {
 		for _, lang := range []string{"en", "zh"} {
@@ -697,6 +762,9 @@ func TestStagesDescribed(t *testing.T) {
 			for _, s := range st {
 				if s.ID == "" || s.Section == "" || s.Sends == "" || s.Expects == "" {
 					t.Errorf("%s %s: %+v", kind, lang, s)
+				}
+				if kind == "http" && (len(s.Hints) != 2 || s.Hints[0] == "" || s.Hints[1] == "") {
+					t.Errorf("http %s: stage %s has hints %q, want a nudge and the rule", lang, s.ID, s.Hints)
 				}
 			}
 		}

@@ -397,7 +397,7 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 // expectHTTP reads one response from w and judges it against want.
 func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string) error {
 	hint := r.tr(want.hint[0], want.hint[1])
-	about := r.tr("the answer to %s", "对%s的回答", what)
+	about := r.tr("the answer to %s", "%s的响应", what)
 	resp, start, end, err := r.readResponse(w, want.method, want.section, about, hint)
 	if err != nil {
 		var sf *stageFail
@@ -432,7 +432,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	}
 	if resp.StatusCode != want.status {
 		return r.failAt(w, start+9, want.section,
-			r.tr("%s has status %d; want %d", "%s的状态码是 %d；应为 %d", about, resp.StatusCode, want.status), hint)
+			r.tr("%s has status %d; want %d", "%s：状态码是 %d，应为 %d", about, resp.StatusCode, want.status), hint)
 	}
 	if want.echo {
 		v, ok := resp.Header.Lookup(echoHeader)
@@ -462,7 +462,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	if want.method == "HEAD" {
 		return nil
 	}
-	body, err := r.readBody(w, resp, start, r.tr("the body of %s", "%s的响应体", about))
+	body, err := r.readBody(w, resp, start, r.tr("the body of %s", "%s（响应体）", about))
 	if err != nil {
 		return err
 	}
@@ -471,7 +471,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	}
 	if want.nonEmpty && len(body) == 0 {
 		return r.failAt(w, w.consumed(), "RFC 9110 §6.4",
-			r.tr("%s has an empty body; answer with some content", "%s的响应体为空；请返回一些内容", about), hint)
+			r.tr("%s has an empty body; answer with some content", "%s：响应体为空，请返回一些内容", about), hint)
 	}
 	if want.body != nil && string(body) != *want.body {
 		at := w.consumed()

@@ -323,15 +323,25 @@ func serverFrame(fin bool, op websocket.Opcode, p []byte, bugs wsBugs) []byte {
 	return b
 }
 
-// goodHTTPServer is the reference: httpcore's Server with a handler that
-// keeps the HTTP track's contract (see doc.go).
-func goodHTTPServer(t *testing.T) string {
+// serveCore runs h behind httpcore's Server on a fresh loopback listener
+// until the test ends, and returns its address.
+func serveCore(t *testing.T, h httpcore.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	srv := &httpcore.Server{Handler: h}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	t.Cleanup(func() { srv.Close(); <-done })
+	return ln.Addr().String()
+}
+
+// goodHTTPServer is the reference: httpcore's Server with a handler that
+// keeps the HTTP track's contract (see doc.go).
+func goodHTTPServer(t *testing.T) string {
+	return serveCore(t, httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		switch r.Path() {
 		case "/":
@@ -347,11 +357,7 @@ func goodHTTPServer(t *testing.T) string {
 			w.WriteHeader(404)
 			w.WriteString("not found\n")
 		}
-	})}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	t.Cleanup(func() { srv.Close(); <-done })
-	return ln.Addr().String()
+	}))
 }
 
 // rawHTTPServer reads requests with httpcore and lets answer write the raw
