@@ -406,6 +406,7 @@ func TestHTTPBrokenServers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			// Only a stage that fails by timing out waits the short
 			// timeout; the others get time to spare on a loaded machine.
 			timeout := 3 * time.Second
@@ -534,6 +535,7 @@ func TestHTTPBrokenServersOneStage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			timeout := 3 * time.Second
 			if tt.waits {
 				timeout = 500 * time.Millisecond
