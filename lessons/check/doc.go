@@ -12,7 +12,7 @@
 //	}
 //	rep.WriteText(os.Stdout)
 //	if !rep.Passed {
-//		f := rep.Failed() // f.ID, f.Message, f.Failure.Offset, .Section, .Hint
+//		f := rep.Failed() // f.ID, f.Message, f.Failure.Offset, .Section, .Hint, .Hints
 //	}
 //
 // Stages run in order and stop at the first failure; the rest are reported
@@ -57,9 +57,12 @@
 // The track of the build-your-own HTTP/1.1 server. Every request the
 // checker sends carries "Host: HOST:PORT" and ends its header section with
 // an empty line. A response may frame its body by Content-Length (what the
-// contract asks for), or by chunked; only tcp, route and errors also accept
-// a body that ends when the server closes the connection. Names of header
-// fields are compared without regard to case, as RFC 9110 §5.1 says.
+// contract asks for), or by chunked; where a connection carries one request
+// only (tcp, route, headers, errors) a body that ends when the server
+// closes the connection is also accepted. Bytes that arrive after the last
+// response a stage asks for fail it (a Content-Length counted in
+// characters, a body after HEAD). Names of header fields are compared
+// without regard to case, as RFC 9110 §5.1 says.
 //
 // The server must answer:
 //
@@ -94,7 +97,7 @@
 //	chunked     POST /echo, Transfer-Encoding: chunked, chunks of 0x1a and
 //	            0x7 bytes and the last chunk "0\r\n\r\n"; then GET / on the same connection
 //	                                                               200 with "abcdefghijklmnopqrstuvwxyzwirelab"; then 200 (RFC 9112 §7.1)
-//	head        HEAD /, then GET / on the same connection          200, no body (the next bytes are the GET's status
+//	head        GET /, HEAD /, then GET / on one connection        200, no body (the next bytes are the GET's status
 //	                                                               line), same Content-Length as GET / (RFC 9110 §9.3.2)
 //	errors      "hello\r\n\r\n" on one connection;                 400 (RFC 9112 §3, RFC 9110 §15.5.1)
 //	            "GET / HTTP/3.0" on another                        505 (RFC 9110 §15.6.6)
@@ -102,9 +105,14 @@
 //	            at once, each GET /; then GET / on the idle one    all answered: one slow client must not block
 //	                                                               the others (RFC 9112 §9)
 //
-// Each stage is a value (see httpStages): what is sent, what is expected,
-// the RFC section and two hints per language, a nudge and the exact rule;
-// one interpreter (httpInterp) runs them.
+// Each stage is a value (see httpTrack in http.go): what is sent, what is
+// expected, the RFC section and two hints per language, a nudge and the
+// exact rule; one interpreter (runner.runHTTP) runs them. Stages returns
+// them, hints included, and a failure carries them in Failure.Hints. The
+// server of "wirelab http serve" (httpcore/inspect) passes every stage.
+//
+// The text report (WriteText) wraps its prose to TextWidth (80) cells,
+// Chinese included; the quoted bytes keep one line per line received.
 //
 // Messages and hints are in English or Chinese (Options.Lang, by default
 // from LC_ALL, LC_MESSAGES or LANG); the ids, the bytes and the RFC sections
