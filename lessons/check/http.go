@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
 )
@@ -16,7 +17,8 @@ import (
 // The HTTP track, as data. Each stage is a list of steps; a step writes
 // bytes on one of the stage's connections (in one TCP write per piece,
 // with a pause between pieces) and then reads the responses it expects, in
-// order. httpInterp runs them; nothing else in this file sends or reads.
+// order. runner.runHTTP runs them; nothing else in this file sends or
+// reads.
 //
 // In what a step writes, {host} stands for HOST:PORT and {echo} for the
 // stage's random value.
@@ -366,6 +368,11 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 					hint = r.tr("Your server gave up after the first pieces of the request: keep reading until the request is whole.",
 						"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。")
 				}
+				if len(step.expect) > 0 && k > 0 {
+					if err := r.earlyAnswer(w, step.expect[0], what, &lastLen, k, len(step.writes)); err != nil {
+						return "", err
+					}
+				}
 				return "", r.failEnd(w, st.section, r.tr("the server closed the connection while the checker was sending %s (write %d of %d)",
 					"检查器发送%s时（第 %d 次写入，共 %d 次），服务器关闭了连接", what, k+1, len(step.writes)), hint)
 			}
@@ -392,6 +399,26 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 		}
 	}
 	return r.tr(st.pass[0], st.pass[1]), nil
+}
+
+// earlyAnswer reads what a server wrote before it closed the connection
+// in the middle of a request sent in pieces (a 400 for the first piece,
+// most often), and judges it, so that the failure shows it. It returns
+// nil when nothing came or nothing was wrong with it.
+func (r *runner) earlyAnswer(w *wire, want httpWant, what string, lastLen *string, k, n int) error {
+	before := len(w.recv)
+	dl := time.Now().Add(200 * time.Millisecond)
+	if d, ok := r.ctx.Deadline(); ok && d.Before(dl) {
+		dl = d
+	}
+	w.c.SetReadDeadline(dl)
+	err := r.expectHTTP(w, want, what, lastLen)
+	var sf *stageFail
+	if len(w.recv) == before || !errors.As(err, &sf) {
+		return nil
+	}
+	sf.msg += r.tr(" (it came before write %d of %d: the request was not whole yet)", "（它在第 %d 次写入之前就到了，共 %d 次：请求还不完整）", k+1, n)
+	return err
 }
 
 // expectHTTP reads one response from w and judges it against want.
