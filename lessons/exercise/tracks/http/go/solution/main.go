@@ -142,6 +142,10 @@ func readRequest(br *bufio.Reader) (*request, error) {
 		}
 		req.fields[strings.ToLower(name)] = strings.Trim(value, " \t")
 	}
+	// RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
+	if _, ok := req.fields["host"]; !ok && v == "HTTP/1.1" {
+		return nil, bad(400, "an HTTP/1.1 request without Host")
+	}
 	// Stages body and chunked, RFC 9112 §6: how long is the body?
 	te, hasTE := req.fields["transfer-encoding"]
 	cl, hasCL := req.fields["content-length"]

@@ -106,6 +106,9 @@ def read_request(r):
         if not colon or not name or not set(name) <= TOKEN:
             raise BadRequest(400, "malformed field line %r" % fl)
         fields[name.decode("ascii").lower()] = value.strip(b" \t").decode("latin-1")
+    # RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
+    if version == b"HTTP/1.1" and "host" not in fields:
+        raise BadRequest(400, "an HTTP/1.1 request without Host")
 
     # Stages body and chunked, RFC 9112 §6: how long is the body?
     if "transfer-encoding" in fields:
