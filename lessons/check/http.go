@@ -218,9 +218,9 @@ var httpTrack = []httpStage{
 		},
 		pass: ltext{"five requests answered on one connection, two of them pipelined", "五个请求在同一连接上得到回答，其中两个是管线化的"},
 		steps: []httpStep{
-			{what: ltext{"request 1 of 3", "3 个请求中的第 1 个"}, writes: []string{getRoot}, expect: []httpWant{kept(want200)}},
-			{what: ltext{"request 2 of 3", "3 个请求中的第 2 个"}, writes: []string{postBody}, expect: []httpWant{kept(wantEcho)}},
-			{what: ltext{"request 3 of 3", "3 个请求中的第 3 个"}, writes: []string{getNope}, expect: []httpWant{kept(want404)}},
+			{what: ltext{"request 1 of 3", "第 1 个请求（共 3 个）"}, writes: []string{getRoot}, expect: []httpWant{kept(want200)}},
+			{what: ltext{"request 2 of 3", "第 2 个请求（共 3 个）"}, writes: []string{postBody}, expect: []httpWant{kept(wantEcho)}},
+			{what: ltext{"request 3 of 3", "第 3 个请求（共 3 个）"}, writes: []string{getNope}, expect: []httpWant{kept(want404)}},
 			{what: ltext{"two requests in one write", "一次写入中的两个请求"}, writes: []string{getNope + getRoot}, expect: []httpWant{kept(want404), pipelined(kept(want200))}},
 		},
 	},
