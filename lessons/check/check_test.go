@@ -297,6 +297,25 @@ func always(resp string) func(net.Conn, *bufio.Reader, *httpcore.Request) bool {
 	}
 }
 
+// brokenTimeout is the stage timeout for a broken server: short only for
+// a stage that fails by timing out, with time to spare for the others on a
+// loaded machine.
+func brokenTimeout(waits bool) time.Duration {
+	if waits {
+		return 500 * time.Millisecond
+	}
+	return 3 * time.Second
+}
+
+// wantCaret checks that the received bytes from the caret on start with
+// caret.
+func wantCaret(t *testing.T, f *StageResult, caret string) {
+	t.Helper()
+	if got := atCaret(f); !strings.HasPrefix(got, caret) {
+		t.Errorf("from the caret: got %q, want %q…", got, caret)
+	}
+}
+
 func TestHTTPBrokenServers(t *testing.T) {
 	tests := []struct {
 		name                      string
@@ -407,18 +426,10 @@ func TestHTTPBrokenServers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			// Only a stage that fails by timing out waits the short
-			// timeout; the others get time to spare on a loaded machine.
-			timeout := 3 * time.Second
-			if tt.waits {
-				timeout = 500 * time.Millisecond
-			}
 			addr := rawHTTPServer(t, tt.answer)
+			timeout := brokenTimeout(tt.waits)
 			rep := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout})
-			f := wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint)
-			if got := atCaret(f); !strings.HasPrefix(got, tt.caret) {
-				t.Errorf("from the caret: got %q, want %q…", got, tt.caret)
-			}
+			wantCaret(t, wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint), tt.caret)
 			if !tt.waits {
 				// The same stage fails in Chinese, as wide as it may be.
 				zh := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout, Lang: "zh"})
@@ -536,15 +547,8 @@ func TestHTTPBrokenServersOneStage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := 3 * time.Second
-			if tt.waits {
-				timeout = 500 * time.Millisecond
-			}
-			rep := run(t, Options{Kind: "http", Addr: tt.addr, Timeout: timeout, only: []string{tt.stage}})
-			f := wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint)
-			if got := atCaret(f); !strings.HasPrefix(got, tt.caret) {
-				t.Errorf("from the caret: got %q, want %q…", got, tt.caret)
-			}
+			rep := run(t, Options{Kind: "http", Addr: tt.addr, Timeout: brokenTimeout(tt.waits), only: []string{tt.stage}})
+			wantCaret(t, wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint), tt.caret)
 		})
 	}
 }
