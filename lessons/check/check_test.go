@@ -302,7 +302,7 @@ func always(resp string) func(net.Conn, *bufio.Reader, *httpcore.Request) bool {
 // loaded machine.
 func brokenTimeout(waits bool) time.Duration {
 	if waits {
-		return 500 * time.Millisecond
+		return time.Second
 	}
 	return 3 * time.Second
 }
@@ -541,7 +541,7 @@ func TestHTTPBrokenServersOneStage(t *testing.T) {
 		},
 		{
 			name: "one client at a time", addr: serialServer(t),
-			stage: "concurrent", msg: "timed out after 500ms waiting for the answer to client 1 (client 0 idle)", section: "RFC 9112 §9", hint: "Client 0 connected and sent nothing", caret: "", waits: true,
+			stage: "concurrent", msg: "timed out after 1s waiting for the answer to client 1 (client 0 idle)", section: "RFC 9112 §9", hint: "Client 0 connected and sent nothing", caret: "", waits: true,
 		},
 	}
 	for _, tt := range tests {
