@@ -87,6 +87,10 @@ type httpWant struct {
 	hint ltext
 }
 
+// keepAliveHint explains a connection closed after a response.
+var keepAliveHint = ltext{"HTTP/1.1 connections are persistent: after writing a response, loop and read the next request from the same socket; close only when the client closes or sends Connection: close.",
+	"HTTP/1.1 连接默认是持久的：写完一个响应后，要循环在同一个 socket 上读取下一个请求；只有客户端关闭或发送 Connection: close 时才关闭。"}
+
 // headNoBody explains bytes after the header section of a response to HEAD.
 var headNoBody = ltext{"A response to HEAD has no body, whatever its Content-Length says: stop after the empty line, or the bytes after it are read as the next response.",
 	"HEAD 的响应没有响应体，不管 Content-Length 是多少：在空行处停止，否则空行之后的字节会被当成下一个响应。"}
@@ -368,6 +372,10 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 					hint = r.tr("Your server gave up after the first pieces of the request: keep reading until the request is whole.",
 						"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。")
 				}
+				if k == 0 && w.answers > 0 {
+					return "", r.failEnd(w, "RFC 9112 §9.3", r.tr("the server closed the connection after response %d, before the checker could send %s",
+						"服务器在第 %d 个响应之后关闭了连接，检查器来不及发送%s", w.answers, what), r.tr(keepAliveHint[0], keepAliveHint[1]))
+				}
 				if len(step.expect) > 0 && k > 0 {
 					if err := r.earlyAnswer(w, step.expect[0], what, &lastLen, k, len(step.writes)); err != nil {
 						return "", err
@@ -393,7 +401,7 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 					r.tr(headNoBody[0], headNoBody[1]))
 			}
 			return "", r.failAt(w, w.consumed(), "RFC 9112 §6.2",
-				r.tr("%d more bytes came after the response to %s ended", "对%[2]s的响应结束之后，又来了 %[1]d 个字节", extra, what),
+				r.tr("%d more bytes came after the response to %s ended", "%[2]s 的响应结束之后，又来了 %[1]d 个字节", extra, what),
 				r.tr(`Content-Length counts the bytes of the body after encoding (UTF-8: "é" is 2 bytes, "世" 3), not its characters; send exactly that many bytes.`,
 					`Content-Length 计算的是编码后响应体的字节数（UTF-8 中 "é" 是 2 字节，"世" 是 3 字节），不是字符数；正好发送这么多字节。`))
 		}
@@ -442,8 +450,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 			sf.f.Section = "RFC 9112 §9.3"
 			sf.f.Hint = hint
 			if hint == "" {
-				sf.f.Hint = r.tr("HTTP/1.1 connections are persistent: after writing a response, loop and read the next request from the same socket; close only when the client closes or sends Connection: close.",
-					"HTTP/1.1 连接默认是持久的：写完一个响应后，要循环在同一个 socket 上读取下一个请求；只有客户端关闭或发送 Connection: close 时才关闭。")
+				sf.f.Hint = r.tr(keepAliveHint[0], keepAliveHint[1])
 			}
 		case hint != "":
 			sf.f.Hint = hint
