@@ -170,7 +170,8 @@ def route(method, target, fields, body):
     if path == "/":
         return 200, b"hello from the wirelab reference server\n", []
     if path == "/headers":
-        return 200, b"echoed X-Wirelab-Echo\n", [("X-Wirelab-Echo", fields.get("x-wirelab-echo", ""))]
+        echo = fields.get("x-wirelab-echo", "")
+        return 200, b"echoed X-Wirelab-Echo\n", [("X-Wirelab-Echo", echo)]
     if path == "/echo":
         return 200, body, []
     return 404, b"not found: %s\n" % path.encode("latin-1"), []
