@@ -44,6 +44,11 @@
 // every piece, so each piece leaves as one chunk of a chunked body
 // (RFC 9112 §7.1); an optional delay=MS waits between pieces.
 //
+// /echo, /headers and /nope are the paths of the build-your-own HTTP track,
+// so that the bundled server passes "wirelab check http": /echo answers
+// with the request body, /headers echoes the field X-Wirelab-Echo, /nope is
+// 404 (see track.go).
+//
 // Serve it with httpcore:
 //
 //	srv := &httpcore.Server{Handler: inspect.Handler()}

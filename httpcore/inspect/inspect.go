@@ -44,6 +44,7 @@ type inspector struct{}
 func (inspector) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 	path := r.Path()
 	switch {
+	case serveTrack(w, r, path):
 	case path == "/drip":
 		serveDrip(w, r)
 	case path == ResourcePath:
@@ -82,10 +83,16 @@ func serveEcho(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		bodyError(w, err)
 		return
 	}
+	// RFC 9110 §8.6: the Content-Length of a response to HEAD is that of
+	// the content GET would have had, so HEAD is echoed as GET.
+	method := r.Method
+	if method == "HEAD" {
+		method = "GET"
+	}
 	// Trailer fields are known only now that the body has been read to its
 	// end (RFC 9112 §7.1.2).
 	doc, err := json.Marshal(Echo{
-		Method:   r.Method,
+		Method:   method,
 		Target:   r.Target,
 		Proto:    r.Proto,
 		Headers:  pairs(&r.Header),

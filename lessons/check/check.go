@@ -102,6 +102,9 @@ type Failure struct {
 	Section string
 	// Hint suggests a fix, in the chosen language.
 	Hint string
+	// Hints are the stage's own hints, a nudge then the exact rule; Hint
+	// is the first of them when nothing more particular was found.
+	Hints []string
 	// Notes explain the bytes where quoting is not enough: for the
 	// WebSocket stages, each frame sent and received, decoded by the engine
 	// with its payload unmasked.
@@ -130,6 +133,9 @@ type Stage struct {
 	Section string `json:"section"`
 	Sends   string `json:"sends"`
 	Expects string `json:"expects"`
+	// Hints are the stage's hints in two levels: a nudge, then the exact
+	// rule. Empty for a stage that has none.
+	Hints []string `json:"hints,omitempty"`
 }
 
 // stageDef is a stage and the code that runs it.
@@ -138,7 +144,16 @@ type stageDef struct {
 	section string
 	sends   [2]string // en, zh
 	expects [2]string
+	hints   [2]ltext // hint 1 (a nudge) and hint 2 (the exact rule); empty for stages without them
 	run     func(r *runner) (string, error)
+}
+
+// hintsIn returns the stage's two hints in language l, or nil.
+func (d stageDef) hintsIn(l int) []string {
+	if d.hints[0][l] == "" {
+		return nil
+	}
+	return []string{d.hints[0][l], d.hints[1][l]}
 }
 
 func defs(kind string) ([]stageDef, error) {
@@ -164,7 +179,7 @@ func Stages(kind, lang string) ([]Stage, error) {
 	}
 	out := make([]Stage, len(ds))
 	for i, d := range ds {
-		out[i] = Stage{ID: d.id, Section: d.section, Sends: d.sends[l], Expects: d.expects[l]}
+		out[i] = Stage{ID: d.id, Section: d.section, Sends: d.sends[l], Expects: d.expects[l], Hints: d.hintsIn(l)}
 	}
 	return out, nil
 }
@@ -355,6 +370,10 @@ func runStage(parent context.Context, d stageDef, addr string, lang int, timeout
 	res.Failure = &sf.f
 	if res.Failure.Section == "" {
 		res.Failure.Section = d.section
+	}
+	res.Failure.Hints = d.hintsIn(lang)
+	if res.Failure.Hint == "" && len(res.Failure.Hints) > 0 {
+		res.Failure.Hint = res.Failure.Hints[0]
 	}
 	return res, nil
 }

@@ -10,10 +10,13 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/inspect"
 	"go.uber.org/goleak"
 )
 
@@ -65,6 +68,7 @@ func wantFail(t *testing.T, rep *Report, id, msg, section, hint string) *StageRe
 	if !strings.Contains(f.Failure.Hint, hint) {
 		t.Errorf("%s: hint %q does not contain %q", id, f.Failure.Hint, hint)
 	}
+	fits(t, text(rep))
 	after := false
 	for _, s := range rep.Stages {
 		if after && (!s.Skipped || s.Passed || s.Message == "") {
@@ -73,6 +77,49 @@ func wantFail(t *testing.T, rep *Report, id, msg, section, hint string) *StageRe
 		after = after || s.ID == id
 	}
 	return f
+}
+
+// fits checks that no line of out is wider than TextWidth cells.
+func fits(t *testing.T, out string) {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if w := uniseg.StringWidth(l); w > TextWidth {
+			t.Errorf("a line of %d cells:\n%s", w, l)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct{ prefix, s string }{
+		{"hint: ", "Is your server running? Is it listening on port 8080, and on 127.0.0.1 (127.0.0.1, ::1 and 0.0.0.0 differ)? Start it, then run the checker again with --addr HOST:PORT."},
+		{"提示：", "你的服务器在运行吗？它监听的是 8080 端口吗？地址是 127.0.0.1 吗（127.0.0.1、::1 和 0.0.0.0 不一样）？先启动服务器，再用 --addr HOST:PORT 重新运行检查。客户端的帧带掩码：payload[i] XOR key[i % 4]，掩码键是长度字段后面的 4 个字节。"},
+		{"FAIL tcp               ", strings.Repeat("x", 100) + " word"},
+	}
+	for _, tt := range tests {
+		out := wrap(tt.prefix, tt.s, "      ")
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) < 2 {
+			t.Errorf("not wrapped: %q", out)
+		}
+		var joined strings.Builder
+		for i, l := range lines {
+			if w := uniseg.StringWidth(l); w > TextWidth {
+				t.Errorf("line %d is %d cells: %q", i, w, l)
+			}
+			if i > 0 {
+				l = strings.TrimPrefix(l, "      ")
+				if r := []rune(l)[0]; strings.ContainsRune(noLineStart, r) {
+					t.Errorf("line %d starts with %q: %q", i, r, l)
+				}
+			}
+			joined.WriteString(l)
+		}
+		// Nothing is lost but the spaces at the breaks.
+		strip := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+		if strip(joined.String()) != strip(tt.prefix+tt.s) {
+			t.Errorf("wrapping changed the text:\n%s", out)
+		}
+	}
 }
 
 // atCaret returns the received bytes from the caret on.
@@ -105,17 +152,35 @@ func TestGoodWebSocketServerPassesEveryStage(t *testing.T) {
 }
 
 func TestGoodHTTPServerPassesEveryStage(t *testing.T) {
-	addr := goodHTTPServer(t)
-	rep := run(t, Options{Kind: "http", Addr: addr})
-	if !rep.Passed || len(rep.Stages) != 6 {
-		t.Fatalf("the reference server failed:\n%s", text(rep))
+	ids, _ := StageIDs("http")
+	if got := strings.Join(ids, " "); got != "tcp route headers body keep-alive split chunked head errors concurrent" {
+		t.Fatalf("the HTTP stages are %s", got)
+	}
+	for _, lang := range []string{"en", "zh"} {
+		rep := run(t, Options{Kind: "http", Addr: goodHTTPServer(t), Lang: lang})
+		if !rep.Passed || len(rep.Stages) != len(ids) {
+			t.Fatalf("%s: the reference server failed:\n%s", lang, text(rep))
+		}
+		out := text(rep)
+		if want := map[string]string{"en": "all 10 stages passed.", "zh": "全部 10 个阶段通过。"}[lang]; !strings.Contains(out, want) {
+			t.Errorf("%s: output lacks %q:\n%s", lang, want, out)
+		}
 	}
 	// A raw server that gets it right passes too.
-	rep = run(t, Options{Kind: "http", Addr: rawHTTPServer(t, func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+	rep := run(t, Options{Kind: "http", Addr: rawHTTPServer(t, func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
 		return answerWell(c, r)
 	})})
 	if !rep.Passed {
 		t.Fatalf("the raw correct server failed:\n%s", text(rep))
+	}
+}
+
+// The bundled server, "wirelab http serve" (httpcore's Server and the
+// inspector), passes the bundled checker.
+func TestBundledServerPassesEveryHTTPStage(t *testing.T) {
+	rep := run(t, Options{Kind: "http", Addr: serveCore(t, inspect.Handler())})
+	if !rep.Passed || len(rep.Stages) != 10 {
+		t.Fatalf("wirelab http serve fails wirelab check http:\n%s", text(rep))
 	}
 }
 
@@ -212,123 +277,278 @@ func TestIgnoringCloseFailsCloseInBoundedTime(t *testing.T) {
 	}
 }
 
+// but is answerWell with one route answered by f instead; f returns false
+// to close the connection.
+func but(path string, f func(c net.Conn, r *httpcore.Request) bool) func(net.Conn, *bufio.Reader, *httpcore.Request) bool {
+	return func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+		if r.Method+" "+r.Path() == path || r.Path() == path {
+			return f(c, r)
+		}
+		return answerWell(c, r)
+	}
+}
+
+// always answers every request with the raw bytes resp.
+func always(resp string) func(net.Conn, *bufio.Reader, *httpcore.Request) bool {
+	return func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
+		io.ReadAll(r.Body)
+		io.WriteString(c, resp)
+		return true
+	}
+}
+
+// brokenTimeout is the stage timeout for a broken server: short only for
+// a stage that fails by timing out, with time to spare for the others on a
+// loaded machine.
+func brokenTimeout(waits bool) time.Duration {
+	if waits {
+		return time.Second
+	}
+	return 3 * time.Second
+}
+
+// wantCaret checks that the received bytes from the caret on start with
+// caret.
+func wantCaret(t *testing.T, f *StageResult, caret string) {
+	t.Helper()
+	if got := atCaret(f); !strings.HasPrefix(got, caret) {
+		t.Errorf("from the caret: got %q, want %q…", got, caret)
+	}
+}
+
 func TestHTTPBrokenServers(t *testing.T) {
 	tests := []struct {
 		name                      string
 		answer                    func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool
 		stage, msg, section, hint string
 		caret                     string // the received bytes from the caret start so
+		waits                     bool   // the stage fails by timing out
 	}{
 		{
-			name: "bad status line",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 OK\r\nContent-Length: 2\r\n\r\nok")
-				return true
-			},
-			stage: "status-line", msg: "not three digits", section: "RFC 9112 §4", hint: `"HTTP/1.1 200 OK\r\n"`, caret: "OK\r\n",
+			name: "bad status line", answer: always("HTTP/1.1 OK\r\nContent-Length: 2\r\n\r\nok"),
+			stage: "tcp", msg: "not three digits", section: "RFC 9112 §4", hint: `"HTTP/1.1 200 OK\r\n"`, caret: "OK\r\n",
 		},
 		{
-			name: "LF line endings",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\nContent-Length: 2\n\nok")
-				return true
-			},
-			stage: "status-line", msg: "bare LF", section: "RFC 9112 §2.2", hint: "not LF", caret: "\nContent-Length",
+			name: "LF line endings", answer: always("HTTP/1.1 200 OK\nContent-Length: 2\n\nok"),
+			stage: "tcp", msg: "bare LF", section: "RFC 9112 §2.2", hint: "not LF", caret: "\nContent-Length",
 		},
 		{
-			name: "404",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-				return true
-			},
-			stage: "status-line", msg: "the status is 404", section: "RFC 9110 §15.3.1", hint: "Serve the path /", caret: "404 ",
+			name: "404 for /", answer: always("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+			stage: "tcp", msg: "the answer to GET / has status 404; want 200", section: "RFC 9110 §15.3.1", hint: "Accept the connection", caret: "404 ",
 		},
 		{
-			name: "space before the colon",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok")
-				return true
-			},
-			stage: "headers", msg: "whitespace between field name", section: "RFC 9112 §5.1", hint: "No whitespace", caret: " : 2",
+			name: "space before the colon", answer: always("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok"),
+			stage: "tcp", msg: "whitespace between field name", section: "RFC 9112 §5.1", hint: "No whitespace", caret: " : 2",
 		},
 		{
-			name: "no empty line",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nok")
-				return true
-			},
-			stage: "headers", msg: "timed out", section: "RFC 9112 §2.1", hint: `"\r\n\r\n"`, caret: "",
+			name: "no empty line", answer: always("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nok"),
+			stage: "tcp", msg: "timed out", section: "RFC 9112 §2.1", hint: `"\r\n\r\n"`, caret: "", waits: true,
 		},
 		{
-			name: "Content-Length in characters",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhéllo\n")
-				return true
-			},
-			stage: "content-length", msg: "1 more bytes came after the 6", section: "RFC 9112 §6.2", hint: "counts 2", caret: "\n",
+			name: "Content-Length in characters", answer: always("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhéllo\n"),
+			stage: "tcp", msg: "1 more bytes came after the response to GET / ended", section: "RFC 9112 §6.2", hint: `"é" is 2 bytes`, caret: "\n",
 		},
 		{
-			name: "no Content-Length",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\n\r\nhello")
-				return false
-			},
-			stage: "content-length", msg: "no Content-Length", section: "RFC 9112 §6.3", hint: "Content-Length: N", caret: "\r\nhello",
+			name: "200 for every path", answer: always("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+			stage: "route", msg: "the answer to GET /nope has status 200; want 404", section: "RFC 9110 §15.5.5", hint: "the path is its second word", caret: "200 ",
+		},
+		{
+			name: "field names compared with their case",
+			answer: but("/headers", func(c net.Conn, r *httpcore.Request) bool {
+				v := ""
+				for _, f := range r.Header.Fields() {
+					if f.Name == "X-Wirelab-Echo" {
+						v = f.Value
+					}
+				}
+				if v == "" {
+					respond(c, 200, "ok\n")
+				} else {
+					respond(c, 200, "ok\n", "X-Wirelab-Echo: "+v)
+				}
+				return true
+			}),
+			stage: "headers", msg: "the response has no X-Wirelab-Echo field", section: "RFC 9110 §5.1", hint: "field names ignore case", caret: "\r\nok\n",
+		},
+		{
+			name: "ignores Content-Length",
+			answer: but("/echo", func(c net.Conn, r *httpcore.Request) bool {
+				respond(c, 200, "")
+				return false // the body is still unread
+			}),
+			stage: "body", msg: `the body is ""; the request's body was "wirelab body: héllo, 世界"`, section: "RFC 9112 §6.2", hint: "Content-Length says how many bytes", caret: "",
 		},
 		{
 			name: "closes after every response",
 			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				okResponse(c, "hello\n")
+				answerWell(c, r)
 				return false
 			},
-			stage: "keep-alive", msg: "the server closed the connection after response 1, before answering request 2", section: "RFC 9112 §9.3", hint: "persistent", caret: "",
+			stage: "keep-alive", msg: "the server closed the connection after response 1, before answering request 2 of 3", section: "RFC 9112 §9.3", hint: "persistent", caret: "",
 		},
 		{
 			name: "says Connection: close",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+			answer: but("/", func(c net.Conn, r *httpcore.Request) bool {
+				respond(c, 200, "hello\n", "Connection: close")
 				return false
-			},
-			stage: "keep-alive", msg: "response 1 announces that the connection closes", section: "RFC 9112 §9.3", hint: `Leave out "Connection: close"`, caret: "close\r\n",
+			}),
+			stage: "keep-alive", msg: "the answer to request 1 of 3 announces that the connection closes", section: "RFC 9112 §9.3", hint: "do not close", caret: "close\r\n",
 		},
 		{
-			name: "chunk sizes in decimal",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				body, _ := io.ReadAll(r.Body)
-				if r.Method == "POST" {
-					decimalChunks(c, string(body))
-				} else {
-					okResponse(c, "hello\n")
-				}
-				return true
+			name: "drops a pipelined request",
+			answer: func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool {
+				ok := answerWell(c, r)
+				br.Discard(br.Buffered()) // one read, one request
+				return ok
 			},
-			stage: "chunked", msg: "chunk data not followed by CRLF", section: "RFC 9112 §7.1", hint: `"1a", not "26"`, caret: "wirelab\r\n0",
+			stage: "keep-alive", msg: "the server stopped answering after response 4", section: "RFC 9112 §9.3", hint: "same TCP write", caret: "", waits: true,
 		},
 		{
 			name: "ignores the chunked body",
-			answer: func(c net.Conn, _ *bufio.Reader, r *httpcore.Request) bool {
-				okResponse(c, map[string]string{"GET": "hello\n", "POST": ""}[r.Method])
-				if r.Method == "POST" {
-					return false // what follows is not a request it can read
+			answer: but("/echo", func(c net.Conn, r *httpcore.Request) bool {
+				if !r.Chunked {
+					return answerWell(c, r)
 				}
+				respond(c, 200, "")
+				return false // what follows is not a request it can read
+			}),
+			stage: "chunked", msg: `the body is ""`, section: "RFC 9112 §7.1", hint: "the body comes in chunks", caret: "",
+		},
+		{
+			name: "a body on HEAD",
+			answer: but("HEAD /", func(c net.Conn, r *httpcore.Request) bool {
+				respond(c, 200, "hello\n")
 				return true
-			},
-			stage: "chunked", msg: `the response body is ""`, section: "RFC 9112 §7.1", hint: "Decode the chunked request body", caret: "",
+			}),
+			stage: "head", msg: "6 bytes came after the empty line of the response to HEAD", section: "RFC 9110 §9.3.2", hint: "no body", caret: "hello\n",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := rawHTTPServer(t, func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool {
-				if tt.name == "ignores the chunked body" && r.Method == "POST" {
-					return tt.answer(c, br, r) // without reading the body
+			t.Parallel()
+			addr := rawHTTPServer(t, tt.answer)
+			timeout := brokenTimeout(tt.waits)
+			rep := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout})
+			wantCaret(t, wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint), tt.caret)
+			if !tt.waits {
+				// The same stage fails in Chinese, as wide as it may be.
+				zh := run(t, Options{Kind: "http", Addr: addr, Timeout: timeout, Lang: "zh"})
+				if f := zh.Failed(); f == nil || f.ID != tt.stage || f.Failure.Hint == "" {
+					t.Errorf("zh: %s", text(zh))
 				}
-				return tt.answer(c, br, r)
-			})
-			rep := run(t, Options{Kind: "http", Addr: addr, Timeout: 500 * time.Millisecond})
-			f := wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint)
-			if got := atCaret(f); !strings.HasPrefix(got, tt.caret) {
-				t.Errorf("from the caret: got %q, want %q…", got, tt.caret)
+				fits(t, text(zh))
 			}
+		})
+	}
+}
+
+// lineServer answers by the request line alone, as a naive server does:
+// 400 for a line without three words, else 200. It never reads a body.
+func lineServer(c net.Conn) {
+	br := bufio.NewReader(c)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return
+		}
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if l == "\r\n" {
+				break
+			}
+		}
+		if len(strings.Fields(line)) != 3 {
+			respond(c, 400, "")
+			continue
+		}
+		respond(c, 200, "hello\n")
+	}
+}
+
+// serialServer serves one connection at a time: the next accept waits until
+// the client in hand has closed.
+func serialServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var mu sync.Mutex
+	var cur net.Conn
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			cur = c
+			mu.Unlock()
+			lineServer(c)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		if cur != nil {
+			cur.Close()
+		}
+		mu.Unlock()
+		<-done
+	})
+	return ln.Addr().String()
+}
+
+// Stages that the servers above cannot reach are checked alone.
+func TestHTTPBrokenServersOneStage(t *testing.T) {
+	tests := []struct {
+		name, addr                string
+		stage, msg, section, hint string
+		caret                     string
+		waits                     bool
+	}{
+		{
+			name: "accepts HTTP/3.0", addr: serveRaw(t, lineServer),
+			stage: "errors", msg: "the answer to the HTTP/3.0 request has status 200; want 505", section: "RFC 9110 §15.6.6", hint: "does not speak", caret: "200 ",
+		},
+		{
+			name: "closes on a malformed request", addr: serveRaw(t, func(c net.Conn) { c.Read(make([]byte, 100)) }),
+			stage: "errors", msg: `the server closed the connection while the checker waited for the answer to the malformed request "hello"`, section: "RFC 9112 §3", hint: "did not answer", caret: "",
+		},
+		{
+			name: "one read is one request",
+			addr: serveRaw(t, func(c net.Conn) {
+				buf := make([]byte, 4096)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					r, err := httpcore.ReadRequest(bufio.NewReader(bytes.NewReader(buf[:n])))
+					if err != nil {
+						respond(c, 400, "")
+						continue
+					}
+					answerWell(c, r)
+				}
+			}),
+			stage: "split", msg: "the answer to POST /echo has status 400; want 200", section: "RFC 9112 §6.2", hint: "One recv is not one request", caret: "400 ",
+		},
+		{
+			name: "one client at a time", addr: serialServer(t),
+			stage: "concurrent", msg: "timed out after 1s waiting for the answer to client 1 (client 0 idle)", section: "RFC 9112 §9", hint: "Client 0 connected and sent nothing", caret: "", waits: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rep := run(t, Options{Kind: "http", Addr: tt.addr, Timeout: brokenTimeout(tt.waits), only: []string{tt.stage}})
+			wantCaret(t, wantFail(t, rep, tt.stage, tt.msg, tt.section, tt.hint), tt.caret)
 		})
 	}
 }
@@ -338,7 +558,7 @@ func TestServerThatNeverAnswers(t *testing.T) {
 	for _, kind := range []string{"ws", "http"} {
 		start := time.Now()
 		rep := run(t, Options{Kind: kind, Addr: addr, Timeout: 300 * time.Millisecond})
-		id := map[string]string{"ws": "handshake", "http": "status-line"}[kind]
+		id := map[string]string{"ws": "handshake", "http": "tcp"}[kind]
 		f := wantFail(t, rep, id, "timed out after 300ms", "RFC", "did not answer")
 		if f.Failure.Offset != 0 || len(f.Failure.Received) != 0 || len(f.Failure.Sent) == 0 {
 			t.Errorf("%s: %+v", kind, f.Failure)
@@ -392,7 +612,7 @@ func TestBadOptions(t *testing.T) {
 		t.Errorf("unknown ws stage: %v", err)
 	}
 	_, err = Run(ctx, Options{Kind: "http", Addr: "127.0.0.1:1", Stage: "handshake"})
-	if !errors.As(err, &use) || !strings.Contains(err.Error(), `http has no stage "handshake"; the stages are: tcp, status-line, headers, content-length, keep-alive, chunked`) {
+	if !errors.As(err, &use) || !strings.Contains(err.Error(), `http has no stage "handshake"; the stages are: tcp, route, headers, body, keep-alive, split, chunked, head, errors, concurrent`) {
 		t.Errorf("unknown http stage: %v", err)
 	}
 	if _, err := Run(ctx, Options{Kind: "smtp", Addr: "127.0.0.1:1"}); !errors.Is(err, ErrUnknownKind) {
@@ -519,6 +739,25 @@ func TestReportJSON(t *testing.T) {
 	}
 }
 
+// A failed HTTP stage carries its two hints, a nudge then the rule, in
+// the JSON report too.
+func TestHTTPHintsInJSON(t *testing.T) {
+	rep := run(t, Options{Kind: "http", Addr: rawHTTPServer(t, always("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))})
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	f := back.Failed()
+	st, _ := Stages("http", "en")
+	if f == nil || f.ID != "route" || strings.Join(f.Failure.Hints, "|") != strings.Join(st[1].Hints, "|") || !strings.Contains(f.Failure.Hints[1], "404 Not Found") {
+		t.Errorf("%s", b)
+	}
+}
+
 func TestStagesDescribed(t *testing.T) {
 	for _, kind := range []string{"ws", "http"} {
 		for _, lang := range []string{"en", "zh"} {
@@ -529,6 +768,9 @@ func TestStagesDescribed(t *testing.T) {
 			for _, s := range st {
 				if s.ID == "" || s.Section == "" || s.Sends == "" || s.Expects == "" {
 					t.Errorf("%s %s: %+v", kind, lang, s)
+				}
+				if kind == "http" && (len(s.Hints) != 2 || s.Hints[0] == "" || s.Hints[1] == "") {
+					t.Errorf("http %s: stage %s has hints %q, want a nudge and the rule", lang, s.ID, s.Hints)
 				}
 			}
 		}

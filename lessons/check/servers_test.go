@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -322,38 +323,56 @@ func serverFrame(fin bool, op websocket.Opcode, p []byte, bugs wsBugs) []byte {
 	return b
 }
 
-// goodHTTPServer is the reference: httpcore's Server, answering GET with a
-// body and echoing the body of a POST.
-func goodHTTPServer(t *testing.T) string {
+// serveCore runs h behind httpcore's Server on a fresh loopback listener
+// until the test ends, and returns its address.
+func serveCore(t *testing.T, h httpcore.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if r.Method == "POST" {
-			b, _ := io.ReadAll(r.Body)
-			w.Write(b)
-			return
-		}
-		w.WriteString("hello from httpcore\n")
-	})}
+	srv := &httpcore.Server{Handler: h}
 	done := make(chan struct{})
 	go func() { srv.Serve(ln); close(done) }()
 	t.Cleanup(func() { srv.Close(); <-done })
 	return ln.Addr().String()
 }
 
+// goodHTTPServer is the reference: httpcore's Server with a handler that
+// keeps the HTTP track's contract (see doc.go).
+func goodHTTPServer(t *testing.T) string {
+	return serveCore(t, httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		switch r.Path() {
+		case "/":
+			w.WriteString("hello from httpcore\n")
+		case "/headers":
+			w.Header().Set("X-Wirelab-Echo", r.Header.Get("x-wirelab-echo"))
+			w.WriteString("echoed\n")
+		case "/echo":
+			b, _ := io.ReadAll(r.Body)
+			w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+			w.Write(b)
+		default:
+			w.WriteHeader(404)
+			w.WriteString("not found\n")
+		}
+	}))
+}
+
 // rawHTTPServer reads requests with httpcore and lets answer write the raw
-// response; answer returns false to close the connection. It reads the
-// body for answer unless answer reads it (or not) itself through br.
+// response; answer returns false to close the connection. A request the
+// engine cannot read is answered with the status its error carries (400,
+// 505) and the connection closed. answer reads the body (or not) itself.
 func rawHTTPServer(t *testing.T, answer func(c net.Conn, br *bufio.Reader, r *httpcore.Request) bool) string {
 	return serveRaw(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		for {
 			r, err := httpcore.ReadRequest(br)
 			if err != nil {
+				if code := httpcore.StatusOf(err); code >= 400 {
+					fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", code, httpcore.StatusText(code))
+				}
 				return
 			}
 			if !answer(c, br, r) {
@@ -363,34 +382,39 @@ func rawHTTPServer(t *testing.T, answer func(c net.Conn, br *bufio.Reader, r *ht
 	})
 }
 
-// okResponse is a correct answer with a body.
-func okResponse(c net.Conn, body string) {
-	fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+// respond writes a complete response framed by Content-Length, with the
+// extra field lines given.
+func respond(c net.Conn, code int, body string, fields ...string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", code, httpcore.StatusText(code))
+	for _, f := range fields {
+		b.WriteString(f + "\r\n")
+	}
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	io.WriteString(c, b.String())
 }
 
-// answerWell answers GET with a body and echoes a POST body, correctly.
+// answerWell keeps the HTTP track's contract: / is 200, /headers echoes
+// X-Wirelab-Echo, /echo echoes the body, HEAD has no body, any other path
+// is 404.
 func answerWell(c net.Conn, r *httpcore.Request) bool {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return false
 	}
-	if r.Method == "POST" {
-		okResponse(c, string(body))
-	} else {
-		okResponse(c, "hello\n")
+	switch r.Path() {
+	case "/":
+		if r.Method == "HEAD" {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n")
+			return true
+		}
+		respond(c, 200, "hello\n")
+	case "/headers":
+		respond(c, 200, "ok\n", "X-Wirelab-Echo: "+r.Header.Get("X-Wirelab-Echo"))
+	case "/echo":
+		respond(c, 200, string(body))
+	default:
+		respond(c, 404, "")
 	}
 	return true
-}
-
-// decimalChunks writes a chunked response with the sizes in decimal.
-func decimalChunks(c net.Conn, body string) {
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-	for len(body) > 0 {
-		n := min(20, len(body))
-		fmt.Fprintf(&b, "%d\r\n%s\r\n", n, body[:n])
-		body = body[n:]
-	}
-	b.WriteString("0\r\n\r\n")
-	io.WriteString(c, b.String())
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // Quote writes b as a Go-style quoted string in plain ASCII: printable
@@ -122,8 +124,97 @@ func WriteStage(w io.Writer, s StageResult) error {
 	case !s.Passed:
 		mark = "FAIL"
 	}
-	_, err := fmt.Fprintf(w, "%s %-17s %s\n", mark, s.ID, s.Message)
+	head := fmt.Sprintf("%s %-17s ", mark, s.ID)
+	_, err := io.WriteString(w, wrap(head, s.Message, strings.Repeat(" ", len(head))))
 	return err
+}
+
+// TextWidth is the width in terminal cells that the text report wraps its
+// prose to (messages, rules and hints); quoted bytes are at most
+// lineWidth+8 cells wide.
+const TextWidth = 80
+
+// wrap returns prefix+s and a newline, broken into lines of at most
+// TextWidth cells, the lines after the first behind indent. It breaks at
+// spaces and between wide (CJK) characters, never inside a word, a number
+// or an address, and starts no line with closing punctuation such as "，。）"
+// (UAX #14). Wide characters count two cells.
+func wrap(prefix, s, indent string) string {
+	var units []string // what may not be broken: a word, a space, a wide character and its punctuation
+	for _, r := range s {
+		c := string(r)
+		n := len(units)
+		switch {
+		case r == ' ':
+			units = append(units, c)
+		case n > 0 && strings.ContainsRune(noLineStart, r):
+			units[n-1] += c
+		case n > 0 && units[n-1] != " " && (strings.ContainsRune(noLineEnd, lastRune(units[n-1])) ||
+			uniseg.StringWidth(c) == 1 && uniseg.StringWidth(string(lastRune(units[n-1]))) == 1):
+			units[n-1] += c
+		default:
+			units = append(units, c)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	col, fresh, space := uniseg.StringWidth(prefix), true, false
+	for _, u := range units {
+		if u == " " {
+			space = true
+			continue
+		}
+		w := uniseg.StringWidth(u)
+		if space && !fresh {
+			w++
+		}
+		if !fresh && col+w > TextWidth {
+			b.WriteString("\n" + indent)
+			col, space = uniseg.StringWidth(indent), false
+		}
+		if space && !fresh {
+			b.WriteByte(' ')
+			col++
+		}
+		// A word wider than a whole line (a long quoted payload) is cut
+		// where the line ends: the only case where a word is broken.
+		for col+uniseg.StringWidth(u) > TextWidth && uniseg.StringWidth(indent)+uniseg.StringWidth(u) > TextWidth {
+			head, rest := cutCells(u, TextWidth-col)
+			if head == "" {
+				break
+			}
+			b.WriteString(head + "\n" + indent)
+			u, col = rest, uniseg.StringWidth(indent)
+		}
+		b.WriteString(u)
+		col += uniseg.StringWidth(u)
+		fresh, space = false, false
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// Punctuation that does not start a line, and that does not end one.
+const (
+	noLineStart = "，。、；：！？）」』》】〉…,.;:!?)]}"
+	noLineEnd   = "（「『《【〈([{"
+)
+
+// cutCells splits s after at most n cells.
+func cutCells(s string, n int) (string, string) {
+	w := 0
+	for i, r := range s {
+		w += uniseg.StringWidth(string(r))
+		if w > n {
+			return s[:i], s[i:]
+		}
+	}
+	return s, ""
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // WriteSummary writes what follows the stage lines: the evidence for the
@@ -145,7 +236,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	}
 	if f := r.Failed(); f != nil && f.Failure != nil {
 		e := f.Failure
-		fmt.Fprintf(&sb, "\n--- %s: %s\n", f.ID, f.Message)
+		sb.WriteString("\n" + wrap(fmt.Sprintf("--- %s: ", f.ID), f.Message, "    "))
 		if e.Offset >= 0 {
 			after := ""
 			if r.Kind == KindWebSocket && f.ID != "tcp" && f.ID != "handshake" && f.ID != "accept-key" {
@@ -166,13 +257,13 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			}
 		}
 		for _, n := range e.Notes {
-			sb.WriteString("  " + n + "\n")
+			sb.WriteString(wrap("  ", n, "    "))
 		}
 		if e.Section != "" {
-			fmt.Fprintf(&sb, tr("rule: %s\n", "规则：%s\n"), e.Section)
+			sb.WriteString(wrap(tr("rule: ", "规则："), e.Section, "      "))
 		}
 		if e.Hint != "" {
-			fmt.Fprintf(&sb, tr("hint: %s\n", "提示：%s\n"), e.Hint)
+			sb.WriteString(wrap(tr("hint: ", "提示："), e.Hint, "      "))
 		}
 	}
 	sb.WriteString("\n")
@@ -201,32 +292,37 @@ func (r *Report) WriteText(w io.Writer) error {
 	return r.WriteSummary(w)
 }
 
+// stageJSON is a StageResult as JSON, both ways.
+type stageJSON struct {
+	ID             string   `json:"id"`
+	Passed         bool     `json:"passed"`
+	Skipped        bool     `json:"skipped,omitempty"`
+	Message        string   `json:"message"`
+	ElapsedMS      int64    `json:"elapsed_ms"`
+	Section        string   `json:"section,omitempty"`
+	Hint           string   `json:"hint,omitempty"`
+	Hints          []string `json:"hints,omitempty"`
+	Offset         *int     `json:"offset,omitempty"`
+	Sent           string   `json:"sent,omitempty"`
+	SentBase64     []byte   `json:"sent_base64,omitempty"`
+	Received       string   `json:"received,omitempty"`
+	ReceivedBase64 []byte   `json:"received_base64,omitempty"`
+	Notes          []string `json:"notes,omitempty"`
+}
+
 // MarshalJSON encodes a stage as
 //
 //	{"id":"accept-key","passed":false,"message":"…","elapsed_ms":3,
-//	 "section":"RFC 6455 §4.2.2","hint":"…","offset":97,"sent":"GET / …","received":"HTTP/1.1 101 …"}
+//	 "section":"RFC 6455 §4.2.2","hint":"…","hints":["…","…"],"offset":97,
+//	 "sent":"GET / …","received":"HTTP/1.1 101 …"}
 //
 // A skipped stage has "skipped":true. sent and received are the bytes as a
 // string; when they are not valid UTF-8 (masked frames), sent_base64 or
 // received_base64 carries them exactly.
 func (s StageResult) MarshalJSON() ([]byte, error) {
-	v := struct {
-		ID             string   `json:"id"`
-		Passed         bool     `json:"passed"`
-		Skipped        bool     `json:"skipped,omitempty"`
-		Message        string   `json:"message"`
-		ElapsedMS      int64    `json:"elapsed_ms"`
-		Section        string   `json:"section,omitempty"`
-		Hint           string   `json:"hint,omitempty"`
-		Offset         *int     `json:"offset,omitempty"`
-		Sent           string   `json:"sent,omitempty"`
-		SentBase64     []byte   `json:"sent_base64,omitempty"`
-		Received       string   `json:"received,omitempty"`
-		ReceivedBase64 []byte   `json:"received_base64,omitempty"`
-		Notes          []string `json:"notes,omitempty"`
-	}{ID: s.ID, Passed: s.Passed, Skipped: s.Skipped, Message: s.Message, ElapsedMS: s.Elapsed.Milliseconds()}
+	v := stageJSON{ID: s.ID, Passed: s.Passed, Skipped: s.Skipped, Message: s.Message, ElapsedMS: s.Elapsed.Milliseconds()}
 	if f := s.Failure; f != nil {
-		v.Section, v.Hint, v.Notes = f.Section, f.Hint, f.Notes
+		v.Section, v.Hint, v.Notes, v.Hints = f.Section, f.Hint, f.Notes, f.Hints
 		if f.Offset >= 0 {
 			off := f.Offset
 			v.Offset = &off
@@ -245,27 +341,13 @@ func (s StageResult) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON wrote, so a report can be read back
 // (by the lessons, or a test).
 func (s *StageResult) UnmarshalJSON(b []byte) error {
-	var v struct {
-		ID             string   `json:"id"`
-		Passed         bool     `json:"passed"`
-		Skipped        bool     `json:"skipped"`
-		Message        string   `json:"message"`
-		ElapsedMS      int64    `json:"elapsed_ms"`
-		Section        string   `json:"section"`
-		Hint           string   `json:"hint"`
-		Offset         *int     `json:"offset"`
-		Sent           string   `json:"sent"`
-		SentBase64     []byte   `json:"sent_base64"`
-		Received       string   `json:"received"`
-		ReceivedBase64 []byte   `json:"received_base64"`
-		Notes          []string `json:"notes"`
-	}
+	var v stageJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*s = StageResult{ID: v.ID, Passed: v.Passed, Skipped: v.Skipped, Message: v.Message, Elapsed: time.Duration(v.ElapsedMS) * time.Millisecond}
 	if !v.Passed && !v.Skipped {
-		f := &Failure{Section: v.Section, Hint: v.Hint, Offset: -1, Sent: []byte(v.Sent), Received: []byte(v.Received), Notes: v.Notes}
+		f := &Failure{Section: v.Section, Hint: v.Hint, Offset: -1, Sent: []byte(v.Sent), Received: []byte(v.Received), Notes: v.Notes, Hints: v.Hints}
 		if v.Offset != nil {
 			f.Offset = *v.Offset
 		}

@@ -26,6 +26,7 @@ type runner struct {
 	strictMask bool   // frames from the server must be unmasked (from stage server-unmasked on)
 	section    string // the stage's main rule, for failures to receive
 	conns      []*wire
+	echo       string // the HTTP stage's random value for X-Wirelab-Echo
 }
 
 // tr picks the text in the stage's language and formats it.
@@ -93,6 +94,9 @@ type wire struct {
 	sentFrom, recvFrom int
 	stop               func() bool
 	closed             bool
+	// answers counts the responses read whole, so a failure can say
+	// after which one the server went quiet.
+	answers int
 }
 
 type recorder struct{ w *wire }

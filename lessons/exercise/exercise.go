@@ -1,6 +1,7 @@
 // Package exercise holds the build-your-own-server tracks: per track (http,
 // ws) and language (python, go), a runnable starter that passes the tcp
-// stage of lessons/check and has one TODO per later stage.
+// stage of lessons/check and has one TODO per later stage, and beside it
+// (tracks/TRACK/LANG/solution) a reference solution that passes them all.
 package exercise
 
 import (
@@ -68,13 +69,30 @@ func Tracks() []Track {
 // refuses to overwrite an existing file unless force is set, and then
 // writes nothing.
 func Init(track, lang, dir string, force bool) ([]string, error) {
+	return write(track, lang, "starter", dir, force)
+}
+
+// InitSolution writes the reference solution of track in lang into dir, as
+// Init writes the starter: a server that passes every stage, to compare
+// with once a stage is tried. A track without a solution in lang is an
+// error.
+func InitSolution(track, lang, dir string, force bool) ([]string, error) {
+	return write(track, lang, "solution", dir, force)
+}
+
+// write copies tracks/TRACK/LANG/PART into dir (a ".tmpl" suffix dropped,
+// so that go.mod is not a module inside this one).
+func write(track, lang, part, dir string, force bool) ([]string, error) {
 	if track != check.KindHTTP && track != check.KindWebSocket {
 		return nil, fmt.Errorf("exercise: unknown track %q: want http or ws", track)
 	}
 	if RunCommand(lang) == "" {
 		return nil, fmt.Errorf("exercise: unknown language %q: want python or go", lang)
 	}
-	root := path.Join("tracks", track, lang, "starter")
+	root := path.Join("tracks", track, lang, part)
+	if _, err := fs.Stat(tracks, root); err != nil {
+		return nil, fmt.Errorf("exercise: the %s track has no %s in %s yet", track, part, lang)
+	}
 	type file struct {
 		name string
 		data []byte

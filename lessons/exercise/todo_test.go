@@ -22,15 +22,17 @@ func TestStarterTODOs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stages := tr.Stages[1:]
-			if tr.Track == "http" {
-				// The HTTP checker's new stages (its rewrite is landing).
-				stages = strings.Fields("route headers body keep-alive split chunked head errors concurrent")
-			}
-			for _, id := range stages {
-				i := strings.Index(string(b), "TODO("+id+") RFC ")
+			stages, _ := check.Stages(tr.Track, "en")
+			for _, st := range stages[1:] {
+				i := strings.Index(string(b), "TODO("+st.ID+") RFC ")
 				if i < 0 {
-					t.Errorf("%s/%s: no TODO(%s) with an RFC section", tr.Track, lang, id)
+					t.Errorf("%s/%s: no TODO(%s) with an RFC section", tr.Track, lang, st.ID)
+					continue
+				}
+				// The HTTP TODOs name the rule the checker cites.
+				line, _, _ := strings.Cut(string(b[i:]), "\n")
+				if tr.Track == "http" && !strings.Contains(line, st.Section) {
+					t.Errorf("%s/%s: %q does not name %s, the stage's rule", tr.Track, lang, line, st.Section)
 				}
 			}
 		}

@@ -59,11 +59,13 @@ var contracts = map[string]string{
 every data message back (same type, same bytes); answer a ping with a pong
 and a close frame with a close frame, then close TCP. Every stage after tcp
 opens its own connection and handshake.`,
-	lcheck.KindHTTP: `Your server must answer GET / with 200 and a non-empty body framed by
-Content-Length, keep connections open (HTTP/1.1 is persistent), and answer
-POST / with a chunked body by sending the decoded body back as the response
-body (framed by Content-Length or chunked). Every stage opens its own
-connection.`,
+	lcheck.KindHTTP: `Your server must answer GET / with 200 and a body, any other path with 404,
+GET /headers with the request's X-Wirelab-Echo field echoed back (names
+ignore case), POST /echo with the request body (framed by Content-Length or
+chunked) as the response body framed by Content-Length, HEAD / like GET /
+without the body, a malformed request line with 400 and HTTP/3.0 with 505.
+Connections are persistent (HTTP/1.1), requests may be pipelined or arrive
+in pieces, and several clients may be connected at once.`,
 }
 
 func newCmdKind(ios *iostreams.IOStreams, kind string, runF func(*Options) error) *cobra.Command {

@@ -50,7 +50,7 @@ func TestNewCmdCheckFlags(t *testing.T) {
 		{"unknown ws stage", "ws --addr 1 --stage echo", Options{},
 			`ws has no stage "echo"; the stages are: tcp, handshake, accept-key, echo-text, server-unmasked, length-16, length-64, coalesced-frames, split-frame, fragmented, ping-pong, close`},
 		{"http stage given to ws", "ws --addr 1 --stage chunked", Options{}, `ws has no stage "chunked"`},
-		{"unknown http stage", "http --addr 1 --stage close", Options{}, "the stages are: tcp, status-line, headers, content-length, keep-alive, chunked"},
+		{"unknown http stage", "http --addr 1 --stage close", Options{}, "the stages are: tcp, route, headers, body, keep-alive, split, chunked, head, errors, concurrent"},
 		{"bad lang", "ws --addr 1 --lang fr", Options{}, `--lang "fr": want en or zh`},
 		{"bad timeout", "ws --addr 1 --timeout 0s", Options{}, "want a positive duration"},
 		{"argument", "ws 127.0.0.1:9001", Options{}, `unexpected argument "127.0.0.1:9001": give the address with --addr, as in --addr 127.0.0.1:9001`},
@@ -82,7 +82,7 @@ func TestNewCmdCheckFlags(t *testing.T) {
 func TestHelpShowsTheContract(t *testing.T) {
 	for kind, want := range map[string][]string{
 		"ws":   {"echo", "accept-key", "coalesced-frames", "RFC 6455 §5.1", "--stage ID runs the stages in order up to and including ID"},
-		"http": {"POST / with a chunked body", "keep-alive", "RFC 9112 §9.3", `"skipped":true`},
+		"http": {"POST /echo", "404", "keep-alive", "RFC 9112 §9.3", `"skipped":true`},
 	} {
 		ios, _, _, _ := iostreams.Test()
 		cmd := NewCmdCheck(ios, nil)
@@ -98,8 +98,11 @@ func TestHelpShowsTheContract(t *testing.T) {
 	}
 }
 
-// httpServer serves GET with a body and echoes POST bodies; when closeAll
-// is set it closes the connection after every response.
+// httpServer keeps the HTTP track's contract (see lessons/check): GET / is
+// 200, /headers echoes X-Wirelab-Echo, POST /echo echoes the body, HEAD has
+// no body, other paths are 404, and requests the engine rejects get its
+// status (400, 505). When closeAll is set it closes the connection after
+// every response.
 func httpServer(t *testing.T, closeAll bool) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -128,13 +131,26 @@ func httpServer(t *testing.T, closeAll bool) string {
 				for {
 					r, err := httpcore.ReadRequest(br)
 					if err != nil {
+						if code := httpcore.StatusOf(err); code >= 400 {
+							fmt.Fprintf(c, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\n\r\n", code, httpcore.StatusText(code))
+						}
 						return
 					}
 					body, _ := io.ReadAll(r.Body)
-					if r.Method != "POST" {
+					code, field := 200, ""
+					switch r.Path() {
+					case "/":
 						body = []byte("hello\n")
+					case "/headers":
+						field = "X-Wirelab-Echo: " + r.Header.Get("X-Wirelab-Echo") + "\r\n"
+					case "/echo":
+					default:
+						code, body = 404, nil
 					}
-					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+					fmt.Fprintf(c, "HTTP/1.1 %d %s\r\n%sContent-Length: %d\r\n\r\n", code, httpcore.StatusText(code), field, len(body))
+					if r.Method != "HEAD" {
+						c.Write(body)
+					}
 					if closeAll {
 						return
 					}
@@ -161,7 +177,7 @@ func TestRunCheckPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"wirelab check http " + addr, "PASS tcp", "PASS chunked", "all 6 stages passed."} {
+	for _, want := range []string{"wirelab check http " + addr, "PASS tcp", "PASS chunked", "PASS concurrent", "all 10 stages passed."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -175,7 +191,7 @@ func TestRunCheckFailsWithTheEvidence(t *testing.T) {
 	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "stage keep-alive failed") {
 		t.Errorf("error %v", err)
 	}
-	for _, want := range []string{"FAIL keep-alive", "SKIP chunked", "未运行", `"HTTP/1.1 200 OK\r\n"`, "^", "规则：RFC 9112 §9.3", "提示：", "6 个阶段中通过 4 个；keep-alive 未通过。"} {
+	for _, want := range []string{"FAIL keep-alive", "SKIP chunked", "未运行", `"HTTP/1.1 200 OK\r\n"`, "^", "规则：RFC 9112 §9.3", "提示：", "10 个阶段中通过 4 个；keep-alive 未通过。"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -203,7 +219,7 @@ func TestRunCheckJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if v.Passed == nil || *v.Passed || len(v.Stages) != 6 {
+	if v.Passed == nil || *v.Passed || len(v.Stages) != 10 {
 		t.Fatalf("%s", out)
 	}
 	for i, s := range v.Stages {
@@ -211,7 +227,7 @@ func TestRunCheckJSON(t *testing.T) {
 			t.Fatalf("stage %d lacks a key:\n%s", i, out)
 		}
 		wantPass := i < 4
-		if *s.Passed != wantPass || s.Skipped != (i == 5) {
+		if *s.Passed != wantPass || s.Skipped != (i > 4) {
 			t.Errorf("stage %s: passed %v skipped %v", *s.ID, *s.Passed, s.Skipped)
 		}
 	}

@@ -81,6 +81,8 @@ type InitOptions struct {
 	Dir   string
 	Force bool
 	UI    string
+	// Solution writes the reference solution instead of the starter.
+	Solution bool
 }
 
 // NewCmdInit returns "wirelab exercise init http|ws --lang python|go [DIR]".
@@ -98,6 +100,9 @@ func NewCmdInit(ios *iostreams.IOStreams, runF func(*InitOptions) error) *cobra.
 				return fmt.Errorf("--lang %q: want python or go", opts.Lang)
 			}
 			opts.Dir = opts.Track + "-" + opts.Lang
+			if opts.Solution {
+				opts.Dir += "-solution"
+			}
 			if len(args) == 2 {
 				opts.Dir = args[1]
 			}
@@ -112,12 +117,17 @@ func NewCmdInit(ios *iostreams.IOStreams, runF func(*InitOptions) error) *cobra.
 	}
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "the language you write the server in: `python` or go")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite files that exist")
+	cmd.Flags().BoolVar(&opts.Solution, "solution", false, "write the reference solution instead (default DIR: TRACK-LANG-solution)")
 	cmd.Flags().StringVar(&opts.UI, "ui-lang", "", "language of messages: `en` or zh (default from LANG)")
 	return cmd
 }
 
 func runInit(opts *InitOptions) error {
-	files, err := lex.Init(opts.Track, opts.Lang, opts.Dir, opts.Force)
+	write := lex.Init
+	if opts.Solution {
+		write = lex.InitSolution
+	}
+	files, err := write(opts.Track, opts.Lang, opts.Dir, opts.Force)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ func TestInitFlags(t *testing.T) {
 	}{
 		{"ws --lang python", "ws", "python", "ws-python", false},
 		{"http --lang go mydir --force", "http", "go", "mydir", false},
+		{"http --lang python --solution", "http", "python", "http-python-solution", false},
 		{"ws", "", "", "", true},
 		{"ftp --lang go", "", "", "", true},
 		{"ws --lang rust", "", "", "", true},
@@ -46,5 +48,17 @@ func TestInitRefusesOverwrite(t *testing.T) {
 	}
 	if err := runInit(o); err == nil || !strings.Contains(err.Error(), "server.py") {
 		t.Fatalf("second init: %v", err)
+	}
+}
+
+func TestInitSolution(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	dir := t.TempDir()
+	o := &InitOptions{IO: ios, Track: "http", Lang: "go", Dir: dir, UI: "en", Solution: true}
+	if err := runInit(o); err != nil || !strings.Contains(out.String(), filepath.Join(dir, "main.go")) || !strings.Contains(out.String(), "go run .") {
+		t.Fatalf("%v %q", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "main.go")); err != nil || !strings.Contains(string(b), "reference HTTP/1.1 server") {
+		t.Errorf("main.go is not the solution: %v", err)
 	}
 }

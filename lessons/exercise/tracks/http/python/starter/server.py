@@ -24,7 +24,7 @@ def handle(conn):
         # TODO(split) RFC 9112 §2.2: one recv is not one request; read until the head and body are whole.
         # TODO(chunked) RFC 9112 §7.1: decode a chunked request body.
         # TODO(head) RFC 9110 §9.3.2: HEAD answers the headers of GET, with no body.
-        # TODO(errors) RFC 9112 §2.2, RFC 9110 §15.6.6: 400 for a malformed request, 505 for HTTP/3.0.
+        # TODO(errors) RFC 9110 §15.5.1, RFC 9110 §15.6.6: 400 for a malformed request, 505 for HTTP/3.0.
         # TODO(concurrent) RFC 9112 §9: serve several clients at once (threads).
         body = b"hello from my server\n"
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
