@@ -401,7 +401,7 @@ func (r *runner) sendFrames(w *wire, step wsStep, hint string) error {
 			}
 		}
 		if err := w.write(b[from:to]); err != nil {
-			return r.ioFail(w, err, "RFC 6455 §5.2", r.tr("sending a frame", "发送帧"), "")
+			return r.ioFail(w, err, "RFC 6455 §5.2", r.tr("the server to read a frame", "服务器读取帧"), "")
 		}
 		from = to
 	}
