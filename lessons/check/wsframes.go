@@ -45,12 +45,11 @@ func (r *runner) sendHandshake(w *wire) (*handshake, error) {
 		"User-Agent: wirelab-check\r\n" +
 		"\r\n"
 	if err := w.write([]byte(req)); err != nil {
-		return nil, r.ioFail(w, err, "RFC 6455 §4.1", r.tr("sending the handshake", "发送握手请求"), "")
+		return nil, r.ioFail(w, err, "RFC 6455 §4.1", r.tr("the server to read the handshake request", "服务器读取握手请求"), "")
 	}
 	resp, start, end, err := r.readResponse(w, "GET", "RFC 6455 §4.2.2",
 		r.tr("the handshake response", "握手响应"),
-		r.tr(`Read the request up to the empty line (\r\n\r\n), then answer "HTTP/1.1 101 Switching Protocols\r\n", the Upgrade, Connection and Sec-WebSocket-Accept fields, and an empty line.`,
-			`读取请求直到空行（\r\n\r\n），然后回复 "HTTP/1.1 101 Switching Protocols\r\n"、Upgrade、Connection 和 Sec-WebSocket-Accept 字段，以及一个空行。`))
+		r.tr(handshakeRule[0], handshakeRule[1]))
 	if err != nil {
 		return nil, err
 	}
