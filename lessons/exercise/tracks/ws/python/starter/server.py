@@ -39,7 +39,7 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((HOST, PORT))
     srv.listen(16)
-    print("listening on ws://%s:%d/" % (HOST, PORT), flush=True)
+    print("listening on ws://%s:%d/" % srv.getsockname(), flush=True)
     while True:
         conn, _ = srv.accept()
         handle(conn)
