@@ -201,12 +201,6 @@ func runWSCheck(t *testing.T, s *learnerServer, lang string, timeout time.Durati
 }
 
 // reportText is the report as `wirelab check ws` prints it.
-func reportText(rep *check.Report) string {
-	var b strings.Builder
-	rep.WriteText(&b)
-	return b.String()
-}
-
 func TestWSSolutionsPassEveryStage(t *testing.T) {
 	// One language of messages each: the server does not see it.
 	for lang, msgs := range map[string]string{"python": "en", "go": "zh"} {
