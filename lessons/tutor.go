@@ -150,6 +150,7 @@ func (t *Tutor) loop(ctx context.Context) error {
 			if !next {
 				continue
 			}
+			t.offerExercises()
 			if t.lesson.Number == t.Course.Len() {
 				t.say("🎉 You have finished the course: %d of %d quizzes passed.",
 					"🎉 课程全部完成：通过了 %d/%d 个测验。", len(t.Progress.Done), t.Course.Len())
@@ -246,6 +247,7 @@ func (t *Tutor) list() {
 		}
 		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
 	}
+	t.say("Exercise stages passed: %s", "已通过的练习阶段：%s", t.Progress.StageSummary())
 }
 
 // quiz asks the lesson's questions. It returns next=true to move on to the
