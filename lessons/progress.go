@@ -112,6 +112,21 @@ func DefaultProgressPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "wirelab", "learn-progress"), nil
 }
 
+// LoadDefaultProgress reads the progress file at DefaultProgressPath, for
+// commands that only show progress. It never returns nil: when the file
+// cannot be read it returns no progress with the error, to be reported.
+func LoadDefaultProgress(getenv func(string) string) (*Progress, error) {
+	path, err := DefaultProgressPath(getenv)
+	if err != nil {
+		return &Progress{}, err
+	}
+	p, err := LoadProgress(path)
+	if err != nil {
+		return &Progress{}, err
+	}
+	return p, nil
+}
+
 // LoadProgress reads the progress file. A missing file is a fresh start.
 // Unknown keys are ignored, so older files keep working.
 func LoadProgress(path string) (*Progress, error) {
