@@ -100,11 +100,27 @@ func ExerciseOffer(l *Lesson, lang string, p *Progress) string {
 		b.WriteString("Build them into your own server (in Python here; --lang go for Go):\n")
 	}
 	for _, t := range tracks {
-		dir := t + "-python"
-		fmt.Fprintf(&b, "  wirelab exercise init %s --lang python   # %s\n", t, map[bool]string{false: "once", true: "只需一次"}[zh])
-		fmt.Fprintf(&b, "  wirelab check %s --watch --run '%s' %s\n", t, exercise.RunCommand("python"), dir)
+		initCmd, watchCmd := ExerciseCommands(t, "python", "")
+		fmt.Fprintf(&b, "  %s   # %s\n  %s\n", initCmd, map[bool]string{false: "once", true: "只需一次"}[zh], watchCmd)
 	}
 	return b.String()
+}
+
+// ExerciseCommands returns the commands that start track in lang (python or
+// go) in dir ("" means TRACK-LANG, the default of exercise init): the one
+// that writes the starter, and the one that runs and checks it on every
+// save.
+//
+//	wirelab exercise init ws --lang python
+//	wirelab check ws --watch --run 'python3 server.py' ws-python
+func ExerciseCommands(track, lang, dir string) (initCmd, watchCmd string) {
+	if dir == "" {
+		dir = track + "-" + lang
+		initCmd = fmt.Sprintf("wirelab exercise init %s --lang %s", track, lang)
+	} else {
+		initCmd = fmt.Sprintf("wirelab exercise init %s --lang %s %s", track, lang, dir)
+	}
+	return initCmd, fmt.Sprintf("wirelab check %s --watch --run '%s' %s", track, exercise.RunCommand(lang), dir)
 }
 
 // offerExercises ends a lesson with its ExerciseOffer: prose lines wrapped,

@@ -155,7 +155,7 @@ func runInit(opts *InitOptions) error {
 	for _, f := range files {
 		fmt.Fprintln(opts.IO.Out, f)
 	}
-	watch := fmt.Sprintf("wirelab check %s --watch --run '%s' %s", opts.Track, run, opts.Dir)
+	_, watch := lessons.ExerciseCommands(opts.Track, opts.Lang, opts.Dir)
 	if ui == "zh" {
 		fmt.Fprintf(opts.IO.Out, "运行：cd %s && %s\n检查：wirelab check %s\n边写边检查（保存即重启并重新检查）：%s\n", opts.Dir, run, opts.Track, watch)
 	} else {

@@ -277,3 +277,17 @@ func TestQuizCommand(t *testing.T) {
 		t.Errorf("progress %+v, %v; want dns done", p, err)
 	}
 }
+
+func TestShowNamesTheExercises(t *testing.T) {
+	c, _ := lessons.New()
+	l, _ := c.Find("ws-handshake")
+	for lang, want := range map[string]string{"en": "Exercise stages this lesson prepares: `ws:handshake`, `ws:accept-key`.", "zh": "本课为这些练习阶段打基础：`ws:handshake`、`ws:accept-key`。"} {
+		md := ShowMarkdown(c, l, lang)
+		if !strings.Contains(md, want) || !strings.Contains(md, "\n    wirelab check ws --watch --run 'python3 server.py' ws-python\n") {
+			t.Errorf("%s: the lesson lacks its exercises:\n%s", lang, md)
+		}
+	}
+	if md := ShowMarkdown(c, c.Lesson(1), "en"); strings.Contains(md, "Exercise stages") {
+		t.Errorf("lesson 1 prepares no exercise stage, yet names some")
+	}
+}

@@ -91,6 +91,7 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "\n---\n\nRun the demo: `wirelab lessons run %s` (%s)\n", l.ID, strings.Join(l.Demos, ", "))
 		}
 	}
+	writeExercises(&b, l, zh)
 	if zh {
 		fmt.Fprintf(&b, "\n## 测验\n\n回答这些问题：`wirelab lessons quiz %s`\n\n", l.ID)
 	} else {
@@ -103,4 +104,28 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 		}
 	}
 	return b.String()
+}
+
+// writeExercises names the exercise stages the lesson prepares and the
+// commands that start them.
+func writeExercises(b *strings.Builder, l *lessons.Lesson, zh bool) {
+	ex := l.Exercises()
+	if len(ex) == 0 {
+		return
+	}
+	var names, cmds []string
+	seen := map[string]bool{}
+	for _, s := range ex {
+		names = append(names, "`"+s.String()+"`")
+		if !seen[s.Track] {
+			seen[s.Track] = true
+			initCmd, watchCmd := lessons.ExerciseCommands(s.Track, "python", "")
+			cmds = append(cmds, "    "+initCmd, "    "+watchCmd)
+		}
+	}
+	if zh {
+		fmt.Fprintf(b, "\n本课为这些练习阶段打基础：%s。开始练习：\n\n%s\n", strings.Join(names, "、"), strings.Join(cmds, "\n"))
+	} else {
+		fmt.Fprintf(b, "\nExercise stages this lesson prepares: %s. Start them with:\n\n%s\n", strings.Join(names, ", "), strings.Join(cmds, "\n"))
+	}
 }

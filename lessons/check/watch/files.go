@@ -22,8 +22,9 @@ const DefaultDebounce = 150 * time.Millisecond
 // on the returned channel once per burst of events, when debounce has passed
 // without a new one. Only changes to files count: writes, creations,
 // renames and removals; a change of mode alone and editor backup files
-// (name~, .name.swp, 4913), hidden files and .pyc files do
-// not. A value not yet received is replaced by
+// (name~, .name.swp, 4913), hidden files, the folders skipped and
+// what a running server may write itself (.pyc, .log) do not: a server
+// that wrote a file it is watched by would restart for ever. A value not yet received is replaced by
 // the next, so a slow reader never blocks the watcher.
 //
 // Changes returns once the watch is in place, so a change made after it
@@ -112,7 +113,8 @@ func counts(ev fsnotify.Event) bool {
 	}
 	base := filepath.Base(ev.Name)
 	switch {
-	case strings.HasPrefix(base, "."), strings.HasSuffix(base, "~"), strings.HasSuffix(base, ".pyc"), base == "4913":
+	case strings.HasPrefix(base, "."), strings.HasSuffix(base, "~"), base == "4913",
+		strings.HasSuffix(base, ".pyc"), strings.HasSuffix(base, ".log"), skipDir(base):
 		return false
 	}
 	return true

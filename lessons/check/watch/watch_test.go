@@ -341,6 +341,8 @@ func TestCounts(t *testing.T) {
 		{"server.py~", fsnotify.Create, false},
 		{"4913", fsnotify.Create, false},
 		{"server.cpython-312.pyc", fsnotify.Write, false},
+		{"__pycache__", fsnotify.Create, false},
+		{"server.log", fsnotify.Write, false},
 	}
 	for _, tt := range tests {
 		if got := counts(fsnotify.Event{Name: "/x/" + tt.name, Op: tt.op}); got != tt.want {
