@@ -25,6 +25,11 @@
 //	    explain: A for address: four bytes of IPv4.
 //	---
 //
+// A lesson that prepares stages of the exercise tracks names them in an
+// "exercises" list of TRACK:STAGE items (such as "ws:accept-key"), the same
+// in both languages; wirelab learn ends the lesson with them and the
+// commands that start them (ExerciseOffer).
+//
 // Each "## " section is one step of wirelab learn. Both languages must have
 // the same lessons, with the same numbers, demos and quiz answers; New fails
 // otherwise, and so do the content tests.
@@ -39,6 +44,8 @@
 //	lessons/exercise/   the build-your-own tracks: starters, reference
 //	                    solutions and broken variants, as embedded files
 //	lessons/check/      the checker behind wirelab check http|ws
+//	lessons/check/watch the loop behind wirelab check --watch: start the
+//	                    server, wait for its port, check, restart on save
 //	lessons/diagram/    sequence and bit diagrams of recorded events
 //
 // # Using a course
@@ -50,5 +57,6 @@
 //
 // Tutor runs the course interactively over any reader and writer, which is
 // what "wirelab learn" does; Progress keeps the learner's place in a plain
-// file.
+// file, with the exercise stages wirelab check has seen the learner's server
+// pass.
 package lessons
