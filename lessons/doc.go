@@ -25,14 +25,14 @@
 //	    explain: A for address: four bytes of IPv4.
 //	---
 //
+// Each "## " section is one step of wirelab learn. Both languages must have
+// the same lessons, with the same numbers, demos and quiz answers; New fails
+// otherwise, and so do the content tests.
+//
 // A lesson that prepares stages of the exercise tracks names them in an
 // "exercises" list of TRACK:STAGE items (such as "ws:accept-key"), the same
 // in both languages; wirelab learn ends the lesson with them and the
 // commands that start them (ExerciseOffer).
-//
-// Each "## " section is one step of wirelab learn. Both languages must have
-// the same lessons, with the same numbers, demos and quiz answers; New fails
-// otherwise, and so do the content tests.
 //
 // # Layout
 //

@@ -120,9 +120,9 @@ func runLearn(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "wirelab 课程：%d 课。进度保存在 %s\n已通过的练习阶段：%s（wirelab exercise list）\n", c.Len(), path, prog.StageSummary())
+		fmt.Fprintf(opts.IO.Out, "wirelab 课程：%d 课。进度保存在 %s\n", c.Len(), path)
 	} else {
-		fmt.Fprintf(opts.IO.Out, "The wirelab course: %d lessons. Progress is kept in %s\nExercise stages passed: %s (wirelab exercise list)\n", c.Len(), path, prog.StageSummary())
+		fmt.Fprintf(opts.IO.Out, "The wirelab course: %d lessons. Progress is kept in %s\n", c.Len(), path)
 	}
 	t := &lessons.Tutor{
 		Course:   c,
@@ -132,6 +132,11 @@ func runLearn(ctx context.Context, opts *Options) error {
 		Render:   r.Render,
 		Progress: prog,
 		Save:     func(p *lessons.Progress) error { return p.Save(path) },
+	}
+	if lang == "zh" {
+		fmt.Fprintf(opts.IO.Out, "已通过的练习阶段：%s（wirelab exercise list）\n", prog.StageSummary())
+	} else {
+		fmt.Fprintf(opts.IO.Out, "Exercise stages passed: %s (wirelab exercise list)\n", prog.StageSummary())
 	}
 	return t.Run(ctx)
 }

@@ -72,7 +72,8 @@ func runShow(opts *ShowOptions) error {
 }
 
 // ShowMarkdown is the whole lesson as one Markdown page: title, concepts,
-// body, how to run its demos and its quiz questions (without the answers).
+// body, how to run its demos, its quiz questions (without the answers) and
+// the exercise stages it prepares.
 func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	pg := l.Page(lang)
 	zh := lang == "zh"
@@ -91,7 +92,6 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "\n---\n\nRun the demo: `wirelab lessons run %s` (%s)\n", l.ID, strings.Join(l.Demos, ", "))
 		}
 	}
-	writeExercises(&b, l, zh)
 	if zh {
 		fmt.Fprintf(&b, "\n## 测验\n\n回答这些问题：`wirelab lessons quiz %s`\n\n", l.ID)
 	} else {
@@ -103,6 +103,7 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "   %c) %s\n", 'a'+j, ch)
 		}
 	}
+	writeExercises(&b, l, lang == "zh")
 	return b.String()
 }
 
