@@ -44,6 +44,16 @@ func (l *Lesson) Exercises() []ExerciseStage {
 	return l.Page(Languages[0]).Exercises
 }
 
+// StageLine says, in lang, how many stages of each track passed:
+//
+//	Exercise stages passed: http 1/6 · ws 2/12 (wirelab exercise list)
+func (p *Progress) StageLine(lang string) string {
+	if lang == "zh" {
+		return fmt.Sprintf("已通过的练习阶段：%s（wirelab exercise list）", p.StageSummary())
+	}
+	return fmt.Sprintf("Exercise stages passed: %s (wirelab exercise list)", p.StageSummary())
+}
+
 // ExerciseOffer returns what a lesson ends with when it prepares exercise
 // stages: which ones, which of them p records as passed, and the commands
 // that start them, in lang. It returns "" for a lesson without exercises.

@@ -247,7 +247,7 @@ func (t *Tutor) list() {
 		}
 		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
 	}
-	t.say("Exercise stages passed: %s", "已通过的练习阶段：%s", t.Progress.StageSummary())
+	fmt.Fprintln(t.Out, t.wrap(t.Progress.StageLine(t.Lang)))
 }
 
 // quiz asks the lesson's questions. It returns next=true to move on to the

@@ -133,10 +133,8 @@ func runLearn(ctx context.Context, opts *Options) error {
 		Progress: prog,
 		Save:     func(p *lessons.Progress) error { return p.Save(path) },
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "已通过的练习阶段：%s（wirelab exercise list）\n", prog.StageSummary())
-	} else {
-		fmt.Fprintf(opts.IO.Out, "Exercise stages passed: %s (wirelab exercise list)\n", prog.StageSummary())
+	if _, err := opts.IO.Out.Write([]byte(prog.StageLine(lang) + "\n")); err != nil {
+		return err
 	}
 	return t.Run(ctx)
 }
