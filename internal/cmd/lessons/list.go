@@ -105,11 +105,11 @@ func runList(opts *ListOptions) error {
 		fmt.Fprintf(opts.IO.Out, "%s %2d  %-20s  %s\n", mark, i+1, l.ID, l.Title)
 		fmt.Fprintf(opts.IO.Out, "     %-20s  %s\n", "", strings.Join(l.Concepts, " · "))
 		if len(l.Exercises) > 0 {
-			label := "exercises:"
+			label := "exercises: "
 			if lang == "zh" {
 				label = "练习阶段："
 			}
-			fmt.Fprintf(opts.IO.Out, "     %-20s  %s %s\n", "", label, exerciseList(l.Exercises))
+			fmt.Fprintf(opts.IO.Out, "     %-20s  %s%s\n", "", label, exerciseList(l.Exercises))
 		}
 	}
 	if lang == "zh" {
