@@ -69,12 +69,12 @@ func (s *Screen) Draw(r Result) {
 	b.WriteString("\n\n")
 	if r.Report != nil {
 		for _, st := range r.Report.Stages {
-			mark, msg := "✓", st.Message
+			mark, msg := s.paint(green, "✓"), st.Message
 			switch {
 			case st.Skipped:
 				mark, msg = "·", s.tr("pending", "待检查")
 			case !st.Passed:
-				mark = "✗"
+				mark = s.paint(red, "✗")
 			}
 			fmt.Fprintf(&b, "%s %-17s %s\n", mark, st.ID, msg)
 		}
@@ -98,6 +98,21 @@ func (s *Screen) Draw(r Result) {
 		b.WriteString(s.tr("press Enter to check again (Ctrl-C stops)\n", "按回车重新检查（Ctrl-C 退出）\n"))
 	}
 	io.WriteString(s.Out, b.String())
+}
+
+// SGR colours for the marks on a terminal.
+const (
+	green = "\x1b[32m"
+	red   = "\x1b[31m"
+	reset = "\x1b[0m"
+)
+
+// paint colours text on a terminal and leaves it plain elsewhere.
+func (s *Screen) paint(colour, text string) string {
+	if !s.TTY {
+		return text
+	}
+	return colour + text + reset
 }
 
 // explain says, in the screen's language, why the check did not run.

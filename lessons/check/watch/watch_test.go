@@ -367,8 +367,8 @@ func TestScreen(t *testing.T) {
 		got := out.String()
 		for _, want := range []string{
 			"wirelab check ws 127.0.0.1:9001 · run 2 · 21:00:00 · server.py changed",
-			"✓ tcp               connected\n",
-			"✗ handshake         the status is 200, not 101 Switching Protocols\n",
+			s.paint(green, "✓") + " tcp               connected\n",
+			s.paint(red, "✗") + " handshake         the status is 200, not 101 Switching Protocols\n",
 			"· accept-key        pending\n",
 			"(the caret marks byte 9)", "rule: RFC 6455 §4.2.2", "hint: answer 101",
 			"  │ listening\n",
@@ -380,6 +380,9 @@ func TestScreen(t *testing.T) {
 		}
 		if hasClear := strings.Contains(got, clearScreen); hasClear != tty {
 			t.Errorf("tty=%v: clear-screen escape present: %v", tty, hasClear)
+		}
+		if hasEsc := strings.Contains(got, "\x1b["); hasEsc != tty {
+			t.Errorf("tty=%v: escapes present: %v", tty, hasEsc)
 		}
 		if rules := strings.Count(got, strings.Repeat("═", 64)); rules != map[bool]int{false: 1, true: 0}[tty] {
 			t.Errorf("tty=%v: %d rule lines", tty, rules)
