@@ -389,3 +389,51 @@ func TestScreen(t *testing.T) {
 		}
 	}
 }
+
+// lineWriter sends each write on a channel.
+type lineWriter chan string
+
+func (w lineWriter) Write(b []byte) (int, error) {
+	w <- string(b)
+	return len(b), nil
+}
+
+func TestStopEndsTheWholeGroup(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	// A command with shell syntax is not exec'd: the shell stays, and the
+	// sleep it starts in the background is its child, in its group.
+	lines := make(lineWriter, 4)
+	p, err := Start("sleep 300 & echo $!; wait", t.TempDir(), nil, lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	select {
+	case out = <-lines:
+	case <-time.After(bound):
+		p.Stop()
+		t.Fatal("the shell printed no pid")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(out))
+	if err != nil {
+		p.Stop()
+		t.Fatalf("pid %q: %v", out, err)
+	}
+	if !alive(pid) {
+		t.Fatalf("the background sleep (pid %d) is not running", pid)
+	}
+	p.Stop()
+	// SIGKILL to the group is delivered before Stop returns; a process
+	// being killed may take a moment to become a zombie, so wait for it
+	// with a bound, not a sleep.
+	deadline := time.Now().Add(bound)
+	for alive(pid) && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if alive(pid) {
+		t.Errorf("after Stop, the shell's child (pid %d) still runs", pid)
+	}
+	p.Stop() // a second Stop returns at once
+}
