@@ -12,9 +12,11 @@
 //     deadline passes.
 //   - Changes watches a folder tree with fsnotify and sends one value per
 //     burst of events (an editor's save is several events).
-//   - Draw writes a report as a screen: passed stages ticked, the first
-//     failing stage with its bytes, caret, RFC section and hint, the rest
-//     pending.
+//   - Screen draws each pass: passed stages ticked, the first failing
+//     stage with its bytes, caret, RFC section and hint (check's own
+//     WriteSummary), the rest pending, and what the server printed. On a
+//     terminal it clears the screen first; elsewhere it writes a rule line
+//     between passes and no escape codes.
 //
 // Loop ties them together under one context: cancelling it stops the
 // server and the watcher, and Loop returns only when both are gone.
@@ -24,6 +26,7 @@
 //		Command: "python3 server.py",
 //		Dir:     "http-python",
 //		Addr:    "127.0.0.1:8080",
-//		Draw:    func(r watch.Result) { watch.Draw(os.Stdout, r, isTTY) },
+//		Env:     []string{"PORT=8080"},
+//		Draw:    (&watch.Screen{Out: os.Stdout, TTY: isTTY, Lang: "en", Dir: "http-python"}).Draw,
 //	}).Run(ctx)
 package watch
