@@ -49,6 +49,8 @@ type Page struct {
 	Title    string
 	Concepts []string
 	Demos    []string
+	// Exercises are the stages of wirelab check the lesson prepares.
+	Exercises []ExerciseStage
 	// Hint is a nudge shown by "h" in wirelab learn.
 	Hint string
 	Quiz []Question

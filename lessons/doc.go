@@ -36,6 +36,11 @@
 // the same lessons, with the same numbers, demos and quiz answers; New fails
 // otherwise, and so do the content tests.
 //
+// A lesson that prepares stages of the exercise tracks names them in an
+// "exercises" list of TRACK:STAGE items (such as "ws:accept-key"), the same
+// in both languages; wirelab learn ends the lesson with them and the
+// commands that start them (ExerciseOffer).
+//
 // # Layout
 //
 // The course's parts have their own folders below this one:
@@ -46,6 +51,8 @@
 //	lessons/exercise/   the build-your-own tracks: starters, reference
 //	                    solutions and broken variants, as embedded files
 //	lessons/check/      the checker behind wirelab check http|ws
+//	lessons/check/watch the loop behind wirelab check --watch: start the
+//	                    server, wait for its port, check, restart on save
 //	lessons/diagram/    sequence and bit diagrams of recorded events
 //	lessons/quizgen/    the generators of typed quiz questions
 //
@@ -58,5 +65,6 @@
 //
 // Tutor runs the course interactively over any reader and writer, which is
 // what "wirelab learn" does; Progress keeps the learner's place in a plain
-// file.
+// file, with the exercise stages wirelab check has seen the learner's server
+// pass.
 package lessons

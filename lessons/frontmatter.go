@@ -316,10 +316,12 @@ func decodeMeta(file string, root *node, pg *Page) error {
 			pg.Concepts, err = p.wantList(k, v)
 		case "demos":
 			pg.Demos, err = p.wantList(k, v)
+		case "exercises":
+			pg.Exercises, err = p.exercises(v)
 		case "quiz":
 			pg.Quiz, err = p.quiz(v)
 		default:
-			err = p.errf(v.line, "unknown key %q (want id, title, concepts, demos, hint, quiz)", k)
+			err = p.errf(v.line, "unknown key %q (want id, title, exercises, concepts, demos, hint, quiz)", k)
 		}
 		if err != nil {
 			return err

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wirelab/wirelab/lessons/check"
 )
 
 // ProgressEnv names the environment variable that overrides where
@@ -23,6 +26,11 @@ const ProgressEnv = "WIRELAB_PROGRESS"
 //	lesson=dns
 //	step=2
 //	done=tcp-ip,ip-tcp
+//	stages.http=tcp,headers
+//	stages.ws=tcp,handshake,accept-key
+//
+// The stages.TRACK lines are written by wirelab check; files without them
+// (from before exercises existed) load as having passed no stage.
 type Progress struct {
 	// Lesson is the ID of the current lesson ("" means the first).
 	Lesson string
@@ -30,6 +38,54 @@ type Progress struct {
 	Step int
 	// Done lists the lessons whose quiz was passed, in the order passed.
 	Done []string
+	// Stages maps an exercise track ("http", "ws") to the ids of the
+	// stages of wirelab check passed on it, in the order first passed.
+	Stages map[string][]string
+}
+
+// MarkStages records that the stages ids of track passed.
+func (p *Progress) MarkStages(track string, ids ...string) {
+	for _, id := range ids {
+		if id == "" || slices.Contains(p.Stages[track], id) {
+			continue
+		}
+		if p.Stages == nil {
+			p.Stages = map[string][]string{}
+		}
+		p.Stages[track] = append(p.Stages[track], id)
+	}
+}
+
+// StagePassed reports whether stage id of track passed.
+func (p *Progress) StagePassed(track, id string) bool {
+	return slices.Contains(p.Stages[track], id)
+}
+
+// StageCount returns how many of track's stages (check.StageIDs) passed,
+// and how many there are. Ids of stages the checker no longer has do not
+// count.
+func (p *Progress) StageCount(track string) (passed, total int) {
+	ids, _ := check.StageIDs(track)
+	for _, id := range ids {
+		if p.StagePassed(track, id) {
+			passed++
+		}
+	}
+	return passed, len(ids)
+}
+
+// ExerciseTracks are the tracks of wirelab check, in the order they are
+// shown.
+var ExerciseTracks = []string{check.KindHTTP, check.KindWebSocket}
+
+// StageSummary returns the stages passed per track: "http 4/6 · ws 2/12".
+func (p *Progress) StageSummary() string {
+	var parts []string
+	for _, t := range ExerciseTracks {
+		n, total := p.StageCount(t)
+		parts = append(parts, fmt.Sprintf("%s %d/%d", t, n, total))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // MarkDone records that a lesson's quiz was passed.
@@ -54,6 +110,21 @@ func DefaultProgressPath(getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("lessons: no user config directory to keep progress in (%v); set %s to a file path", err, ProgressEnv)
 	}
 	return filepath.Join(dir, "wirelab", "learn-progress"), nil
+}
+
+// LoadDefaultProgress reads the progress file at DefaultProgressPath, for
+// commands that only show progress. It never returns nil: when the file
+// cannot be read it returns no progress with the error, to be reported.
+func LoadDefaultProgress(getenv func(string) string) (*Progress, error) {
+	path, err := DefaultProgressPath(getenv)
+	if err != nil {
+		return &Progress{}, err
+	}
+	p, err := LoadProgress(path)
+	if err != nil {
+		return &Progress{}, err
+	}
+	return p, nil
 }
 
 // LoadProgress reads the progress file. A missing file is a fresh start.
@@ -87,24 +158,47 @@ func LoadProgress(path string) (*Progress, error) {
 			}
 			p.Step = s
 		case "done":
-			for _, id := range strings.Split(v, ",") {
-				if id = strings.TrimSpace(id); id != "" {
-					p.MarkDone(id)
-				}
+			for _, id := range splitList(v) {
+				p.MarkDone(id)
+			}
+		default:
+			if track, ok := strings.CutPrefix(strings.TrimSpace(k), "stages."); ok && track != "" {
+				p.MarkStages(track, splitList(v)...)
 			}
 		}
 	}
 	return p, nil
 }
 
-// Save writes the progress file, creating its directory.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Save writes the progress file, creating its directory. The stages
+// already in the file are kept (added to p's): wirelab learn and wirelab
+// check --watch may run at the same time, each saving its own copy.
 func (p *Progress) Save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
+	if old, err := LoadProgress(path); err == nil {
+		for track, ids := range old.Stages {
+			p.MarkStages(track, ids...)
+		}
+	}
 	var b strings.Builder
 	b.WriteString("# wirelab learn progress\n")
 	fmt.Fprintf(&b, "lesson=%s\nstep=%d\ndone=%s\n", p.Lesson, p.Step, strings.Join(p.Done, ","))
+	tracks := slices.Sorted(maps.Keys(p.Stages))
+	for _, t := range tracks {
+		fmt.Fprintf(&b, "stages.%s=%s\n", t, strings.Join(p.Stages[t], ","))
+	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		return err

@@ -3,8 +3,11 @@ package lessons
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wirelab/wirelab/lessons/check"
 )
 
 func TestProgressRoundTrip(t *testing.T) {
@@ -48,4 +51,50 @@ func TestDefaultProgressPath(t *testing.T) {
 	if err != nil || got != "/tmp/x" {
 		t.Errorf("got %q, %v; want the %s override", got, err, ProgressEnv)
 	}
+}
+
+func TestProgressStages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress")
+	// A file from before exercises: no stages lines.
+	os.WriteFile(path, []byte("# wirelab learn progress\nlesson=dns\nstep=1\ndone=tcp-ip\n"), 0o644)
+	p, err := LoadProgress(path)
+	if err != nil || len(p.Stages) != 0 || !p.IsDone("tcp-ip") {
+		t.Fatalf("old file: got %+v, %v", p, err)
+	}
+	p.MarkStages("ws", "tcp", "handshake", "tcp")
+	p.MarkStages("http", "tcp")
+	if err := p.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if want := "done=tcp-ip\nstages.http=tcp\nstages.ws=tcp,handshake\n"; !strings.HasSuffix(string(b), want) {
+		t.Errorf("file is %q, want it to end with %q", b, want)
+	}
+
+	// Another process (wirelab learn, holding the progress it loaded
+	// before) saves: the stages recorded meanwhile are kept.
+	stale := &Progress{Lesson: "dns", Step: 2}
+	if err := stale.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	q, err := LoadProgress(path)
+	if err != nil || q.Step != 2 || !q.StagePassed("ws", "handshake") || !q.StagePassed("http", "tcp") || q.StagePassed("ws", "close") {
+		t.Errorf("after a stale save: %+v, %v; want step 2 and the stages kept", q, err)
+	}
+	q.MarkStages("ws", "no-such-stage")
+	if n, total := q.StageCount("ws"); n != 2 || total < 3 {
+		t.Errorf("ws count %d/%d, want 2 of all the ws stages (an unknown id does not count)", n, total)
+	}
+	httpTotal := len(mustIDs(t, "http"))
+	if got, want := q.StageSummary(), "http 1/"+strconv.Itoa(httpTotal)+" · ws 2/"; !strings.HasPrefix(got, want) {
+		t.Errorf("summary %q, want it to start %q", got, want)
+	}
+}
+
+func mustIDs(t *testing.T, kind string) []string {
+	ids, err := check.StageIDs(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }

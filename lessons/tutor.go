@@ -155,6 +155,7 @@ func (t *Tutor) loop(ctx context.Context) error {
 			if !next {
 				continue
 			}
+			t.offerExercises()
 			if t.lesson.Number == t.Course.Len() {
 				t.say("🎉 You have finished the course: %d of %d quizzes passed.",
 					"🎉 课程全部完成：通过了 %d/%d 个测验。", len(t.Progress.Done), t.Course.Len())
@@ -251,6 +252,7 @@ func (t *Tutor) list() {
 		}
 		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
 	}
+	fmt.Fprintln(t.Out, t.wrap(t.Progress.StageLine(t.Lang)))
 }
 
 // quiz asks the lesson's questions. It returns next=true to move on to the

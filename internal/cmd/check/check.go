@@ -29,13 +29,29 @@ type Options struct {
 	// Lang is "en" or "zh"; empty takes it from LC_ALL, LC_MESSAGES or LANG.
 	Lang    string
 	Timeout time.Duration
+
+	// Watch re-checks in a loop: on every saved change under Dir when Run
+	// is set, on Enter otherwise.
+	Watch bool
+	// Run is the command that starts the learner's server in Dir (with
+	// --watch); the loop sets PORT in its environment.
+	Run string
+	// Dir is the server's folder, watched for changes (default ".").
+	Dir string
+	// ProgressFile is where the stages passed are recorded; "" means
+	// $WIRELAB_PROGRESS or the course's default progress file.
+	ProgressFile string
 }
+
+// DefaultPorts are the ports checked when --addr is not given: those the
+// starters of "wirelab exercise init" listen on.
+var DefaultPorts = map[string]string{lcheck.KindHTTP: "8080", lcheck.KindWebSocket: "9001"}
 
 // NewCmdCheck returns the "check" command with its "ws" and "http"
 // subcommands. runF replaces the behaviour in tests; nil runs runCheck.
 func NewCmdCheck(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "check ws|http --addr HOST:PORT",
+		Use:   "check ws|http [--addr HOST:PORT] [--watch [--run CMD] [DIR]]",
 		Short: "Test your own WebSocket or HTTP server, stage by stage, like the CodeCrafters testers",
 		Long: `Test a server you wrote, in any language, stage by stage. Each stage sends
 exact bytes over TCP and judges the answer with wirelab's own HTTP and
@@ -43,9 +59,17 @@ WebSocket parsers. The first stage that fails shows what was sent and
 received as quoted bytes, a caret under the byte at fault, the RFC section
 and a hint, and the command exits non-zero; the stages after it are not run.
 
+With --watch it checks again and again, redrawing the result: with
+--run 'python3 server.py' it starts your server in DIR, checks it, and
+restarts it and checks again every time you save a file there; without
+--run it re-checks the server you started yourself each time you press
+Enter. Ctrl-C stops both. Stages passed are recorded with your course
+progress, and "wirelab learn" and "wirelab lessons list" show them.
+
 Run "wirelab check ws --help" or "wirelab check http --help" for the
 stages and what your server must do to pass them.`,
 		Example: `  wirelab check ws --addr 127.0.0.1:9001
+  wirelab check http --watch --run 'python3 server.py' http-python
   wirelab check http --addr 8080 --stage keep-alive
   wirelab check ws --addr 127.0.0.1:9001 --json --lang zh`,
 	}
@@ -73,29 +97,42 @@ func newCmdKind(ios *iostreams.IOStreams, kind string, runF func(*Options) error
 	ids, _ := lcheck.StageIDs(kind)
 	name := map[string]string{lcheck.KindWebSocket: "WebSocket (RFC 6455)", lcheck.KindHTTP: "HTTP/1.1 (RFC 9112)"}[kind]
 	cmd := &cobra.Command{
-		Use:   kind + " --addr HOST:PORT",
+		Use:   kind + " [--addr HOST:PORT] [--watch [--run CMD] [DIR]]",
 		Short: "Test your " + name + " server: " + strings.Join(ids, ", "),
 		Long: "Test your " + name + " server stage by stage.\n\n" + contracts[kind] + "\n\n" +
 			stageTable(kind) + `
 --stage ID runs the stages in order up to and including ID (as CodeCrafters
 does: build the server one stage at a time and re-check everything so far).
 Each stage is bounded by --timeout, so a server that never answers fails the
-stage instead of hanging the checker. A bare port ("9001") means 127.0.0.1.
+stage instead of hanging the checker. A bare port ("9001") means 127.0.0.1;
+without --addr the port is ` + DefaultPorts[kind] + `, the one the starters listen on.
+
+--watch checks again and again. With --run CMD it starts your server with
+CMD in DIR (default ".", with PORT set to the port checked), waits for the
+port, checks, and on every file you save under DIR restarts the server and
+checks again. Without --run it checks the server you started yourself each
+time you press Enter. Ctrl-C stops the loop and the server it started.
 
 Messages and hints are in English or Chinese (--lang, by default from
 LC_ALL, LC_MESSAGES or LANG). The exit status is 0 only when every stage run
 passed. --json prints {"passed":…,"stages":[{"id":…,"passed":…,"message":…}]};
 a stage after the first failure has "skipped":true.`,
-		Example: fmt.Sprintf("  wirelab check %[1]s --addr 127.0.0.1:9001\n  wirelab check %[1]s --addr 9001 --stage %[2]s\n  wirelab check %[1]s --addr 127.0.0.1:9001 --json", kind, ids[min(2, len(ids)-1)]),
+		Example: fmt.Sprintf("  wirelab check %[1]s --addr 127.0.0.1:9001\n  wirelab check %[1]s --addr 9001 --stage %[2]s\n  wirelab check %[1]s --addr 127.0.0.1:9001 --json\n  wirelab check %[1]s --watch --run 'python3 server.py' %[1]s-python\n  wirelab check %[1]s --watch --run 'go run .' %[1]s-go", kind, ids[min(2, len(ids)-1)]),
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return fmt.Errorf("unexpected argument %q: give the address with --addr, as in --addr %s", args[0], args[0])
+			if len(args) > 0 && !opts.Watch {
+				return fmt.Errorf("unexpected argument %q: give the address with --addr, as in --addr %s (a folder is given only with --watch --run)", args[0], args[0])
+			}
+			if len(args) > 1 {
+				return fmt.Errorf("unexpected argument %q: --watch takes one folder", args[1])
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Addr == "" {
-				return fmt.Errorf("--addr is required: the HOST:PORT your server listens on, such as --addr 127.0.0.1:9001")
+				opts.Addr = DefaultPorts[kind]
+			}
+			if err := validateWatch(opts, args); err != nil {
+				return err
 			}
 			addr, err := lcheck.NormalizeAddr(opts.Addr)
 			if err != nil {
@@ -114,15 +151,20 @@ a stage after the first failure has "skipped":true.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if opts.Watch {
+				return runWatch(cmd.Context(), opts)
+			}
 			return runCheck(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "", "your server's `HOST:PORT` (required; a bare port means 127.0.0.1)")
+	f.StringVar(&opts.Addr, "addr", "", "your server's `HOST:PORT` (default 127.0.0.1:"+DefaultPorts[kind]+"; a bare port means 127.0.0.1)")
 	f.StringVar(&opts.Stage, "stage", "", "run the stages up to and including `ID`")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	f.StringVar(&opts.Lang, "lang", "", "language of messages and hints: `en` or zh (default from LANG)")
 	f.DurationVar(&opts.Timeout, "timeout", lcheck.DefaultTimeout, "bound on each stage")
+	f.BoolVar(&opts.Watch, "watch", false, "check again on every saved change (with --run) or on Enter")
+	f.StringVar(&opts.Run, "run", "", "with --watch: the `command` that starts your server in DIR, such as 'python3 server.py'")
 	cmd.RegisterFlagCompletionFunc("stage", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return ids, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -180,6 +222,7 @@ func runCheck(ctx context.Context, opts *Options) error {
 	} else if werr := rep.WriteSummary(out); werr != nil {
 		return werr
 	}
+	recordStages(opts, rep)
 	if err != nil {
 		return err
 	}

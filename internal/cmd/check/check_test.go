@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,12 +18,20 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
 	lcheck "github.com/wirelab/wirelab/lessons/check"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// Checks record the stages passed; keep them out of the user's
+	// progress file.
+	dir, err := os.MkdirTemp("", "wirelab-check-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(lessons.ProgressEnv, filepath.Join(dir, "progress"))
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { os.RemoveAll(dir) }))
 }
 
 // execute runs cmd with args (split on spaces), its usage output
@@ -45,7 +55,8 @@ func TestNewCmdCheckFlags(t *testing.T) {
 			Options{Kind: "http", Addr: "127.0.0.1:8080", Stage: "keep-alive", JSON: true, Lang: "zh", Timeout: 2 * time.Second}, ""},
 		{"bare port", "ws --addr 9001", Options{Kind: "ws", Addr: "127.0.0.1:9001", Timeout: lcheck.DefaultTimeout}, ""},
 		{"url", "ws --addr ws://localhost:9001/chat", Options{Kind: "ws", Addr: "localhost:9001", Timeout: lcheck.DefaultTimeout}, ""},
-		{"no addr", "ws", Options{}, "--addr is required: the HOST:PORT your server listens on"},
+		{"no addr: the starters' port", "ws", Options{Kind: "ws", Addr: "127.0.0.1:9001", Timeout: lcheck.DefaultTimeout}, ""},
+		{"no addr, http", "http", Options{Kind: "http", Addr: "127.0.0.1:8080", Timeout: lcheck.DefaultTimeout}, ""},
 		{"bad addr", "http --addr localhost", Options{}, "want HOST:PORT"},
 		{"unknown ws stage", "ws --addr 1 --stage echo", Options{},
 			`ws has no stage "echo"; the stages are: tcp, handshake, accept-key, echo-text, server-unmasked, length-16, length-64, coalesced-frames, split-frame, fragmented, ping-pong, close`},
@@ -54,6 +65,15 @@ func TestNewCmdCheckFlags(t *testing.T) {
 		{"bad lang", "ws --addr 1 --lang fr", Options{}, `--lang "fr": want en or zh`},
 		{"bad timeout", "ws --addr 1 --timeout 0s", Options{}, "want a positive duration"},
 		{"argument", "ws 127.0.0.1:9001", Options{}, `unexpected argument "127.0.0.1:9001": give the address with --addr, as in --addr 127.0.0.1:9001`},
+		{"watch on Enter", "ws --watch", Options{Kind: "ws", Addr: "127.0.0.1:9001", Timeout: lcheck.DefaultTimeout, Watch: true}, ""},
+		{"watch a folder", "http --watch --run ./server --addr 8081 .", Options{Kind: "http", Addr: "127.0.0.1:8081", Timeout: lcheck.DefaultTimeout, Watch: true, Run: "./server", Dir: "."}, ""},
+		{"watch, folder by default", "http --watch --run x", Options{Kind: "http", Addr: "127.0.0.1:8080", Timeout: lcheck.DefaultTimeout, Watch: true, Run: "x", Dir: "."}, ""},
+		{"run without watch", "http --run x", Options{}, `--run "x" needs --watch`},
+		{"folder without run", "http --watch .", Options{}, `folder "." given without --run`},
+		{"folder without watch", "http .", Options{}, `unexpected argument "."`},
+		{"two folders", "http --watch --run x . .", Options{}, `unexpected argument ".": --watch takes one folder`},
+		{"no such folder", "http --watch --run x no-such-folder", Options{}, `folder "no-such-folder"`},
+		{"watch and json", "ws --watch --json", Options{}, "--watch and --json do not go together"},
 	}
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,8 +52,29 @@ func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.
 	return cmd
 }
 
+// listTrack is a track as listed: lessons/exercise's Track and the stages
+// the learner's server has passed ("passed" was added later; the other
+// keys keep their meaning).
+type listTrack struct {
+	lex.Track
+	Passed []string `json:"passed"`
+}
+
 func runList(opts *ListOptions) error {
-	ts := lex.Tracks()
+	prog, err := lessons.LoadDefaultProgress(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "wirelab: progress not shown: %v\n", err)
+	}
+	var ts []listTrack
+	for _, t := range lex.Tracks() {
+		lt := listTrack{Track: t, Passed: []string{}}
+		for _, id := range t.Stages {
+			if prog.StagePassed(t.Track, id) {
+				lt.Passed = append(lt.Passed, id)
+			}
+		}
+		ts = append(ts, lt)
+	}
 	if opts.JSON {
 		b, err := json.Marshal(ts)
 		if err != nil {
@@ -63,10 +85,17 @@ func runList(opts *ListOptions) error {
 	}
 	ui, _ := lessons.ResolveLang(opts.UI, os.Getenv)
 	for _, t := range ts {
+		stages := make([]string, len(t.Stages))
+		for i, id := range t.Stages {
+			stages[i] = id
+			if slices.Contains(t.Passed, id) {
+				stages[i] += " ✓"
+			}
+		}
 		if ui == "zh" {
-			fmt.Fprintf(opts.IO.Out, "%s（%d 个阶段）：%s\n", t.Track, len(t.Stages), strings.Join(t.Stages, " → "))
+			fmt.Fprintf(opts.IO.Out, "%s（%d 个阶段，已通过 %d 个）：%s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
 		} else {
-			fmt.Fprintf(opts.IO.Out, "%s (%d stages): %s\n", t.Track, len(t.Stages), strings.Join(t.Stages, " → "))
+			fmt.Fprintf(opts.IO.Out, "%s (%d stages, %d passed): %s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
 		}
 		fmt.Fprintf(opts.IO.Out, "  python: %s   go: %s\n", t.Languages.Python.Run, t.Languages.Go.Run)
 	}
@@ -136,10 +165,11 @@ func runInit(opts *InitOptions) error {
 	for _, f := range files {
 		fmt.Fprintln(opts.IO.Out, f)
 	}
+	_, watch := lessons.ExerciseCommands(opts.Track, opts.Lang, opts.Dir)
 	if ui == "zh" {
-		fmt.Fprintf(opts.IO.Out, "运行：cd %s && %s\n检查：wirelab check %s\n", opts.Dir, run, opts.Track)
+		fmt.Fprintf(opts.IO.Out, "运行：cd %s && %s\n检查：wirelab check %s\n边写边检查（保存即重启并重新检查）：%s\n", opts.Dir, run, opts.Track, watch)
 	} else {
-		fmt.Fprintf(opts.IO.Out, "run: cd %s && %s\ncheck: wirelab check %s\n", opts.Dir, run, opts.Track)
+		fmt.Fprintf(opts.IO.Out, "run: cd %s && %s\ncheck: wirelab check %s\ncheck as you write (restarts and re-checks on every save): %s\n", opts.Dir, run, opts.Track, watch)
 	}
 	return nil
 }

@@ -43,7 +43,10 @@ Commands at the prompt:
   q          quit (progress is saved after every step)
 
 Progress is kept in a plain text file, by default wirelab/learn-progress in
-your config directory ($WIRELAB_PROGRESS or --progress-file overrides it).
+your config directory ($WIRELAB_PROGRESS or --progress-file overrides it),
+with the exercise stages "wirelab check" has seen your server pass. A lesson
+that prepares exercise stages ends by naming them and the commands that
+start them.
 LESSON, a number or an id, starts there instead of where you left off.`,
 		Example: `  wirelab learn
   wirelab learn 15 --lang zh
@@ -63,7 +66,7 @@ LESSON, a number or an id, starts there instead of where you left off.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
-	cmd.Flags().BoolVar(&opts.Reset, "reset", false, "start the course over, forgetting saved progress")
+	cmd.Flags().BoolVar(&opts.Reset, "reset", false, "start the course over, forgetting the saved position and quizzes (not the exercise stages)")
 	cmd.Flags().StringVar(&opts.ProgressFile, "progress-file", "", "keep progress in this `file`")
 	return cmd
 }
@@ -86,11 +89,18 @@ func runLearn(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	prog := &lessons.Progress{}
-	if !opts.Reset {
-		if prog, err = lessons.LoadProgress(path); err != nil {
-			return err
+	prog, err := lessons.LoadProgress(path)
+	if opts.Reset {
+		// --reset forgets the course position and the quizzes; the
+		// exercise stages are about the learner's server, and stay.
+		fresh := &lessons.Progress{}
+		if err == nil {
+			fresh.Stages = prog.Stages
 		}
+		prog, err = fresh, nil
+	}
+	if err != nil {
+		return err
 	}
 	if opts.Lesson != "" {
 		l, err := c.Find(opts.Lesson)
@@ -122,6 +132,9 @@ func runLearn(ctx context.Context, opts *Options) error {
 		Render:   r.Render,
 		Progress: prog,
 		Save:     func(p *lessons.Progress) error { return p.Save(path) },
+	}
+	if _, err := opts.IO.Out.Write([]byte(prog.StageLine(lang) + "\n")); err != nil {
+		return err
 	}
 	return t.Run(ctx)
 }

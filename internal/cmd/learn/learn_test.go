@@ -127,3 +127,35 @@ func TestLearnDefaultProgressFromEnv(t *testing.T) {
 		t.Errorf("got %+v, %v; want step 1 saved at $%s", p, err, lessons.ProgressEnv)
 	}
 }
+
+// TestLearnShowsStagesPassed: the stages wirelab check recorded are shown
+// when learn starts, and kept when learn saves its own progress (even after
+// --reset, which forgets only the course position and quizzes).
+func TestLearnShowsStagesPassed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress")
+	p := &lessons.Progress{}
+	p.MarkStages("http", "tcp")
+	p.MarkStages("ws", "tcp", "handshake")
+	if err := p.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		lang, want string
+		reset      bool
+	}{
+		{"en", "Exercise stages passed: http 1/", false},
+		{"zh", "已通过的练习阶段：http 1/", true},
+	} {
+		ios, in, out, _ := iostreams.Test()
+		in.WriteString("q\n")
+		if err := runLearn(nil, &Options{IO: ios, Lang: tt.lang, ProgressFile: path, Reset: tt.reset}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), " · ws 2/") {
+			t.Errorf("%s: the start lacks %q and ws 2/…:\n%.400s", tt.lang, tt.want, out)
+		}
+		if q, _ := lessons.LoadProgress(path); !q.StagePassed("ws", "handshake") {
+			t.Errorf("%s: learn's save lost the stages: %+v", tt.lang, q)
+		}
+	}
+}

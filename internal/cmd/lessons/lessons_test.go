@@ -138,17 +138,60 @@ func TestListJSON(t *testing.T) {
 		t.Fatalf("got %d lessons, want %d", len(got), c.Len())
 	}
 	for _, e := range got {
-		if len(e) != 4 {
-			t.Errorf("entry has keys %v, want exactly id, title, concepts, languages", e)
+		if len(e) != 6 {
+			t.Errorf("entry has keys %v, want exactly id, title, concepts, languages, done, exercises", e)
 		}
-		for _, k := range []string{"id", "title", "concepts", "languages"} {
+		for _, k := range []string{"id", "title", "concepts", "languages", "done", "exercises"} {
 			if _, ok := e[k]; !ok {
 				t.Errorf("entry lacks %q: %v", k, e)
 			}
 		}
 	}
-	if !strings.HasPrefix(out.String(), `[{"id":"tcp-ip","title":`) || !strings.Contains(out.String(), `"languages":["en","zh"]}`) {
+	if !strings.HasPrefix(out.String(), `[{"id":"tcp-ip","title":`) || !strings.Contains(out.String(), `"languages":["en","zh"],"done":false,"exercises":[]}`) {
 		t.Errorf("unexpected shape: %.200s", out)
+	}
+}
+
+func TestListShowsProgress(t *testing.T) {
+	path := os.Getenv(lessons.ProgressEnv)
+	p := &lessons.Progress{Lesson: "ws-handshake", Done: []string{"tcp-ip"}}
+	p.MarkStages("ws", "tcp", "handshake")
+	if err := p.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(path) })
+
+	ios, _, out, _ := iostreams.Test()
+	if err := runList(&ListOptions{IO: ios, Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"✓  1  tcp-ip", "   2  ip-tcp", "▶ 15  ws-handshake", "exercises: ws:handshake ✓  ws:accept-key\n",
+		"\n1 of ", " lessons' quizzes passed · exercise stages passed: http 0/"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	ios, _, out, _ = iostreams.Test()
+	if err := runList(&ListOptions{IO: ios, Lang: "en", JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		ID        string
+		Done      bool
+		Exercises []struct {
+			Track, Stage string
+			Passed       bool
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got[0].Done || got[1].Done {
+		t.Errorf("done: lesson 1 %v, lesson 2 %v; want true, false", got[0].Done, got[1].Done)
+	}
+	ex := got[14].Exercises
+	if got[14].ID != "ws-handshake" || len(ex) != 2 || ex[0].Stage != "handshake" || !ex[0].Passed || ex[1].Passed {
+		t.Errorf("ws-handshake: %+v", got[14])
 	}
 }
 
@@ -232,5 +275,19 @@ func TestQuizCommand(t *testing.T) {
 	p, err := lessons.LoadProgress(path)
 	if err != nil || !p.IsDone("dns") {
 		t.Errorf("progress %+v, %v; want dns done", p, err)
+	}
+}
+
+func TestShowNamesTheExercises(t *testing.T) {
+	c, _ := lessons.New()
+	l, _ := c.Find("ws-handshake")
+	for lang, want := range map[string]string{"en": "Exercise stages this lesson prepares: `ws:handshake`, `ws:accept-key`.", "zh": "本课为这些练习阶段打基础：`ws:handshake`、`ws:accept-key`。"} {
+		md := ShowMarkdown(c, l, lang)
+		if !strings.Contains(md, want) || !strings.Contains(md, "\n    wirelab check ws --watch --run 'python3 server.py' ws-python\n") {
+			t.Errorf("%s: the lesson lacks its exercises:\n%s", lang, md)
+		}
+	}
+	if md := ShowMarkdown(c, c.Lesson(1), "en"); strings.Contains(md, "Exercise stages") {
+		t.Errorf("lesson 1 prepares no exercise stage, yet names some")
 	}
 }

@@ -3,6 +3,7 @@ package lessons
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,7 +24,12 @@ func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.
 	opts := &ListOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the lessons in course order",
+		Short: "List the lessons in course order, with your progress",
+		Long: `List the lessons in course order. A ✓ marks a lesson whose quiz you passed
+and ▶ the lesson wirelab learn resumes at; under a lesson come the exercise
+stages it prepares, ✓ for those wirelab check has seen your server pass.
+Progress is read from $WIRELAB_PROGRESS or wirelab/learn-progress in your
+config directory.`,
 		Example: `  wirelab lessons list
   wirelab lessons list --lang zh
   wirelab lessons list --json`,
@@ -39,8 +45,22 @@ func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print [{"id","title","concepts","languages"}] as JSON`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print [{"id","title","concepts","languages","done","exercises":[{"track","stage","passed"}]}] as JSON`)
 	return cmd
+}
+
+// listEntry is a lesson as listed: the course's entry and the learner's
+// progress on it. The fields after Languages were added later; the ones
+// before keep their meaning.
+type listEntry struct {
+	lessons.ListEntry
+	Done      bool            `json:"done"`
+	Exercises []exerciseEntry `json:"exercises"`
+}
+
+type exerciseEntry struct {
+	lessons.ExerciseStage
+	Passed bool `json:"passed"`
 }
 
 func runList(opts *ListOptions) error {
@@ -52,7 +72,18 @@ func runList(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	list := c.List(lang)
+	prog, err := lessons.LoadDefaultProgress(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "wirelab: progress not shown: %v\n", err)
+	}
+	var list []listEntry
+	for i, e := range c.List(lang) {
+		le := listEntry{ListEntry: e, Done: prog.IsDone(e.ID), Exercises: []exerciseEntry{}}
+		for _, s := range c.Lesson(i + 1).Exercises() {
+			le.Exercises = append(le.Exercises, exerciseEntry{s, prog.StagePassed(s.Track, s.Stage)})
+		}
+		list = append(list, le)
+	}
 	if opts.JSON {
 		b, err := json.Marshal(list)
 		if err != nil {
@@ -61,9 +92,43 @@ func runList(opts *ListOptions) error {
 		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
 		return err
 	}
+	done := 0
 	for i, l := range list {
-		fmt.Fprintf(opts.IO.Out, "%2d  %-20s  %s\n", i+1, l.ID, l.Title)
-		fmt.Fprintf(opts.IO.Out, "    %-20s  %s\n", "", strings.Join(l.Concepts, " · "))
+		mark := " "
+		if l.Done {
+			mark = "✓"
+			done++
+		}
+		if l.ID == prog.Lesson {
+			mark = "▶"
+		}
+		fmt.Fprintf(opts.IO.Out, "%s %2d  %-20s  %s\n", mark, i+1, l.ID, l.Title)
+		fmt.Fprintf(opts.IO.Out, "     %-20s  %s\n", "", strings.Join(l.Concepts, " · "))
+		if len(l.Exercises) > 0 {
+			label := "exercises: "
+			if lang == "zh" {
+				label = "练习阶段："
+			}
+			fmt.Fprintf(opts.IO.Out, "     %-20s  %s%s\n", "", label, exerciseList(l.Exercises))
+		}
+	}
+	if lang == "zh" {
+		fmt.Fprintf(opts.IO.Out, "\n已通过 %d/%d 课的测验 · 练习阶段：%s\n", done, len(list), prog.StageSummary())
+	} else {
+		fmt.Fprintf(opts.IO.Out, "\n%d of %d lessons' quizzes passed · exercise stages passed: %s\n", done, len(list), prog.StageSummary())
 	}
 	return nil
+}
+
+// exerciseList writes stages as "ws:handshake ✓ ws:accept-key".
+func exerciseList(es []exerciseEntry) string {
+	var parts []string
+	for _, e := range es {
+		p := e.String()
+		if e.Passed {
+			p += " ✓"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "  ")
 }

@@ -72,7 +72,8 @@ func runShow(opts *ShowOptions) error {
 }
 
 // ShowMarkdown is the whole lesson as one Markdown page: title, concepts,
-// body, how to run its demos and its quiz questions (without the answers).
+// body, how to run its demos, its quiz questions (without the answers) and
+// the exercise stages it prepares.
 func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	pg := l.Page(lang)
 	zh := lang == "zh"
@@ -109,5 +110,30 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "   %c) %s\n", 'a'+j, ch)
 		}
 	}
+	writeExercises(&b, l, lang == "zh")
 	return b.String()
+}
+
+// writeExercises names the exercise stages the lesson prepares and the
+// commands that start them.
+func writeExercises(b *strings.Builder, l *lessons.Lesson, zh bool) {
+	ex := l.Exercises()
+	if len(ex) == 0 {
+		return
+	}
+	var names, cmds []string
+	seen := map[string]bool{}
+	for _, s := range ex {
+		names = append(names, "`"+s.String()+"`")
+		if !seen[s.Track] {
+			seen[s.Track] = true
+			initCmd, watchCmd := lessons.ExerciseCommands(s.Track, "python", "")
+			cmds = append(cmds, "    "+initCmd, "    "+watchCmd)
+		}
+	}
+	if zh {
+		fmt.Fprintf(b, "\n本课为这些练习阶段打基础：%s。开始练习：\n\n%s\n", strings.Join(names, "、"), strings.Join(cmds, "\n"))
+	} else {
+		fmt.Fprintf(b, "\nExercise stages this lesson prepares: %s. Start them with:\n\n%s\n", strings.Join(names, ", "), strings.Join(cmds, "\n"))
+	}
 }
