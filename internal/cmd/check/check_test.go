@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 	lcheck "github.com/wirelab/wirelab/lessons/check"
@@ -32,15 +32,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv(lessons.ProgressEnv, filepath.Join(dir, "progress"))
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { os.RemoveAll(dir) }))
-}
-
-// execute runs cmd with args (split on spaces), its usage output
-// discarded, and returns its error.
-func execute(cmd *cobra.Command, args string) error {
-	cmd.SetArgs(strings.Fields(args))
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.ExecuteContext(context.Background())
 }
 
 func TestNewCmdCheckFlags(t *testing.T) {
@@ -78,7 +69,7 @@ func TestNewCmdCheckFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *Options
-		err := execute(NewCmdCheck(ios, func(o *Options) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdCheck(ios, func(o *Options) error { got = o; return nil }), tt.args)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: got error %v, want %q", tt.name, err, tt.wantErr)

@@ -3,12 +3,12 @@ package exercise
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -27,11 +27,7 @@ func TestInitFlags(t *testing.T) {
 		{"ws --lang rust", "", "", "", true},
 	} {
 		var got *InitOptions
-		cmd := NewCmdInit(ios, func(o *InitOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.Execute(NewCmdInit(ios, func(o *InitOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%q: err %v", tt.args, err)
 			continue

@@ -3,13 +3,13 @@ package http
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -32,11 +32,7 @@ func TestNewCmdParseFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *ParseOptions
-		cmd := NewCmdParse(ios, func(o *ParseOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.Execute(NewCmdParse(ios, func(o *ParseOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -223,11 +219,7 @@ func TestRunParseFile(t *testing.T) {
 func TestParseCommandExitsNonZero(t *testing.T) {
 	ios, stdin, stdout, _ := iostreams.Test()
 	stdin.WriteString("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n")
-	cmd := NewCmdParse(ios, nil)
-	cmd.SetArgs(nil)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	err := cmd.Execute()
+	err := cmdtest.Execute(NewCmdParse(ios, nil), "")
 	want := `malformed message at byte 57: chunk size "0" is followed by 'x', not a chunk extension (RFC 9112 §7.1)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)

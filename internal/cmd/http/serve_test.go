@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"go.uber.org/goleak"
 )
@@ -30,11 +31,7 @@ func TestNewCmdServeFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *ServeOptions
-		cmd := NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.Execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -48,53 +45,17 @@ func TestNewCmdServeFlags(t *testing.T) {
 	}
 }
 
-// lines is an io.Writer that hands each complete line to a channel, so a
-// test can wait for log lines instead of sleeping.
-type lines struct {
-	mu  sync.Mutex
-	buf []byte
-	c   chan string
-}
-
-func newLines() *lines { return &lines{c: make(chan string, 1000)} }
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf = append(l.buf, p...)
-	for {
-		i := strings.IndexByte(string(l.buf), '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		l.c <- string(l.buf[:i])
-		l.buf = l.buf[i+1:]
-	}
-}
-
-// next returns the next line, failing the test if none comes in time.
-func (l *lines) next(t *testing.T) string {
-	t.Helper()
-	select {
-	case s := <-l.c:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatal("timed out waiting for a log line")
-		return ""
-	}
-}
-
 // startServe runs runServe on 127.0.0.1:0 and returns the address it
 // announced, its log, and a function that stops it and returns its error.
-func startServe(t *testing.T) (addr string, log *lines, stop func() error) {
+func startServe(t *testing.T) (addr string, log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = newLines()
+	log = cmdtest.NewLines()
 	ios, _, _, _ := iostreams.Test()
 	ios.ErrOut = log
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Grace: 5 * time.Second}) }()
-	first := log.next(t)
+	first := log.Next(t)
 	addr, ok := strings.CutPrefix(first, "listening on http://")
 	if !ok {
 		cancel()
@@ -134,10 +95,10 @@ func TestRunServeLogsConnections(t *testing.T) {
 		io.Copy(io.Discard, resp.Body)
 	}
 	cc.Close()
-	if got, want := log.next(t), "conn "+local+" open"; got != want {
+	if got, want := log.Next(t), "conn "+local+" open"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got, want := log.next(t), "conn "+local+" closed after 3 requests"; got != want {
+	if got, want := log.Next(t), "conn "+local+" closed after 3 requests"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 
@@ -155,20 +116,20 @@ func TestRunServeLogsConnections(t *testing.T) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	cc.Close()
-	if got, want := log.next(t), "conn "+local+" open"; got != want {
+	if got, want := log.Next(t), "conn "+local+" open"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got, want := log.next(t), "conn "+local+" closed after 1 request"; got != want {
+	if got, want := log.Next(t), "conn "+local+" closed after 1 request"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 
 	if err := stop(); err != nil {
 		t.Errorf("runServe: %v", err)
 	}
-	if got := log.next(t); !strings.HasPrefix(got, "shutting down") {
+	if got := log.Next(t); !strings.HasPrefix(got, "shutting down") {
 		t.Errorf("got %q, want the shutdown line", got)
 	}
-	if got := log.next(t); got != "stopped" {
+	if got := log.Next(t); got != "stopped" {
 		t.Errorf("got %q, want %q", got, "stopped")
 	}
 }
@@ -187,7 +148,7 @@ func TestRunServeShutdownClosesIdleConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.Copy(io.Discard, resp.Body)
-	if got := log.next(t); got != "conn "+local+" open" {
+	if got := log.Next(t); got != "conn "+local+" open" {
 		t.Errorf("got %q", got)
 	}
 	// The connection is idle and kept alive; shutting down closes it.
@@ -196,7 +157,7 @@ func TestRunServeShutdownClosesIdleConnections(t *testing.T) {
 	}
 	want := []string{"shutting down", "conn " + local + " closed after 1 request", "stopped"}
 	for _, w := range want {
-		if got := log.next(t); !strings.HasPrefix(got, w) {
+		if got := log.Next(t); !strings.HasPrefix(got, w) {
 			t.Errorf("got %q, want %q", got, w)
 		}
 	}

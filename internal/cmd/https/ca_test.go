@@ -8,19 +8,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
 func TestCAFlags(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	var got *CAOptions
-	if err := execute(NewCmdCA(ios, func(o *CAOptions) error { got = o; return nil }), "--dir /tmp/x --out /tmp/y --json app.test api.test"); err != nil {
+	if err := cmdtest.Execute(NewCmdCA(ios, func(o *CAOptions) error { got = o; return nil }), "--dir /tmp/x --out /tmp/y --json app.test api.test"); err != nil {
 		t.Fatal(err)
 	}
 	if got.Dir != "/tmp/x" || got.Out != "/tmp/y" || !got.JSON || got.Install || strings.Join(got.Names, ",") != "app.test,api.test" {
 		t.Errorf("got %+v", got)
 	}
-	if err := execute(NewCmdCA(ios, func(o *CAOptions) error { got = o; return nil }), ""); err != nil {
+	if err := cmdtest.Execute(NewCmdCA(ios, func(o *CAOptions) error { got = o; return nil }), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got.Dir != "" || got.Out != "." || got.Install {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -12,30 +13,30 @@ import (
 func TestDemoFlags(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	var so *SniffOptions
-	if err := execute(NewCmdSniff(ios, func(o *SniffOptions) error { so = o; return nil }), "--https --password pw --json"); err != nil {
+	if err := cmdtest.Execute(NewCmdSniff(ios, func(o *SniffOptions) error { so = o; return nil }), "--https --password pw --json"); err != nil {
 		t.Fatal(err)
 	}
 	if !so.TLSOnly || so.HTTPOnly || so.Password != "pw" || !so.JSON {
 		t.Errorf("sniff: %+v", so)
 	}
-	if err := execute(NewCmdSniff(ios, func(*SniffOptions) error { return nil }), "--http --https"); err == nil {
+	if err := cmdtest.Execute(NewCmdSniff(ios, func(*SniffOptions) error { return nil }), "--http --https"); err == nil {
 		t.Error("sniff --http --https: no error")
 	}
 	var to *TamperOptions
-	if err := execute(NewCmdTamper(ios, func(o *TamperOptions) error { to = o; return nil }), "--http"); err != nil {
+	if err := cmdtest.Execute(NewCmdTamper(ios, func(o *TamperOptions) error { to = o; return nil }), "--http"); err != nil {
 		t.Fatal(err)
 	}
 	if !to.HTTPOnly || to.TLSOnly {
 		t.Errorf("tamper: %+v", to)
 	}
 	var io *ImpersonateOptions
-	if err := execute(NewCmdImpersonate(ios, func(o *ImpersonateOptions) error { io = o; return nil }), "wrong-name expired"); err != nil {
+	if err := cmdtest.Execute(NewCmdImpersonate(ios, func(o *ImpersonateOptions) error { io = o; return nil }), "wrong-name expired"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(io.Cases, ",") != "wrong-name,expired" {
 		t.Errorf("impersonate: %+v", io)
 	}
-	err := execute(NewCmdImpersonate(ios, func(*ImpersonateOptions) error { return nil }), "phishing")
+	err := cmdtest.Execute(NewCmdImpersonate(ios, func(*ImpersonateOptions) error { return nil }), "phishing")
 	if err == nil || !strings.Contains(err.Error(), `unknown case "phishing"`) {
 		t.Errorf("impersonate phishing: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -18,14 +19,14 @@ import (
 func TestInspectFlags(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	var got *InspectOptions
-	if err := execute(NewCmdInspect(ios, func(o *InspectOptions) error { got = o; return nil }), "--ca a.pem --ca b.pem --tls12 --alpn http/1.1 --json 127.0.0.1:8443"); err != nil {
+	if err := cmdtest.Execute(NewCmdInspect(ios, func(o *InspectOptions) error { got = o; return nil }), "--ca a.pem --ca b.pem --tls12 --alpn http/1.1 --json 127.0.0.1:8443"); err != nil {
 		t.Fatal(err)
 	}
 	if got.Addr != "127.0.0.1:8443" || strings.Join(got.CAFiles, ",") != "a.pem,b.pem" || !got.TLS12 || strings.Join(got.ALPN, ",") != "http/1.1" || !got.JSON {
 		t.Errorf("got %+v", got)
 	}
 	for _, bad := range []string{"", "127.0.0.1", "a b"} {
-		if err := execute(NewCmdInspect(ios, func(*InspectOptions) error { return nil }), bad); err == nil {
+		if err := cmdtest.Execute(NewCmdInspect(ios, func(*InspectOptions) error { return nil }), bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}

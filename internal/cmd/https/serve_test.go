@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -40,7 +41,7 @@ func TestServeFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *ServeOptions
-		err := execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%q: got error %v, want %q", tt.args, err, tt.wantErr)
@@ -59,9 +60,9 @@ func TestServeFlags(t *testing.T) {
 
 // startServe runs runServe and returns its log and a function that stops
 // it and returns its error.
-func startServe(t *testing.T, opts *ServeOptions) (log *lines, stop func() error) {
+func startServe(t *testing.T, opts *ServeOptions) (log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = newLines()
+	log = cmdtest.NewLines()
 	ios, _, _, _ := iostreams.Test()
 	ios.ErrOut = log
 	opts.IO = ios
@@ -84,8 +85,8 @@ func startServe(t *testing.T, opts *ServeOptions) (log *lines, stop func() error
 func TestServeDev(t *testing.T) {
 	caDir := filepath.Join(t.TempDir(), "ca")
 	log, stop := startServe(t, &ServeOptions{Dev: true, CADir: caDir, Names: []string{"app.test"}, Addr: "127.0.0.1:0", Grace: time.Second})
-	addr := strings.TrimPrefix(log.waitFor(t, "listening on https://"), "listening on https://")
-	log.waitFor(t, "certificate for localhost, app.test, 127.0.0.1, ::1")
+	addr := strings.TrimPrefix(log.WaitFor(t, "listening on https://"), "listening on https://")
+	log.WaitFor(t, "certificate for localhost, app.test, 127.0.0.1, ::1")
 
 	ca, err := tlsdemo.LoadCA(caDir)
 	if err != nil {
@@ -105,7 +106,7 @@ func TestServeDev(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"target":"/hello"`) {
 		t.Errorf("got %d %s", resp.StatusCode, body)
 	}
-	line := log.waitFor(t, "tls ")
+	line := log.WaitFor(t, "tls ")
 	for _, want := range []string{"TLS 1.3", "alpn=http/1.1", "sni=app.test"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("handshake log %q lacks %q", line, want)
@@ -137,8 +138,8 @@ func TestServeACMEPolicyAndRedirect(t *testing.T) {
 		ACME: "https://127.0.0.1:1/dir", Domains: []string{"wirelab.test"}, CacheDir: t.TempDir(),
 		Addr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Grace: time.Second,
 	})
-	httpsAddr := strings.TrimPrefix(log.waitFor(t, "listening on https://"), "listening on https://")
-	httpLine := strings.TrimPrefix(log.waitFor(t, "listening on http://"), "listening on http://")
+	httpsAddr := strings.TrimPrefix(log.WaitFor(t, "listening on https://"), "listening on https://")
+	httpLine := strings.TrimPrefix(log.WaitFor(t, "listening on http://"), "listening on http://")
 	httpAddr, _, _ := strings.Cut(httpLine, " ")
 	_, httpsPort, _ := net.SplitHostPort(httpsAddr)
 
@@ -146,7 +147,7 @@ func TestServeACMEPolicyAndRedirect(t *testing.T) {
 	if err == nil {
 		t.Fatal("a handshake for unknown.test succeeded")
 	}
-	line := log.waitFor(t, "tlsdemo: acme: host policy refused")
+	line := log.WaitFor(t, "tlsdemo: acme: host policy refused")
 	if !strings.Contains(line, `"unknown.test"`) || !strings.Contains(line, "[wirelab.test]") {
 		t.Errorf("log line: %q", line)
 	}

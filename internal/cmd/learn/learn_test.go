@@ -1,23 +1,15 @@
 package learn
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
-
-func execute(cmd *cobra.Command, args string) error {
-	cmd.SetArgs(strings.Fields(args))
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.Execute()
-}
 
 func TestMain(m *testing.M) {
 	// Never touch the real config directory.
@@ -47,7 +39,7 @@ func TestFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got *Options
-		err := execute(NewCmdLearn(ios, func(o *Options) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdLearn(ios, func(o *Options) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%q: got error %v, want error %v", tt.args, err, tt.wantErr)
 			continue

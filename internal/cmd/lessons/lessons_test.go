@@ -2,13 +2,12 @@ package lessons
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -23,13 +22,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-func execute(cmd *cobra.Command, args string) error {
-	cmd.SetArgs(strings.Fields(args))
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.Execute()
 }
 
 func TestLessonsHasCommands(t *testing.T) {
@@ -58,7 +50,7 @@ func TestFlagParsing(t *testing.T) {
 		}
 		for _, tt := range tests {
 			var got *ListOptions
-			err := execute(NewCmdList(ios, func(o *ListOptions) error { got = o; return nil }), tt.args)
+			err := cmdtest.Execute(NewCmdList(ios, func(o *ListOptions) error { got = o; return nil }), tt.args)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("%q: got error %v, want error %v", tt.args, err, tt.wantErr)
 				continue
@@ -74,13 +66,13 @@ func TestFlagParsing(t *testing.T) {
 	})
 	t.Run("show", func(t *testing.T) {
 		var got *ShowOptions
-		if err := execute(NewCmdShow(ios, func(o *ShowOptions) error { got = o; return nil }), "dns --lang zh --raw"); err != nil {
+		if err := cmdtest.Execute(NewCmdShow(ios, func(o *ShowOptions) error { got = o; return nil }), "dns --lang zh --raw"); err != nil {
 			t.Fatal(err)
 		}
 		if got.Lesson != "dns" || got.Lang != "zh" || !got.Raw {
 			t.Errorf("got %+v", *got)
 		}
-		if err := execute(NewCmdShow(ios, func(*ShowOptions) error { return nil }), ""); err == nil {
+		if err := cmdtest.Execute(NewCmdShow(ios, func(*ShowOptions) error { return nil }), ""); err == nil {
 			t.Error("show without a lesson succeeded")
 		}
 	})
@@ -99,7 +91,7 @@ func TestFlagParsing(t *testing.T) {
 		}
 		for _, tt := range tests {
 			var got *RunOptions
-			err := execute(NewCmdRun(ios, func(o *RunOptions) error { got = o; return nil }), tt.args)
+			err := cmdtest.Execute(NewCmdRun(ios, func(o *RunOptions) error { got = o; return nil }), tt.args)
 			if (err != nil) != tt.wantErr {
 				t.Errorf("%q: got error %v, want error %v", tt.args, err, tt.wantErr)
 				continue
@@ -115,7 +107,7 @@ func TestFlagParsing(t *testing.T) {
 	})
 	t.Run("quiz", func(t *testing.T) {
 		var got *QuizOptions
-		if err := execute(NewCmdQuiz(ios, func(o *QuizOptions) error { got = o; return nil }), "4 --json"); err != nil {
+		if err := cmdtest.Execute(NewCmdQuiz(ios, func(o *QuizOptions) error { got = o; return nil }), "4 --json"); err != nil {
 			t.Fatal(err)
 		}
 		if got.Lesson != "4" || !got.JSON {

@@ -1,18 +1,16 @@
 package poll
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"go.uber.org/goleak"
 )
@@ -39,11 +37,7 @@ func TestNewCmdCompareFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *CompareOptions
-		cmd := NewCmdCompare(ios, func(o *CompareOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.Execute(NewCmdCompare(ios, func(o *CompareOptions) error { got = o; return nil }), tt.args)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%q: got error %v, want %q", tt.args, err, tt.wantErr)
@@ -140,41 +134,8 @@ func TestCompareTable(t *testing.T) {
 	}
 }
 
-// lines hands each complete line written to it to a channel, so a test
-// waits for log lines instead of sleeping.
-type lines struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	c   chan string
-}
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Write(p)
-	for {
-		s, err := l.buf.ReadString('\n')
-		if err != nil {
-			l.buf.WriteString(s)
-			return len(p), nil
-		}
-		l.c <- strings.TrimSuffix(s, "\n")
-	}
-}
-
-func (l *lines) next(t *testing.T) string {
-	t.Helper()
-	select {
-	case s := <-l.c:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatal("no log line within 10s")
-		return ""
-	}
-}
-
 func TestServe(t *testing.T) {
-	log := &lines{c: make(chan string, 100)}
+	log := cmdtest.NewLines()
 	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -182,13 +143,13 @@ func TestServe(t *testing.T) {
 	go func() {
 		done <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Rate: 1000, Payload: 20, KeepAlive: 10, Retention: 100})
 	}()
-	addr, ok := strings.CutPrefix(log.next(t), "listening on http://")
+	addr, ok := strings.CutPrefix(log.Next(t), "listening on http://")
 	if !ok {
 		t.Fatal("first line is not \"listening on http://...\"")
 	}
 	var table []string
 	for len(table) < 3 {
-		table = append(table, log.next(t))
+		table = append(table, log.Next(t))
 	}
 	if !strings.Contains(table[1], "HTTP/1.0, close") || !strings.Contains(table[2], "HTTP/1.1, keep-alive") ||
 		!strings.Contains(table[1], " 10 ") || !strings.Contains(table[2], " 1 ") {

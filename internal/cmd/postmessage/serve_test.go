@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/postmessage"
 	"go.uber.org/goleak"
@@ -39,11 +39,7 @@ func TestNewCmdServeFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *ServeOptions
-		cmd := NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.Execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -31,7 +32,7 @@ func TestNewCmdDecodeFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *DecodeOptions
-		err := execute(NewCmdDecode(ios, func(o *DecodeOptions) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdDecode(ios, func(o *DecodeOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -203,7 +204,7 @@ func TestDecodeSenderFlagHint(t *testing.T) {
 		t.Setenv("LC_ALL", tt.lang)
 		ios, _, _, _ := iostreams.Test()
 		ran := false
-		err := execute(NewCmdDecode(ios, func(*DecodeOptions) error { ran = true; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdDecode(ios, func(*DecodeOptions) error { ran = true; return nil }), tt.args)
 		if ran || err == nil || err.Error() != tt.want {
 			t.Errorf("%s %s: got %v (ran %v), want %q", tt.lang, tt.args, err, ran, tt.want)
 		}

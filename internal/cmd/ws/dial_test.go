@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 	"go.uber.org/goleak"
@@ -38,7 +39,7 @@ func TestNewCmdDialFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *DialOptions
-		err := execute(NewCmdDial(ios, func(o *DialOptions) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdDial(ios, func(o *DialOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 	"go.uber.org/goleak"
@@ -38,7 +39,7 @@ func TestNewCmdServeFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *ServeOptions
-		err := execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
+		err := cmdtest.Execute(NewCmdServe(ios, func(o *ServeOptions) error { got = o; return nil }), tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			continue
@@ -56,9 +57,9 @@ func TestNewCmdServeFlags(t *testing.T) {
 
 // startServe runs runServe on 127.0.0.1:0 and returns the address it
 // announced, its log, and a function that stops it and returns its error.
-func startServe(t *testing.T, opts ServeOptions) (addr string, log *lines, stop func() error) {
+func startServe(t *testing.T, opts ServeOptions) (addr string, log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = newLines()
+	log = cmdtest.NewLines()
 	ios, _, _, _ := iostreams.Test()
 	ios.ErrOut = log
 	opts.IO = ios
@@ -66,7 +67,7 @@ func startServe(t *testing.T, opts ServeOptions) (addr string, log *lines, stop 
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- runServe(ctx, &opts) }()
-	first := log.next(t)
+	first := log.Next(t)
 	addr, ok := strings.CutPrefix(first, "listening on ws://")
 	if !ok {
 		cancel()
@@ -76,7 +77,7 @@ func startServe(t *testing.T, opts ServeOptions) (addr string, log *lines, stop 
 		cancel()
 		t.Fatalf("first line %q: %v", first, err)
 	}
-	if got := log.next(t); !strings.HasPrefix(got, "echoing on every path") {
+	if got := log.Next(t); !strings.HasPrefix(got, "echoing on every path") {
 		t.Errorf("second line: got %q", got)
 	}
 	var once sync.Once
@@ -168,7 +169,7 @@ func TestRunServeEchoes(t *testing.T) {
 	}
 	inOrder(t, fl.lines(), "send close fin=1 len=5 masked key=", "recv close fin=1 len=2 code=4000")
 
-	got := log.until(t, "#1 closed:")
+	got := log.Until(t, "#1 closed:")
 	inOrder(t, got,
 		"#1 GET /echo HTTP/1.1",
 		"#1   Host: "+addr,
@@ -201,7 +202,7 @@ func TestRunServeEchoes(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("runServe: %v", err)
 	}
-	inOrder(t, log.until(t, "stopped"), "shutting down: sent close 1001 (going away) to 0 connections", "stopped")
+	inOrder(t, log.Until(t, "stopped"), "shutting down: sent close 1001 (going away) to 0 connections", "stopped")
 }
 
 func TestRunServeQuiet(t *testing.T) {
@@ -216,7 +217,7 @@ func TestRunServeQuiet(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("runServe: %v", err)
 	}
-	got := log.until(t, "stopped")
+	got := log.Until(t, "stopped")
 	if len(got) != 2 || !strings.HasPrefix(got[0], "shutting down") {
 		t.Errorf("--quiet: got log lines\n%s\nwant only the shutdown and stopped lines", strings.Join(got, "\n"))
 	}
@@ -235,10 +236,10 @@ func TestRunServeOrigins(t *testing.T) {
 	defer stop()
 	c, _ := dial(t, "ws://"+addr+"/echo", origin("null"))
 	c.Close(websocket.CloseNormal, "")
-	inOrder(t, log.until(t, "#1 closed:"), "#1   Origin: null", `#1 101 Switching Protocols: connected to `+c.LocalAddr().String()+`; Origin "null" accepted (any is, by default)`)
+	inOrder(t, log.Until(t, "#1 closed:"), "#1   Origin: null", `#1 101 Switching Protocols: connected to `+c.LocalAddr().String()+`; Origin "null" accepted (any is, by default)`)
 	c, _ = dial(t, "ws://"+addr+"/echo", origin("http://elsewhere.example:8000"))
 	c.Close(websocket.CloseNormal, "")
-	inOrder(t, log.until(t, "#2 closed:"), `#2 101 Switching Protocols: connected to `+c.LocalAddr().String()+`; Origin "http://elsewhere.example:8000" accepted (any is, by default)`)
+	inOrder(t, log.Until(t, "#2 closed:"), `#2 101 Switching Protocols: connected to `+c.LocalAddr().String()+`; Origin "http://elsewhere.example:8000" accepted (any is, by default)`)
 	stop()
 
 	// --origin: the list and the server's own; everything else gets 403.
@@ -257,7 +258,7 @@ func TestRunServeOrigins(t *testing.T) {
 			continue
 		}
 		want := "#" + strconv.Itoa(3+i) + " refused: 403 Forbidden: websocket: Origin header " + `"` + o + `"`
-		inOrder(t, log.until(t, want), want)
+		inOrder(t, log.Until(t, want), want)
 	}
 	// "null" in the list admits pages opened from disk.
 	addr, _, stop3 := startServe(t, ServeOptions{Origins: []string{"null"}})
@@ -287,7 +288,7 @@ func TestRunServePlainHTTP(t *testing.T) {
 	if bytes.Contains(body, []byte("https://")) || bytes.Contains(body, []byte("<script src")) {
 		t.Errorf("the page loads something from the network")
 	}
-	if got := log.next(t); got != "http GET / HTTP/1.1: 200, the echo page" {
+	if got := log.Next(t); got != "http GET / HTTP/1.1: 200, the echo page" {
 		t.Errorf("got log %q", got)
 	}
 	resp, err = cc.Do(&httpcore.Request{Target: "/echo"})
@@ -339,7 +340,7 @@ func TestRunServeShutdownSaysGoingAway(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	addr, log, stop := startServe(t, ServeOptions{})
 	c, _ := dial(t, "ws://"+addr+"/", websocket.Dialer{})
-	log.until(t, "#1 101 Switching Protocols")
+	log.Until(t, "#1 101 Switching Protocols")
 	readErr := make(chan error, 1)
 	go func() {
 		_, _, err := c.ReadMessage()
@@ -352,7 +353,7 @@ func TestRunServeShutdownSaysGoingAway(t *testing.T) {
 	if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Errorf("the client read %v, want close 1001", err)
 	}
-	inOrder(t, log.until(t, "stopped"),
+	inOrder(t, log.Until(t, "stopped"),
 		"shutting down: sent close 1001 (going away) to 1 connection",
 		`#1 send close fin=1 len=22 code=1001 (going away) reason="server shutting down"`,
 		"#1 recv close fin=1 len=2 masked key=",
