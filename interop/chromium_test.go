@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/testbrowser"
 )
 
 //go:embed testdata/browser.html
@@ -36,10 +37,10 @@ func servePage(w *httpcore.ResponseWriter, r *httpcore.Request) {
 // server on another port serves the same page, whose cross-origin handshake
 // must be refused with 403, which the page sees as close code 1006.
 func TestChromiumClient(t *testing.T) {
-	chromium := chromiumTool(t)
+	chromium := testbrowser.Path(t)
 	s := startEchoServer(t, ourUpgrader(), servePage)
 	other := startEchoServer(t, ourUpgrader(), servePage)
-	ctx := startBrowser(t, chromium)
+	ctx := testbrowser.Start(t, chromium, chromedp.WindowSize(1000, 700))
 
 	t.Run("same-origin", func(t *testing.T) {
 		origin := "http://" + s.Addr
@@ -103,39 +104,6 @@ func TestChromiumClient(t *testing.T) {
 			t.Errorf("our server refused no handshake")
 		}
 	})
-}
-
-// startBrowser starts headless Chromium with a fresh profile. The returned
-// context is a chromedp context for one tab; t.Cleanup stops the browser.
-func startBrowser(t *testing.T, path string) context.Context {
-	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		// Without these Chromium keeps calling home, on a machine that
-		// has only loopback.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 700),
-	)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc() // waits for the browser process to exit
-	})
-	// The first action starts the browser, under the long-lived context:
-	// a timeout there would stop the browser with it.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", path, err)
-	}
-	return ctx
 }
 
 // runPage loads a page and returns the results its window.interop promise

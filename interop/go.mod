@@ -4,10 +4,13 @@ go 1.26.0
 
 replace github.com/wirelab/wirelab => ../
 
+replace github.com/wirelab/wirelab/internal/testbrowser => ../internal/testbrowser
+
 require (
 	github.com/chromedp/chromedp v0.22.1
 	github.com/gorilla/websocket v1.5.3
 	github.com/wirelab/wirelab v0.0.0-00010101000000-000000000000
+	github.com/wirelab/wirelab/internal/testbrowser v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0
 )
 

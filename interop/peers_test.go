@@ -85,13 +85,6 @@ func nodeTool(t *testing.T) string {
 	return node
 }
 
-// chromiumTool is a Chromium or Chrome binary.
-func chromiumTool(t *testing.T) string {
-	t.Helper()
-	return tool(t, "WIRELAB_CHROMIUM", "install it with: sudo apt-get install chromium",
-		"chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-}
-
 // A peerEvent is one JSON line a peer script prints on stdout. Clients print
 // a check per feature, then done; servers print one closed event per
 // connection.

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/testbrowser"
 	"github.com/wirelab/wirelab/polling"
 )
 
@@ -27,7 +28,7 @@ import (
 const testTimeout = 60 * time.Second
 
 func TestChromiumPollingPage(t *testing.T) {
-	path := chromium(t)
+	path := testbrowser.Path(t)
 	hub := polling.NewMemoryHub(1024)
 	lab := polling.NewLab(hub)
 	ln, err := lab.Listen("127.0.0.1:0")
@@ -50,7 +51,7 @@ func TestChromiumPollingPage(t *testing.T) {
 		}
 	}
 
-	ctx := startBrowser(t, path)
+	ctx := testbrowser.Start(t, path, chromedp.WindowSize(1400, 900))
 	ctx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	publish(1, 10) // before the page exists: it must catch up from after=0

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.uber.org/goleak"
 
+	"github.com/wirelab/wirelab/internal/testbrowser"
 	"github.com/wirelab/wirelab/postmessage"
 )
 
@@ -26,25 +26,6 @@ func TestMain(m *testing.M) {
 // wait bounds every wait on the browser: a poll of page state, a console
 // message, a promise. Nothing sleeps.
 const wait = 15 * time.Second
-
-// chromium returns the browser to drive: $WIRELAB_CHROMIUM, or chromium on
-// the PATH. Without one the test skips, or fails when CI=true.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("WIRELAB_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is missing and CI=true (install it with: sudo apt-get install chromium, or run scripts/browser-postmessage)")
-	}
-	t.Skip("chromium is missing (install it with: sudo apt-get install chromium, or run scripts/browser-postmessage)")
-	return ""
-}
 
 // events collects the lab server's events, so a test can wait for one.
 type events struct {
@@ -120,37 +101,12 @@ func startLab(t *testing.T) (*postmessage.Server, *events) {
 }
 
 // startBrowser starts headless Chromium with a fresh profile; the context
-// is one tab. t.Cleanup stops the browser.
+// is one tab. t.Cleanup stops the browser. The window is tall enough that
+// the iframes are on screen: Chromium does not paint an out-of-process
+// iframe it considers hidden.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromium(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		// Without these Chromium calls home, on a machine with only loopback.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		// Tall enough that the iframes are on screen: Chromium does not
-		// paint an out-of-process iframe it considers hidden.
-		chromedp.WindowSize(1200, 1700),
-	)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc() // waits for the browser process to exit
-	})
-	// The first action starts the browser under the long-lived context.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", path, err)
-	}
-	return ctx
+	return testbrowser.Start(t, testbrowser.Path(t), chromedp.WindowSize(1200, 1700))
 }
 
 // console records a target's console: calls of the console API, uncaught
