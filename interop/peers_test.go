@@ -45,7 +45,8 @@ func tool(t *testing.T, env, hint string, fallbacks ...string) string {
 	return ""
 }
 
-// cacheDir is where scripts/interop keeps the Python virtualenv:
+// cacheDir is the cache folder of scripts/lib.sh, whose venvs/interop is
+// the Python virtualenv scripts/interop makes:
 // ${WIRELAB_CACHE:-${XDG_CACHE_HOME:-~/.cache}/wirelab}.
 func cacheDir() string {
 	if d := os.Getenv("WIRELAB_CACHE"); d != "" {
@@ -62,7 +63,7 @@ func cacheDir() string {
 func pythonTool(t *testing.T) string {
 	t.Helper()
 	py := tool(t, "WIRELAB_PYTHON", "run scripts/interop, which makes a venv with websockets (pip install websockets)",
-		filepath.Join(cacheDir(), "venv-interop", "bin", "python"))
+		filepath.Join(cacheDir(), "venvs", "interop", "bin", "python"))
 	if out, err := exec.Command(py, "-c", "import websockets.sync.client, websockets.sync.server").CombinedOutput(); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s cannot import websockets: %v\n%s", py, err, out)
