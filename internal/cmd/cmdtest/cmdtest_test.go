@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
 func TestExecute(t *testing.T) {
@@ -108,4 +110,57 @@ func TestLinesUntilContextGivesUp(t *testing.T) {
 	if got := l.Next(t); got != "stopped" {
 		t.Errorf("after giving up, Next: got %q, want %q", got, "stopped")
 	}
+}
+
+func TestServe(t *testing.T) {
+	ready := make(chan struct{})
+	log, stop := Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		fmt.Fprintln(ios.ErrOut, "listening on http://127.0.0.1:8080")
+		close(ready)
+		<-ctx.Done()
+		fmt.Fprintln(ios.ErrOut, "stopped")
+		return errors.New("served until cancelled")
+	})
+	if got := log.Listening(t, "http"); got != "127.0.0.1:8080" {
+		t.Errorf("Listening: got %q, want %q", got, "127.0.0.1:8080")
+	}
+	<-ready
+	for range 2 { // stop may be called again, by the test and by t.Cleanup
+		if err := stop(); err == nil || err.Error() != "served until cancelled" {
+			t.Errorf("stop: got %v, want serve's error", err)
+		}
+	}
+	if got := log.Next(t); got != "stopped" {
+		t.Errorf("after stop: got %q, want %q", got, "stopped")
+	}
+}
+
+func TestListeningRejects(t *testing.T) {
+	for _, line := range []string{"listening on ws://127.0.0.1:1", "listening on http://localhost", "serving"} {
+		l := NewLines()
+		fmt.Fprintln(l, line)
+		r := &fatalRecorder{TB: t}
+		done := make(chan struct{})
+		go func() { // Fatalf ends this goroutine, as it ends a test's
+			defer close(done)
+			l.Listening(r, "http")
+		}()
+		<-done
+		if r.failed == "" {
+			t.Errorf("Listening(%q) accepted it", line)
+		}
+	}
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records the message and ends
+// the calling goroutine.
+type fatalRecorder struct {
+	testing.TB
+	failed string
+}
+
+func (r *fatalRecorder) Helper() {}
+func (r *fatalRecorder) Fatalf(format string, a ...any) {
+	r.failed = fmt.Sprintf(format, a...)
+	runtime.Goexit()
 }

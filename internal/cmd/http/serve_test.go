@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,33 +48,10 @@ func TestNewCmdServeFlags(t *testing.T) {
 // announced, its log, and a function that stops it and returns its error.
 func startServe(t *testing.T) (addr string, log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = cmdtest.NewLines()
-	ios, _, _, _ := iostreams.Test()
-	ios.ErrOut = log
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Grace: 5 * time.Second}) }()
-	first := log.Next(t)
-	addr, ok := strings.CutPrefix(first, "listening on http://")
-	if !ok {
-		cancel()
-		t.Fatalf("first line: got %q, want \"listening on http://HOST:PORT\"", first)
-	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		cancel()
-		t.Fatalf("first line %q: %v", first, err)
-	}
-	var once sync.Once
-	var err error
-	stop = func() error {
-		once.Do(func() {
-			cancel()
-			err = <-errc
-		})
-		return err
-	}
-	t.Cleanup(func() { stop() })
-	return addr, log, stop
+	log, stop = cmdtest.Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		return runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Grace: 5 * time.Second})
+	})
+	return log.Listening(t, "http"), log, stop
 }
 
 func TestRunServeLogsConnections(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,24 +61,10 @@ func TestServeFlags(t *testing.T) {
 // it and returns its error.
 func startServe(t *testing.T, opts *ServeOptions) (log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = cmdtest.NewLines()
-	ios, _, _, _ := iostreams.Test()
-	ios.ErrOut = log
-	opts.IO = ios
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- runServe(ctx, opts) }()
-	var once sync.Once
-	var err error
-	stop = func() error {
-		once.Do(func() {
-			cancel()
-			err = <-errc
-		})
-		return err
-	}
-	t.Cleanup(func() { stop() })
-	return log, stop
+	return cmdtest.Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		opts.IO = ios
+		return runServe(ctx, opts)
+	})
 }
 
 func TestServeDev(t *testing.T) {

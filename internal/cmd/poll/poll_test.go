@@ -135,18 +135,10 @@ func TestCompareTable(t *testing.T) {
 }
 
 func TestServe(t *testing.T) {
-	log := cmdtest.NewLines()
-	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: log}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Rate: 1000, Payload: 20, KeepAlive: 10, Retention: 100})
-	}()
-	addr, ok := strings.CutPrefix(log.Next(t), "listening on http://")
-	if !ok {
-		t.Fatal("first line is not \"listening on http://...\"")
-	}
+	log, stop := cmdtest.Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		return runServe(ctx, &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Rate: 1000, Payload: 20, KeepAlive: 10, Retention: 100})
+	})
+	addr := log.Listening(t, "http")
 	var table []string
 	for len(table) < 3 {
 		table = append(table, log.Next(t))
@@ -155,7 +147,7 @@ func TestServe(t *testing.T) {
 		!strings.Contains(table[1], " 10 ") || !strings.Contains(table[2], " 1 ") {
 		t.Errorf("keep-alive table:\n%s", strings.Join(table, "\n"))
 	}
-	cc, err := httpcore.Dial(ctx, addr)
+	cc, err := httpcore.Dial(t.Context(), addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,8 +160,7 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"data":"message 1 `) {
 		t.Errorf("long poll: %d %s", resp.StatusCode, body)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 }

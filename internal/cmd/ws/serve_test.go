@@ -59,37 +59,15 @@ func TestNewCmdServeFlags(t *testing.T) {
 // announced, its log, and a function that stops it and returns its error.
 func startServe(t *testing.T, opts ServeOptions) (addr string, log *cmdtest.Lines, stop func() error) {
 	t.Helper()
-	log = cmdtest.NewLines()
-	ios, _, _, _ := iostreams.Test()
-	ios.ErrOut = log
-	opts.IO = ios
 	opts.Addr = "127.0.0.1:0"
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- runServe(ctx, &opts) }()
-	first := log.Next(t)
-	addr, ok := strings.CutPrefix(first, "listening on ws://")
-	if !ok {
-		cancel()
-		t.Fatalf("first line: got %q, want \"listening on ws://HOST:PORT\"", first)
-	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		cancel()
-		t.Fatalf("first line %q: %v", first, err)
-	}
+	log, stop = cmdtest.Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		opts.IO = ios
+		return runServe(ctx, &opts)
+	})
+	addr = log.Listening(t, "ws")
 	if got := log.Next(t); !strings.HasPrefix(got, "echoing on every path") {
 		t.Errorf("second line: got %q", got)
 	}
-	var once sync.Once
-	var err error
-	stop = func() error {
-		once.Do(func() {
-			cancel()
-			err = <-errc
-		})
-		return err
-	}
-	t.Cleanup(func() { stop() })
 	return addr, log, stop
 }
 
