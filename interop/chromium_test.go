@@ -4,8 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -53,7 +51,7 @@ func TestChromiumClient(t *testing.T) {
 				}
 			})
 		}
-		screenshot(t, ctx)
+		testbrowser.Screenshot(t, ctx, "chromium.png")
 		reps := s.reportsByCode(t, 2)
 		t.Run("server-saw-page-close", func(t *testing.T) {
 			r, ok := reps[4000]
@@ -123,33 +121,4 @@ func runPage(t *testing.T, ctx context.Context, page string) []peerEvent {
 		t.Fatalf("%s reported no checks", page)
 	}
 	return res
-}
-
-// screenshot saves the page as PNG in t.TempDir(), and in
-// $WIRELAB_ARTIFACTS if set (t.TempDir() is gone after the test).
-func screenshot(t *testing.T, ctx context.Context) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, peerTimeout)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Errorf("screenshot: %v", err)
-		return
-	}
-	dirs := []string{t.TempDir()}
-	if d := os.Getenv("WIRELAB_ARTIFACTS"); d != "" {
-		dirs = append(dirs, d)
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, "chromium.png")
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Errorf("screenshot: %v", err)
-			continue
-		}
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Errorf("screenshot: %v", err)
-			continue
-		}
-		t.Logf("screenshot: %s", p)
-	}
 }

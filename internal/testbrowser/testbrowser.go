@@ -20,8 +20,10 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -103,4 +105,35 @@ func Start(t testing.TB, path string, extra ...chromedp.ExecAllocatorOption) con
 		t.Fatalf("starting %s: %v", path, err)
 	}
 	return ctx
+}
+
+// Screenshot saves ctx's tab as the PNG file name in t.TempDir(), and in
+// $WIRELAB_ARTIFACTS when it is set, since t.TempDir() is removed after the
+// test (scripts and CI set it to keep the pictures). A failure to capture or
+// write marks the test failed but lets it go on.
+func Screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	dirs := []string{t.TempDir()}
+	if d := os.Getenv("WIRELAB_ARTIFACTS"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Errorf("screenshot: %v", err)
+			continue
+		}
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			t.Errorf("screenshot: %v", err)
+			continue
+		}
+		t.Logf("screenshot: %s (%d bytes)", p, len(png))
+	}
 }

@@ -1,8 +1,10 @@
 package testbrowser
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,5 +71,13 @@ func TestStartFlags(t *testing.T) {
 	}
 	if !strings.Contains(agent, "HeadlessChrome") {
 		t.Errorf("user agent %q does not say HeadlessChrome", agent)
+	}
+
+	artifacts := filepath.Join(t.TempDir(), "artifacts")
+	t.Setenv("WIRELAB_ARTIFACTS", artifacts)
+	Screenshot(t, ctx, "version.png")
+	png, err := os.ReadFile(filepath.Join(artifacts, "version.png"))
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("WIRELAB_ARTIFACTS/version.png: %d bytes, %v; want a PNG", len(png), err)
 	}
 }

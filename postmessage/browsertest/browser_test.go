@@ -3,8 +3,6 @@ package browsertest
 import (
 	"context"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -249,35 +247,6 @@ func frameContext(t *testing.T, ctx context.Context, prefix string) context.Cont
 	}
 	t.Fatalf("no iframe target at %s; targets: %q", prefix, urls)
 	return nil
-}
-
-// screenshot saves the tab as PNG in the test's temp dir (and in
-// $WIRELAB_ARTIFACTS if set, since t.TempDir() is removed after the test).
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Errorf("screenshot: %v", err)
-		return
-	}
-	dirs := []string{t.TempDir()}
-	if d := os.Getenv("WIRELAB_ARTIFACTS"); d != "" {
-		dirs = append(dirs, d)
-	}
-	for _, d := range dirs {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Errorf("screenshot: %v", err)
-			continue
-		}
-		p := filepath.Join(d, name)
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Errorf("screenshot: %v", err)
-			continue
-		}
-		t.Logf("screenshot: %s (%d bytes)", p, len(png))
-	}
 }
 
 // noExceptions fails the test if a page threw: a message listener must

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/wirelab/wirelab/internal/testbrowser"
 	"github.com/wirelab/wirelab/postmessage"
 )
 
@@ -166,7 +167,7 @@ func TestParentFrameBridge(t *testing.T) {
 		noExceptions(t, "the frame", frameConsole)
 	})
 
-	screenshot(t, ctx, "parent.png")
+	testbrowser.Screenshot(t, ctx, "parent.png")
 }
 
 // TestAttacker opens the attacker page (origin C), which frames the parent
@@ -259,5 +260,5 @@ func TestAttacker(t *testing.T) {
 		noExceptions(t, "the victim page", victimConsole)
 	})
 
-	screenshot(t, ctx, "attacker.png")
+	testbrowser.Screenshot(t, ctx, "attacker.png")
 }
