@@ -1,0 +1,279 @@
+package textwrap
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+)
+
+// tabStop is where a tab moves the column to: the next multiple of 8.
+const tabStop = 8
+
+// listMarker matches a list item's marker after its indentation.
+var listMarker = regexp.MustCompile(`^(?:[-*+•◦▪]|[0-9]{1,3}[.)]|[a-zA-Z][.)]) +`)
+
+// Wrap wraps every line of s to width cells (see the package doc). A width
+// of 0 or less returns s unchanged.
+func Wrap(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		wrapLine(&b, line, width)
+	}
+	return b.String()
+}
+
+// Width is the width of s in cells: the widest of its lines, escape
+// sequences not counted, tabs expanded.
+func Width(s string) int {
+	w := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		plain, _ := parse(line)
+		w = max(w, uniseg.StringWidth(plain))
+	}
+	return w
+}
+
+// Strip returns s without its ANSI escape sequences.
+func Strip(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	var b strings.Builder
+	for line := range strings.Lines(s) {
+		var plain string
+		body, nl := strings.CutSuffix(line, "\n")
+		plain, _ = parseEsc(body)
+		b.WriteString(plain)
+		if nl {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// MinWidth is the width of the widest unit of s that Wrap never breaks: the
+// narrowest width at which s wraps without overflowing.
+func MinWidth(s string) int {
+	return Width(Wrap(s, 1))
+}
+
+// An escape is an escape sequence found at byte pos of the plain text.
+type escape struct {
+	pos int
+	seq string
+}
+
+// parse splits a line into its visible text, tabs expanded, and its escape
+// sequences.
+func parse(line string) (string, []escape) {
+	plain, escs := parseEsc(line)
+	if !strings.Contains(plain, "\t") {
+		return plain, escs
+	}
+	// Expand tabs, moving the escapes that follow each one.
+	var b strings.Builder
+	k, col := 0, 0
+	for i, r := range plain {
+		for ; k < len(escs) && escs[k].pos == i; k++ {
+			escs[k].pos = b.Len()
+		}
+		if r == '\t' {
+			n := tabStop - col%tabStop
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col += uniseg.StringWidth(string(r))
+	}
+	for ; k < len(escs); k++ {
+		escs[k].pos = b.Len()
+	}
+	return b.String(), escs
+}
+
+// parseEsc takes the ANSI escape sequences out of line: CSI (ESC [ … final
+// byte), OSC (ESC ] … BEL or ESC \) and two-byte ESC x.
+func parseEsc(line string) (string, []escape) {
+	if !strings.Contains(line, "\x1b") {
+		return line, nil
+	}
+	var b strings.Builder
+	var escs []escape
+	for i := 0; i < len(line); {
+		if line[i] != '\x1b' {
+			j := strings.IndexByte(line[i:], '\x1b')
+			if j < 0 {
+				j = len(line) - i
+			}
+			b.WriteString(line[i : i+j])
+			i += j
+			continue
+		}
+		n := escLen(line[i:])
+		escs = append(escs, escape{pos: b.Len(), seq: line[i : i+n]})
+		i += n
+	}
+	return b.String(), escs
+}
+
+// escLen is the length of the escape sequence at the start of s.
+func escLen(s string) int {
+	if len(s) < 2 {
+		return len(s)
+	}
+	switch s[1] {
+	case '[':
+		for j := 2; j < len(s); j++ {
+			if s[j] >= 0x40 && s[j] <= 0x7e {
+				return j + 1
+			}
+		}
+		return len(s)
+	case ']':
+		for j := 2; j < len(s); j++ {
+			if s[j] == '\a' {
+				return j + 1
+			}
+			if s[j] == '\x1b' && j+1 < len(s) && s[j+1] == '\\' {
+				return j + 2
+			}
+		}
+		return len(s)
+	}
+	_, n := utf8.DecodeRuneInString(s[1:])
+	return 1 + n
+}
+
+// A unit is a piece of a line that is never broken: s[start:end], then
+// trailing spaces up to next.
+type unit struct {
+	start, end, next int
+	width            int
+}
+
+// wide reports whether r is East Asian wide or fullwidth: a character that
+// Chinese text may break around (UAX #14 still decides where exactly).
+func wide(r rune) bool {
+	return r >= 0x1100 && uniseg.StringWidth(string(r)) == 2
+}
+
+// units splits plain[from:] at the break opportunities of UAX #14 that are
+// after a space or next to a wide character.
+func units(plain string, from int) []unit {
+	var us []unit
+	state := -1
+	rest := plain[from:]
+	pos, start := from, from
+	for len(rest) > 0 {
+		var seg string
+		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		pos += len(seg)
+		if len(rest) > 0 && !breakable(plain[:pos], rest) {
+			continue
+		}
+		text := strings.TrimRight(plain[start:pos], " ")
+		us = append(us, unit{
+			start: start, end: start + len(text), next: pos,
+			width: uniseg.StringWidth(text),
+		})
+		start = pos
+	}
+	return us
+}
+
+// breakable reports whether a UAX #14 break opportunity between before and
+// after may be used.
+func breakable(before, after string) bool {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	first, _ := utf8.DecodeRuneInString(after)
+	return last == ' ' || wide(last) || wide(first)
+}
+
+func wrapLine(b *strings.Builder, line string, width int) {
+	plain, escs := parse(line)
+	if uniseg.StringWidth(plain) <= width {
+		b.WriteString(line)
+		return
+	}
+	// The first line keeps the indentation and list marker; the others
+	// hang under the item's text.
+	indent := len(plain) - len(strings.TrimLeft(plain, " "))
+	prefix := indent + len(listMarker.FindString(plain[indent:]))
+	hang := uniseg.StringWidth(plain[:prefix])
+	if hang > width/2 {
+		hang = min(indent, width/2)
+	}
+	us := units(plain, prefix)
+
+	// Greedy fill: each line takes units while they fit, and always at
+	// least one.
+	type span struct{ start, end int }
+	var lines []span
+	cur := uniseg.StringWidth(plain[:prefix])
+	ls, le, have := 0, prefix, false
+	for _, u := range us {
+		if have && cur+u.width > width {
+			lines = append(lines, span{ls, le})
+			ls, cur = u.start, hang
+		}
+		cur += u.width + uniseg.StringWidth(plain[u.end:u.next])
+		le, have = u.end, true
+	}
+	lines = append(lines, span{ls, le})
+
+	var sgr []string // the SGR sequences in force
+	k := 0
+	for i, ln := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+			b.WriteString(strings.Repeat(" ", hang))
+			b.WriteString(strings.Join(sgr, ""))
+		}
+		last := i == len(lines)-1
+		limit := len(plain) + 1 // escapes before the next line's start
+		if !last {
+			limit = lines[i+1].start
+		}
+		p := ln.start
+		for ; k < len(escs) && escs[k].pos < limit; k++ {
+			e := escs[k]
+			if q := min(e.pos, ln.end); q > p {
+				b.WriteString(plain[p:q])
+				p = q
+			}
+			b.WriteString(e.seq)
+			sgr = trackSGR(sgr, e.seq)
+		}
+		if p < ln.end {
+			b.WriteString(plain[p:ln.end])
+		}
+		if !last && len(sgr) > 0 {
+			b.WriteString("\x1b[0m")
+		}
+	}
+}
+
+// trackSGR updates the styles in force after escape seq.
+func trackSGR(sgr []string, seq string) []string {
+	if !strings.HasPrefix(seq, "\x1b[") || !strings.HasSuffix(seq, "m") {
+		return sgr
+	}
+	switch seq {
+	case "\x1b[m", "\x1b[0m":
+		return nil
+	}
+	if slices.Contains(sgr, seq) {
+		return sgr
+	}
+	return append(sgr, seq)
+}
