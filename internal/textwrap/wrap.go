@@ -2,7 +2,7 @@ package textwrap
 
 import (
 	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -231,13 +231,22 @@ func wrapLine(b *strings.Builder, line string, width int) {
 	}
 	lines = append(lines, span{ls, le})
 
-	var sgr []string // the SGR sequences in force
+	var style sgr // the rendition in force
 	k := 0
 	for i, ln := range lines {
 		if i > 0 {
+			// Open the line in the rendition in force, counting the
+			// styles that change right where it starts.
 			b.WriteByte('\n')
 			b.WriteString(strings.Repeat(" ", hang))
-			b.WriteString(strings.Join(sgr, ""))
+			var others strings.Builder
+			for ; k < len(escs) && escs[k].pos <= ln.start; k++ {
+				if !style.apply(escs[k].seq) {
+					others.WriteString(escs[k].seq)
+				}
+			}
+			b.WriteString(style.String())
+			b.WriteString(others.String())
 		}
 		last := i == len(lines)-1
 		limit := len(plain) + 1 // escapes before the next line's start
@@ -252,28 +261,93 @@ func wrapLine(b *strings.Builder, line string, width int) {
 				p = q
 			}
 			b.WriteString(e.seq)
-			sgr = trackSGR(sgr, e.seq)
+			style.apply(e.seq)
 		}
 		if p < ln.end {
 			b.WriteString(plain[p:ln.end])
 		}
-		if !last && len(sgr) > 0 {
+		if !last && style.String() != "" {
 			b.WriteString("\x1b[0m")
 		}
 	}
 }
 
-// trackSGR updates the styles in force after escape seq.
-func trackSGR(sgr []string, seq string) []string {
-	if !strings.HasPrefix(seq, "\x1b[") || !strings.HasSuffix(seq, "m") {
-		return sgr
+// An sgr is the graphic rendition in force: what a line that continues
+// styled text must open with.
+type sgr struct {
+	attr   [10]bool // 1 bold … 9 crossed out
+	fg, bg string   // "31", "38;5;203", "" for the default
+}
+
+// apply updates the rendition after escape seq and reports whether seq is
+// an SGR sequence (ESC [ params m).
+func (g *sgr) apply(seq string) bool {
+	params, ok := strings.CutPrefix(seq, "\x1b[")
+	if !ok {
+		return false
 	}
-	switch seq {
-	case "\x1b[m", "\x1b[0m":
-		return nil
+	if params, ok = strings.CutSuffix(params, "m"); !ok {
+		return false
 	}
-	if slices.Contains(sgr, seq) {
-		return sgr
+	ps := strings.Split(params, ";")
+	for i := 0; i < len(ps); i++ {
+		n, err := strconv.Atoi(ps[i])
+		if ps[i] == "" {
+			n, err = 0, nil
+		}
+		switch {
+		case err != nil:
+			return true
+		case n == 0:
+			*g = sgr{}
+		case n >= 1 && n <= 9:
+			g.attr[n] = true
+		case n == 22:
+			g.attr[1], g.attr[2] = false, false
+		case n >= 23 && n <= 29:
+			g.attr[n-20] = false
+		case n >= 30 && n <= 37, n >= 90 && n <= 97:
+			g.fg = ps[i]
+		case n == 39:
+			g.fg = ""
+		case n >= 40 && n <= 47, n >= 100 && n <= 107:
+			g.bg = ps[i]
+		case n == 49:
+			g.bg = ""
+		case n == 38 || n == 48:
+			// 38;5;N or 38;2;R;G;B
+			k := 2
+			if i+1 < len(ps) && ps[i+1] == "2" {
+				k = 4
+			}
+			end := min(len(ps), i+1+k)
+			c := strings.Join(ps[i:end], ";")
+			if n == 38 {
+				g.fg = c
+			} else {
+				g.bg = c
+			}
+			i = end - 1
+		}
 	}
-	return append(sgr, seq)
+	return true
+}
+
+// String is the escape sequence that opens the rendition, "" for none.
+func (g *sgr) String() string {
+	var ps []string
+	for n, on := range g.attr {
+		if on {
+			ps = append(ps, strconv.Itoa(n))
+		}
+	}
+	for _, c := range []string{g.fg, g.bg} {
+		if c != "" {
+			ps = append(ps, c)
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	return "\x1b[" + strings.Join(ps, ";") + "m"
 }

@@ -41,6 +41,11 @@ var wrapTests = []struct {
 	{"escape counts zero", "\x1b[1mbold\x1b[0m word", 9, "\x1b[1mbold\x1b[0m word"},
 	{"style carried over a break", "\x1b[1mone two\x1b[0m three", 4, "\x1b[1mone\x1b[0m\n\x1b[1mtwo\x1b[0m\nthree"},
 	{"style opened at a break", "one \x1b[36mtwo\x1b[0m", 4, "one\n\x1b[36mtwo\x1b[0m"},
+	{"off codes end a style", "\x1b[1mab\x1b[22m cd", 3, "\x1b[1mab\x1b[22m\ncd"},
+	{"style closed at a break", "\x1b[1mab \x1b[22mcd", 3, "\x1b[1mab\x1b[0m\ncd"},
+	{"256 colours carried", "\x1b[38;5;203mab cd\x1b[39m", 3, "\x1b[38;5;203mab\x1b[0m\n\x1b[38;5;203mcd\x1b[39m"},
+	{"styles combined", "\x1b[1m\x1b[3mab \x1b[23mcd ef\x1b[0m", 3, "\x1b[1m\x1b[3mab\x1b[0m\n\x1b[1mcd\x1b[0m\n\x1b[1mef\x1b[0m"},
+	{"hyperlink kept", "ab \x1b]8;;http://x\acd\x1b]8;;\a", 3, "ab\n\x1b]8;;http://x\acd\x1b]8;;\a"},
 	{"chinese style carried", "\x1b[1m中文中文\x1b[0m", 4, "\x1b[1m中文\x1b[0m\n\x1b[1m中文\x1b[0m"},
 }
 
