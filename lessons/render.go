@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/term"
 
 	"github.com/wirelab/wirelab/internal/textwrap"
@@ -352,7 +353,12 @@ func (p *page) inlines(b *strings.Builder, n ast.Node, width int) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(p.src))
+			v := c.Segment.Value(p.src)
+			if !c.IsRaw() {
+				// \* is *, &lt; is <: what an HTML renderer would show.
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
 			switch {
 			case c.HardLineBreak():
 				b.WriteByte('\n')

@@ -41,6 +41,8 @@ var renderTests = []struct {
 		"第一行第二行\n"},
 	{"soft break in english is a space", "one\ntwo\n", 80,
 		"one two\n"},
+	{"escapes and entities resolved", "a \\* b &lt; c &amp; d &#49;\n\n| x \\| y | z |\n| - | - |\n| 1 | 2 |\n", 80,
+		"a * b < c & d 1\n\nx | y  z\n─────  ─\n1      2\n"},
 	{"hard break", "one\\\ntwo\n", 80,
 		"one\ntwo\n"},
 }
