@@ -244,7 +244,8 @@ func (t *Tutor) list() {
 		if l == t.lesson {
 			mark = "▶"
 		}
-		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
+		prefix := fmt.Sprintf("%s %2d  %-22s ", mark, l.Number, l.ID)
+		fmt.Fprintln(t.Out, textwrap.Hang(prefix, l.Page(t.Lang).Title, t.Width))
 	}
 }
 

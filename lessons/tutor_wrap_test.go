@@ -71,3 +71,33 @@ func TestQuizChoiceHangs(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestListFitsTheWidth: the l command's titles wrap under themselves.
+func TestListFitsTheWidth(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		tu, out, _ := newTestTutor(t, "l\nq\n", lang)
+		r, err := NewRenderer(50, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tu.Width, tu.Render = 50, r.Render
+		if err := tu.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		listed := 0
+		for line := range strings.Lines(out.String()) {
+			if i := strings.LastIndex(line, "> "); i >= 0 {
+				line = line[i+2:]
+			}
+			if strings.Contains(line, "websocket ") {
+				listed++
+			}
+			if w := textwrap.Width(strings.TrimSuffix(line, "\n")); w > 50 {
+				t.Errorf("%s: line is %d cells: %q", lang, w, line)
+			}
+		}
+		if listed == 0 {
+			t.Errorf("%s: no lesson list in\n%s", lang, out)
+		}
+	}
+}

@@ -31,6 +31,25 @@ func Wrap(s string, width int) string {
 	return b.String()
 }
 
+// Hang wraps text to width cells after prefix: the first line starts with
+// prefix, the others with as many spaces as prefix is wide, as in a table
+// whose last column wraps:
+//
+//	▶ 14  websocket   WebSocket——全双工通道，
+//	                  以及 ws:// 与 wss:// URL
+func Hang(prefix, text string, width int) string {
+	w := Width(prefix)
+	if width <= 0 || w > width/2 {
+		return Wrap(prefix+text, width)
+	}
+	lines := strings.Split(Wrap(text, width-w), "\n")
+	lines[0] = prefix + lines[0]
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Repeat(" ", w) + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Width is the width of s in cells: the widest of its lines, escape
 // sequences not counted, tabs expanded.
 func Width(s string) int {

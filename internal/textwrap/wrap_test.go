@@ -57,6 +57,23 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+func TestHang(t *testing.T) {
+	for _, tt := range []struct {
+		prefix, text string
+		width        int
+		want         string
+	}{
+		{"▶ 14  ", "WebSocket——全双工通道，以及 ws:// 与 wss:// URL", 30, "▶ 14  WebSocket——全双工通道，\n      以及 ws:// 与 wss:// URL"},
+		{"ab ", "cd", 10, "ab cd"},
+		{"a long prefix ", "word word", 16, "a long prefix\nword word"},
+		{"x ", "one two", 0, "x one two"},
+	} {
+		if got := Hang(tt.prefix, tt.text, tt.width); got != tt.want {
+			t.Errorf("Hang(%q, %q, %d) = %q, want %q", tt.prefix, tt.text, tt.width, got, tt.want)
+		}
+	}
+}
+
 func TestWidth(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
