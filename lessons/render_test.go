@@ -3,6 +3,7 @@ package lessons
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wirelab/wirelab/internal/textwrap"
 )
@@ -112,4 +113,28 @@ func TestWidth(t *testing.T) {
 			t.Errorf("Width(%d, COLUMNS=%q) = %d, want %d", tt.flag, tt.cols, got, tt.want)
 		}
 	}
+}
+
+// FuzzRender renders any Markdown without panicking, in both looks, into
+// whole lines of valid UTF-8.
+func FuzzRender(f *testing.F) {
+	for _, tt := range renderTests {
+		f.Add(tt.md, tt.width)
+	}
+	f.Fuzz(func(t *testing.T, md string, width int) {
+		width = 1 + int(uint(width)%120)
+		for _, color := range []bool{false, true} {
+			r, err := NewRenderer(width, color)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := r.Render(md)
+			if out != "" && !strings.HasSuffix(out, "\n") {
+				t.Fatalf("Render(%q, %d) = %q does not end with a newline", md, width, out)
+			}
+			if utf8.ValidString(md) && !utf8.ValidString(out) {
+				t.Fatalf("Render(%q, %d) = %q is not valid UTF-8", md, width, out)
+			}
+		}
+	})
 }

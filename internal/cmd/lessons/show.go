@@ -86,11 +86,11 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	zh := lang == "zh"
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %d. %s\n\n", l.Number, pg.Title)
-	label := "Concepts"
+	label := "Concepts: "
 	if zh {
-		label = "概念"
+		label = "概念："
 	}
-	fmt.Fprintf(&b, "*%s: %s*\n\n", label, strings.Join(pg.Concepts, " · "))
+	fmt.Fprintf(&b, "*%s%s*\n\n", label, strings.Join(pg.Concepts, " · "))
 	b.WriteString(pg.Body)
 	if len(l.Demos) > 0 {
 		if zh {
