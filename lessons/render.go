@@ -183,6 +183,9 @@ func (p *page) heading(n *ast.Heading, width int) []string {
 		if n.Level == 1 {
 			on, s = sgrTitle, " "+s+" "
 		}
+		// A styled span inside ends with an "off" code: turn the
+		// heading's style back on after it.
+		s = strings.NewReplacer(sgrFgOff, sgrFgOff+on, sgrBoldOff, sgrBoldOff+on).Replace(s)
 		return p.wrap(on+s+sgrReset, width)
 	}
 	lines := p.wrap(s, width)

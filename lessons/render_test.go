@@ -138,3 +138,11 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func TestRenderStyledHeadingKeepsItsColour(t *testing.T) {
+	r, _ := NewRenderer(60, true)
+	got := r.Render("## The `Upgrade` header\n")
+	if want := sgrCode + "Upgrade" + sgrFgOff + sgrHeading + " header"; !strings.Contains(got, want) {
+		t.Errorf("got %q, want the heading style back after the code span: %q", got, want)
+	}
+}

@@ -224,23 +224,28 @@ func wrapLine(b *strings.Builder, line string, width int) {
 		b.WriteString(line)
 		return
 	}
-	// The first line keeps the indentation and list marker; the others
-	// hang under the item's text.
+	lines, hang := layout(plain, width)
+	emit(b, plain, escs, lines, hang)
+}
+
+// A span is one output line: plain[start:end].
+type span struct{ start, end int }
+
+// layout breaks plain into lines of at most width cells where it can. The
+// first line keeps the indentation and list marker; the others start with
+// hang spaces, under the item's text.
+func layout(plain string, width int) (lines []span, hang int) {
 	indent := len(plain) - len(strings.TrimLeft(plain, " "))
 	prefix := indent + len(listMarker.FindString(plain[indent:]))
-	hang := uniseg.StringWidth(plain[:prefix])
+	hang = uniseg.StringWidth(plain[:prefix])
 	if hang > width/2 {
 		hang = min(indent, width/2)
 	}
-	us := units(plain, prefix)
-
 	// Greedy fill: each line takes units while they fit, and always at
 	// least one.
-	type span struct{ start, end int }
-	var lines []span
 	cur := uniseg.StringWidth(plain[:prefix])
 	ls, le, have := 0, prefix, false
-	for _, u := range us {
+	for _, u := range units(plain, prefix) {
 		if have && cur+u.width > width {
 			lines = append(lines, span{ls, le})
 			ls, cur = u.start, hang
@@ -248,8 +253,12 @@ func wrapLine(b *strings.Builder, line string, width int) {
 		cur += u.width + uniseg.StringWidth(plain[u.end:u.next])
 		le, have = u.end, true
 	}
-	lines = append(lines, span{ls, le})
+	return append(lines, span{ls, le}), hang
+}
 
+// emit writes the lines, putting the escape sequences back where they were.
+// A line that ends styled is reset; the next opens with the same style.
+func emit(b *strings.Builder, plain string, escs []escape, lines []span, hang int) {
 	var style sgr // the rendition in force
 	k := 0
 	for i, ln := range lines {
