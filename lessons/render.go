@@ -72,9 +72,6 @@ func NewRenderer(width int, color bool) (*Renderer, error) {
 	}, nil
 }
 
-// Width is the width the renderer wraps at, in cells.
-func (r *Renderer) Width() int { return r.width }
-
 // margin is the left margin of styled output, as glamour had it.
 const margin = 2
 
