@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/internal/textwrap"
@@ -14,6 +15,13 @@ import (
 // guid is RFC 6455's magic string; lessons quote it and it must never be
 // cut.
 const guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// Chinese punctuation that UAX #14 keeps off the start (closing) or the end
+// (opening) of a line.
+const (
+	noLineStart = "，。、：；！？）」』》〉】"
+	noLineEnd   = "（「『《〈【"
+)
 
 // headingLine is a Markdown ATX heading marker at the start of a line.
 var headingLine = regexp.MustCompile(`(?m)^[ \t]*#{1,6} `)
@@ -81,6 +89,15 @@ func checkPage(t *testing.T, name, md, page string, width int) {
 			} else {
 				t.Logf("%s: line %d is one token wider than %d: %q", name, i+1, width, token)
 			}
+		}
+	}
+	for i, line := range strings.Split(page, "\n") {
+		body := strings.TrimSpace(line)
+		if r, _ := utf8.DecodeRuneInString(body); strings.ContainsRune(noLineStart, r) {
+			t.Errorf("%s: line %d starts with %q: %q", name, i+1, r, line)
+		}
+		if r, _ := utf8.DecodeLastRuneInString(body); strings.ContainsRune(noLineEnd, r) {
+			t.Errorf("%s: line %d ends with %q: %q", name, i+1, r, line)
 		}
 	}
 	if got, want := markers(page), codeMarkers(md); got != want {
