@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/wirelab/wirelab/internal/textwrap"
 	"github.com/wirelab/wirelab/lessons/demo"
 	"github.com/wirelab/wirelab/lessons/quizgen"
 	"io"
@@ -60,15 +61,14 @@ func (t *Tutor) say(en, zh string, args ...any) {
 	fmt.Fprint(t.Out, t.wrap(fmt.Sprintf(s, args...))+"\n")
 }
 
-// wrapText wraps s to width cells. It is the call site for
-// internal/textwrap.Wrap; until that package lands it returns s unchanged.
-var wrapText = func(s string, width int) string { return s }
-
+// wrap wraps s to t.Width cells as lessons are wrapped: Chinese between
+// characters, English words, header values and GUIDs whole, a choice's
+// following lines under its text.
 func (t *Tutor) wrap(s string) string {
 	if t.Width <= 0 {
 		return s
 	}
-	return wrapText(s, t.Width)
+	return textwrap.Wrap(s, t.Width)
 }
 
 // NewQuizRand returns the shuffling source for a seed, as --seed uses it.
@@ -173,7 +173,7 @@ func (t *Tutor) loop(ctx context.Context) error {
 
 func (t *Tutor) showStep() {
 	pg := t.lesson.Page(t.Lang)
-	fmt.Fprintf(t.Out, "\n── %d/%d · %s · %d/%d ──\n", t.lesson.Number, t.Course.Len(), pg.Title, t.Progress.Step+1, len(t.steps))
+	fmt.Fprint(t.Out, "\n"+t.wrap(fmt.Sprintf("── %d/%d · %s · %d/%d ──", t.lesson.Number, t.Course.Len(), pg.Title, t.Progress.Step+1, len(t.steps)))+"\n")
 	fmt.Fprint(t.Out, t.render(t.steps[t.Progress.Step].Body))
 }
 
@@ -250,7 +250,8 @@ func (t *Tutor) list() {
 		if l == t.lesson {
 			mark = "▶"
 		}
-		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
+		prefix := fmt.Sprintf("%s %2d  %-22s ", mark, l.Number, l.ID)
+		fmt.Fprintln(t.Out, textwrap.Hang(prefix, l.Page(t.Lang).Title, t.Width))
 	}
 	fmt.Fprintln(t.Out, t.wrap(t.Progress.StageLine(t.Lang)))
 }
@@ -264,8 +265,7 @@ func (t *Tutor) quiz() (next bool, err error) {
 			"✓ 第 %d 课的测验已经通过，直接进入下一课。（想再做一遍：wirelab lessons quiz %s）", t.lesson.Number, t.lesson.ID)
 		return true, nil
 	}
-	fmt.Fprintf(t.Out, "\n── %d/%d · %s · ", t.lesson.Number, t.Course.Len(), pg.Title)
-	t.say("quiz ──", "测验 ──")
+	t.say("\n── %d/%d · %s · quiz ──", "\n── %d/%d · %s · 测验 ──", t.lesson.Number, t.Course.Len(), pg.Title)
 	right := 0
 	for i, q := range pg.Quiz {
 		ok, err := t.ask(i+1, len(pg.Quiz), q)

@@ -4,7 +4,6 @@ package lessons
 
 import (
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/iostreams"
@@ -35,15 +34,15 @@ the default comes from LC_ALL, LC_MESSAGES or LANG.`,
 func resolveLang(flag string) (string, error) { return lessons.ResolveLang(flag, os.Getenv) }
 
 // renderer returns a renderer for the output: styled on a terminal, plain
-// otherwise.
-func renderer(ios *iostreams.IOStreams) (*lessons.Renderer, error) {
-	width := 0
-	if ios.IsTTY {
-		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
-			width = min(n, 120)
-		}
-	}
-	return lessons.NewRenderer(width, ios.IsTTY)
+// otherwise, wrapped to width cells (0: the terminal's width, $COLUMNS or
+// 80).
+func renderer(ios *iostreams.IOStreams, width int) (*lessons.Renderer, error) {
+	return lessons.NewRenderer(lessons.Width(width, ios.Out, os.Getenv), ios.IsTTY)
+}
+
+// addWidthFlag adds --width, the width in cells to wrap text at.
+func addWidthFlag(cmd *cobra.Command, p *int) {
+	cmd.Flags().IntVar(p, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
 }
 
 func addLangFlag(cmd *cobra.Command, p *string) {

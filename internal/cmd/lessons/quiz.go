@@ -86,7 +86,8 @@ func runQuiz(opts *QuizOptions) error {
 		return err
 	}
 	saved := lessons.Progress{Lesson: prog.Lesson, Step: prog.Step, Done: slices.Clone(prog.Done)}
-	t := &lessons.Tutor{Course: c, Lang: lang, In: opts.IO.In, Out: opts.IO.Out, Progress: prog}
+	t := &lessons.Tutor{Course: c, Lang: lang, In: opts.IO.In, Out: opts.IO.Out, Progress: prog,
+		Width: lessons.Width(0, opts.IO.Out, os.Getenv)}
 	if opts.Seed != 0 {
 		t.Rand = lessons.NewQuizRand(opts.Seed)
 	}
