@@ -1,0 +1,245 @@
+package i18n
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// keyNames maps each key to its name in keys.go, for failure messages.
+func keyNames(t *testing.T) map[Key]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "keys.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[Key]string{}
+	var k Key
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			for _, n := range s.(*ast.ValueSpec).Names {
+				names[k] = n.Name
+				k++
+			}
+		}
+	}
+	return names
+}
+
+func TestCatalogue(t *testing.T) {
+	names := keyNames(t)
+	if len(names) != NumKeys()+1 { // numKeys ends the block
+		t.Fatalf("keys.go declares %d constants, want NumKeys()+1 = %d: keep every key in the one iota block", len(names), NumKeys()+1)
+	}
+	for k := Key(0); k < numKeys; k++ {
+		name := names[k]
+		tx, ok := Lookup(k)
+		if !ok {
+			t.Fatalf("%s: Lookup failed", name)
+		}
+		if strings.TrimSpace(tx.EN) == "" {
+			t.Errorf("%s: no English text", name)
+		}
+		if strings.TrimSpace(tx.ZH) == "" {
+			t.Errorf("%s: no Chinese text", name)
+			continue
+		}
+		if hasLetters(tx.EN) && !hasHan(tx.ZH) {
+			t.Errorf("%s: the Chinese text %q has no Chinese in it", name, tx.ZH)
+		}
+		ve, err := verbs(tx.EN)
+		if err != nil {
+			t.Errorf("%s: English: %v", name, err)
+			continue
+		}
+		vz, err := verbs(tx.ZH)
+		if err != nil {
+			t.Errorf("%s: Chinese: %v", name, err)
+			continue
+		}
+		if ve != vz {
+			t.Errorf("%s: the English text formats arguments as %s, the Chinese as %s:\n  en: %q\n  zh: %q", name, ve, vz, tx.EN, tx.ZH)
+		}
+	}
+}
+
+// hasLetters reports whether s has an English word once the format verbs
+// are taken out.
+func hasLetters(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' {
+			i++ // skip the verb's letter; a verb is not a word
+			continue
+		}
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			n++
+			if n >= 3 {
+				return true
+			}
+		} else {
+			n = 0
+		}
+	}
+	return false
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// verbs describes what a format string does with each argument, by
+// argument number: "1:d 2:s". Explicit indexes (%[2]d) are followed, so
+// two texts that put the same arguments in a different order describe the
+// same way.
+func verbs(f string) (string, error) {
+	used := map[int]string{}
+	arg, max := 1, 0
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		i++
+		// flags
+		for i < len(f) && strings.IndexByte("+-# 0", f[i]) >= 0 {
+			i++
+		}
+		index := func() error {
+			if i < len(f) && f[i] == '[' {
+				j := strings.IndexByte(f[i:], ']')
+				if j < 0 {
+					return errors.New("unclosed [ in " + f)
+				}
+				n := 0
+				for _, c := range f[i+1 : i+j] {
+					if c < '0' || c > '9' {
+						return errors.New("bad argument index in " + f)
+					}
+					n = n*10 + int(c-'0')
+				}
+				arg = n
+				i += j + 1
+			}
+			return nil
+		}
+		if err := index(); err != nil {
+			return "", err
+		}
+		for i < len(f) && ('0' <= f[i] && f[i] <= '9' || f[i] == '*' || f[i] == '.') {
+			if f[i] == '*' {
+				return "", errors.New("* width in " + f + ": give the width in the text")
+			}
+			i++
+		}
+		if err := index(); err != nil {
+			return "", err
+		}
+		if i >= len(f) {
+			return "", errors.New("a % at the end of " + f)
+		}
+		if f[i] == '%' {
+			continue
+		}
+		v := string(f[i])
+		if prev, ok := used[arg]; ok && prev != v {
+			return "", errors.New("argument " + string(rune('0'+arg)) + " formatted both as %" + prev + " and %" + v)
+		}
+		used[arg] = v
+		max = maxInt(max, arg)
+		arg++
+	}
+	var b strings.Builder
+	for n := 1; n <= max; n++ {
+		v, ok := used[n]
+		if !ok {
+			v = "unused"
+		}
+		if n > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(rune('0'+n%10)) + ":" + v)
+	}
+	return b.String(), nil
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func TestVerbs(t *testing.T) {
+	tests := []struct {
+		f, want string
+		wantErr bool
+	}{
+		{"no verbs", "", false},
+		{"100%% sure", "", false},
+		{"%d of %d right: %s", "1:d 2:d 3:s", false},
+		{"%[2]d 个中 %[1]d 个；%[3]s", "1:d 2:d 3:s", false},
+		{"%-20s|%5.2f|%q|%x|% x|%w", "1:s 2:f 3:q 4:x 5:x 6:w", false},
+		{"%[2]s only", "1:unused 2:s", false},
+		{"%*d", "", true},
+		{"ends with %", "", true},
+		{"%[1]d and %[1]s", "", true},
+	}
+	for _, tt := range tests {
+		got, err := verbs(tt.f)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("verbs(%q) = %q, %v; want %q, error %v", tt.f, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestPrinter(t *testing.T) {
+	en, zh := New("en"), New("zh")
+	if got := en.Sprintf(CheckSomeFailed, 3, 7, "keep-alive"); got != "3 of 7 stages passed; keep-alive failed." {
+		t.Errorf("en: got %q", got)
+	}
+	if got := zh.Sprintf(CheckSomeFailed, 3, 7, "keep-alive"); got != "7 个阶段中通过 3 个；keep-alive 未通过。" {
+		t.Errorf("zh: got %q", got)
+	}
+	// Numbers print as they cross the wire: no grouping.
+	if got := zh.Sprintf(CheckCaretAt, 65536); !strings.Contains(got, "65536") {
+		t.Errorf("zh: got %q, want 65536 ungrouped", got)
+	}
+	if New("").Lang() != English || New("fr").Lang() != English || (Printer{}).Lang() != English || zh.Lang() != Chinese {
+		t.Error("New: only zh is Chinese; everything else is English")
+	}
+	if got := zh.Sprintf(Key(-1)); got != "!(i18n key -1)" {
+		t.Errorf("unknown key: got %q", got)
+	}
+	if got := en.Sprintf(numKeys); !strings.HasPrefix(got, "!(i18n key") {
+		t.Errorf("numKeys: got %q", got)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	base := errors.New("failed")
+	err := New("zh").Wrap(base, CheckFailed, "ws", "127.0.0.1:9001", "close")
+	if !errors.Is(err, base) {
+		t.Error("Wrap lost the wrapped error")
+	}
+	if got := err.Error(); got != "检查 ws 127.0.0.1:9001：阶段 close 未通过" {
+		t.Errorf("got %q", got)
+	}
+	if err := New("en").Errorf(TutorDemoFailed, io.EOF); err.Error() != "The demo failed: EOF" {
+		t.Errorf("Errorf: got %q", err)
+	}
+}
