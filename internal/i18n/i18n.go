@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
@@ -113,3 +114,23 @@ type wrapError struct {
 
 func (e *wrapError) Error() string { return e.msg }
 func (e *wrapError) Unwrap() error { return e.err }
+
+// A Localizer is an error that can say itself in a Printer's language: a
+// typed error keeps its data and renders its text through the catalogue.
+type Localizer interface {
+	error
+	Localize(p Printer) string
+}
+
+// Error returns err's text in p's language: the Localize text of the first
+// Localizer in err's chain, else err.Error().
+func (p Printer) Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	var l Localizer
+	if errors.As(err, &l) {
+		return l.Localize(p)
+	}
+	return err.Error()
+}
