@@ -3,11 +3,11 @@ package learn
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -109,11 +109,7 @@ func runLearn(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "wirelab 课程：%d 课。进度保存在 %s\n", c.Len(), path)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "The wirelab course: %d lessons. Progress is kept in %s\n", c.Len(), path)
-	}
+	i18n.New(lang).Fprintln(opts.IO.Out, i18n.LearnBanner, c.Len(), path)
 	t := &lessons.Tutor{
 		Course:   c,
 		Lang:     lang,
