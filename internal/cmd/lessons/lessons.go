@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -44,6 +45,13 @@ func renderer(ios *iostreams.IOStreams) (*lessons.Renderer, error) {
 		}
 	}
 	return lessons.NewRenderer(width, ios.IsTTY)
+}
+
+// printer is the message printer for the --lang flag; English when the
+// flag is not a course language (that error is reported on its own).
+func printer(flag string) i18n.Printer {
+	lang, _ := resolveLang(flag)
+	return i18n.New(lang)
 }
 
 func addLangFlag(cmd *cobra.Command, p *string) {

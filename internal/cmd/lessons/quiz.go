@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -110,10 +111,7 @@ func runQuiz(opts *QuizOptions) error {
 		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
 		return err
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "\n答对 %d/%d 题。\n", right, total)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "\n%d of %d right.\n", right, total)
-	}
+	fmt.Fprintln(opts.IO.Out)
+	i18n.New(lang).Fprintln(opts.IO.Out, i18n.QuizScore, right, total)
 	return nil
 }
