@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -66,6 +67,11 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: Chinese: %v", name, err)
 			continue
 		}
+		if vs, _ := parseVerbs(tx.EN); true {
+			if _, err := pattern(tx.EN, vs); err != nil {
+				t.Errorf("%s: Translate cannot match the English text: %v", name, err)
+			}
+		}
 		if ve != vz {
 			t.Errorf("%s: the English text formats arguments as %s, the Chinese as %s:\n  en: %q\n  zh: %q", name, ve, vz, tx.EN, tx.ZH)
 		}
@@ -108,71 +114,29 @@ func hasHan(s string) bool {
 // two texts that put the same arguments in a different order describe the
 // same way.
 func verbs(f string) (string, error) {
-	used := map[int]string{}
-	arg, max := 1, 0
-	for i := 0; i < len(f); i++ {
-		if f[i] != '%' {
-			continue
+	vs, err := parseVerbs(f)
+	if err != nil {
+		return "", err
+	}
+	used := map[int]byte{}
+	max := 0
+	for _, v := range vs {
+		if prev, ok := used[v.Arg]; ok && prev != v.Verb {
+			return "", fmt.Errorf("argument %d formatted both as %%%c and %%%c", v.Arg, prev, v.Verb)
 		}
-		i++
-		// flags
-		for i < len(f) && strings.IndexByte("+-# 0", f[i]) >= 0 {
-			i++
-		}
-		index := func() error {
-			if i < len(f) && f[i] == '[' {
-				j := strings.IndexByte(f[i:], ']')
-				if j < 0 {
-					return errors.New("unclosed [ in " + f)
-				}
-				n := 0
-				for _, c := range f[i+1 : i+j] {
-					if c < '0' || c > '9' {
-						return errors.New("bad argument index in " + f)
-					}
-					n = n*10 + int(c-'0')
-				}
-				arg = n
-				i += j + 1
-			}
-			return nil
-		}
-		if err := index(); err != nil {
-			return "", err
-		}
-		for i < len(f) && ('0' <= f[i] && f[i] <= '9' || f[i] == '*' || f[i] == '.') {
-			if f[i] == '*' {
-				return "", errors.New("* width in " + f + ": give the width in the text")
-			}
-			i++
-		}
-		if err := index(); err != nil {
-			return "", err
-		}
-		if i >= len(f) {
-			return "", errors.New("a % at the end of " + f)
-		}
-		if f[i] == '%' {
-			continue
-		}
-		v := string(f[i])
-		if prev, ok := used[arg]; ok && prev != v {
-			return "", errors.New("argument " + string(rune('0'+arg)) + " formatted both as %" + prev + " and %" + v)
-		}
-		used[arg] = v
-		max = maxInt(max, arg)
-		arg++
+		used[v.Arg] = v.Verb
+		max = maxInt(max, v.Arg)
 	}
 	var b strings.Builder
 	for n := 1; n <= max; n++ {
-		v, ok := used[n]
-		if !ok {
-			v = "unused"
-		}
 		if n > 1 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(string(rune('0'+n%10)) + ":" + v)
+		if v, ok := used[n]; ok {
+			fmt.Fprintf(&b, "%d:%c", n, v)
+		} else {
+			fmt.Fprintf(&b, "%d:unused", n)
+		}
 	}
 	return b.String(), nil
 }
@@ -241,5 +205,31 @@ func TestWrap(t *testing.T) {
 	}
 	if err := New("en").Errorf(TutorDemoFailed, io.EOF); err.Error() != "The demo failed: EOF" {
 		t.Errorf("Errorf: got %q", err)
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	zh := New("zh")
+	tests := []struct {
+		s    string
+		keys []Key
+		want string
+		ok   bool
+	}{
+		{"3 of 7 stages passed; keep-alive failed.", []Key{CheckAllPassed, CheckSomeFailed}, "7 个阶段中通过 3 个；keep-alive 未通过。", true},
+		{"all 7 stages passed.", []Key{CheckSomeFailed, CheckAllPassed}, "全部 7 个阶段通过。", true},
+		{"all seven stages passed.", []Key{CheckAllPassed}, "all seven stages passed.", false},
+		{"Hint: a: b; c", []Key{TutorHint}, "提示：a: b; c", true},
+		{"prefix all 7 stages passed.", []Key{CheckAllPassed}, "prefix all 7 stages passed.", false},
+	}
+	for _, tt := range tests {
+		got, ok := zh.Translate(tt.s, tt.keys...)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Translate(%q) = %q, %v; want %q, %v", tt.s, got, ok, tt.want, tt.ok)
+		}
+	}
+	// English gives the text back as it was.
+	if got, ok := New("en").Translate("3 of 7 stages passed; x failed.", CheckSomeFailed); got != "3 of 7 stages passed; x failed." || !ok {
+		t.Errorf("en: got %q, %v", got, ok)
 	}
 }
