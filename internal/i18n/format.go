@@ -97,7 +97,11 @@ func pattern(f string, vs []verb) (*regexp.Regexp, error) {
 
 // Translate finds the first of keys whose English text formats to s and
 // returns s said in p's language: the key's text with the pieces of s that
-// the English verbs produced put where its verbs are. It is for text that
+// the English verbs produced put where its verbs are. A piece formatted by
+// %s or %v is itself translated with the same keys, so texts built from
+// texts ("%s; masked on the wire") translate whole; numbers, %q strings
+// and hex stay as they are. The keys are tried in order and their verbs
+// match as little as they can, so list the longer forms first. It is for text that
 // is English by design below the CLI (an engine's error message, cobra's
 // errors): the engine keeps its one language, the catalogue carries the
 // translation, and ok is false for a text no key matches, which is then
@@ -122,7 +126,11 @@ func (p Printer) Translate(s string, keys ...Key) (out string, ok bool) {
 		}
 		byArg := map[int]string{}
 		for i, v := range ve {
-			byArg[v.Arg] = m[i+1]
+			a := m[i+1]
+			if (v.Verb == 's' || v.Verb == 'v') && len(a) < len(s) {
+				a, _ = p.Translate(a, keys...)
+			}
+			byArg[v.Arg] = a
 		}
 		target := t.In(p.Lang())
 		vt, err := parseVerbs(target)
@@ -140,4 +148,17 @@ func (p Printer) Translate(s string, keys ...Key) (out string, ok bool) {
 		return b.String(), true
 	}
 	return s, false
+}
+
+// TranslateError returns err with its text said in p's language by
+// Translate, still wrapping err for errors.Is and errors.As; err itself
+// when no key matches or p is English.
+func (p Printer) TranslateError(err error, keys ...Key) error {
+	if err == nil || p.Lang() == English {
+		return err
+	}
+	if s, ok := p.Translate(err.Error(), keys...); ok {
+		return &wrapError{msg: s, err: err}
+	}
+	return err
 }

@@ -50,5 +50,99 @@ const (
 	CheckSomePassed
 	CheckFailed
 
+	// wirelab ws decode (internal/cmd/ws): the decoder's notes, summary
+	// and message lines, which websocket.Decoding.WriteText writes in
+	// English; ws decode --lang zh says them through Translate.
+	WSFrameSummary
+	WSList
+	WSFin
+	WSNotFin
+	WSMasked
+	WSUnmasked
+	WSHeaderBytes
+	WSPayloadBytes
+	WSReservedOpcode
+	WSNoteInvalidAfter
+	WSNoteInvalid
+	WSNoteEndsHere
+	WSNoteMaskedOnWire
+	WSNoteControlBetween
+	WSNoteNotMinimal7
+	WSNoteNotMinimal16
+	WSNoteFlagsControl
+	WSNoteFlags
+	WSFinFinal
+	WSFinMore
+	WSMask1
+	WSMask0
+	WSLen126
+	WSLen127
+	WSLen7
+	WSExtLen
+	WSForm16
+	WSForm64
+	WSKey
+	WSKeyBare
+	WSTruncHeader
+	WSTruncPayload
+	WSCloseEmpty
+	WSCloseStatus
+	WSNoReason
+	WSReason
+	WSUnmaskedSuffix
+	WSBytesColon
+	WSOneByteColon
+	WSCut
+	WSEmpty
+	WSQuoted
+	WSMessageFragmented
+	WSMessage
+	WSMsgBeforeError
+	WSMsgSoFar
+	WSOneFrame
+	WSFrames
+	WSOneByte
+	WSBytes
+	WSCloseName
+	WSClose1000
+	WSClose1001
+	WSClose1002
+	WSClose1003
+	WSClose1005
+	WSClose1006
+	WSClose1007
+	WSClose1008
+	WSClose1009
+	WSClose1010
+	WSClose1011
+	WSClose1015
+	WSErrNotContinuation
+	WSErrControlTooLong
+	WSErrCloseOneByte
+	WSErrLen64MSB
+	WSErrRSV
+	WSErrRSVHex
+	WSErrCloseCode
+	WSErrReasonUTF8
+	WSErrNoMessage
+	WSErrFragmentedControl
+	WSErrUTF8Byte
+	WSErrMaskedFromServer
+	WSErrUnmaskedFromClient
+	WSErrReservedOpcode
+	WSErrTextEndsInside
+	WSErrTextNotUTF8
+	WSErrEndsFirstByte
+	WSErrEndsHeader
+	WSErrEndsPayload
+	WSFrameError
+	WSHexNoDigits
+	WSHexOdd
+	WSHexBad
+	WSNoFrames
+	WSInputTooLarge
+	WSFromBad
+	WSStdinWithArgs
+
 	numKeys
 )
