@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -24,6 +27,9 @@ type DecodeOptions struct {
 	From string
 	// JSON prints the decoded frames as JSON instead of the text view.
 	JSON bool
+	// Lang is "en" or "zh" for the explanation (the JSON stays English);
+	// empty takes it from LC_ALL, LC_MESSAGES or LANG.
+	Lang string
 }
 
 // NewCmdDecode returns "wirelab ws decode". runF replaces the behaviour in
@@ -54,7 +60,7 @@ unmasked one as a server's, unless --from says who sent them.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
 				if a == "-" && len(args) > 1 {
-					return fmt.Errorf(`"-" (standard input) cannot be combined with hex arguments`)
+					return decodeError(fmt.Errorf(`"-" (standard input) cannot be combined with hex arguments`), decodePrinter(opts.Lang))
 				}
 			}
 			return nil
@@ -64,8 +70,11 @@ unmasked one as a server's, unless --from says who sent them.`,
 			if len(args) > 0 {
 				opts.Hex = strings.Join(args, " ")
 			}
-			if _, err := parseSender(opts.From); err != nil {
+			if _, err := lessons.ResolveLang(opts.Lang, os.Getenv); err != nil {
 				return err
+			}
+			if _, err := parseSender(opts.From); err != nil {
+				return decodeError(err, decodePrinter(opts.Lang))
 			}
 			if runF != nil {
 				return runF(opts)
@@ -75,6 +84,7 @@ unmasked one as a server's, unless --from says who sent them.`,
 	}
 	cmd.Flags().StringVar(&opts.From, "from", "any", "who sent the frames: `client` (must mask), server (must not) or any")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the frames as JSON")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the explanation: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
 	return cmd
 }
 
@@ -90,7 +100,19 @@ func parseSender(s string) (websocket.Sender, error) {
 	return 0, fmt.Errorf("--from %q: want client, server or any", s)
 }
 
+// decodePrinter is the message printer for the --lang flag; English when
+// the flag is not a course language (that error is reported on its own).
+func decodePrinter(flag string) i18n.Printer {
+	lang, _ := lessons.ResolveLang(flag, os.Getenv)
+	return i18n.New(lang)
+}
+
 func runDecode(opts *DecodeOptions) error {
+	p := decodePrinter(opts.Lang)
+	return decodeError(decode(opts, p), p)
+}
+
+func decode(opts *DecodeOptions, p i18n.Printer) error {
 	text := opts.Hex
 	if text == "-" {
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
@@ -119,7 +141,7 @@ func runDecode(opts *DecodeOptions) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d)
 	} else {
-		err = d.WriteText(opts.IO.Out)
+		_, err = writeDecoding(opts.IO.Out, d, p)
 	}
 	if err != nil {
 		return err
