@@ -84,7 +84,7 @@ func pattern(f string, vs []verb) (*regexp.Regexp, error) {
 		case 'b':
 			b.WriteString(`([01]+)`)
 		case 'q':
-			b.WriteString(`("(?:[^"\\]|\\.)*")`)
+			b.WriteString(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`) // a string or a rune
 		default:
 			b.WriteString(`(.*?)`)
 		}

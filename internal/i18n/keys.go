@@ -144,5 +144,33 @@ const (
 	WSFromBad
 	WSStdinWithArgs
 
+	// Errors the command line prints last (internal/cmd): cobra's and
+	// pflag's, and the commands' own usage errors, said through Translate.
+	CLIUnknownCommandSuggest
+	CLIUnknownCommand
+	CLIInvalidArgSuggest
+	CLIInvalidArg
+	CLIAtLeast
+	CLIAtMost
+	CLIExactArgs
+	CLIRangeArgs
+	CLIRequiredFlags
+	CLIUnknownFlag
+	CLIUnknownShorthand
+	CLINeedsArgShort
+	CLINeedsArg
+	CLIInvalidFlagValue
+	CLIBadFlagSyntax
+	CLIBadLang
+	CLIUnknownStage
+	CLICheckExtraArg
+	CLICheckNeedAddr
+	CLICheckTimeout
+	CLINotUint
+	CLINotInt
+	CLINotBool
+	CLINotDuration
+	CLIOutOfRange
+
 	numKeys
 )
