@@ -172,5 +172,36 @@ const (
 	CLINotDuration
 	CLIOutOfRange
 
+	// The demos (lessons/demo), by file.
+	DemoBrowserSendWhileConnecting
+	DemoBrowserBareTcpSocketClient
+	DemoBrowserBytesArrivedButNothing
+	DemoBrowserWebsocketSameTwoSends
+	DemoBrowserEachMessageRodeFrame
+	DemoBrowserPricePaidOncePer
+	DemoBrowserSocketOperatingSystemInterface
+	DemoPMThreeOriginsSchemeHost
+	DemoPMParentMessageListenerChecks
+	DemoPMComparisonExactTrailingSlash
+	DemoPMWidgetWebsocketChecksOrigin
+	DemoPMSoParentCannotOpen
+	DemoPMOpenPagesBrowserWirelab
+	DemoPythonNothing
+	DemoPythonWirelabCheckWsRuns
+	DemoPythonPythonNotInstalledHere
+	DemoPythonSays
+	DemoPythonWirelabGoClientSent
+	DemoPythonWirelabCheckWsEvery
+	DemoPythonWhatGoEngineSays
+	DemoPythonWirelabPythonPackageNot
+	DemoPythonSameCallsPython
+	DemoBuildWebsocketEchoServerAbout
+	DemoBuildWirelabCheckWsAddr
+	DemoBuildNowWriteYourOwn
+	DemoHTTPSEavesdroppingTapCopiesEvery
+	DemoHTTPSImpersonationWhoAnswering
+	DemoHTTPSTamperingManMiddleRewrites
+	DemoHTTPSHandshakeRealHttpsServer
+
 	numKeys
 )
