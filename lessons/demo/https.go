@@ -7,6 +7,7 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
 
@@ -19,7 +20,7 @@ func httpsDemos() []Demo {
 }
 
 func demoHTTPS(ctx context.Context, e *Env) error {
-	e.Say("== 1. Eavesdropping: a tap copies every byte between client and server", "== 1. 窃听：中间人复制客户端与服务器之间的每个字节")
+	e.Tell(i18n.DemoHTTPSEavesdroppingTapCopiesEvery)
 	var seen [2]bool
 	for i, useTLS := range []bool{false, true} {
 		r, err := tlsdemo.Sniff(ctx, tlsdemo.SniffOptions{TLS: useTLS})
@@ -34,7 +35,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("== 2. Impersonation: who is answering?", "== 2. 冒充：到底是谁在回答？")
+	e.Tell(i18n.DemoHTTPSImpersonationWhoAnswering)
 	res, err := tlsdemo.Impersonate(ctx)
 	if err != nil {
 		return err
@@ -47,7 +48,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		}
 	}
 
-	e.Say("\n== 3. Tampering: a man in the middle rewrites the page", "\n== 3. 篡改：中间人改写页面内容")
+	e.Tell(i18n.DemoHTTPSTamperingManMiddleRewrites)
 	var altered [2]bool
 	for i, useTLS := range []bool{false, true} {
 		r, err := tlsdemo.Tamper(ctx, tlsdemo.TamperOptions{TLS: useTLS})
@@ -62,7 +63,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("== 4. The handshake of a real HTTPS server: certificate, key exchange, symmetric cipher", "== 4. 一个真实 HTTPS 服务器的握手：证书、密钥交换、对称加密")
+	e.Tell(i18n.DemoHTTPSHandshakeRealHttpsServer)
 	ca, err := tlsdemo.NewCA("wirelab lesson CA")
 	if err != nil {
 		return err
