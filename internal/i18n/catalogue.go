@@ -209,6 +209,7 @@ var catalogue = [numKeys]Text{
 	CLIOutOfRange:            {"strconv.ParseUint: parsing %q: value out of range", "%q 超出了范围"},
 
 	// The demos.
+	DemoBrowserBuffered:                       {"send(\"hello\"), send(1 MiB) → bufferedAmount=%d bytes not yet written", "send(\"hello\")、send(1 MiB) → bufferedAmount=%d 字节尚未写出"},
 	DemoBrowserSendWhileConnecting:            {"send() while CONNECTING → %v", "在 CONNECTING 状态调用 send() → %v"},
 	DemoBrowserBareTcpSocketClient:            {"1. Bare TCP socket: the client wrote \"first message\" and \"second message\"; the server's reads returned %q.", "1. 裸 TCP 套接字：客户端写入 \"first message\" 和 \"second message\"；服务端的读取得到 %q。"},
 	DemoBrowserBytesArrivedButNothing:         {"   %d bytes arrived, but nothing says where one message ends: that is the application's job.", "   %d 个字节都到了，但没有任何东西标明一条消息在哪里结束：这得由应用自己负责。"},

@@ -174,6 +174,7 @@ const (
 
 	// The demos (lessons/demo), by file.
 	DemoBrowserSendWhileConnecting
+	DemoBrowserBuffered
 	DemoBrowserBareTcpSocketClient
 	DemoBrowserBytesArrivedButNothing
 	DemoBrowserWebsocketSameTwoSends

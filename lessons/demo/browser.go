@@ -53,7 +53,7 @@ func demoSocketAPI(ctx context.Context, e *Env) error {
 			logf("onopen      readyState=%d (%s)", s.ReadyState(), s.ReadyState())
 			s.Send("hello")
 			s.Send(big)
-			logf("send(\"hello\"), send(1 MiB) → bufferedAmount=%d bytes not yet written", s.BufferedAmount())
+			logf("%s", e.P().Sprintf(i18n.DemoBrowserBuffered, s.BufferedAmount()))
 		},
 		OnMessage: func(s *websocket.Socket, m websocket.MessageEvent) {
 			got++
