@@ -14,6 +14,7 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 func httpDemos() []Demo {
@@ -58,25 +59,25 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	}
 	defer srv.Close()
 	req := []byte("POST /hello?lang=go HTTP/1.1\r\nHost: " + srv.Addr + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
-	e.Say("The request, as sent (\\r\\n is CR LF, two bytes):", "发出的请求（\\r\\n 是 CR LF 两个字节）：")
+	e.Tell(i18n.DemoHTTPRequestSentRN)
 	e.Quote("  > ", req)
 	a, err := httpcore.Annotate(req)
 	if err != nil {
 		return err
 	}
-	e.Say("\nThe engine's reading of it, segment by segment (offset, kind, bytes, meaning):", "\n引擎对它的解读，逐段列出（偏移、类型、字节、含义）：")
+	e.Tell(i18n.DemoHTTPEngineReadingSegmentSegment)
 	a.WriteText(e.Out)
 	resp, err := exchange(ctx, srv.Addr, req)
 	if err != nil {
 		return err
 	}
-	e.Say("\nThe response (status line, header fields, empty line, body):", "\n响应（状态行、首部字段、空行、正文）：")
+	e.Tell(i18n.DemoHTTPResponseStatusLineHeader)
 	e.Quote("  < ", resp)
 	ra, err := httpcore.Annotate(resp)
 	if err != nil {
 		return err
 	}
-	e.Say("\nAnd the response, segment by segment:", "\n响应的逐段解读：")
+	e.Tell(i18n.DemoHTTPResponseSegmentSegment)
 	ra.WriteText(e.Out)
 
 	// The Host rule: an HTTP/1.1 request without Host is rejected.
@@ -85,7 +86,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("\nThe Host rule: an HTTP/1.1 request without Host gets %q.", "\nHost 规则：缺少 Host 的 HTTP/1.1 请求得到 %q。", firstLine(bad))
+	e.Tell(i18n.DemoHTTPHostRuleHttpRequest, firstLine(bad))
 	if err := check(strings.HasPrefix(string(bad), "HTTP/1.1 400"), "a request without Host got %q, want 400", firstLine(bad)); err != nil {
 		return err
 	}
@@ -143,9 +144,7 @@ func demoMethods(ctx context.Context, e *Env) error {
 			if err := check(len(body) == 0, "HEAD response carried %d body bytes", len(body)); err != nil {
 				return err
 			}
-			e.Say("        (HEAD: the header says %s bytes, as for GET — the %d-byte difference is only the echoed method name — and no body follows)",
-				"        （HEAD：首部声明 %s 字节，与 GET 相当——相差的 %d 字节只是回显的方法名——而后面没有正文）",
-				resp.Header.Get("Content-Length"), len("HEAD")-len("GET"))
+			e.Tell(i18n.DemoHTTPHeadHeaderSaysBytes, resp.Header.Get("Content-Length"), len("HEAD")-len("GET"))
 		case "POST", "PUT":
 			var echo inspect.Echo
 			if err := json.Unmarshal(body, &echo); err != nil {
@@ -154,7 +153,7 @@ func demoMethods(ctx context.Context, e *Env) error {
 			e.Printf("        server read body: %s\n", echo.Body)
 		}
 	}
-	e.Say("All six requests travelled on one TCP connection: the server counted %d.", "六个请求都走同一条 TCP 连接：服务端只数到 %d 个连接。", srv.Conns.Load())
+	e.Tell(i18n.DemoHTTPAllSixRequestsTravelled, srv.Conns.Load())
 	return check(getLen != "" && srv.Conns.Load() == 1, "want one connection and a GET Content-Length")
 }
 
@@ -236,8 +235,7 @@ func demoStatus(ctx context.Context, e *Env) error {
 			}
 		}
 	}
-	e.Say("The first digit is the class: 2xx success, 3xx go elsewhere, 4xx the client's mistake, 5xx the server's. A client that does not know a code treats it as x00 of its class.",
-		"第一位数字是类别：2xx 成功，3xx 重定向，4xx 客户端错误，5xx 服务器错误。客户端遇到不认识的状态码时，按同类的 x00 处理。")
+	e.Tell(i18n.DemoHTTPFirstDigitClassXx)
 	return nil
 }
 
@@ -290,11 +288,11 @@ func demoHeaders(ctx context.Context, e *Env) error {
 	if err := json.Unmarshal(rbody, &echo); err != nil {
 		return err
 	}
-	e.Say("The server received these request fields, in order and with their case kept:", "服务端收到的请求首部，保持原顺序和大小写：")
+	e.Tell(i18n.DemoHTTPServerReceivedTheseRequest)
 	for _, f := range echo.Headers {
 		e.Printf("  %-9s %s: %s\n", headerClass(f[0]), f[0], f[1])
 	}
-	e.Say("The response fields:", "响应首部：")
+	e.Tell(i18n.DemoHTTPResponseFields)
 	for _, f := range resp.Header.Fields() {
 		e.Printf("  %-9s %s: %s\n", headerClass(f.Name), f.Name, f.Value)
 	}
@@ -307,7 +305,7 @@ func demoHeaders(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("A 401 adds a response field that tells the client how to authenticate:", "401 响应多了一个告诉客户端如何认证的响应首部：")
+	e.Tell(i18n.DemoHTTPAddsResponseFieldTells)
 	for _, f := range r2.Header.Fields() {
 		e.Printf("  %-9s %s: %s\n", headerClass(f.Name), f.Name, f.Value)
 	}
@@ -315,7 +313,7 @@ func demoHeaders(ctx context.Context, e *Env) error {
 	for _, f := range echo.Headers {
 		h.Add(f[0], f[1])
 	}
-	e.Say("Field names ignore case: Get(\"X-Lesson\") finds %q, sent as \"x-LESSON\".", "字段名不区分大小写：Get(\"X-Lesson\") 找到了以 \"x-LESSON\" 发送的 %q。", h.Get("X-Lesson"))
+	e.Tell(i18n.DemoHTTPFieldNamesIgnoreCase, h.Get("X-Lesson"))
 	return check(h.Get("X-Lesson") == "headers" && r2.Header.Get("WWW-Authenticate") != "", "fields did not arrive as sent")
 }
 
@@ -378,11 +376,11 @@ func demoFraming(ctx context.Context, e *Env) error {
 	smuggled := "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n"
 	body := "0\r\n\r\n" + smuggled
 	attack := fmt.Sprintf("POST /search HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%s", len(body), body)
-	e.Say("\n5. A request with both Content-Length: %d and Transfer-Encoding: chunked:", "\n5. 同时带有 Content-Length: %d 和 Transfer-Encoding: chunked 的请求：", len(body))
+	e.Tell(i18n.DemoHTTPRequestBothContentLength, len(body))
 	e.Quote("  > ", []byte(attack))
-	e.Say("   A proxy that trusts Content-Length sees ONE request (the body is all %d bytes).", "   信任 Content-Length 的代理看到的是一个请求（正文是全部 %d 字节）。", len(body))
-	e.Say("   A server that trusts chunked sees the body end at \"0\\r\\n\\r\\n\" and then a SECOND request: GET /admin.", "   信任 chunked 的服务器看到正文在 \"0\\r\\n\\r\\n\" 处结束，随后是第二个请求：GET /admin。")
-	e.Say("   That disagreement lets an attacker slip a request past the proxy: request smuggling.", "   这种分歧让攻击者能把一个请求偷偷带过代理：这就是请求走私。")
+	e.Tell(i18n.DemoHTTPProxyTrustsContentLength, len(body))
+	e.Tell(i18n.DemoHTTPServerTrustsChunkedSees)
+	e.Tell(i18n.DemoHTTPDisagreementLetsAttackerSlip)
 	var handledN atomic.Int64
 	guarded, err := startHTTP(httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		handledN.Add(1)
@@ -396,10 +394,9 @@ func demoFraming(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("   wirelab's server answers:", "   wirelab 的服务器回答：")
+	e.Tell(i18n.DemoHTTPWirelabServerAnswers)
 	e.Quote("  < ", got)
-	e.Say("   requests that reached the handler: %d; GET /admin answered: %v (the connection was closed after the 400)",
-		"   到达处理程序的请求数：%d；GET /admin 是否被应答：%v（回答 400 后连接即被关闭）", handledN.Load(), bytes.Count(got, []byte("HTTP/1.1")) > 1)
+	e.Tell(i18n.DemoHTTPRequestsReachedHandlerGet, handledN.Load(), bytes.Count(got, []byte("HTTP/1.1")) > 1)
 	return check(strings.HasPrefix(string(got), "HTTP/1.1 400") && handledN.Load() == 0 && bytes.Count(got, []byte("HTTP/1.1")) == 1,
 		"the ambiguous request was not rejected alone: %q", got)
 }
@@ -424,8 +421,7 @@ func demoConnections(ctx context.Context, e *Env) error {
 		}
 	}
 	short := srv.Conns.Load()
-	e.Say("1. %d requests as HTTP/1.0 (the server closes after each response): %d TCP connects, %v",
-		"1. 以 HTTP/1.0 发送 %d 个请求（服务器每次响应后都关闭连接）：%d 次 TCP 连接，用时 %v", n, short, time.Since(start).Round(time.Microsecond))
+	e.Tell(i18n.DemoHTTPRequestsHttpServerCloses, n, short, time.Since(start).Round(time.Microsecond))
 
 	// 2. Persistent: HTTP/1.1 keeps the connection open.
 	start = time.Now()
@@ -443,8 +439,7 @@ func demoConnections(ctx context.Context, e *Env) error {
 	}
 	cc.Close()
 	persistent := srv.Conns.Load() - short
-	e.Say("2. %d requests as HTTP/1.1 on one persistent connection, one after another: %d TCP connect, %v",
-		"2. 在一条 HTTP/1.1 持久连接上依次发送 %d 个请求：%d 次 TCP 连接，用时 %v", n, persistent, time.Since(start).Round(time.Microsecond))
+	e.Tell(i18n.DemoHTTPRequestsHttpOnePersistent, n, persistent, time.Since(start).Round(time.Microsecond))
 
 	// 3. Pipelining: all requests in one write, responses in order.
 	start = time.Now()
@@ -476,9 +471,8 @@ func demoConnections(ctx context.Context, e *Env) error {
 		order = append(order, echo.Target)
 	}
 	pipelined := srv.Conns.Load() - short - persistent
-	e.Say("3. %d requests pipelined: written in one go (%d bytes) before any answer, on %d TCP connect, %v",
-		"3. 管线化发送 %d 个请求：在收到任何回答前一次写出（%d 字节），%d 次 TCP 连接，用时 %v", n, batch.Len(), pipelined, time.Since(start).Round(time.Microsecond))
-	e.Say("   the responses came back in request order: %v", "   响应按请求顺序返回：%v", order)
+	e.Tell(i18n.DemoHTTPRequestsPipelinedWrittenOne, n, batch.Len(), pipelined, time.Since(start).Round(time.Microsecond))
+	e.Tell(i18n.DemoHTTPResponsesCameBackRequest, order)
 	return check(short == n && persistent == 1 && pipelined == 1 && strings.Join(order, ",") == "/p1,/p2,/p3,/p4,/p5",
 		"connects short=%d persistent=%d pipelined=%d order=%v", short, persistent, pipelined, order)
 }
