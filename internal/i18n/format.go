@@ -95,44 +95,74 @@ func pattern(f string, vs []verb) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-// Translate finds the first of keys whose English text formats to s and
-// returns s said in p's language: the key's text with the pieces of s that
-// the English verbs produced put where its verbs are. A piece formatted by
-// %s or %v is itself translated with the same keys, so texts built from
-// texts ("%s; masked on the wire") translate whole; numbers, %q strings
-// and hex stay as they are. The keys are tried in order and their verbs
-// match as little as they can, so list the longer forms first. It is for text that
-// is English by design below the CLI (an engine's error message, cobra's
-// errors): the engine keeps its one language, the catalogue carries the
-// translation, and ok is false for a text no key matches, which is then
-// best shown as it is.
-func (p Printer) Translate(s string, keys ...Key) (out string, ok bool) {
+// A Translator says English texts from below the CLI in a Printer's
+// language; see Printer.Translate. Make one with Printer.Translator and
+// reuse it: it compiles its keys' English texts once.
+type Translator struct {
+	p    Printer
+	keys []compiled
+}
+
+// compiled is one key's English text made ready to match.
+type compiled struct {
+	text  Text
+	verbs []verb
+	re    *regexp.Regexp // nil for a text without verbs, matched exactly
+}
+
+// Translator returns a Translator over keys, tried in order. Keys whose
+// texts do not parse are left out (TestCatalogue keeps there being none).
+func (p Printer) Translator(keys ...Key) *Translator {
+	tr := &Translator{p: p}
 	for _, k := range keys {
-		t, found := Lookup(k)
-		if !found {
+		t, ok := Lookup(k)
+		if !ok {
 			continue
 		}
-		ve, err := parseVerbs(t.EN)
+		vs, err := parseVerbs(t.EN)
 		if err != nil {
 			continue
 		}
-		re, err := pattern(t.EN, ve)
-		if err != nil {
+		c := compiled{text: t, verbs: vs}
+		if len(vs) > 0 {
+			if c.re, err = pattern(t.EN, vs); err != nil {
+				continue
+			}
+		}
+		tr.keys = append(tr.keys, c)
+	}
+	return tr
+}
+
+// Translate finds the first key whose English text formats to s and
+// returns s said in the Translator's language: the key's text with the
+// pieces of s that the English verbs produced put where its verbs are. A
+// piece formatted by %s or %v is itself translated with the same keys, so
+// texts built from texts ("%s; masked on the wire") translate whole;
+// numbers, %q strings and hex stay as they are. The keys' verbs match as
+// little as they can, so list the longer forms first. ok is false for a
+// text no key matches, which is returned as it is: best shown so.
+func (tr *Translator) Translate(s string) (out string, ok bool) {
+	for _, c := range tr.keys {
+		if c.re == nil {
+			if s == c.text.EN {
+				return strings.ReplaceAll(c.text.In(tr.p.Lang()), "%%", "%"), true
+			}
 			continue
 		}
-		m := re.FindStringSubmatch(s)
+		m := c.re.FindStringSubmatch(s)
 		if m == nil {
 			continue
 		}
 		byArg := map[int]string{}
-		for i, v := range ve {
+		for i, v := range c.verbs {
 			a := m[i+1]
 			if (v.Verb == 's' || v.Verb == 'v') && len(a) < len(s) {
-				a, _ = p.Translate(a, keys...)
+				a, _ = tr.Translate(a)
 			}
 			byArg[v.Arg] = a
 		}
-		target := t.In(p.Lang())
+		target := c.text.In(tr.p.Lang())
 		vt, err := parseVerbs(target)
 		if err != nil {
 			continue
@@ -150,6 +180,15 @@ func (p Printer) Translate(s string, keys ...Key) (out string, ok bool) {
 	return s, false
 }
 
+// Translate says s, an English text from below the CLI (an engine's error
+// message, cobra's errors), in p's language through the first of keys
+// whose English text formats to it; see Translator.Translate. The engine
+// keeps its one language and the catalogue carries the translation. To
+// translate many texts, make one Translator and reuse it.
+func (p Printer) Translate(s string, keys ...Key) (out string, ok bool) {
+	return p.Translator(keys...).Translate(s)
+}
+
 // TranslateError returns err with its text said in p's language by
 // Translate, still wrapping err for errors.Is and errors.As; err itself
 // when no key matches or p is English.
@@ -157,7 +196,7 @@ func (p Printer) TranslateError(err error, keys ...Key) error {
 	if err == nil || p.Lang() == English {
 		return err
 	}
-	if s, ok := p.Translate(err.Error(), keys...); ok {
+	if s, ok := p.Translator(keys...).Translate(err.Error()); ok {
 		return &wrapError{msg: s, err: err}
 	}
 	return err

@@ -171,6 +171,38 @@ const (
 	CLINotBool
 	CLINotDuration
 	CLIOutOfRange
+	CLIHelpUsage
+	CLIHelpAliases
+	CLIHelpExamples
+	CLIHelpAvailable
+	CLIHelpAdditional
+	CLIHelpGlobalFlags
+	CLIHelpFlags
+	CLIHelpTopics
+	CLIHelpMore
+	CLIHelpFor
+
+	// The help of the course commands, said by localizeHelp (internal/cmd):
+	// each English text is the command's own, exactly.
+	HelpLearnShort
+	HelpLearnLong
+	HelpLessonsShort
+	HelpLessonsLong
+	HelpListShort
+	HelpShowShort
+	HelpRunShort
+	HelpQuizShort
+	HelpQuizLong
+	FlagLang
+	FlagReset
+	FlagProgressFile
+	FlagListJSON
+	FlagRunJSON
+	FlagQuizJSON
+	FlagAll
+	FlagSeed
+	FlagRaw
+	FlagDecodeLang
 
 	// The demos (lessons/demo), by file.
 	DemoBrowserSendWhileConnecting
