@@ -72,8 +72,9 @@ func writeDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed [
 		return nil, err
 	}
 	lines := strings.SplitAfter(buf.String(), "\n")
-	tr := func(s string, keys []i18n.Key) string {
-		out, ok := p.Translate(s, keys...)
+	summaries, notes, messages, raws := p.Translator(summaryKeys...), p.Translator(noteAndErrorKeys...), p.Translator(messageKeys...), p.Translator(i18n.WSCut)
+	tr := func(s string, t *i18n.Translator) string {
+		out, ok := t.Translate(s)
 		if !ok {
 			missed = append(missed, s)
 		}
@@ -89,19 +90,19 @@ func writeDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed [
 		return strings.TrimSuffix(lines[n-1], "\n")
 	}
 	for _, f := range d.Frames {
-		b.WriteString(tr(next(), summaryKeys) + "\n")
+		b.WriteString(tr(next(), summaries) + "\n")
 		for _, fl := range f.Fields {
 			line := next()
 			if fl.Note == "" || !strings.HasSuffix(line, fl.Note) {
 				b.WriteString(line + "\n")
 				continue
 			}
-			raw := rawCut.ReplaceAllStringFunc(strings.TrimSuffix(line, fl.Note), func(m string) string { return tr(m, []i18n.Key{i18n.WSCut}) })
-			b.WriteString(raw + tr(fl.Note, noteAndErrorKeys) + "\n")
+			raw := rawCut.ReplaceAllStringFunc(strings.TrimSuffix(line, fl.Note), func(m string) string { return tr(m, raws) })
+			b.WriteString(raw + tr(fl.Note, notes) + "\n")
 		}
 	}
 	for range d.Messages {
-		b.WriteString(tr(next(), messageKeys) + "\n")
+		b.WriteString(tr(next(), messages) + "\n")
 	}
 	for n < len(lines) { // nothing, unless WriteText grows a line
 		if l := next(); l != "" {
