@@ -99,3 +99,33 @@ func TestLangOf(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpInChinese: under --lang zh the course commands' help is Chinese,
+// which also fails when a command's English description drifts from the
+// catalogue's copy (localizeHelp matches it exactly).
+func TestHelpInChinese(t *testing.T) {
+	for _, args := range []string{"learn", "lessons list", "lessons show", "lessons run", "lessons quiz"} {
+		ios, _, out, _ := iostreams.Test()
+		if code := run(ios, append(strings.Fields(args), "--help", "--lang", "zh"), env(nil)); code != 0 {
+			t.Fatalf("%s --help: exit code %d", args, code)
+		}
+		s := out.String()
+		for _, want := range []string{"用法：", "选项：", "显示 "} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s --help lacks %q:\n%s", args, want, s)
+			}
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+		if !regexp.MustCompile(`\p{Han}`).MatchString(first) {
+			t.Errorf("%s --help: the description is not Chinese: %q", args, first)
+		}
+		if strings.Contains(s, "language: ") {
+			t.Errorf("%s --help: the --lang flag is described in English:\n%s", args, s)
+		}
+	}
+	ios, _, out, _ := iostreams.Test()
+	run(ios, []string{"learn", "--help", "--lang", "en"}, env(nil))
+	if !strings.Contains(out.String(), "Usage:") || !strings.HasPrefix(out.String(), "Walk through the course") {
+		t.Errorf("English help changed:\n%s", out)
+	}
+}

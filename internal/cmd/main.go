@@ -19,10 +19,11 @@ func Main() int {
 // run runs wirelab with args; an error ends with one line on ErrOut, in the
 // learner's language, and exit code 1.
 func run(ios *iostreams.IOStreams, args []string, getenv func(string) string) int {
+	p := i18n.New(langOf(args, getenv))
 	rootCmd := root.NewCmdRoot(ios)
+	localizeHelp(rootCmd, p)
 	rootCmd.SetArgs(args)
 	if err := rootCmd.ExecuteContext(context.Background()); err != nil {
-		p := i18n.New(langOf(args, getenv))
 		fmt.Fprintln(ios.ErrOut, "wirelab:", errorText(err, p))
 		return 1
 	}

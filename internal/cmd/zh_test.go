@@ -7,10 +7,16 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/wirelab/wirelab/internal/cmd/root"
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/lessons"
+	lcheck "github.com/wirelab/wirelab/lessons/check"
 )
 
 // englishPhrases are English UI phrases that must not show under --lang
@@ -35,10 +41,39 @@ func englishPhrases() []string {
 // with "stage", "failed" or "frame" in it has leaked English.
 func uiWords() map[string]bool {
 	keep := map[string]bool{}
-	for _, w := range strings.Fields("text binary close ping pong continuation payload opcode mask masked fin rsv utf-8 " +
-		"wirelab lessons learn quiz check decode http https client server from lang addr stage seed timeout " +
-		"host port json bogus websocket") {
+	for _, w := range strings.Fields("text binary close ping pong continuation payload opcode mask masked fin rsv " +
+		"http https client server host port json bogus websocket socket flags") {
 		keep[w] = true
+	}
+	// Names: lessons, demos, stages, commands and flags.
+	var names []string
+	c, err := lessons.New()
+	if err != nil {
+		panic(err)
+	}
+	for _, l := range c.Lessons() {
+		names = append(names, l.ID)
+	}
+	names = append(names, c.DemoIDs()...)
+	for _, kind := range []string{lcheck.KindHTTP, lcheck.KindWebSocket} {
+		ids, _ := lcheck.StageIDs(kind)
+		names = append(names, ids...)
+	}
+	var walk func(*cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		cmd.InitDefaultHelpFlag()
+		names = append(names, cmd.Name())
+		cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
+	}
+	ios, _, _, _ := iostreams.Test()
+	walk(root.NewCmdRoot(ios))
+	for _, n := range names {
+		for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '-' || r == '_' }) {
+			keep[strings.ToLower(w)] = true
+		}
 	}
 	words := map[string]bool{}
 	word := regexp.MustCompile(`\b[a-z]{4,}\b`)
@@ -64,25 +99,37 @@ var prose = regexp.MustCompile(`\b[A-Za-z]+(?:,? [a-z]+){4,}\b`)
 // and command lines (wirelab lessons quiz dns).
 var codeOrQuoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`" + `|\bwirelab(?: [a-z][a-z0-9-]*)*`)
 
+var (
+	guardOnce    sync.Once
+	guardPhrases []string
+	guardVocab   map[string]bool
+)
+
+// zhGuard returns the English phrases and words to look for, computed once.
+func zhGuard() ([]string, map[string]bool) {
+	guardOnce.Do(func() { guardPhrases, guardVocab = englishPhrases(), uiWords() })
+	return guardPhrases, guardVocab
+}
+
 // checkChinese fails on English in out. content is true for a lesson page,
 // whose Chinese prose names APIs and fields (close(code, reason), data:
 // lines) that are the same words as UI English; there only phrases and
 // sentences count.
 func checkChinese(t *testing.T, what, out string, content bool) {
 	t.Helper()
-	phrases := englishPhrases()
-	vocab := uiWords()
+	phrases, vocab := zhGuard()
 	for n, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
 			continue // a code block, a hex dump or quoted bytes
 		}
 		text := codeOrQuoted.ReplaceAllString(line, `""`)
+		bare := codeOrQuoted.ReplaceAllString(compound.ReplaceAllString(line, ""), `""`)
 		for _, p := range phrases {
 			if strings.Contains(text, p) {
 				t.Errorf("%s, line %d: English UI phrase %q in %q", what, n+1, p, line)
 			}
 		}
-		for _, w := range wordRe.FindAllString(compound.ReplaceAllString(text, ""), -1) {
+		for _, w := range wordRe.FindAllString(bare, -1) {
 			if vocab[w] && !content {
 				t.Errorf("%s, line %d: English UI word %q in %q", what, n+1, w, line)
 			}
@@ -111,27 +158,34 @@ func zhRun(t *testing.T, stdin, args string) (string, int) {
 // on an English UI phrase or a sentence of English prose in their output
 // (protocol bytes, header names, RFC names and code are let through).
 func TestChineseOutput(t *testing.T) {
-	cases := []struct {
+	type zhCase struct {
 		name, stdin, args string
-	}{
-		{"lessons list", "", "lessons list --lang zh"},
-		{"learn", "n\nb\nb\nb\nh\nl\nwhat\ng 99\nq\n", "learn 1 --lang zh"},
-		{"learn, quiz", strings.Repeat("\n", 40) + "h\n9\ns\ns\ns\ns\nq\n", "learn 3 --lang zh"},
-		{"lessons quiz", "h\n9\ns\n1\ns\ns\n", "lessons quiz 3 --seed 7 --lang zh"},
-		{"lessons run", "", "lessons run 1 --lang zh"},
-		{"ws decode", "", "ws decode --lang zh 01 03 48 65 6c 89 00 80 02 6c 6f 88 82 01 02 03 04 02 ea"},
-		{"ws decode error", "", "ws decode --lang zh 81 02 c3 28"},
-		{"usage error", "", "lessons show --lang zh"},
+		content           bool // the output shows lesson text
+	}
+	cases := []zhCase{
+		{"lessons list", "", "lessons list --lang zh", false},
+		{"learn", "n\nb\nb\nb\nh\nl\nwhat\ng 99\nq\n", "learn 1 --lang zh", true},
+		{"learn, quiz", strings.Repeat("\n", 40) + "h\n9\ns\ns\ns\ns\nq\n", "learn 3 --lang zh", true},
+		{"lessons quiz", "h\n9\ns\n1\ns\ns\n", "lessons quiz 3 --seed 7 --lang zh", false},
+		{"lessons run", "", "lessons run 1 --lang zh", false},
+		{"ws decode", "", "ws decode --lang zh 01 03 48 65 6c 89 00 80 02 6c 6f 88 82 01 02 03 04 02 ea", false},
+		{"ws decode error", "", "ws decode --lang zh 81 02 c3 28", false},
+		{"usage error", "", "lessons show --lang zh", false},
+		{"learn --help", "", "learn --help --lang zh", false},
+		{"lessons list --help", "", "lessons list --help --lang zh", false},
+		{"lessons show --help", "", "lessons show --help --lang zh", false},
+		{"lessons run --help", "", "lessons run --help --lang zh", false},
+		{"lessons quiz --help", "", "lessons quiz --help --lang zh", false},
 	}
 	for n := 1; n <= 24; n++ {
-		cases = append(cases, struct{ name, stdin, args string }{"lessons show " + strconv.Itoa(n), "", "lessons show --lang zh " + strconv.Itoa(n)})
+		cases = append(cases, zhCase{"lessons show " + strconv.Itoa(n), "", "lessons show --lang zh " + strconv.Itoa(n), true})
 	}
 	for _, c := range cases {
 		out, _ := zhRun(t, c.stdin, c.args)
 		if !hanRe.MatchString(out) {
 			t.Errorf("%s: no Chinese at all:\n%s", c.name, out)
 		}
-		checkChinese(t, c.name, out, strings.HasPrefix(c.name, "lessons show"))
+		checkChinese(t, c.name, out, c.content)
 	}
 }
 
