@@ -134,3 +134,17 @@ func (p Printer) Error(err error) string {
 	}
 	return err.Error()
 }
+
+// ByLang returns k's texts by language code, {"en": …, "zh": …}, for
+// values shaped that way (demo.Demo.Summary).
+func ByLang(k Key) map[string]string {
+	t, _ := Lookup(k)
+	return map[string]string{string(English): t.EN, string(Chinese): t.ZH}
+}
+
+// Pair returns k's texts as {en, zh}, for tables and helpers shaped as
+// pairs.
+func Pair(k Key) [2]string {
+	t, _ := Lookup(k)
+	return [2]string{t.EN, t.ZH}
+}

@@ -233,3 +233,10 @@ func TestTranslate(t *testing.T) {
 		t.Errorf("en: got %q, %v", got, ok)
 	}
 }
+
+func TestPairAndByLang(t *testing.T) {
+	p, m := Pair(ShowConcepts), ByLang(ShowConcepts)
+	if p != [2]string{"Concepts", "概念"} || m["en"] != "Concepts" || m["zh"] != "概念" || len(m) != 2 {
+		t.Errorf("Pair = %q, ByLang = %q", p, m)
+	}
+}

@@ -319,5 +319,66 @@ const (
 	DemoWSClosesTcpConnectionItself
 	DemoWSCloseCodesNeverTravel
 
+	// The demos' summaries and tables (lessons/demo), by file.
+	DemoSummaryWsSocketApi
+	DemoSummarySocketVsWs
+	DemoSummaryOwnServer
+	DemoSummaryHttpAnatomy
+	DemoSummaryHttpMethods
+	DemoSummaryHttpStatus
+	DemoSummaryHttpHeaders
+	DemoSummaryHttpFraming
+	DemoSummaryHttpConnections
+	DemoHTTPMethodGET
+	DemoHTTPMethodHEAD
+	DemoHTTPMethodPOST
+	DemoHTTPMethodPUT
+	DemoHTTPMethodDELETE
+	DemoHTTPMethodOPTIONS
+	DemoHTTPStatus200
+	DemoHTTPStatus204
+	DemoHTTPStatus206
+	DemoHTTPStatus301
+	DemoHTTPStatus302
+	DemoHTTPStatus303
+	DemoHTTPStatus304
+	DemoHTTPStatus307
+	DemoHTTPStatus400
+	DemoHTTPStatus401
+	DemoHTTPStatus403
+	DemoHTTPStatus404
+	DemoHTTPStatus500
+	DemoHTTPStatus503
+	DemoHTTP1BodyFramedContent
+	DemoHTTP2ChunkedBodyDrip
+	DemoHTTP3HeadContentLength
+	DemoHTTP4204NoContent
+	DemoSummaryHttps
+	DemoSummarySocket
+	DemoSummaryTcpHandshake
+	DemoSummaryDnsResolve
+	DemoSummaryPostmessageOrigins
+	DemoSummaryShortPoll
+	DemoSummaryLongPoll
+	DemoSummarySse
+	DemoSummaryCompare
+	DemoSummaryNaiveServer
+	DemoSummaryPythonServer
+	DemoSummaryPythonBindings
+	DemoPython1OneSmallMessage
+	DemoPython2TwoFramesOne
+	DemoPython3One20000Byte
+	DemoPython4CloseFrameCode
+	DemoSummaryWsUrls
+	DemoSummaryWsHandshake
+	DemoSummaryWsFrames
+	DemoSummaryWsClosePing
+	DemoWSVersion8Instead13
+	DemoWSOriginHttpEvilTest
+	DemoWSPostInsteadGet
+	DemoWSNoSecWebsocketKey
+	DemoPMHandled
+	DemoPMIgnored
+
 	numKeys
 )
