@@ -17,12 +17,12 @@ func browserDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "ws-socket-api",
-			Summary: map[string]string{"en": "the browser's WebSocket object in Go: readyState, bufferedAmount and the four events", "zh": "用 Go 复刻浏览器的 WebSocket 对象：readyState、bufferedAmount 和四个事件"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsSocketApi),
 			Run:     demoSocketAPI,
 		},
 		{
 			ID:      "socket-vs-ws",
-			Summary: map[string]string{"en": "the same two messages over a bare TCP socket and over WebSocket", "zh": "同样两条消息，分别走裸 TCP 套接字和 WebSocket"},
+			Summary: i18n.ByLang(i18n.DemoSummarySocketVsWs),
 			Run:     demoSocketVsWS,
 		},
 	}
