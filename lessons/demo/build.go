@@ -18,7 +18,7 @@ import (
 func buildDemos() []Demo {
 	return []Demo{{
 		ID:      "own-server",
-		Summary: map[string]string{"en": "a WebSocket echo server written from a bare socket, passing every checker stage", "zh": "从裸套接字写起的 WebSocket 回显服务器，通过检查器的每个阶段"},
+		Summary: i18n.ByLang(i18n.DemoSummaryOwnServer),
 		Run:     demoOwnServer,
 	}}
 }
