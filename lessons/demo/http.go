@@ -21,32 +21,32 @@ func httpDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "http-anatomy",
-			Summary: map[string]string{"en": "send a raw request to the inspector and take both messages apart byte by byte", "zh": "向检查器发送原始请求，并逐字节拆解请求与响应"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpAnatomy),
 			Run:     demoAnatomy,
 		},
 		{
 			ID:      "http-methods",
-			Summary: map[string]string{"en": "GET, HEAD, POST, PUT, DELETE and OPTIONS on one connection", "zh": "在同一连接上发送 GET、HEAD、POST、PUT、DELETE 和 OPTIONS"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpMethods),
 			Run:     demoMethods,
 		},
 		{
 			ID:      "http-status",
-			Summary: map[string]string{"en": "fourteen live /status endpoints and what a client does with each", "zh": "十四个真实的 /status 端点，以及客户端如何处理每一个"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpStatus),
 			Run:     demoStatus,
 		},
 		{
 			ID:      "http-headers",
-			Summary: map[string]string{"en": "the header fields of a real exchange, sorted into their classes", "zh": "把一次真实交互中的首部字段按类别归类"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpHeaders),
 			Run:     demoHeaders,
 		},
 		{
 			ID:      "http-framing",
-			Summary: map[string]string{"en": "Content-Length, chunked, HEAD and 204 on the wire, then a smuggling attempt", "zh": "线路上的 Content-Length、chunked、HEAD 与 204，然后是一次请求走私尝试"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpFraming),
 			Run:     demoFraming,
 		},
 		{
 			ID:      "http-connections",
-			Summary: map[string]string{"en": "count TCP connects: short connections, keep-alive and pipelining", "zh": "数一数 TCP 连接：短连接、持久连接与管线化"},
+			Summary: i18n.ByLang(i18n.DemoSummaryHttpConnections),
 			Run:     demoConnections,
 		},
 	}
@@ -95,12 +95,12 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 
 // methodNotes say what each method asks for and its properties (RFC 9110 §9).
 var methodNotes = map[string][2]string{
-	"GET":     {"fetch a representation; safe, idempotent, cacheable", "获取资源的表示；安全、幂等、可缓存"},
-	"HEAD":    {"GET without the content: the same header section, no body; safe, idempotent", "不带内容的 GET：首部相同，没有正文；安全、幂等"},
-	"POST":    {"have the target process the enclosed content; neither safe nor idempotent", "让目标资源处理所附内容；既不安全也不幂等"},
-	"PUT":     {"replace the target's state with the content; idempotent", "用所附内容替换目标资源的状态；幂等"},
-	"DELETE":  {"remove the target's state; idempotent", "删除目标资源；幂等"},
-	"OPTIONS": {"ask what the target supports; safe, idempotent", "询问目标支持哪些通信选项；安全、幂等"},
+	"GET":     i18n.Pair(i18n.DemoHTTPMethodGET),
+	"HEAD":    i18n.Pair(i18n.DemoHTTPMethodHEAD),
+	"POST":    i18n.Pair(i18n.DemoHTTPMethodPOST),
+	"PUT":     i18n.Pair(i18n.DemoHTTPMethodPUT),
+	"DELETE":  i18n.Pair(i18n.DemoHTTPMethodDELETE),
+	"OPTIONS": i18n.Pair(i18n.DemoHTTPMethodOPTIONS),
 }
 
 func demoMethods(ctx context.Context, e *Env) error {
@@ -159,20 +159,20 @@ func demoMethods(ctx context.Context, e *Env) error {
 
 // statusNotes say what a client does with each status the lesson shows.
 var statusNotes = map[int][2]string{
-	200: {"use the body: the request worked", "使用正文：请求成功"},
-	204: {"success with nothing to show: keep the current page", "成功但无内容：保持当前页面"},
-	206: {"a byte range (Range: bytes=0-4): splice it into the download", "一个字节范围（Range: bytes=0-4）：拼接进下载内容"},
-	301: {"follow Location and remember it: bookmarks and search engines update", "跟随 Location 并记住它：书签和搜索引擎会更新"},
-	302: {"follow Location this time only; browsers turn a POST into a GET", "仅这次跟随 Location；浏览器会把 POST 改成 GET"},
-	303: {"fetch Location with GET (after a form POST, show the result page)", "用 GET 获取 Location（表单 POST 之后显示结果页）"},
-	304: {"reuse the cached copy: nothing was re-sent", "使用缓存副本：服务器没有重发内容"},
-	307: {"follow Location this time with the same method and body", "这次用相同的方法和正文跟随 Location"},
-	400: {"fix the request; sending it again unchanged will fail again", "修正请求；原样重发仍会失败"},
-	401: {"ask for credentials (WWW-Authenticate says how) and retry", "索取凭据（WWW-Authenticate 说明方式）后重试"},
-	403: {"stop: credentials will not help", "停止：提供凭据也无济于事"},
-	404: {"nothing here: show an error, maybe check the URL", "这里什么也没有：显示错误，或检查 URL"},
-	500: {"the server failed; retrying later may work", "服务器出错；稍后重试或许可以"},
-	503: {"overloaded or in maintenance: wait Retry-After seconds", "过载或维护中：等待 Retry-After 指定的秒数"},
+	200: i18n.Pair(i18n.DemoHTTPStatus200),
+	204: i18n.Pair(i18n.DemoHTTPStatus204),
+	206: i18n.Pair(i18n.DemoHTTPStatus206),
+	301: i18n.Pair(i18n.DemoHTTPStatus301),
+	302: i18n.Pair(i18n.DemoHTTPStatus302),
+	303: i18n.Pair(i18n.DemoHTTPStatus303),
+	304: i18n.Pair(i18n.DemoHTTPStatus304),
+	307: i18n.Pair(i18n.DemoHTTPStatus307),
+	400: i18n.Pair(i18n.DemoHTTPStatus400),
+	401: i18n.Pair(i18n.DemoHTTPStatus401),
+	403: i18n.Pair(i18n.DemoHTTPStatus403),
+	404: i18n.Pair(i18n.DemoHTTPStatus404),
+	500: i18n.Pair(i18n.DemoHTTPStatus500),
+	503: i18n.Pair(i18n.DemoHTTPStatus503),
 }
 
 // StatusCodes are the codes the status-code lesson shows live.
@@ -333,13 +333,13 @@ func demoFraming(ctx context.Context, e *Env) error {
 		return resp, nil
 	}
 	// 1. Content-Length
-	r1, err := show([2]string{"1. A body framed by Content-Length: the receiver reads exactly that many bytes.", "1. 由 Content-Length 界定的正文：接收方恰好读取这么多字节。"},
+	r1, err := show(i18n.Pair(i18n.DemoHTTP1BodyFramedContent),
 		"GET /status/404 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if err != nil {
 		return err
 	}
 	// 2. chunked
-	r2, err := show([2]string{"\n2. A chunked body (/drip flushes 3 pieces): each chunk is its size in hex, CRLF, the bytes, CRLF; a 0 chunk ends it.", "\n2. 分块正文（/drip 分 3 次刷出）：每块是十六进制长度、CRLF、数据、CRLF；长度为 0 的块表示结束。"},
+	r2, err := show(i18n.Pair(i18n.DemoHTTP2ChunkedBodyDrip),
 		"GET /drip?n=3&size=4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if err != nil {
 		return err
@@ -350,13 +350,13 @@ func demoFraming(ctx context.Context, e *Env) error {
 	}
 	a.WriteText(e.Out)
 	// 3. HEAD
-	r3, err := show([2]string{"\n3. HEAD: Content-Length says how long the GET body would be, yet no body follows.", "\n3. HEAD：Content-Length 说明 GET 的正文会有多长，但后面没有正文。"},
+	r3, err := show(i18n.Pair(i18n.DemoHTTP3HeadContentLength),
 		"HEAD /status/404 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if err != nil {
 		return err
 	}
 	// 4. 204
-	r4, err := show([2]string{"\n4. 204 No Content: the message ends at the empty line, whatever follows.", "\n4. 204 No Content：报文在空行处结束，不管后面还有什么。"},
+	r4, err := show(i18n.Pair(i18n.DemoHTTP4204NoContent),
 		"GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if err != nil {
 		return err
