@@ -14,7 +14,7 @@ import (
 func httpsDemos() []Demo {
 	return []Demo{{
 		ID:      "https",
-		Summary: map[string]string{"en": "HTTP's three weaknesses shown live, then what TLS negotiates", "zh": "现场演示 HTTP 的三个弱点，再看 TLS 协商了什么"},
+		Summary: i18n.ByLang(i18n.DemoSummaryHttps),
 		Run:     demoHTTPS,
 	}}
 }
