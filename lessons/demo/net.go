@@ -19,17 +19,17 @@ func netDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "socket",
-			Summary: map[string]string{"en": "open a TCP socket on loopback and send bytes through the layers", "zh": "在回环地址上打开一个 TCP 套接字，让字节穿过各层"},
+			Summary: i18n.ByLang(i18n.DemoSummarySocket),
 			Run:     demoSocket,
 		},
 		{
 			ID:      "tcp-handshake",
-			Summary: map[string]string{"en": "real connects: handshakes, a refused port, and a byte stream", "zh": "真实的连接：握手、被拒绝的端口，以及字节流"},
+			Summary: i18n.ByLang(i18n.DemoSummaryTcpHandshake),
 			Run:     demoTCPHandshake,
 		},
 		{
 			ID:      "dns-resolve",
-			Summary: map[string]string{"en": "resolve a name through a tiny DNS server written in this demo", "zh": "通过本演示里手写的微型 DNS 服务器解析域名"},
+			Summary: i18n.ByLang(i18n.DemoSummaryDnsResolve),
 			Run:     demoDNS,
 		},
 	}
