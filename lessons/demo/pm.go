@@ -15,7 +15,7 @@ import (
 func pmDemos() []Demo {
 	return []Demo{{
 		ID:      "postmessage-origins",
-		Summary: map[string]string{"en": "three real origins on loopback: which messages and sockets an allow-list lets in", "zh": "回环上的三个真实源：白名单放行哪些消息和套接字"},
+		Summary: i18n.ByLang(i18n.DemoSummaryPostmessageOrigins),
 		Run:     demoPostMessage,
 	}}
 }
@@ -54,12 +54,9 @@ func demoPostMessage(ctx context.Context, e *Env) error {
 	}
 	for _, c := range cases {
 		ok := postmessage.Allowed(policy, c.origin)
-		verdict := "ignored"
+		verdict := e.P().Sprintf(i18n.DemoPMIgnored)
 		if ok {
-			verdict = "handled"
-		}
-		if e.Lang == "zh" {
-			verdict = map[bool]string{true: "处理", false: "忽略"}[ok]
+			verdict = e.P().Sprintf(i18n.DemoPMHandled)
 		}
 		e.Printf("  event.origin = %-28q → %s\n", c.origin, verdict)
 		if err := check(ok == c.want, "Allowed(%q) = %v", c.origin, ok); err != nil {
