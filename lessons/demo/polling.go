@@ -20,22 +20,22 @@ func pollingDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "short-poll",
-			Summary: map[string]string{"en": "a client asks every 50 ms; count how many answers are empty", "zh": "客户端每 50 毫秒问一次；数一数有多少回答是空的"},
+			Summary: i18n.ByLang(i18n.DemoSummaryShortPoll),
 			Run:     demoShortPoll,
 		},
 		{
 			ID:      "long-poll",
-			Summary: map[string]string{"en": "the server holds the request until a message exists", "zh": "服务端把请求挂起，直到有消息为止"},
+			Summary: i18n.ByLang(i18n.DemoSummaryLongPoll),
 			Run:     demoLongPoll,
 		},
 		{
 			ID:      "sse",
-			Summary: map[string]string{"en": "one response that never ends: a text/event-stream, raw and parsed", "zh": "一个永不结束的响应：text/event-stream 的原始字节与解析结果"},
+			Summary: i18n.ByLang(i18n.DemoSummarySse),
 			Run:     demoSSE,
 		},
 		{
 			ID:      "compare",
-			Summary: map[string]string{"en": "short polling, long polling, SSE and WebSocket measured against one stream", "zh": "用同一个消息流实测短轮询、长轮询、SSE 和 WebSocket"},
+			Summary: i18n.ByLang(i18n.DemoSummaryCompare),
 			Run:     demoCompare,
 		},
 	}
