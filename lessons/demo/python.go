@@ -24,17 +24,17 @@ func pythonDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "naive-server",
-			Summary: map[string]string{"en": "a raw-socket server that assumes one read is one frame, and where it breaks", "zh": "一个假设“一次读取就是一帧”的裸套接字服务器，以及它在哪里出错"},
+			Summary: i18n.ByLang(i18n.DemoSummaryNaiveServer),
 			Run:     demoNaiveServer,
 		},
 		{
 			ID:      "python-server",
-			Summary: map[string]string{"en": "run the course's Python raw-socket server and check it stage by stage", "zh": "运行课程里的 Python 裸套接字服务器，并逐阶段检查它"},
+			Summary: i18n.ByLang(i18n.DemoSummaryPythonServer),
 			Run:     demoPythonServer,
 		},
 		{
 			ID:      "python-bindings",
-			Summary: map[string]string{"en": "call wirelab's Go engine from Python and compare with Go", "zh": "从 Python 调用 wirelab 的 Go 引擎，并与 Go 的结果对比"},
+			Summary: i18n.ByLang(i18n.DemoSummaryPythonBindings),
 			Run:     demoPythonBindings,
 		},
 	}
@@ -129,27 +129,24 @@ func demoNaiveServer(ctx context.Context, e *Env) error {
 		return got.Bytes(), nil
 	}
 
-	one, err := try([2]string{"1. One small message in one TCP write: works.", "1. 一条短消息、一次 TCP 写入：正常。"},
+	one, err := try(i18n.Pair(i18n.DemoPython1OneSmallMessage),
 		clientFrame(true, websocket.OpText, key, []byte("hello")))
 	if err != nil {
 		return err
 	}
-	two, err := try([2]string{"\n2. Two frames in ONE TCP write (TCP may always do this): the second is unmasked with the wrong bytes and glued to the first.",
-		"\n2. 两个帧放在一次 TCP 写入里（TCP 随时可能这样合并）：第二帧被当作第一帧的一部分，用错误的字节去掩码。"},
+	two, err := try(i18n.Pair(i18n.DemoPython2TwoFramesOne),
 		append(clientFrame(true, websocket.OpText, key, []byte("first")), clientFrame(true, websocket.OpText, key, []byte("second"))...))
 	if err != nil {
 		return err
 	}
 	big := bytes.Repeat([]byte("w"), 20000)
 	bigFrame := clientFrame(true, websocket.OpText, key, big)
-	split, err := try([2]string{"\n3. One 20000-byte message, arriving in two pieces: the server echoes a piece, then reads the rest as a new \"frame\".",
-		"\n3. 一条 20000 字节的消息分两次到达：服务器先回显一部分，再把剩下的当成一个新“帧”。"},
+	split, err := try(i18n.Pair(i18n.DemoPython3One20000Byte),
 		bigFrame[:8000], bigFrame[8000:])
 	if err != nil {
 		return err
 	}
-	closed, err := try([2]string{"\n4. A close frame (code 1000): the server never looks at the opcode, so it echoes the close payload as text and never closes.",
-		"\n4. 一个关闭帧（状态码 1000）：服务器从不看操作码，于是把关闭帧的负载当文本回显，也从不关闭连接。"},
+	closed, err := try(i18n.Pair(i18n.DemoPython4CloseFrameCode),
 		clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "")))
 	if err != nil {
 		return err
