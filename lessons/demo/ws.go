@@ -26,22 +26,22 @@ func wsDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "ws-urls",
-			Summary: map[string]string{"en": "take ws:// and wss:// URLs apart, then open one of each", "zh": "拆解 ws:// 与 wss:// URL，再各打开一个连接"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsUrls),
 			Run:     demoWSURLs,
 		},
 		{
 			ID:      "ws-handshake",
-			Summary: map[string]string{"en": "compute Sec-WebSocket-Accept by hand and watch real handshakes succeed and fail", "zh": "手算 Sec-WebSocket-Accept，观察真实握手的成功与失败"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsHandshake),
 			Run:     demoWSHandshake,
 		},
 		{
 			ID:      "ws-frames",
-			Summary: map[string]string{"en": "build masked frames by hand and decode real frames byte by byte", "zh": "手工构造带掩码的帧，并逐字节解码真实的帧"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsFrames),
 			Run:     demoWSFrames,
 		},
 		{
 			ID:      "ws-close-ping",
-			Summary: map[string]string{"en": "ping, pong and the closing handshake, byte by byte", "zh": "逐字节观察 ping、pong 与关闭握手"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsClosePing),
 			Run:     demoWSClosePing,
 		},
 	}
@@ -359,10 +359,10 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 		req  []byte
 		want int
 	}{
-		{[2]string{"version 8 instead of 13", "版本 8 而不是 13"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Version: 13", "Version: 8", 1)), 426},
-		{[2]string{"Origin http://evil.test, not on the allow-list", "Origin 为 http://evil.test，不在允许列表中"}, handshakeRequest(srv.Addr, rfcKey, "Origin: http://evil.test"), 403},
-		{[2]string{"POST instead of GET", "用 POST 而不是 GET"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "GET", "POST", 1)), 405},
-		{[2]string{"no Sec-WebSocket-Key", "缺少 Sec-WebSocket-Key"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Sec-WebSocket-Key: "+rfcKey+"\r\n", "", 1)), 400},
+		{i18n.Pair(i18n.DemoWSVersion8Instead13), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Version: 13", "Version: 8", 1)), 426},
+		{i18n.Pair(i18n.DemoWSOriginHttpEvilTest), handshakeRequest(srv.Addr, rfcKey, "Origin: http://evil.test"), 403},
+		{i18n.Pair(i18n.DemoWSPostInsteadGet), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "GET", "POST", 1)), 405},
+		{i18n.Pair(i18n.DemoWSNoSecWebsocketKey), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Sec-WebSocket-Key: "+rfcKey+"\r\n", "", 1)), 400},
 	}
 	for _, b := range bad {
 		c, resp, _, err := rawHandshake(ctx, srv.Addr, b.req)
