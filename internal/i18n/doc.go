@@ -36,9 +36,20 @@
 // the other thing x/text offers, are not needed: Chinese has none and the
 // English texts are written to avoid them ("%d of %d stages passed").
 //
+// # English from below the CLI
+//
+// Engines carry only the engine: the websocket package explains frames in
+// English, cobra reports usage errors in English. The CLI does not teach
+// them a second language; it translates what they say. A key whose English
+// text is the engine's format ("%s; masked on the wire") lets a Translator
+// recognise that text and say it with the key's Chinese text, translating
+// the %s pieces in turn and keeping numbers, quoted strings and hex as they
+// are. ws decode --lang zh and the last line of a failed command work so.
+//
 // # Adding a message
 //
 // Add a constant to the Key block in keys.go, next to the others of its
-// area, and its texts to the table in the file of that area
-// (catalogue.go): {en, zh}. Then call p.Sprintf(i18n.YourKey, args...).
+// area, and its texts to the table in catalogue.go: {en, zh}. Then call
+// p.Sprintf(i18n.YourKey, args...), or e.Tell in a demo and t.tell in the
+// tutor. TestCatalogue tells what is missing.
 package i18n
