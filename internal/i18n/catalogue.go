@@ -142,7 +142,7 @@ var catalogue = [numKeys]Text{
 	WSBytes:                 {"%d bytes", "%d 字节"},
 	WSCloseName:             {"%d (%s)", "%d（%s）"},
 	WSClose1000:             {"normal closure", "正常关闭"},
-	WSClose1001:             {"going away", "离开"},
+	WSClose1001:             {"going away", "端点离开"},
 	WSClose1002:             {"protocol error", "协议错误"},
 	WSClose1003:             {"unsupported data", "不支持的数据"},
 	WSClose1005:             {"no status received", "未收到状态码"},
