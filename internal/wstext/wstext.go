@@ -1,4 +1,14 @@
-package ws
+// Package wstext says what the websocket engine writes in English, its
+// explanation of frames (websocket.Decoding.WriteText) and its frame
+// errors, in the learner's language, through the catalogue of
+// internal/i18n. The engine keeps one language; "wirelab ws decode --lang
+// zh" and the lessons' frame demos print through this package:
+//
+//	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{})
+//	wstext.WriteDecoding(os.Stdout, d, i18n.New("zh"))
+//	// 帧 1（从第 0 字节起）：text，最后一帧（FIN），无掩码，帧头 2 字节，载荷 5 字节
+//	// ...
+package wstext
 
 import (
 	"bytes"
@@ -45,12 +55,6 @@ var (
 		i18n.WSMessageFragmented, i18n.WSMessage, i18n.WSMsgBeforeError, i18n.WSMsgSoFar, i18n.WSEmpty,
 		i18n.WSBytesColon, i18n.WSOneByteColon, i18n.WSCut, i18n.WSOneFrame, i18n.WSFrames, i18n.WSOneByte, i18n.WSBytes,
 	}
-	// cliKeys are decode's own errors, which parseHex and parseSender
-	// return in English.
-	cliKeys = []i18n.Key{
-		i18n.WSHexNoDigits, i18n.WSHexOdd, i18n.WSHexBad, i18n.WSNoFrames, i18n.WSInputTooLarge,
-		i18n.WSFromBad, i18n.WSStdinWithArgs,
-	}
 )
 
 // rawCut is how the raw column ends a long field: "...(+4 bytes)".
@@ -60,10 +64,10 @@ var rawCut = regexp.MustCompile(`\.\.\.\(\+\d+ bytes\)`)
 // the engine's error message.
 var noteAndErrorKeys = append(append([]i18n.Key{}, noteKeys...), errorKeys...)
 
-// writeDecoding writes d as websocket.Decoding.WriteText does, in p's
+// WriteDecoding writes d as websocket.Decoding.WriteText does, in p's
 // language. It returns the texts it found no translation for (shown as
 // they are), so a test can tell when the engine says something new.
-func writeDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed []string, err error) {
+func WriteDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed []string, err error) {
 	if p.Lang() == i18n.English {
 		return nil, d.WriteText(w)
 	}
@@ -113,9 +117,28 @@ func writeDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed [
 	return missed, err
 }
 
-// decodeError says an error of ws decode in p's language: the engine's
-// *websocket.FrameError, or decode's own usage errors.
-func decodeError(err error, p i18n.Printer) error {
-	keys := append(append([]i18n.Key{i18n.WSFrameError}, errorKeys...), cliKeys...)
-	return p.TranslateError(err, keys...)
+// ErrorKeys are the keys of the engine's frame errors
+// (websocket.FrameError), for a Translator.
+func ErrorKeys() []i18n.Key {
+	return append([]i18n.Key{i18n.WSFrameError}, errorKeys...)
+}
+
+// Error returns err, a *websocket.FrameError or an error wrapping one,
+// with its text in p's language; errors.As still finds the FrameError.
+func Error(err error, p i18n.Printer) error {
+	return p.TranslateError(err, ErrorKeys()...)
+}
+
+// closeNameKeys name the close codes (RFC 6455 §7.4.1).
+var closeNameKeys = []i18n.Key{
+	i18n.WSCloseName, i18n.WSClose1000, i18n.WSClose1001, i18n.WSClose1002, i18n.WSClose1003,
+	i18n.WSClose1005, i18n.WSClose1006, i18n.WSClose1007, i18n.WSClose1008, i18n.WSClose1009,
+	i18n.WSClose1010, i18n.WSClose1011, i18n.WSClose1015,
+}
+
+// CloseCode says c as websocket.CloseCode.String does, "1000 (normal
+// closure)", in p's language: "1000（正常关闭）".
+func CloseCode(c websocket.CloseCode, p i18n.Printer) string {
+	s, _ := p.Translate(c.String(), closeNameKeys...)
+	return s
 }

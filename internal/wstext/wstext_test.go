@@ -1,7 +1,8 @@
-package ws
+package wstext
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"regexp"
 	"strings"
@@ -65,13 +66,13 @@ var englishUI = regexp.MustCompile(`\b(frame \d|message \d|at byte|bytes?\b|fina
 func TestDecodeInChinese(t *testing.T) {
 	zh := i18n.New("zh")
 	for _, c := range explainCorpus {
-		data, err := parseHex(c.hex)
+		data, err := hex.DecodeString(strings.ReplaceAll(strings.ToLower(c.hex), " ", ""))
 		if err != nil {
 			t.Fatal(err)
 		}
 		d, derr := websocket.DecodeFrames(data, websocket.DecodeOptions{From: c.from})
 		var out bytes.Buffer
-		missed, err := writeDecoding(&out, d, zh)
+		missed, err := WriteDecoding(&out, d, zh)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,9 +81,9 @@ func TestDecodeInChinese(t *testing.T) {
 		}
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		if derr != nil {
-			lines = append(lines, decodeError(derr, zh).Error())
+			lines = append(lines, Error(derr, zh).Error())
 			var fe *websocket.FrameError
-			if !errors.As(decodeError(derr, zh), &fe) {
+			if !errors.As(Error(derr, zh), &fe) {
 				t.Errorf("%s: the translated error lost the *websocket.FrameError", c.hex)
 			}
 		}
@@ -101,15 +102,14 @@ func unquoted(s string) string {
 	return regexp.MustCompile(`\b[a-z]+(-[a-z0-9]+)+\b`).ReplaceAllString(s, "kind")
 }
 
-func TestDecodeErrorsInChinese(t *testing.T) {
-	zh := i18n.New("zh")
-	for _, in := range []string{"8", "81 zz", "0x"} {
-		_, err := parseHex(in)
-		if got := decodeError(err, zh).Error(); !strings.Contains(got, "十六进制组") {
-			t.Errorf("%q: got %q", in, got)
+func TestCloseCode(t *testing.T) {
+	zh, en := i18n.New("zh"), i18n.New("en")
+	for c, want := range map[websocket.CloseCode]string{1000: "1000（正常关闭）", 1009: "1009（消息过大）", 4000: "4000"} {
+		if got := CloseCode(c, zh); got != want {
+			t.Errorf("CloseCode(%d, zh) = %q, want %q", c, got, want)
 		}
-	}
-	if _, err := parseSender("both"); !strings.Contains(decodeError(err, zh).Error(), "应为 client、server 或 any") {
-		t.Errorf("parseSender: got %v", decodeError(err, zh))
+		if got := CloseCode(c, en); got != c.String() {
+			t.Errorf("CloseCode(%d, en) = %q, want %q", c, got, c.String())
+		}
 	}
 }

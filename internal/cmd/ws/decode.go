@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/internal/wstext"
 	"github.com/wirelab/wirelab/lessons"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -141,7 +142,7 @@ func decode(opts *DecodeOptions, p i18n.Printer) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d)
 	} else {
-		_, err = writeDecoding(opts.IO.Out, d, p)
+		_, err = wstext.WriteDecoding(opts.IO.Out, d, p)
 	}
 	if err != nil {
 		return err
