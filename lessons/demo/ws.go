@@ -18,6 +18,7 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/wstext"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -185,7 +186,7 @@ func (c *rawConn) readFrame() ([]byte, error) {
 // decode prints frames the way "wirelab ws decode" does.
 func decode(e *Env, data []byte, from websocket.Sender) (*websocket.Decoding, error) {
 	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
-	d.WriteText(e.Out)
+	wstext.WriteDecoding(e.Out, d, e.P())
 	return d, err
 }
 
@@ -516,7 +517,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	_, err = c.br.ReadByte()
 	eof := errors.Is(err, io.EOF)
 	e.Tell(i18n.DemoWSClosesTcpConnectionItself, time.Since(start).Round(time.Microsecond))
-	e.Tell(i18n.DemoWSCloseCodesNeverTravel, websocket.CloseNormal, websocket.CloseGoingAway, websocket.CloseProtocolError, websocket.CloseInvalidPayload, websocket.CloseMessageTooBig)
+	e.Tell(i18n.DemoWSCloseCodesNeverTravel, wstext.CloseCode(websocket.CloseNormal, e.P()), wstext.CloseCode(websocket.CloseGoingAway, e.P()), wstext.CloseCode(websocket.CloseProtocolError, e.P()), wstext.CloseCode(websocket.CloseInvalidPayload, e.P()), wstext.CloseCode(websocket.CloseMessageTooBig, e.P()))
 	return check(len(d.Frames) == 1 && d.Frames[0].Close != nil && d.Frames[0].Close.Code == websocket.CloseNormal && eof,
 		"close reply % x, eof=%v", reply, eof)
 }
