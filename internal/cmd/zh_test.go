@@ -160,7 +160,7 @@ func zhRun(t *testing.T, stdin, args string) (string, int) {
 func TestChineseOutput(t *testing.T) {
 	type zhCase struct {
 		name, stdin, args string
-		content           bool // the output shows lesson text
+		content           bool // the output shows lesson text or a demo's tables: phrases and prose only
 	}
 	cases := []zhCase{
 		{"lessons list", "", "lessons list --lang zh", false},
@@ -168,6 +168,8 @@ func TestChineseOutput(t *testing.T) {
 		{"learn, quiz", strings.Repeat("\n", 40) + "h\n9\ns\ns\ns\ns\nq\n", "learn 3 --lang zh", true},
 		{"lessons quiz", "h\n9\ns\n1\ns\ns\n", "lessons quiz 3 --seed 7 --lang zh", false},
 		{"lessons run", "", "lessons run 1 --lang zh", false},
+		{"lessons run ws-frames", "", "lessons run ws-frames --lang zh", true},
+		{"lessons run ws-close-ping", "", "lessons run ws-close-ping --lang zh", true},
 		{"ws decode", "", "ws decode --lang zh 01 03 48 65 6c 89 00 80 02 6c 6f 88 82 01 02 03 04 02 ea", false},
 		{"ws decode error", "", "ws decode --lang zh 81 02 c3 28", false},
 		{"usage error", "", "lessons show --lang zh", false},
