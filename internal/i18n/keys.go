@@ -380,5 +380,77 @@ const (
 	DemoPMHandled
 	DemoPMIgnored
 
+	// The HTTP engine's annotated view (httpcore.Annotation.WriteText), said
+	// through internal/httptext.
+	HTField
+	HTTrailerField
+	HTHostReq
+	HTHostResp
+	HTNoBodyFollows
+	HTBodyLength
+	HTTransferCodings
+	HTChunkedLast
+	HTConnClose
+	HTConnKeepAlive
+	HTConnOptions
+	HTContentType
+	HTContentEncoding
+	HTUserAgent
+	HTServerSoftware
+	HTAccept
+	HTAcceptEncoding
+	HTExpect
+	HTDate
+	HTTrailer
+	HTUpgrade
+	HTLocation
+	HTCacheControl
+	HTAuthorization
+	HTOtherField
+	HTRequestLineSyntax
+	HTRequestLine
+	HTStatusLineSyntax
+	HTStatusUnregistered
+	HTStatusLine
+	HTClass1
+	HTClass2
+	HTClass3
+	HTClass4
+	HTClass5
+	HTEmptyLineIgnored
+	HTEndsHeader
+	HTNoBodyRequest
+	HTNoBodyBecause
+	HTBytesCL
+	HTBytesCLShort
+	HTReadUntilClose
+	HTNoCLTE
+	HTTENotChunked
+	HTChunkExt
+	HTLastChunk
+	HTChunkSize
+	HTChunkData
+	HTChunkDataShort
+	HTChunkEnd
+	HTFinalCRLF
+	HTChunkWord
+	HTChunksWord
+	HTTrailing
+	HTTrailPipelinedReq
+	HTTrailLineEndings
+	HTTrailFinalResp
+	HTTrailPipelinedResp
+	HTNo1xx
+	HTNo204
+	HTNo304
+	HTProblemSection
+	HTProblem
+	HTIncompleteLine
+	HTInputEmpty
+	HTNoEmptyLine
+	HTChunkedStops
+	HTBodyShort
+	HTBodyIncomplete
+
 	numKeys
 )
