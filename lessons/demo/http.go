@@ -14,6 +14,7 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/httptext"
 	"github.com/wirelab/wirelab/internal/i18n"
 )
 
@@ -66,7 +67,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Tell(i18n.DemoHTTPEngineReadingSegmentSegment)
-	a.WriteText(e.Out)
+	httptext.WriteAnnotation(e.Out, a, e.P())
 	resp, err := exchange(ctx, srv.Addr, req)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Tell(i18n.DemoHTTPResponseSegmentSegment)
-	ra.WriteText(e.Out)
+	httptext.WriteAnnotation(e.Out, ra, e.P())
 
 	// The Host rule: an HTTP/1.1 request without Host is rejected.
 	noHost := []byte("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
@@ -348,7 +349,7 @@ func demoFraming(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	a.WriteText(e.Out)
+	httptext.WriteAnnotation(e.Out, a, e.P())
 	// 3. HEAD
 	r3, err := show(i18n.Pair(i18n.DemoHTTP3HeadContentLength),
 		"HEAD /status/404 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
