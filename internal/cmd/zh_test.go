@@ -119,8 +119,8 @@ func checkChinese(t *testing.T, what, out string, content bool) {
 	t.Helper()
 	phrases, vocab := zhGuard()
 	for n, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
-			continue // a code block, a hex dump or quoted bytes
+		if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") || wireLine.MatchString(line) {
+			continue // a code block, a hex dump or bytes on the wire
 		}
 		text := codeOrQuoted.ReplaceAllString(line, `""`)
 		bare := codeOrQuoted.ReplaceAllString(compound.ReplaceAllString(line, ""), `""`)
@@ -168,9 +168,11 @@ func TestChineseOutput(t *testing.T) {
 		{"learn, quiz", strings.Repeat("\n", 40) + "h\n9\ns\ns\ns\ns\nq\n", "learn 3 --lang zh", true},
 		{"lessons quiz", "h\n9\ns\n1\ns\ns\n", "lessons quiz 3 --seed 7 --lang zh", false},
 		{"lessons run", "", "lessons run 1 --lang zh", false},
+		{"lessons run http-message", "", "lessons run http-message --lang zh", true},
+		{"lessons run body-length", "", "lessons run body-length --lang zh", true},
 		{"lessons run ws-frames", "", "lessons run ws-frames --lang zh", true},
 		{"lessons run ws-close-ping", "", "lessons run ws-close-ping --lang zh", true},
-		{"ws decode", "", "ws decode --lang zh 01 03 48 65 6c 89 00 80 02 6c 6f 88 82 01 02 03 04 02 ea", false},
+		{"ws decode, then an error", "", "ws decode --lang zh 01 03 48 65 6c 89 00 80 02 6c 6f 88 82 01 02 03 04 02 ea", false},
 		{"ws decode error", "", "ws decode --lang zh 81 02 c3 28", false},
 		{"usage error", "", "lessons show --lang zh", false},
 		{"learn --help", "", "learn --help --lang zh", false},
@@ -183,7 +185,10 @@ func TestChineseOutput(t *testing.T) {
 		cases = append(cases, zhCase{"lessons show " + strconv.Itoa(n), "", "lessons show --lang zh " + strconv.Itoa(n), true})
 	}
 	for _, c := range cases {
-		out, _ := zhRun(t, c.stdin, c.args)
+		out, code := zhRun(t, c.stdin, c.args)
+		if wantFail := strings.Contains(c.name, "error"); (code != 0) != wantFail {
+			t.Errorf("%s: exit code %d:\n%s", c.name, code, out)
+		}
 		if !hanRe.MatchString(out) {
 			t.Errorf("%s: no Chinese at all:\n%s", c.name, out)
 		}
@@ -197,6 +202,10 @@ var (
 	wordRe   = regexp.MustCompile(`\b[a-z]+\b`)
 	compound = regexp.MustCompile(`[A-Za-z0-9_.]+(?:[-_./][A-Za-z0-9_]+)+|\b[A-Za-z]*[0-9][A-Za-z0-9]*\b`)
 )
+
+// wireLine is a line of bytes that crossed the wire, as the demos quote
+// them: "  > GET / HTTP/1.1\r\n", "  < HTTP/1.1 200 OK\r\n".
+var wireLine = regexp.MustCompile(`^\s*[<>] `)
 
 var hanRe = regexp.MustCompile(`\p{Han}`)
 
