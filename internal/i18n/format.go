@@ -180,6 +180,13 @@ func (tr *Translator) Translate(s string) (out string, ok bool) {
 	return s, false
 }
 
+// Say returns s in the Translator's language, or s as it was when no key
+// matches it.
+func (tr *Translator) Say(s string) string {
+	out, _ := tr.Translate(s)
+	return out
+}
+
 // Translate says s, an English text from below the CLI (an engine's error
 // message, cobra's errors), in p's language through the first of keys
 // whose English text formats to it; see Translator.Translate. The engine

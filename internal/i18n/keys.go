@@ -298,6 +298,11 @@ const (
 	DemoPollSseWebsocketKeepOne
 	DemoPollBiggerRunsWirelabCompare
 	DemoWSHowClientReadsWebsocket
+	DemoWSURLInvalid
+	DemoWSURLBadScheme
+	DemoWSURLFragment
+	DemoWSPlainTCP
+	DemoWSURLParts
 	DemoWSWsEchoEcho
 	DemoWSWssEchoHandshakeFirst
 	DemoWSSameProtocolInsideWss
