@@ -238,14 +238,14 @@ func demoWSURLs(ctx context.Context, e *Env) error {
 	for _, s := range []string{"ws://example.com/chat", "wss://example.com", "ws://127.0.0.1:9998/echo?room=go", "wss://example.com:8443/feed", "ws://example.com/chat#top", "http://example.com/"} {
 		w := parseWSURL(s)
 		if w.ErrorMessage != "" {
-			e.Printf("  %-34s → invalid: %s\n", s, w.ErrorMessage)
+			e.Tell(i18n.DemoWSURLInvalid, s, e.P().Translator(i18n.DemoWSURLBadScheme, i18n.DemoWSURLFragment).Say(w.ErrorMessage))
 			continue
 		}
-		tlsNote := "plain TCP"
+		tlsNote := e.P().Sprintf(i18n.DemoWSPlainTCP)
 		if w.Secure {
 			tlsNote = "TLS"
 		}
-		e.Printf("  %-34s → %s, connect to %s:%s, send GET %s with Host: %s\n", s, tlsNote, w.Host, w.Port, w.Target, w.HostHeader)
+		e.Tell(i18n.DemoWSURLParts, s, tlsNote, w.Host, w.Port, w.Target, w.HostHeader)
 	}
 
 	// ws:// on loopback.
