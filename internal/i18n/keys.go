@@ -457,5 +457,74 @@ const (
 	HTBodyShort
 	HTBodyIncomplete
 
+	// The TLS demos' reports (tlsdemo's WriteText), said through
+	// internal/tlstext.
+	TLSTap
+	TLSLogin
+	TLSSawPlain
+	TLSSawServer
+	TLSPasswordVisible
+	TLSAnyone
+	TLSNegotiated
+	TLSSawTLS
+	TLSStillVisible
+	TLSSizesTiming
+	TLSEverythingAfter
+	TLSAppData
+	TLSPasswordVisibleTLS
+	TLSPasswordNotFound
+	TLSKeysNever
+	TLSWants
+	TLSCase
+	TLSCasePlainHTTP
+	TLSCaseUntrustedCA
+	TLSCaseWrongName
+	TLSCaseExpired
+	TLSCaseGenuine
+	TLSPresented
+	TLSAccepted
+	TLSPlainNoProof
+	TLSMallory
+	TLSRefused
+	TLSWhyIndented
+	TLSWhy
+	TLSExplainUnknownCASelf
+	TLSExplainUnknownCA
+	TLSExplainHostname
+	TLSExplainExpired
+	TLSExplainBadMAC
+	TLSServerSends
+	TLSRewrites
+	TLSFoundIBAN
+	TLSCannotFind
+	TLSTampered
+	TLSNoIntegrity
+	TLSUnchanged
+	TLSNothingDelivered
+	TLSCanStillCut
+	TLSInspectHead
+	TLSProtocol
+	TLSCipherSuite
+	TLSKeyExchange
+	TLSALPNNone
+	TLSALPN
+	TLSChain
+	TLSSubject
+	TLSIssuer
+	TLSNames
+	TLSValid
+	TLSKeyCA
+	TLSKey
+	TLSVerified
+	TLSNotVerified
+	TLSHybridHead
+	TLSStep1
+	TLSStep2
+	TLSStep3
+	TLSWhyHybrid
+	TLSGroupHybrid
+	TLSGroupX25519
+	TLSGroupNIST
+
 	numKeys
 )
