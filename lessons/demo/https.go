@@ -3,11 +3,13 @@ package demo
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"net"
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
 	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/tlstext"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
 
@@ -27,7 +29,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		if err != nil {
 			return err
 		}
-		r.WriteText(e.Out)
+		tlstext.Write(e.Out, e.P(), r.WriteText)
 		e.Printf("\n")
 		seen[i] = r.PasswordSeen
 	}
@@ -40,7 +42,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	tlsdemo.WriteImpersonateText(e.Out, res)
+	tlstext.Write(e.Out, e.P(), func(w io.Writer) { tlsdemo.WriteImpersonateText(w, res) })
 	for _, r := range res {
 		want := r.Case == tlsdemo.CasePlainHTTP || r.Case == tlsdemo.CaseGenuine
 		if err := check(r.Accepted == want, "impersonation case %s: accepted=%v", r.Case, r.Accepted); err != nil {
@@ -55,7 +57,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		if err != nil {
 			return err
 		}
-		r.WriteText(e.Out)
+		tlstext.Write(e.Out, e.P(), r.WriteText)
 		e.Printf("\n")
 		altered[i] = r.Delivered && r.Altered
 	}
@@ -84,6 +86,6 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	rep.WriteText(e.Out)
+	tlstext.Write(e.Out, e.P(), rep.WriteText)
 	return check(rep.Verified && len(rep.Hybrid) > 0, "inspect: verified=%v", rep.Verified)
 }
