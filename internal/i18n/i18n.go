@@ -15,9 +15,6 @@ const (
 	Chinese Lang = "zh"
 )
 
-// Langs lists the catalogue's languages in the order Text holds them.
-func Langs() []Lang { return []Lang{English, Chinese} }
-
 // A Key names one message of the catalogue. The keys are the constants in
 // keys.go.
 type Key int
