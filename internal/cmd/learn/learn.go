@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/internal/textwrap"
 	"github.com/wirelab/wirelab/lessons"
@@ -35,22 +36,7 @@ func NewCmdLearn(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Com
 	cmd := &cobra.Command{
 		Use:   "learn [LESSON]",
 		Short: "Take the course step by step: read, run the real thing on loopback, answer the quiz",
-		Long: `Walk through the course one step at a time, from TCP/IP layers to a WebSocket
-server you write yourself. Each lesson explains one idea in plain words, runs
-a demo that prints the real bytes, and ends with a short quiz.
-
-Commands at the prompt:
-  Enter, n   next step            b     back
-  r          run the demo         h     hint
-  g N        go to lesson N       l     list the lessons
-  q          quit (progress is saved after every step)
-
-Progress is kept in a plain text file, by default wirelab/learn-progress in
-your config directory ($WIRELAB_PROGRESS or --progress-file overrides it),
-with the exercise stages "wirelab check" has seen your server pass. A lesson
-that prepares exercise stages ends by naming them and the commands that
-start them.
-LESSON, a number or an id, starts there instead of where you left off.`,
+		Long:  i18n.Pair(i18n.HelpLearnLong)[0],
 		Example: `  wirelab learn
   wirelab learn 15 --lang zh
   wirelab learn --reset
@@ -122,11 +108,7 @@ func runLearn(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	welcome := fmt.Sprintf("The wirelab course: %d lessons. Progress is kept in %s", c.Len(), path)
-	if lang == "zh" {
-		welcome = fmt.Sprintf("wirelab 课程：%d 课。进度保存在 %s", c.Len(), path)
-	}
-	fmt.Fprintln(opts.IO.Out, textwrap.Wrap(welcome, width))
+	fmt.Fprintln(opts.IO.Out, textwrap.Wrap(i18n.New(lang).Sprintf(i18n.LearnBanner, c.Len(), path), width))
 	t := &lessons.Tutor{
 		Course:   c,
 		Lang:     lang,

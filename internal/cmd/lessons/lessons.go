@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -43,6 +44,13 @@ func renderer(ios *iostreams.IOStreams, width int) (*lessons.Renderer, error) {
 // addWidthFlag adds --width, the width in cells to wrap text at.
 func addWidthFlag(cmd *cobra.Command, p *int) {
 	cmd.Flags().IntVar(p, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+}
+
+// printer is the message printer for the --lang flag; English when the
+// flag is not a course language (that error is reported on its own).
+func printer(flag string) i18n.Printer {
+	lang, _ := resolveLang(flag)
+	return i18n.New(lang)
 }
 
 func addLangFlag(cmd *cobra.Command, p *string) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -84,27 +85,20 @@ func runShow(opts *ShowOptions) error {
 // the exercise stages it prepares.
 func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	pg := l.Page(lang)
+	p := i18n.New(lang)
 	zh := lang == "zh"
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %d. %s\n\n", l.Number, pg.Title)
-	label := "Concepts: "
+	label, sep := p.Sprintf(i18n.ShowConcepts), ": "
 	if zh {
-		label = "概念："
+		sep = "："
 	}
-	fmt.Fprintf(&b, "*%s%s*\n\n", label, strings.Join(pg.Concepts, " · "))
+	fmt.Fprintf(&b, "*%s%s%s*\n\n", label, sep, strings.Join(pg.Concepts, " · "))
 	b.WriteString(pg.Body)
 	if len(l.Demos) > 0 {
-		if zh {
-			fmt.Fprintf(&b, "\n---\n\n运行演示：`wirelab lessons run %s`（%s）\n", l.ID, strings.Join(l.Demos, ", "))
-		} else {
-			fmt.Fprintf(&b, "\n---\n\nRun the demo: `wirelab lessons run %s` (%s)\n", l.ID, strings.Join(l.Demos, ", "))
-		}
+		fmt.Fprintf(&b, "\n---\n\n%s\n", p.Sprintf(i18n.ShowRunDemo, l.ID, strings.Join(l.Demos, ", ")))
 	}
-	if zh {
-		fmt.Fprintf(&b, "\n## 测验\n\n回答这些问题：`wirelab lessons quiz %s`\n\n", l.ID)
-	} else {
-		fmt.Fprintf(&b, "\n## Quiz\n\nAnswer these with `wirelab lessons quiz %s`:\n\n", l.ID)
-	}
+	fmt.Fprintf(&b, "\n%s\n\n", p.Sprintf(i18n.ShowQuiz, l.ID))
 	for i, q := range pg.Quiz {
 		// A backslash at the end of a line is a hard line break: each
 		// choice stays on a line of its own.
@@ -124,7 +118,7 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "   %c) %s%s", 'a'+j, ch, end)
 		}
 	}
-	writeExercises(&b, l, lang == "zh")
+	writeExercises(&b, l, zh)
 	return b.String()
 }
 
