@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons/demo"
 	"github.com/wirelab/wirelab/lessons/quizgen"
 	"io/fs"
@@ -266,8 +267,11 @@ type UnknownLessonError struct {
 	Valid []string
 }
 
-func (e *UnknownLessonError) Error() string {
-	return fmt.Sprintf("unknown lesson %q; the lessons are (give the number or the id):\n%s", e.Arg, strings.Join(e.Valid, "\n"))
+func (e *UnknownLessonError) Error() string { return e.Localize(i18n.New("en")) }
+
+// Localize says the error in p's language.
+func (e *UnknownLessonError) Localize(p i18n.Printer) string {
+	return p.Sprintf(i18n.CourseUnknownLesson, e.Arg, strings.Join(e.Valid, "\n"))
 }
 
 // Page returns the lesson in lang, or in English when lang has none.
@@ -398,7 +402,7 @@ func (c *Course) DemoIDs() []string {
 // stops at the first that fails.
 func (c *Course) RunDemos(ctx context.Context, l *Lesson, e *demo.Env) error {
 	if len(l.Demos) == 0 {
-		e.Say("This lesson has no demo.", "这一课没有演示。")
+		e.Tell(i18n.CourseNoDemo)
 		return nil
 	}
 	for i, id := range l.Demos {

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/textwrap"
 	"github.com/wirelab/wirelab/lessons/demo"
 	"github.com/wirelab/wirelab/lessons/quizgen"
 	"io"
@@ -52,6 +54,15 @@ type Tutor struct {
 // errQuit ends the session.
 var errQuit = fmt.Errorf("quit")
 
+// tell prints catalogue message k in the tutor's language, wrapped.
+func (t *Tutor) tell(k i18n.Key, args ...any) {
+	fmt.Fprint(t.Out, t.wrap(t.p().Sprintf(k, args...))+"\n")
+}
+
+// p is the tutor's message printer.
+func (t *Tutor) p() i18n.Printer { return i18n.New(t.Lang) }
+
+// say prints en or zh, for a string not yet in the catalogue; prefer tell.
 func (t *Tutor) say(en, zh string, args ...any) {
 	s := en
 	if t.Lang == "zh" {
@@ -60,15 +71,14 @@ func (t *Tutor) say(en, zh string, args ...any) {
 	fmt.Fprint(t.Out, t.wrap(fmt.Sprintf(s, args...))+"\n")
 }
 
-// wrapText wraps s to width cells. It is the call site for
-// internal/textwrap.Wrap; until that package lands it returns s unchanged.
-var wrapText = func(s string, width int) string { return s }
-
+// wrap wraps s to t.Width cells as lessons are wrapped: Chinese between
+// characters, English words, header values and GUIDs whole, a choice's
+// following lines under its text.
 func (t *Tutor) wrap(s string) string {
 	if t.Width <= 0 {
 		return s
 	}
-	return wrapText(s, t.Width)
+	return textwrap.Wrap(s, t.Width)
 }
 
 // NewQuizRand returns the shuffling source for a seed, as --seed uses it.
@@ -122,12 +132,10 @@ func (t *Tutor) Run(ctx context.Context) error {
 		l, t.Progress.Step = t.Course.Lesson(1), 0
 	}
 	t.enter(l, t.Progress.Step)
-	t.say("Commands: Enter or n = next, b = back, r = run the demo, h = hint, g N = go to lesson N, l = list, q = quit.",
-		"命令：回车或 n = 下一步，b = 上一步，r = 运行演示，h = 提示，g N = 跳到第 N 课，l = 课程列表，q = 退出。")
+	t.tell(i18n.TutorCommands)
 	err = t.loop(ctx)
 	if err == errQuit || err == io.EOF {
-		t.say("Progress saved: lesson %d (%s), step %d. Run wirelab learn to continue.",
-			"进度已保存：第 %d 课（%s），第 %d 步。运行 wirelab learn 继续。",
+		t.tell(i18n.TutorSaved,
 			t.lesson.Number, t.lesson.ID, min(t.Progress.Step+1, len(t.steps)))
 		return t.save()
 	}
@@ -157,8 +165,7 @@ func (t *Tutor) loop(ctx context.Context) error {
 			}
 			t.offerExercises()
 			if t.lesson.Number == t.Course.Len() {
-				t.say("🎉 You have finished the course: %d of %d quizzes passed.",
-					"🎉 课程全部完成：通过了 %d/%d 个测验。", len(t.Progress.Done), t.Course.Len())
+				t.tell(i18n.TutorFinished, len(t.Progress.Done), t.Course.Len())
 				return t.save()
 			}
 			t.enter(t.Course.Lesson(t.lesson.Number+1), 0)
@@ -173,14 +180,14 @@ func (t *Tutor) loop(ctx context.Context) error {
 
 func (t *Tutor) showStep() {
 	pg := t.lesson.Page(t.Lang)
-	fmt.Fprintf(t.Out, "\n── %d/%d · %s · %d/%d ──\n", t.lesson.Number, t.Course.Len(), pg.Title, t.Progress.Step+1, len(t.steps))
+	fmt.Fprint(t.Out, "\n"+t.wrap(fmt.Sprintf("── %d/%d · %s · %d/%d ──", t.lesson.Number, t.Course.Len(), pg.Title, t.Progress.Step+1, len(t.steps)))+"\n")
 	fmt.Fprint(t.Out, t.render(t.steps[t.Progress.Step].Body))
 }
 
 // command reads commands until one moves the learner.
 func (t *Tutor) command(ctx context.Context) error {
 	for {
-		line, err := t.readLine("\n[n]ext [b]ack [r]un [h]int [l]ist [g N] [q]uit > ")
+		line, err := t.readLine("\n" + t.p().Sprintf(i18n.TutorPrompt))
 		if err != nil {
 			return err
 		}
@@ -196,14 +203,14 @@ func (t *Tutor) command(ctx context.Context) error {
 				prev := t.Course.Lesson(t.lesson.Number - 1)
 				t.enter(prev, len(prev.Page(t.Lang).Steps())-1)
 			} else {
-				t.say("This is the first step.", "已经是第一步了。")
+				t.tell(i18n.TutorFirstStep)
 				continue
 			}
 			return nil
 		case "r", "run":
 			env := &demo.Env{Out: t.Out, Lang: t.Lang}
 			if err := t.Course.RunDemos(ctx, t.lesson, env); err != nil {
-				t.say("The demo failed: %v", "演示失败：%v", err)
+				t.tell(i18n.TutorDemoFailed, err)
 			}
 		case "h", "hint":
 			t.hint()
@@ -212,7 +219,7 @@ func (t *Tutor) command(ctx context.Context) error {
 		case "g", "go", "goto":
 			l, err := t.Course.Find(arg)
 			if err != nil {
-				fmt.Fprintln(t.Out, err)
+				fmt.Fprintln(t.Out, t.p().Error(err))
 				continue
 			}
 			t.enter(l, 0)
@@ -224,8 +231,7 @@ func (t *Tutor) command(ctx context.Context) error {
 				t.enter(l, 0)
 				return nil
 			}
-			t.say("Unknown command %q. Enter or n = next, b = back, r = run the demo, h = hint, g N = go to lesson N, l = list, q = quit.",
-				"未知命令 %q。回车或 n = 下一步，b = 上一步，r = 运行演示，h = 提示，g N = 跳到第 N 课，l = 课程列表，q = 退出。", line)
+			t.tell(i18n.TutorUnknownCommand, line)
 		}
 	}
 }
@@ -233,11 +239,10 @@ func (t *Tutor) command(ctx context.Context) error {
 func (t *Tutor) hint() {
 	pg := t.lesson.Page(t.Lang)
 	if pg.Hint != "" {
-		t.say("Hint: %s", "提示：%s", pg.Hint)
+		t.tell(i18n.TutorHint, pg.Hint)
 	}
 	if len(t.lesson.Demos) > 0 {
-		t.say("Type r to run this lesson's demo (%s) and watch the real bytes.",
-			"输入 r 运行本课的演示（%s），看看真实的字节。", strings.Join(t.lesson.Demos, ", "))
+		t.tell(i18n.TutorRunDemo, strings.Join(t.lesson.Demos, ", "))
 	}
 }
 
@@ -250,7 +255,8 @@ func (t *Tutor) list() {
 		if l == t.lesson {
 			mark = "▶"
 		}
-		fmt.Fprintf(t.Out, "%s %2d  %-22s %s\n", mark, l.Number, l.ID, l.Page(t.Lang).Title)
+		prefix := fmt.Sprintf("%s %2d  %-22s ", mark, l.Number, l.ID)
+		fmt.Fprintln(t.Out, textwrap.Hang(prefix, l.Page(t.Lang).Title, t.Width))
 	}
 	fmt.Fprintln(t.Out, t.wrap(t.Progress.StageLine(t.Lang)))
 }
@@ -260,12 +266,10 @@ func (t *Tutor) list() {
 func (t *Tutor) quiz() (next bool, err error) {
 	pg := t.lesson.Page(t.Lang)
 	if t.Progress.IsDone(t.lesson.ID) {
-		t.say("✓ Lesson %d's quiz is already passed; on to the next lesson. (wirelab lessons quiz %s asks it again.)",
-			"✓ 第 %d 课的测验已经通过，直接进入下一课。（想再做一遍：wirelab lessons quiz %s）", t.lesson.Number, t.lesson.ID)
+		t.tell(i18n.TutorQuizPassedBefore, t.lesson.Number, t.lesson.ID)
 		return true, nil
 	}
-	fmt.Fprintf(t.Out, "\n── %d/%d · %s · ", t.lesson.Number, t.Course.Len(), pg.Title)
-	t.say("quiz ──", "测验 ──")
+	fmt.Fprint(t.Out, t.wrap(fmt.Sprintf("\n── %d/%d · %s · ", t.lesson.Number, t.Course.Len(), pg.Title)+t.p().Sprintf(i18n.TutorQuizHeading))+"\n")
 	right := 0
 	for i, q := range pg.Quiz {
 		ok, err := t.ask(i+1, len(pg.Quiz), q)
@@ -282,10 +286,9 @@ func (t *Tutor) quiz() (next bool, err error) {
 	}
 	if right == len(pg.Quiz) {
 		t.Progress.MarkDone(t.lesson.ID)
-		t.say("✓ Lesson %d passed.", "✓ 第 %d 课通过。", t.lesson.Number)
+		t.tell(i18n.TutorLessonPassed, t.lesson.Number)
 	} else {
-		t.say("%d of %d right. Come back to it any time: wirelab learn %s",
-			"答对 %d/%d 题。随时可以回来重做：wirelab learn %s", right, len(pg.Quiz), t.lesson.ID)
+		t.tell(i18n.TutorScore, right, len(pg.Quiz), t.lesson.ID)
 	}
 	return true, nil
 }
@@ -336,10 +339,7 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 		fmt.Fprint(t.Out, t.wrap(fmt.Sprintf("  %d) %s", i+1, c))+"\n")
 	}
 	for {
-		prompt := fmt.Sprintf("answer 1-%d, [h]int, [s]kip, [b]ack, [q]uit > ", len(q.Choices))
-		if t.Lang == "zh" {
-			prompt = fmt.Sprintf("输入 1-%d 作答，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > ", len(q.Choices))
-		}
+		prompt := t.p().Sprintf(i18n.TutorAnswerPrompt, len(q.Choices))
 		line, err := t.readLine(prompt)
 		if err != nil {
 			return askSkipped, err
@@ -349,7 +349,7 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 			t.questionHint(q.Hint)
 			continue
 		case "s", "skip":
-			t.say("Skipped. The answer: %d) %s. %s", "已跳过。答案：%d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
+			t.tell(i18n.TutorSkipped, q.Answer, q.Choices[q.Answer-1], q.Explain)
 			return askSkipped, nil
 		case "b", "back":
 			return askBack, nil
@@ -358,14 +358,14 @@ func (t *Tutor) ask(n, total int, q Question) (askResult, error) {
 		}
 		choice, err := strconv.Atoi(line)
 		if err != nil || choice < 1 || choice > len(q.Choices) {
-			t.say("Type a number from 1 to %d.", "请输入 1 到 %d 之间的数字。", len(q.Choices))
+			t.tell(i18n.TutorEnterNumber, len(q.Choices))
 			continue
 		}
 		if q.Check(choice) {
-			t.say("✓ Right. %s", "✓ 正确。%s", q.Explain)
+			t.tell(i18n.TutorRight, q.Explain)
 			return askRight, nil
 		}
-		t.say("✗ Not quite: the answer is %d) %s. %s", "✗ 不对：答案是 %d) %s。%s", q.Answer, q.Choices[q.Answer-1], q.Explain)
+		t.tell(i18n.TutorWrong, q.Answer, q.Choices[q.Answer-1], q.Explain)
 		return askWrong, nil
 	}
 }
@@ -377,9 +377,9 @@ func (t *Tutor) questionHint(hint string) {
 		hint = t.lesson.Page(t.Lang).Hint
 	}
 	if hint != "" {
-		t.say("Hint: %s", "提示：%s", hint)
+		t.tell(i18n.TutorHint, hint)
 	} else {
-		t.say("Hint: go back (b) and re-read the lesson.", "提示：输入 b 返回重读本课。")
+		t.tell(i18n.TutorHintReread)
 	}
 }
 

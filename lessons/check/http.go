@@ -432,7 +432,7 @@ func (r *runner) earlyAnswer(w *wire, want httpWant, what string, lastLen *strin
 // expectHTTP reads one response from w and judges it against want.
 func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string) error {
 	hint := r.tr(want.hint[0], want.hint[1])
-	about := r.tr("the answer to %s", "%s的响应", what)
+	about := r.tr("the answer to %s", "%s 的响应", what)
 	resp, start, end, err := r.readResponse(w, want.method, want.section, about, hint)
 	if err != nil {
 		var sf *stageFail

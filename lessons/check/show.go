@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // Quote writes b as a Go-style quoted string in plain ASCII: printable
@@ -221,13 +222,7 @@ func lastRune(s string) rune {
 // failed stage, if any, and one closing line.
 func (r *Report) WriteSummary(w io.Writer) error {
 	var sb strings.Builder
-	zh := r.Lang == "zh"
-	tr := func(en, zhs string) string {
-		if zh {
-			return zhs
-		}
-		return en
-	}
+	p := i18n.New(r.Lang)
 	passed := 0
 	for _, s := range r.Stages {
 		if s.Passed {
@@ -240,39 +235,39 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		if e.Offset >= 0 {
 			after := ""
 			if r.Kind == KindWebSocket && f.ID != "tcp" && f.ID != "handshake" && f.ID != "accept-key" {
-				after = tr(", after the handshake", "，握手之后")
+				after = p.Sprintf(i18n.CheckAfterHandshake)
 			}
-			fmt.Fprintf(&sb, tr("sent (%d bytes%s):\n", "发送（%d 字节%s）：\n"), len(e.Sent), after)
+			p.Fprintln(&sb, i18n.CheckSent, len(e.Sent), after)
 			for _, l := range quoteLines(e.Sent, -1, "    ", sentHeadLines) {
 				sb.WriteString(l + "\n")
 			}
-			fmt.Fprintf(&sb, tr("received (%d bytes%s):\n", "收到（%d 字节%s）：\n"), len(e.Received), after)
+			p.Fprintln(&sb, i18n.CheckReceived, len(e.Received), after)
 			for _, l := range quoteLines(e.Received, e.Offset, "    ", headLines) {
 				sb.WriteString(l + "\n")
 			}
 			if e.Offset == len(e.Received) {
-				sb.WriteString(tr("    (the caret is just past the last byte received)\n", "    （^ 位于收到的最后一个字节之后）\n"))
+				p.Fprintln(&sb, i18n.CheckCaretPastEnd)
 			} else {
-				fmt.Fprintf(&sb, tr("    (the caret marks byte %d)\n", "    （^ 指向第 %d 个字节）\n"), e.Offset)
+				p.Fprintln(&sb, i18n.CheckCaretAt, e.Offset)
 			}
 		}
 		for _, n := range e.Notes {
 			sb.WriteString(wrap("  ", n, "    "))
 		}
 		if e.Section != "" {
-			sb.WriteString(wrap(tr("rule: ", "规则："), e.Section, "      "))
+			sb.WriteString(wrap(p.Sprintf(i18n.CheckRule, ""), e.Section, "      "))
 		}
 		if e.Hint != "" {
-			sb.WriteString(wrap(tr("hint: ", "提示："), e.Hint, "      "))
+			sb.WriteString(wrap(p.Sprintf(i18n.CheckHint, ""), e.Hint, "      "))
 		}
 	}
 	sb.WriteString("\n")
 	if r.Passed {
-		fmt.Fprintf(&sb, tr("all %d stages passed.\n", "全部 %d 个阶段通过。\n"), passed)
+		p.Fprintln(&sb, i18n.CheckAllPassed, passed)
 	} else if f := r.Failed(); f != nil {
-		fmt.Fprintf(&sb, tr("%d of %d stages passed; %s failed.\n", "%[2]d 个阶段中通过 %[1]d 个；%[3]s 未通过。\n"), passed, len(r.Stages), f.ID)
+		p.Fprintln(&sb, i18n.CheckSomeFailed, passed, len(r.Stages), f.ID)
 	} else {
-		fmt.Fprintf(&sb, tr("%d of %d stages passed.\n", "%[2]d 个阶段中通过 %[1]d 个。\n"), passed, len(r.Stages))
+		p.Fprintln(&sb, i18n.CheckSomePassed, passed, len(r.Stages))
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

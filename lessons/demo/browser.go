@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -16,12 +17,12 @@ func browserDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "ws-socket-api",
-			Summary: map[string]string{"en": "the browser's WebSocket object in Go: readyState, bufferedAmount and the four events", "zh": "用 Go 复刻浏览器的 WebSocket 对象：readyState、bufferedAmount 和四个事件"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsSocketApi),
 			Run:     demoSocketAPI,
 		},
 		{
 			ID:      "socket-vs-ws",
-			Summary: map[string]string{"en": "the same two messages over a bare TCP socket and over WebSocket", "zh": "同样两条消息，分别走裸 TCP 套接字和 WebSocket"},
+			Summary: i18n.ByLang(i18n.DemoSummarySocketVsWs),
 			Run:     demoSocketVsWS,
 		},
 	}
@@ -52,7 +53,7 @@ func demoSocketAPI(ctx context.Context, e *Env) error {
 			logf("onopen      readyState=%d (%s)", s.ReadyState(), s.ReadyState())
 			s.Send("hello")
 			s.Send(big)
-			logf("send(\"hello\"), send(1 MiB) → bufferedAmount=%d bytes not yet written", s.BufferedAmount())
+			logf("%s", e.P().Sprintf(i18n.DemoBrowserBuffered, s.BufferedAmount()))
 		},
 		OnMessage: func(s *websocket.Socket, m websocket.MessageEvent) {
 			got++
@@ -79,7 +80,7 @@ func demoSocketAPI(ctx context.Context, e *Env) error {
 	if err == nil {
 		return fmt.Errorf("send() while CONNECTING succeeded; a browser throws InvalidStateError")
 	}
-	e.Say("send() while CONNECTING → %v", "在 CONNECTING 状态调用 send() → %v", err)
+	e.Tell(i18n.DemoBrowserSendWhileConnecting, err)
 	select {
 	case <-s.Done():
 	case <-ctx.Done():
@@ -124,14 +125,12 @@ func demoSocketVsWS(ctx context.Context, e *Env) error {
 	c.Write([]byte("second message"))
 	got := <-reads
 	c.Close()
-	e.Say("1. Bare TCP socket: the client wrote \"first message\" and \"second message\"; the server's reads returned %q.",
-		"1. 裸 TCP 套接字：客户端写入 \"first message\" 和 \"second message\"；服务端的读取得到 %q。", got)
+	e.Tell(i18n.DemoBrowserBareTcpSocketClient, got)
 	n := 0
 	for _, r := range got {
 		n += len(r)
 	}
-	e.Say("   %d bytes arrived, but nothing says where one message ends: that is the application's job.",
-		"   %d 个字节都到了，但没有任何东西标明一条消息在哪里结束：这得由应用自己负责。", n)
+	e.Tell(i18n.DemoBrowserBytesArrivedButNothing, n)
 
 	// WebSocket: the same two messages keep their boundaries.
 	ws, err := startEcho(nil)
@@ -162,12 +161,9 @@ func demoSocketVsWS(ctx context.Context, e *Env) error {
 		msgs = append(msgs, string(m))
 	}
 	conn.Close(websocket.CloseNormal, "")
-	e.Say("2. WebSocket: the same two sends came back as %d messages: %q.", "2. WebSocket：同样的两次发送，回来的是 %d 条消息：%q。", len(msgs), msgs)
-	e.Say("   Each message rode in a frame: %d bytes of header from the client (2 + a 4-byte mask key), 2 from the server.",
-		"   每条消息装在一个帧里：客户端的帧头 %d 字节（2 字节 + 4 字节掩码密钥），服务端的帧头 2 字节。", 6)
-	e.Say("   The price, paid once per connection: an HTTP upgrade (the server's 101 alone is %d bytes).",
-		"   代价是每条连接付一次：一个 HTTP 升级握手（仅服务端的 101 响应就有 %d 字节）。", hsBytes)
-	e.Say("A socket is the operating system's interface to TCP; WebSocket is a protocol that runs over one such TCP connection.",
-		"套接字是操作系统提供的 TCP 接口；WebSocket 是运行在这样一条 TCP 连接之上的协议。")
+	e.Tell(i18n.DemoBrowserWebsocketSameTwoSends, len(msgs), msgs)
+	e.Tell(i18n.DemoBrowserEachMessageRodeFrame, 6)
+	e.Tell(i18n.DemoBrowserPricePaidOncePer, hsBytes)
+	e.Tell(i18n.DemoBrowserSocketOperatingSystemInterface)
 	return check(len(msgs) == 2 && msgs[0] == "first message" && msgs[1] == "second message", "messages %q", msgs)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	wscheck "github.com/wirelab/wirelab/lessons/check"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -17,7 +18,7 @@ import (
 func buildDemos() []Demo {
 	return []Demo{{
 		ID:      "own-server",
-		Summary: map[string]string{"en": "a WebSocket echo server written from a bare socket, passing every checker stage", "zh": "从裸套接字写起的 WebSocket 回显服务器，通过检查器的每个阶段"},
+		Summary: i18n.ByLang(i18n.DemoSummaryOwnServer),
 		Run:     demoOwnServer,
 	}}
 }
@@ -155,14 +156,13 @@ func demoOwnServer(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	e.Say("A WebSocket echo server of about a hundred lines, on a bare TCP socket, listening on %s.", "一个大约一百行的 WebSocket 回显服务器，建立在裸 TCP 套接字上，监听 %s。", srv.Addr)
-	e.Say("wirelab check ws --addr %s runs these stages against it:\n", "wirelab check ws --addr %s 对它运行这些阶段：\n", srv.Addr)
+	e.Tell(i18n.DemoBuildWebsocketEchoServerAbout, srv.Addr)
+	e.Tell(i18n.DemoBuildWirelabCheckWsAddr, srv.Addr)
 	rep, err := wscheck.Run(ctx, wscheck.Options{Kind: "ws", Addr: srv.Addr, Lang: e.Lang, Timeout: 3 * time.Second})
 	if err != nil {
 		return err
 	}
 	rep.WriteText(e.Out)
-	e.Say("\nNow write your own, in any language, and run: wirelab check ws --addr 127.0.0.1:PORT",
-		"\n现在用任何语言写你自己的服务器，然后运行：wirelab check ws --addr 127.0.0.1:端口")
+	e.Tell(i18n.DemoBuildNowWriteYourOwn)
 	return check(rep.Passed, "the reference server failed a stage")
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // A Demo runs the real thing on loopback and prints what happened: the
@@ -51,6 +53,15 @@ func (e *Env) T(en, zh string) string {
 	}
 	return en
 }
+
+// Tell prints catalogue message k in the chosen language, formatted with
+// args, on one line.
+func (e *Env) Tell(k i18n.Key, args ...any) {
+	fmt.Fprintln(e.Out, e.P().Sprintf(k, args...))
+}
+
+// P is the message printer for the demo's language.
+func (e *Env) P() i18n.Printer { return i18n.New(e.Lang) }
 
 // Printf prints language-neutral output: bytes, numbers, tables.
 func (e *Env) Printf(format string, args ...any) { fmt.Fprintf(e.Out, format, args...) }

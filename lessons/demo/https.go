@@ -3,30 +3,33 @@ package demo
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"net"
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/tlstext"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
 
 func httpsDemos() []Demo {
 	return []Demo{{
 		ID:      "https",
-		Summary: map[string]string{"en": "HTTP's three weaknesses shown live, then what TLS negotiates", "zh": "现场演示 HTTP 的三个弱点，再看 TLS 协商了什么"},
+		Summary: i18n.ByLang(i18n.DemoSummaryHttps),
 		Run:     demoHTTPS,
 	}}
 }
 
 func demoHTTPS(ctx context.Context, e *Env) error {
-	e.Say("== 1. Eavesdropping: a tap copies every byte between client and server", "== 1. 窃听：中间人复制客户端与服务器之间的每个字节")
+	e.Tell(i18n.DemoHTTPSEavesdroppingTapCopiesEvery)
 	var seen [2]bool
 	for i, useTLS := range []bool{false, true} {
 		r, err := tlsdemo.Sniff(ctx, tlsdemo.SniffOptions{TLS: useTLS})
 		if err != nil {
 			return err
 		}
-		r.WriteText(e.Out)
+		tlstext.Write(e.Out, e.P(), r.WriteText)
 		e.Printf("\n")
 		seen[i] = r.PasswordSeen
 	}
@@ -34,12 +37,12 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("== 2. Impersonation: who is answering?", "== 2. 冒充：到底是谁在回答？")
+	e.Tell(i18n.DemoHTTPSImpersonationWhoAnswering)
 	res, err := tlsdemo.Impersonate(ctx)
 	if err != nil {
 		return err
 	}
-	tlsdemo.WriteImpersonateText(e.Out, res)
+	tlstext.Write(e.Out, e.P(), func(w io.Writer) { tlsdemo.WriteImpersonateText(w, res) })
 	for _, r := range res {
 		want := r.Case == tlsdemo.CasePlainHTTP || r.Case == tlsdemo.CaseGenuine
 		if err := check(r.Accepted == want, "impersonation case %s: accepted=%v", r.Case, r.Accepted); err != nil {
@@ -47,14 +50,14 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		}
 	}
 
-	e.Say("\n== 3. Tampering: a man in the middle rewrites the page", "\n== 3. 篡改：中间人改写页面内容")
+	e.Tell(i18n.DemoHTTPSTamperingManMiddleRewrites)
 	var altered [2]bool
 	for i, useTLS := range []bool{false, true} {
 		r, err := tlsdemo.Tamper(ctx, tlsdemo.TamperOptions{TLS: useTLS})
 		if err != nil {
 			return err
 		}
-		r.WriteText(e.Out)
+		tlstext.Write(e.Out, e.P(), r.WriteText)
 		e.Printf("\n")
 		altered[i] = r.Delivered && r.Altered
 	}
@@ -62,7 +65,7 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("== 4. The handshake of a real HTTPS server: certificate, key exchange, symmetric cipher", "== 4. 一个真实 HTTPS 服务器的握手：证书、密钥交换、对称加密")
+	e.Tell(i18n.DemoHTTPSHandshakeRealHttpsServer)
 	ca, err := tlsdemo.NewCA("wirelab lesson CA")
 	if err != nil {
 		return err
@@ -83,6 +86,6 @@ func demoHTTPS(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	rep.WriteText(e.Out)
+	tlstext.Write(e.Out, e.P(), rep.WriteText)
 	return check(rep.Verified && len(rep.Hybrid) > 0, "inspect: verified=%v", rep.Verified)
 }

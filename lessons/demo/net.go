@@ -11,23 +11,25 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 func netDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "socket",
-			Summary: map[string]string{"en": "open a TCP socket on loopback and send bytes through the layers", "zh": "在回环地址上打开一个 TCP 套接字，让字节穿过各层"},
+			Summary: i18n.ByLang(i18n.DemoSummarySocket),
 			Run:     demoSocket,
 		},
 		{
 			ID:      "tcp-handshake",
-			Summary: map[string]string{"en": "real connects: handshakes, a refused port, and a byte stream", "zh": "真实的连接：握手、被拒绝的端口，以及字节流"},
+			Summary: i18n.ByLang(i18n.DemoSummaryTcpHandshake),
 			Run:     demoTCPHandshake,
 		},
 		{
 			ID:      "dns-resolve",
-			Summary: map[string]string{"en": "resolve a name through a tiny DNS server written in this demo", "zh": "通过本演示里手写的微型 DNS 服务器解析域名"},
+			Summary: i18n.ByLang(i18n.DemoSummaryDnsResolve),
 			Run:     demoDNS,
 		},
 	}
@@ -36,9 +38,7 @@ func netDemos() []Demo {
 func demoSocket(ctx context.Context, e *Env) error {
 	got := make(chan []byte, 1)
 	srv, err := startTCP(func(c net.Conn) {
-		e.Say("server: accepted a connection from %s (its socket: local %s, remote %s)",
-			"服务端：接受了来自 %s 的连接（它的套接字：本地 %s，远端 %s）",
-			c.RemoteAddr(), c.LocalAddr(), c.RemoteAddr())
+		e.Tell(i18n.DemoNetServerAcceptedConnectionSocket, c.RemoteAddr(), c.LocalAddr(), c.RemoteAddr())
 		b := make([]byte, 512)
 		n, _ := c.Read(b)
 		got <- b[:n]
@@ -47,8 +47,7 @@ func demoSocket(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	e.Say("server: listening on %s (transport TCP, network IPv4, link: the loopback interface)",
-		"服务端：在 %s 监听（传输层 TCP，网络层 IPv4，链路层：回环接口）", srv.Addr)
+	e.Tell(i18n.DemoNetServerListeningTransportTcp, srv.Addr)
 
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", srv.Addr)
@@ -56,8 +55,7 @@ func demoSocket(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer c.Close()
-	e.Say("client: connected; its socket is the 4-tuple (local %s, remote %s) plus the protocol, TCP",
-		"客户端：已连接；它的套接字由四元组（本地 %s，远端 %s）加协议 TCP 确定", c.LocalAddr(), c.RemoteAddr())
+	e.Tell(i18n.DemoNetClientConnectedSocketTuple, c.LocalAddr(), c.RemoteAddr())
 	msg := []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	if _, err := c.Write(msg); err != nil {
 		return err
@@ -68,16 +66,12 @@ func demoSocket(ctx context.Context, e *Env) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	e.Say("application layer: the program wrote %d bytes:", "应用层：程序写入了 %d 字节：", len(msg))
+	e.Tell(i18n.DemoNetApplicationLayerProgramWrote, len(msg))
 	e.Quote("    ", msg)
-	e.Say("transport layer: the kernel put them in a TCP segment (a header of at least 20 bytes: ports, sequence number, flags)",
-		"传输层：内核把它们放进一个 TCP 报文段（头部至少 20 字节：端口、序号、标志位）")
-	e.Say("network layer: inside an IPv4 packet (a 20-byte header: source 127.0.0.1, destination 127.0.0.1)",
-		"网络层：再放进一个 IPv4 数据包（20 字节头部：源 127.0.0.1，目的 127.0.0.1）")
-	e.Say("link layer: the loopback interface hands the packet straight back to this machine",
-		"链路层：回环接口把数据包直接交回本机")
-	e.Say("so at least %d + 20 + 20 = %d bytes went down the stack, and the server's read returned exactly the %d application bytes:",
-		"所以至少 %d + 20 + 20 = %d 字节穿过协议栈，而服务端的读取只得到那 %d 个应用层字节：", len(msg), len(msg)+40, len(b))
+	e.Tell(i18n.DemoNetTransportLayerKernelPut)
+	e.Tell(i18n.DemoNetNetworkLayerInsideIpv)
+	e.Tell(i18n.DemoNetLinkLayerLoopbackInterface)
+	e.Tell(i18n.DemoNetSoLeastBytesWent, len(msg), len(msg)+40, len(b))
 	e.Quote("    ", b)
 	return check(string(b) == string(msg), "server read %q, want %q", b, msg)
 }
@@ -114,8 +108,7 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 		}
 	}()
 
-	e.Say("1. Three connects to %s. Each Dial returns once SYN, SYN-ACK and ACK have crossed:",
-		"1. 向 %s 发起三次连接。每次 Dial 都在 SYN、SYN-ACK、ACK 往返之后才返回：", addr)
+	e.Tell(i18n.DemoNetThreeConnectsEachDial, addr)
 	var d net.Dialer
 	var clients []net.Conn
 	defer func() {
@@ -130,7 +123,7 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 			return err
 		}
 		clients = append(clients, c)
-		e.Say("   connect %d: from %s, handshake done in %v", "   第 %d 次连接：来自 %s，握手用时 %v", i, c.LocalAddr(), time.Since(start).Round(time.Microsecond))
+		e.Tell(i18n.DemoNetConnectHandshakeDone, i, c.LocalAddr(), time.Since(start).Round(time.Microsecond))
 	}
 	deadline := time.Now().Add(ioTimeout)
 	for {
@@ -145,7 +138,7 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 	mu.Lock()
 	n := len(accepted)
 	mu.Unlock()
-	e.Say("   the server accepted %d connections, each from its own ephemeral port", "   服务端接受了 %d 个连接，每个来自不同的临时端口", n)
+	e.Tell(i18n.DemoNetServerAcceptedConnectionsEach, n)
 	if err := check(n == 3, "server accepted %d connections, want 3", n); err != nil {
 		return err
 	}
@@ -159,8 +152,8 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 	tmp.Close()
 	_, err = d.DialContext(ctx, "tcp", closed)
 	refused := errors.Is(err, syscall.ECONNREFUSED)
-	e.Say("2. A connect to %s, where nothing listens: %v", "2. 连接无人监听的 %s：%v", closed, err)
-	e.Say("   the SYN was answered with RST: refused=%v", "   SYN 收到的回答是 RST：被拒绝=%v", refused)
+	e.Tell(i18n.DemoNetConnectWhereNothingListens, closed, err)
+	e.Tell(i18n.DemoNetSynAnsweredRstRefused, refused)
 	if err := check(err != nil, "connect to a closed port succeeded"); err != nil {
 		return err
 	}
@@ -191,10 +184,8 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 		return err
 	}
 	c.Close()
-	e.Say("3. The client wrote \"hello \" and then \"world\" in two writes; the server says: %s",
-		"3. 客户端分两次写入 \"hello \" 和 \"world\"；服务端说：%s", reply)
-	e.Say("   TCP delivers a stream of bytes in order, not messages: a protocol on top must mark where each message ends.",
-		"   TCP 按顺序交付字节流，而不是消息：上层协议必须自己标出每条消息在哪里结束。")
+	e.Tell(i18n.DemoNetClientWroteHelloWorld, reply)
+	e.Tell(i18n.DemoNetTcpDeliversStreamBytes)
 	return e.sequence(ctx, [2]string{
 		"\nThe third connection, as both ends recorded it: connect, two writes, the client's\nFIN (a half-close: it still reads), the answer, the server's FIN:",
 		"\n第三条连接，两端各自记录下的经过：连接、两次写入、客户端的 FIN（半关闭：它还在读）、\n服务端的回答、服务端的 FIN："},
@@ -365,7 +356,7 @@ func demoDNS(ctx context.Context, e *Env) error {
 			pc.WriteTo(resp, from)
 		}
 	}()
-	e.Say("A DNS server for the zone wirelab.test listens on udp %s.", "一个负责 wirelab.test 区域的 DNS 服务器在 udp %s 上监听。", pc.LocalAddr())
+	e.Tell(i18n.DemoNetDnsServerZoneWirelab, pc.LocalAddr())
 	r := &net.Resolver{
 		PreferGo: true,
 		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
@@ -377,13 +368,12 @@ func demoDNS(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("Go's resolver asked for wirelab.test and got: %v", "Go 的解析器查询 wirelab.test，得到：%v", addrs)
+	e.Tell(i18n.DemoNetGoResolverAskedWirelab, addrs)
 	mu.Lock()
 	entries := append([]seen(nil), log...)
 	mu.Unlock()
 	for _, s := range entries {
-		e.Say("  query id=%#04x %s %s → %d bytes asked, %d bytes answered", "  查询 id=%#04x %s %s → 问 %d 字节，答 %d 字节",
-			s.q.ID, s.q.Name, dnsTypeName(s.q.Type), len(s.query), len(s.resp))
+		e.Tell(i18n.DemoNetQueryIdBytesAsked, s.q.ID, s.q.Name, dnsTypeName(s.q.Type), len(s.query), len(s.resp))
 	}
 	for _, s := range entries {
 		if s.q.Type == 1 {
@@ -408,7 +398,7 @@ func demoDNS(ctx context.Context, e *Env) error {
 	if dnsErr != nil {
 		reason = dnsErr.Err
 	}
-	e.Say("A name outside the zone, nope.wirelab.test: %s (the server answered NXDOMAIN; not found=%v)", "区域外的名字 nope.wirelab.test：%s（服务器回答 NXDOMAIN；未找到=%v）", reason, notFound)
+	e.Tell(i18n.DemoNetNameOutsideZoneNope, reason, notFound)
 	if err := check(notFound, "nope.wirelab.test: got %v, want not found", err); err != nil {
 		return err
 	}
@@ -425,7 +415,6 @@ func demoDNS(ctx context.Context, e *Env) error {
 		return err
 	}
 	c.Close()
-	e.Say("With the address in hand, a TCP connect to %s:%s succeeded: DNS only finds the address; TCP then connects to it.",
-		"拿到地址后，TCP 连接 %s:%s 成功：DNS 只负责找到地址，随后由 TCP 去连接。", addrs[0], port)
+	e.Tell(i18n.DemoNetAddressHandTcpConnect, addrs[0], port)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/postmessage"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -14,7 +15,7 @@ import (
 func pmDemos() []Demo {
 	return []Demo{{
 		ID:      "postmessage-origins",
-		Summary: map[string]string{"en": "three real origins on loopback: which messages and sockets an allow-list lets in", "zh": "回环上的三个真实源：白名单放行哪些消息和套接字"},
+		Summary: i18n.ByLang(i18n.DemoSummaryPostmessageOrigins),
 		Run:     demoPostMessage,
 	}}
 }
@@ -30,7 +31,7 @@ func demoPostMessage(ctx context.Context, e *Env) error {
 	}
 	defer s.Shutdown(context.Background())
 	o := s.Origins()
-	e.Say("Three origins (scheme, host, port) on loopback — different ports make different origins:", "回环上的三个源（协议、主机、端口）——端口不同，源就不同：")
+	e.Tell(i18n.DemoPMThreeOriginsSchemeHost)
 	e.Printf("  A parent page   %s\n  B framed widget %s\n  C attacker page %s\n", o.Parent, o.Frame, o.Attacker)
 
 	// The parent's receiver accepts bridge messages from the frame only.
@@ -40,7 +41,7 @@ func demoPostMessage(ctx context.Context, e *Env) error {
 		return err
 	}
 	list, _ := json.Marshal(allow)
-	e.Say("\nThe parent's message listener checks event.origin against the allow-list %s:", "\n父页面的 message 监听器用白名单 %s 检查 event.origin：", list)
+	e.Tell(i18n.DemoPMParentMessageListenerChecks, list)
 	cases := []struct {
 		origin string
 		want   bool
@@ -53,23 +54,19 @@ func demoPostMessage(ctx context.Context, e *Env) error {
 	}
 	for _, c := range cases {
 		ok := postmessage.Allowed(policy, c.origin)
-		verdict := "ignored"
+		verdict := e.P().Sprintf(i18n.DemoPMIgnored)
 		if ok {
-			verdict = "handled"
-		}
-		if e.Lang == "zh" {
-			verdict = map[bool]string{true: "处理", false: "忽略"}[ok]
+			verdict = e.P().Sprintf(i18n.DemoPMHandled)
 		}
 		e.Printf("  event.origin = %-28q → %s\n", c.origin, verdict)
 		if err := check(ok == c.want, "Allowed(%q) = %v", c.origin, ok); err != nil {
 			return err
 		}
 	}
-	e.Say("The comparison is exact: a trailing slash or another scheme is another string, so it is refused.",
-		"比较是精确的字符串比较：多一个斜杠或换一个协议就是另一个字符串，于是被拒绝。")
+	e.Tell(i18n.DemoPMComparisonExactTrailingSlash)
 
 	// The frame's WebSocket admits its own origin only.
-	e.Say("\nThe widget's WebSocket %s checks the Origin header of each handshake:", "\n小部件的 WebSocket %s 检查每次握手的 Origin 首部：", s.SocketURL())
+	e.Tell(i18n.DemoPMWidgetWebsocketChecksOrigin, s.SocketURL())
 	for _, c := range []struct {
 		origin websocket.Origin
 		want   int
@@ -98,8 +95,7 @@ func demoPostMessage(ctx context.Context, e *Env) error {
 			return err
 		}
 	}
-	e.Say("\nSo the parent cannot open the socket itself; it talks to the widget with postMessage, and the widget relays.",
-		"\n所以父页面无法自己打开这个套接字；它用 postMessage 和小部件通信，由小部件转发。")
-	e.Say("Open the pages in a browser with: wirelab postmessage serve", "在浏览器里打开这些页面：wirelab postmessage serve")
+	e.Tell(i18n.DemoPMSoParentCannotOpen)
+	e.Tell(i18n.DemoPMOpenPagesBrowserWirelab)
 	return nil
 }

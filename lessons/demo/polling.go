@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/polling"
 )
@@ -21,22 +22,22 @@ func pollingDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "short-poll",
-			Summary: map[string]string{"en": "a client asks every 50 ms; count how many answers are empty", "zh": "客户端每 50 毫秒问一次；数一数有多少回答是空的"},
+			Summary: i18n.ByLang(i18n.DemoSummaryShortPoll),
 			Run:     demoShortPoll,
 		},
 		{
 			ID:      "long-poll",
-			Summary: map[string]string{"en": "the server holds the request until a message exists", "zh": "服务端把请求挂起，直到有消息为止"},
+			Summary: i18n.ByLang(i18n.DemoSummaryLongPoll),
 			Run:     demoLongPoll,
 		},
 		{
 			ID:      "sse",
-			Summary: map[string]string{"en": "one response that never ends: a text/event-stream, raw and parsed", "zh": "一个永不结束的响应：text/event-stream 的原始字节与解析结果"},
+			Summary: i18n.ByLang(i18n.DemoSummarySse),
 			Run:     demoSSE,
 		},
 		{
 			ID:      "compare",
-			Summary: map[string]string{"en": "short polling, long polling, SSE and WebSocket measured against one stream", "zh": "用同一个消息流实测短轮询、长轮询、SSE 和 WebSocket"},
+			Summary: i18n.ByLang(i18n.DemoSummaryCompare),
 			Run:     demoCompare,
 		},
 	}
@@ -105,7 +106,7 @@ func demoShortPoll(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("One poll before anything was published — a whole HTTP exchange to learn there is nothing new:", "还没有任何消息时的一次轮询——完整的一次 HTTP 交互，只为得知没有新消息：")
+	e.Tell(i18n.DemoPollOnePollBeforeAnything)
 	e.Quote("  < ", raw)
 
 	m := &polling.Meter{}
@@ -122,11 +123,10 @@ func demoShortPoll(ctx context.Context, e *Env) error {
 		return err
 	}
 	s := m.Snapshot()
-	e.Say("\nA short-polling client asking every 50 ms while the server published %d messages over %v:",
-		"\n服务端在 %[2]v 内发布了 %[1]d 条消息，短轮询客户端每 50 毫秒问一次：", n, time.Since(start).Round(10*time.Millisecond))
-	e.Say("  %d requests, %d messages received → %d answers were empty", "  %d 次请求，收到 %d 条消息 → %d 次回答是空的", s.Requests, got, s.Requests-int64(got))
-	e.Say("  %d bytes on the wire for %d bytes of news", "  为了 %[2]d 字节的新闻，线路上走了 %[1]d 字节", s.BytesIn+s.BytesOut, s.PayloadBytes)
-	e.Say("  messages wait up to one interval (50 ms here) before the next poll picks them up", "  消息最多要等一个轮询间隔（这里是 50 毫秒）才会被下一次轮询取走")
+	e.Tell(i18n.DemoPollShortPollingClientAsking, n, time.Since(start).Round(10*time.Millisecond))
+	e.Tell(i18n.DemoPollRequestsMessagesReceivedAnswers, s.Requests, got, s.Requests-int64(got))
+	e.Tell(i18n.DemoPollBytesWireBytesNews, s.BytesIn+s.BytesOut, s.PayloadBytes)
+	e.Tell(i18n.DemoPollMessagesWaitUpOne)
 	return check(got == n && s.Requests > int64(n), "got %d messages in %d requests", got, s.Requests)
 }
 
@@ -144,7 +144,7 @@ func demoLongPoll(ctx context.Context, e *Env) error {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(ioTimeout))
 	req := "GET /poll?after=0&wait=5 HTTP/1.1\r\nHost: x\r\n\r\n"
-	e.Say("The client asks and says it will wait up to 5 seconds:", "客户端发出请求，并表示最多愿意等 5 秒：")
+	e.Tell(i18n.DemoPollClientAsksSaysWill)
 	e.Quote("  > ", []byte(req))
 	start := time.Now()
 	if _, err := c.Write([]byte(req)); err != nil {
@@ -161,8 +161,7 @@ func demoLongPoll(ctx context.Context, e *Env) error {
 		return err
 	}
 	held := time.Since(start)
-	e.Say("The server held the request; a message was published after 300 ms and the answer left at once (after %v):",
-		"服务端挂起了请求；300 毫秒后有消息发布，回答随即发出（用时 %v）：", held.Round(time.Millisecond))
+	e.Tell(i18n.DemoPollServerHeldRequestMessage, held.Round(time.Millisecond))
 	e.Quote("  < ", raw.Bytes())
 	if err := check(resp.StatusCode == 200 && bytes.Contains(body, []byte("news 1")) && held >= 250*time.Millisecond, "long poll answered %d after %v: %s", resp.StatusCode, held, body); err != nil {
 		return err
@@ -181,11 +180,9 @@ func demoLongPoll(ctx context.Context, e *Env) error {
 		return err
 	}
 	s := m.Snapshot()
-	e.Say("\nA long-polling client, %d messages: %d requests (one per message, plus the one waiting) and %d TCP connection(s) — no empty answers while messages flow.",
-		"\n长轮询客户端，%d 条消息：%d 次请求（每条消息一次，外加正在等待的那一次），%d 条 TCP 连接——有消息时没有空回答。", got, s.Requests, s.Conns)
+	e.Tell(i18n.DemoPollLongPollingClientMessages, got, s.Requests, s.Conns)
 	held1, _ := lab.srv.Held()
-	e.Say("The server is holding %d request(s) right now: each waiting client costs it a connection and some memory.",
-		"服务端此刻挂着 %d 个请求：每个等待的客户端都占用它一条连接和一些内存。", held1)
+	e.Tell(i18n.DemoPollServerHoldingRequestRight, held1)
 	return check(got == n && s.Requests <= int64(n)+2, "long poll: %d messages in %d requests", got, s.Requests)
 }
 
@@ -214,7 +211,7 @@ func demoSSE(ctx context.Context, e *Env) error {
 	}
 	defer c.Close()
 	req := "GET /events?after=0 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-	e.Say("The client opens one request:", "客户端只发出一个请求：")
+	e.Tell(i18n.DemoPollClientOpensOneRequest)
 	e.Quote("  > ", []byte(req))
 	if _, err := c.Write([]byte(req)); err != nil {
 		return err
@@ -232,8 +229,7 @@ func demoSSE(ctx context.Context, e *Env) error {
 			break
 		}
 	}
-	e.Say("What came back, as it crossed the wire — a chunked response that stays open, one chunk per event:",
-		"线路上收到的内容——一个保持打开的分块响应，每个事件一个块：")
+	e.Tell(i18n.DemoPollWhatCameBackCrossed)
 	e.Quote("  < ", raw.Bytes())
 	resp, err := httpcore.ReadResponse(bufio.NewReader(bytes.NewReader(raw.Bytes())), nil)
 	if err != nil {
@@ -250,11 +246,11 @@ func demoSSE(ctx context.Context, e *Env) error {
 			events = append(events, ev)
 		}
 	}
-	e.Say("\nParsed as the browser's EventSource would (Content-Type %s):", "\n按浏览器 EventSource 的方式解析（Content-Type %s）：", resp.Header.Get("Content-Type"))
+	e.Tell(i18n.DemoPollParsedBrowserEventsourceWould, resp.Header.Get("Content-Type"))
 	for _, ev := range events {
 		e.Printf("  event id=%s data=%s\n", ev.ID, ev.Data)
 	}
-	e.Say("A browser reconnecting sends Last-Event-ID: %s, and the stream resumes after it.", "浏览器重连时会带上 Last-Event-ID: %s，消息流从它之后继续。", lastID(events))
+	e.Tell(i18n.DemoPollBrowserReconnectingSendsLast, lastID(events))
 	return check(len(events) == 2 && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"), "got %d events", len(events))
 }
 
@@ -275,9 +271,7 @@ func demoCompare(ctx context.Context, e *Env) error {
 		Wait:     2 * time.Second,
 		Drain:    time.Second,
 	}
-	e.Say("%d clients of each transport read one stream: %g messages/s for %v, %d-byte payloads; short polls every %v.",
-		"每种方式 %d 个客户端读同一个消息流：每秒 %g 条，持续 %v，负载 %d 字节；短轮询间隔 %v。",
-		cfg.Clients, cfg.Rate, cfg.Duration, cfg.Payload, cfg.Interval)
+	e.Tell(i18n.DemoPollClientsEachTransportRead, cfg.Clients, cfg.Rate, cfg.Duration, cfg.Payload, cfg.Interval)
 	var calls atomic.Int64
 	cfg.Progress = func(polling.Progress) { calls.Add(1) }
 	res, err := polling.Compare(ctx, cfg)
@@ -288,13 +282,10 @@ func demoCompare(ctx context.Context, e *Env) error {
 	for _, t := range res.Transports {
 		e.Printf("%-6s %9d %5d %9.0f %9.0f %9d %6d %9.2f %9.2f\n", t.Name, t.Delivered, t.Lost, t.BytesPerMessage, t.OverheadBytesPerMessage, t.Requests, t.Connections, t.Latency.P50, t.Latency.P99)
 	}
-	e.Say("\nMeasured just now on loopback, so the numbers change from run to run; the shape does not:",
-		"\n这些数字是刚刚在回环地址上测出来的，每次运行都会不同；但规律不变：")
-	e.Say("  short polling waits up to an interval and asks even when nothing is new; long polling answers at once but pays a request per message;",
-		"  短轮询最多要等一个间隔，没有新消息也照样发请求；长轮询立即回答，但每条消息都要付出一次请求；")
-	e.Say("  SSE and WebSocket keep one connection each and add only a few bytes per message.",
-		"  SSE 和 WebSocket 各自只保持一条连接，每条消息只多出几个字节。")
-	e.Say("For bigger runs: wirelab compare --clients 100 --duration 20s", "想跑更大的规模：wirelab compare --clients 100 --duration 20s")
+	e.Tell(i18n.DemoPollMeasuredJustNowLoopback)
+	e.Tell(i18n.DemoPollShortPollingWaitsUp)
+	e.Tell(i18n.DemoPollSseWebsocketKeepOne)
+	e.Tell(i18n.DemoPollBiggerRunsWirelabCompare)
 	if len(res.Transports) != 4 {
 		return fmt.Errorf("compare measured %d transports, want 4", len(res.Transports))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	wscheck "github.com/wirelab/wirelab/lessons/check"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -23,17 +24,17 @@ func pythonDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "naive-server",
-			Summary: map[string]string{"en": "a raw-socket server that assumes one read is one frame, and where it breaks", "zh": "一个假设“一次读取就是一帧”的裸套接字服务器，以及它在哪里出错"},
+			Summary: i18n.ByLang(i18n.DemoSummaryNaiveServer),
 			Run:     demoNaiveServer,
 		},
 		{
 			ID:      "python-server",
-			Summary: map[string]string{"en": "run the course's Python raw-socket server and check it stage by stage", "zh": "运行课程里的 Python 裸套接字服务器，并逐阶段检查它"},
+			Summary: i18n.ByLang(i18n.DemoSummaryPythonServer),
 			Run:     demoPythonServer,
 		},
 		{
 			ID:      "python-bindings",
-			Summary: map[string]string{"en": "call wirelab's Go engine from Python and compare with Go", "zh": "从 Python 调用 wirelab 的 Go 引擎，并与 Go 的结果对比"},
+			Summary: i18n.ByLang(i18n.DemoSummaryPythonBindings),
 			Run:     demoPythonBindings,
 		},
 	}
@@ -123,32 +124,29 @@ func demoNaiveServer(ctx context.Context, e *Env) error {
 			}
 		}
 		if len(d.Frames) == 0 {
-			e.Say("   ← nothing", "   ← 什么也没有")
+			e.Tell(i18n.DemoPythonNothing)
 		}
 		return got.Bytes(), nil
 	}
 
-	one, err := try([2]string{"1. One small message in one TCP write: works.", "1. 一条短消息、一次 TCP 写入：正常。"},
+	one, err := try(i18n.Pair(i18n.DemoPython1OneSmallMessage),
 		clientFrame(true, websocket.OpText, key, []byte("hello")))
 	if err != nil {
 		return err
 	}
-	two, err := try([2]string{"\n2. Two frames in ONE TCP write (TCP may always do this): the second is unmasked with the wrong bytes and glued to the first.",
-		"\n2. 两个帧放在一次 TCP 写入里（TCP 随时可能这样合并）：第二帧被当作第一帧的一部分，用错误的字节去掩码。"},
+	two, err := try(i18n.Pair(i18n.DemoPython2TwoFramesOne),
 		append(clientFrame(true, websocket.OpText, key, []byte("first")), clientFrame(true, websocket.OpText, key, []byte("second"))...))
 	if err != nil {
 		return err
 	}
 	big := bytes.Repeat([]byte("w"), 20000)
 	bigFrame := clientFrame(true, websocket.OpText, key, big)
-	split, err := try([2]string{"\n3. One 20000-byte message, arriving in two pieces: the server echoes a piece, then reads the rest as a new \"frame\".",
-		"\n3. 一条 20000 字节的消息分两次到达：服务器先回显一部分，再把剩下的当成一个新“帧”。"},
+	split, err := try(i18n.Pair(i18n.DemoPython3One20000Byte),
 		bigFrame[:8000], bigFrame[8000:])
 	if err != nil {
 		return err
 	}
-	closed, err := try([2]string{"\n4. A close frame (code 1000): the server never looks at the opcode, so it echoes the close payload as text and never closes.",
-		"\n4. 一个关闭帧（状态码 1000）：服务器从不看操作码，于是把关闭帧的负载当文本回显，也从不关闭连接。"},
+	closed, err := try(i18n.Pair(i18n.DemoPython4CloseFrameCode),
 		clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "")))
 	if err != nil {
 		return err
@@ -166,7 +164,7 @@ func demoNaiveServer(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("\n5. wirelab check ws runs its stages against this server:", "\n5. wirelab check ws 对这个服务器逐阶段检查：")
+	e.Tell(i18n.DemoPythonWirelabCheckWsRuns)
 	rep, err := wscheck.Run(ctx, wscheck.Options{Kind: "ws", Addr: srv.Addr, Lang: e.Lang, Timeout: time.Second})
 	if err != nil {
 		return err
@@ -226,8 +224,7 @@ var pythonFiles embed.FS
 func demoPythonServer(ctx context.Context, e *Env) error {
 	py, _ := pythonFor(ctx, "")
 	if py == "" {
-		e.Say("python3 is not installed here, so the Python server cannot run. The script is printed by: wirelab lessons show python-raw-server",
-			"这里没有安装 python3，无法运行 Python 服务器。脚本可以用 wirelab lessons show python-raw-server 查看。")
+		e.Tell(i18n.DemoPythonPythonNotInstalledHere)
 		return nil
 	}
 	src, err := pythonFiles.ReadFile("python/ws_echo_server.py")
@@ -273,7 +270,7 @@ func demoPythonServer(ctx context.Context, e *Env) error {
 	if !ok {
 		return fmt.Errorf("the Python server said %q", first)
 	}
-	e.Say("%s %s is %s", "%s %s 输出：%s", filepath.Base(py), "ws_echo_server.py", first)
+	e.Tell(i18n.DemoPythonSays, filepath.Base(py), "ws_echo_server.py", first)
 	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/")
 	if err != nil {
 		return err
@@ -284,8 +281,8 @@ func demoPythonServer(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("wirelab's Go client sent \"你好, Python\" and got back %q", "wirelab 的 Go 客户端发送 \"你好, Python\"，收到 %q", msg)
-	e.Say("\nwirelab check ws, every stage:", "\nwirelab check ws，全部阶段：")
+	e.Tell(i18n.DemoPythonWirelabGoClientSent, msg)
+	e.Tell(i18n.DemoPythonWirelabCheckWsEvery)
 	rep, err := wscheck.Run(ctx, wscheck.Options{Kind: "ws", Addr: addr, Lang: e.Lang, Timeout: 3 * time.Second})
 	if err != nil {
 		return err
@@ -295,13 +292,12 @@ func demoPythonServer(ctx context.Context, e *Env) error {
 }
 
 func demoPythonBindings(ctx context.Context, e *Env) error {
-	e.Say("What Go's engine says, for comparison:", "Go 引擎的结果，用来对比：")
+	e.Tell(i18n.DemoPythonWhatGoEngineSays)
 	e.Printf("  websocket.AcceptKey(%q) = %s\n", rfcKey, websocket.AcceptKey(rfcKey))
 	e.Printf("  masked text frame \"Hello\", key 37 fa 21 3d = % x\n", clientFrame(true, websocket.OpText, [4]byte{0x37, 0xfa, 0x21, 0x3d}, []byte("Hello")))
 	py, ok := pythonFor(ctx, "wirelab")
 	if !ok {
-		e.Say("\nThe wirelab Python package is not installed for any Python found here. Build and install it with scripts/pybind (or pip install ./pybind; it needs Go, a C compiler and the Python headers), then run this demo again.",
-			"\n这里找到的 Python 都没有安装 wirelab 包。用 scripts/pybind 构建安装（或 pip install ./pybind；需要 Go、C 编译器和 Python 头文件），然后再运行这个演示。")
+		e.Tell(i18n.DemoPythonWirelabPythonPackageNot)
 		return nil
 	}
 	srv, err := startEcho(nil)
@@ -319,7 +315,7 @@ func demoPythonBindings(ctx context.Context, e *Env) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s bindings.py: %v\n%s", py, err, errOut.String())
 	}
-	e.Say("\nThe same calls from Python (%s):", "\n用 Python 做同样的调用（%s）：", py)
+	e.Tell(i18n.DemoPythonSameCallsPython, py)
 	e.Quote("  ", out.Bytes())
 	want := []string{"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "81 85 37 fa 21 3d 7f 9f 4d 51 58", "echo from the Go server: hello from Python"}
 	for _, w := range want {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/wstext"
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
@@ -26,22 +28,22 @@ func wsDemos() []Demo {
 	return []Demo{
 		{
 			ID:      "ws-urls",
-			Summary: map[string]string{"en": "take ws:// and wss:// URLs apart, then open one of each", "zh": "拆解 ws:// 与 wss:// URL，再各打开一个连接"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsUrls),
 			Run:     demoWSURLs,
 		},
 		{
 			ID:      "ws-handshake",
-			Summary: map[string]string{"en": "compute Sec-WebSocket-Accept by hand and watch real handshakes succeed and fail", "zh": "手算 Sec-WebSocket-Accept，观察真实握手的成功与失败"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsHandshake),
 			Run:     demoWSHandshake,
 		},
 		{
 			ID:      "ws-frames",
-			Summary: map[string]string{"en": "build masked frames by hand and decode real frames byte by byte", "zh": "手工构造带掩码的帧，并逐字节解码真实的帧"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsFrames),
 			Run:     demoWSFrames,
 		},
 		{
 			ID:      "ws-close-ping",
-			Summary: map[string]string{"en": "ping, pong and the closing handshake, byte by byte", "zh": "逐字节观察 ping、pong 与关闭握手"},
+			Summary: i18n.ByLang(i18n.DemoSummaryWsClosePing),
 			Run:     demoWSClosePing,
 		},
 	}
@@ -198,7 +200,7 @@ func (c *rawConn) readFrame() ([]byte, error) {
 // decode prints frames the way "wirelab ws decode" does.
 func decode(e *Env, data []byte, from websocket.Sender) (*websocket.Decoding, error) {
 	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
-	d.WriteText(e.Out)
+	wstext.WriteDecoding(e.Out, d, e.P())
 	return d, err
 }
 
@@ -246,18 +248,18 @@ func parseWSURL(s string) wsURL {
 }
 
 func demoWSURLs(ctx context.Context, e *Env) error {
-	e.Say("How a client reads a WebSocket URL (RFC 6455 §3):", "客户端如何解读 WebSocket URL（RFC 6455 §3）：")
+	e.Tell(i18n.DemoWSHowClientReadsWebsocket)
 	for _, s := range []string{"ws://example.com/chat", "wss://example.com", "ws://127.0.0.1:9998/echo?room=go", "wss://example.com:8443/feed", "ws://example.com/chat#top", "http://example.com/"} {
 		w := parseWSURL(s)
 		if w.ErrorMessage != "" {
-			e.Printf("  %-34s → invalid: %s\n", s, w.ErrorMessage)
+			e.Tell(i18n.DemoWSURLInvalid, s, e.P().Translator(i18n.DemoWSURLBadScheme, i18n.DemoWSURLFragment).Say(w.ErrorMessage))
 			continue
 		}
-		tlsNote := "plain TCP"
+		tlsNote := e.P().Sprintf(i18n.DemoWSPlainTCP)
 		if w.Secure {
 			tlsNote = "TLS"
 		}
-		e.Printf("  %-34s → %s, connect to %s:%s, send GET %s with Host: %s\n", s, tlsNote, w.Host, w.Port, w.Target, w.HostHeader)
+		e.Tell(i18n.DemoWSURLParts, s, tlsNote, w.Host, w.Port, w.Target, w.HostHeader)
 	}
 
 	// ws:// on loopback.
@@ -276,7 +278,7 @@ func demoWSURLs(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("\nws://%s/echo → %d %s, echo %q", "\nws://%s/echo → %d %s，回显 %q", srv.Addr, resp.StatusCode, resp.Reason, msg)
+	e.Tell(i18n.DemoWSWsEchoEcho, srv.Addr, resp.StatusCode, resp.Reason, msg)
 
 	// wss:// on loopback, with a CA that lives in memory.
 	ca, err := tlsdemo.NewCA("wirelab lesson CA")
@@ -322,10 +324,8 @@ func demoWSURLs(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("wss://%s/echo → %s handshake with %s first, then %d %s, echo %q",
-		"wss://%s/echo → 先完成 %s 握手（%s），然后 %d %s，回显 %q",
-		ln.Addr(), tls.VersionName(state.Version), tls.CipherSuiteName(state.CipherSuite), sresp.StatusCode, sresp.Reason, smsg)
-	e.Say("Same protocol inside; wss only adds TLS underneath, like https does for http.", "内部是同一个协议；wss 只是在下面加了一层 TLS，就像 https 之于 http。")
+	e.Tell(i18n.DemoWSWssEchoHandshakeFirst, ln.Addr(), tls.VersionName(state.Version), tls.CipherSuiteName(state.CipherSuite), sresp.StatusCode, sresp.Reason, smsg)
+	e.Tell(i18n.DemoWSSameProtocolInsideWss)
 	return check(string(msg) == "over ws://" && string(smsg) == "over wss://", "echoes were %q and %q", msg, smsg)
 }
 
@@ -333,13 +333,13 @@ const rfcKey = "dGhlIHNhbXBsZSBub25jZQ=="
 
 func demoWSHandshake(ctx context.Context, e *Env) error {
 	const guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-	e.Say("Computing Sec-WebSocket-Accept for the key %s:", "为密钥 %s 计算 Sec-WebSocket-Accept：", rfcKey)
+	e.Tell(i18n.DemoWSComputingSecWebsocketAccept, rfcKey)
 	e.Printf("  1. key + GUID   = %s%s\n", rfcKey, guid)
 	sum := sha1.Sum([]byte(rfcKey + guid))
 	e.Printf("  2. SHA-1        = % x (20 bytes)\n", sum)
 	accept := base64.StdEncoding.EncodeToString(sum[:])
 	e.Printf("  3. Base64       = %s\n", accept)
-	e.Say("  websocket.AcceptKey agrees: %s", "  websocket.AcceptKey 的结果一致：%s", websocket.AcceptKey(rfcKey))
+	e.Tell(i18n.DemoWSWebsocketAcceptkeyAgrees, websocket.AcceptKey(rfcKey))
 	if err := check(accept == websocket.AcceptKey(rfcKey) && accept == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "accept key %s", accept); err != nil {
 		return err
 	}
@@ -355,14 +355,14 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 	}
 	defer srv.Close()
 	req := handshakeRequest(srv.Addr, rfcKey, "Origin: http://example.com", "Sec-WebSocket-Protocol: superchat, chat")
-	e.Say("\nThe client's request:", "\n客户端的请求：")
+	e.Tell(i18n.DemoWSClientRequest)
 	e.Quote("  > ", req)
 	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, req)
 	if err != nil {
 		return err
 	}
 	c.Close()
-	e.Say("The server's answer (it picked the subprotocol it speaks, chat):", "服务端的回答（它选择了自己支持的子协议 chat）：")
+	e.Tell(i18n.DemoWSServerAnswerPickedSubprotocol)
 	e.Quote("  < ", raw)
 	if err := check(resp.StatusCode == 101 && resp.Header.Get("Sec-WebSocket-Accept") == accept && resp.Header.Get("Sec-WebSocket-Protocol") == "chat",
 		"handshake answered %d accept %q protocol %q", resp.StatusCode, resp.Header.Get("Sec-WebSocket-Accept"), resp.Header.Get("Sec-WebSocket-Protocol")); err != nil {
@@ -375,16 +375,16 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("\nHandshakes the server refuses:", "\n服务端拒绝的握手：")
+	e.Tell(i18n.DemoWSHandshakesServerRefuses)
 	bad := []struct {
 		name [2]string
 		req  []byte
 		want int
 	}{
-		{[2]string{"version 8 instead of 13", "版本 8 而不是 13"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Version: 13", "Version: 8", 1)), 426},
-		{[2]string{"Origin http://evil.test, not on the allow-list", "Origin 为 http://evil.test，不在允许列表中"}, handshakeRequest(srv.Addr, rfcKey, "Origin: http://evil.test"), 403},
-		{[2]string{"POST instead of GET", "用 POST 而不是 GET"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "GET", "POST", 1)), 405},
-		{[2]string{"no Sec-WebSocket-Key", "缺少 Sec-WebSocket-Key"}, []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Sec-WebSocket-Key: "+rfcKey+"\r\n", "", 1)), 400},
+		{i18n.Pair(i18n.DemoWSVersion8Instead13), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Version: 13", "Version: 8", 1)), 426},
+		{i18n.Pair(i18n.DemoWSOriginHttpEvilTest), handshakeRequest(srv.Addr, rfcKey, "Origin: http://evil.test"), 403},
+		{i18n.Pair(i18n.DemoWSPostInsteadGet), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "GET", "POST", 1)), 405},
+		{i18n.Pair(i18n.DemoWSNoSecWebsocketKey), []byte(strings.Replace(string(handshakeRequest(srv.Addr, rfcKey)), "Sec-WebSocket-Key: "+rfcKey+"\r\n", "", 1)), 400},
 	}
 	for _, b := range bad {
 		c, resp, _, err := rawHandshake(ctx, srv.Addr, b.req)
@@ -422,8 +422,8 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 
 	key := [4]byte{0x37, 0xfa, 0x21, 0x3d}
 	frame := clientFrame(true, websocket.OpText, key, []byte("Hello"))
-	e.Say("1. A client frame carrying \"Hello\", masked with the key 37 fa 21 3d: % x", "1. 一个携带 \"Hello\" 的客户端帧，用密钥 37 fa 21 3d 加掩码：% x", frame)
-	e.Say("   Masking XORs byte i of the payload with key[i mod 4]:", "   掩码运算：负载的第 i 个字节与 key[i mod 4] 做异或：")
+	e.Tell(i18n.DemoWSClientFrameCarryingHello, frame)
+	e.Tell(i18n.DemoWSMaskingXorsByteI)
 	for i, ch := range []byte("Hello") {
 		e.Printf("     %q %02x XOR %02x = %02x\n", ch, ch, key[i%4], ch^key[i%4])
 	}
@@ -441,7 +441,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("\n2. The server's echo, unmasked as a server's frames must be: % x", "\n2. 服务端的回显，按规定服务端的帧不加掩码：% x", echo)
+	e.Tell(i18n.DemoWSServerEchoUnmaskedServer, echo)
 	if _, err := decode(e, echo, websocket.SenderServer); err != nil {
 		return err
 	}
@@ -449,7 +449,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		return err
 	}
 
-	e.Say("\n3. The three length forms: 7-bit up to 125, 126 + 16 bits up to 65535, 127 + 64 bits beyond:", "\n3. 三种长度格式：125 以内用 7 位；65535 以内用 126 加 16 位；更长用 127 加 64 位：")
+	e.Tell(i18n.DemoWSThreeLengthFormsBit)
 	var header16 []byte
 	for _, n := range []int{125, 126, 65535, 65536} {
 		if _, err := c.Write(clientFrame(true, websocket.OpBinary, key, bytes.Repeat([]byte{'w'}, n))); err != nil {
@@ -482,7 +482,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	}
 
 	frag := append(clientFrame(false, websocket.OpText, key, []byte("frag")), clientFrame(true, websocket.OpContinuation, key, []byte("mented"))...)
-	e.Say("\n4. One message in two frames — text with FIN=0, then a continuation with FIN=1:", "\n4. 一条消息分成两帧——FIN=0 的文本帧，再加 FIN=1 的延续帧：")
+	e.Tell(i18n.DemoWSOneMessageTwoFrames)
 	d, err := decode(e, frag, websocket.SenderClient)
 	if err != nil {
 		return err
@@ -494,7 +494,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("   the server echoed the reassembled message: %q", "   服务端回显了重组后的消息：%q", back[2:])
+	e.Tell(i18n.DemoWSServerEchoedReassembledMessage, back[2:])
 	return check(len(d.Messages) == 1 && string(d.Messages[0].Data) == "fragmented" && string(back[2:]) == "fragmented", "fragmented message was not reassembled")
 }
 
@@ -513,7 +513,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	key := [4]byte{1, 2, 3, 4}
 
 	ping := clientFrame(true, websocket.OpPing, key, []byte("are you there?"))
-	e.Say("1. The client sends a ping (opcode 0x9):", "1. 客户端发送 ping（操作码 0x9）：")
+	e.Tell(i18n.DemoWSClientSendsPingOpcode)
 	if _, err := decode(e, ping, websocket.SenderClient); err != nil {
 		return err
 	}
@@ -524,7 +524,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("   The server answers at once with a pong (0xA) carrying the same payload:", "   服务端立即回复 pong（0xA），负载与 ping 相同：")
+	e.Tell(i18n.DemoWSServerAnswersOncePong)
 	if _, err := decode(e, pong, websocket.SenderServer); err != nil {
 		return err
 	}
@@ -533,7 +533,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	}
 
 	closeFrame := clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "bye"))
-	e.Say("\n2. The client starts the closing handshake: close (0x8), code 1000, reason \"bye\":", "\n2. 客户端发起关闭握手：close（0x8），状态码 1000，原因 \"bye\"：")
+	e.Tell(i18n.DemoWSClientStartsClosingHandshake)
 	if _, err := decode(e, closeFrame, websocket.SenderClient); err != nil {
 		return err
 	}
@@ -544,7 +544,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	e.Say("   The server answers with its own close frame:", "   服务端回复自己的关闭帧：")
+	e.Tell(i18n.DemoWSServerAnswersOwnClose)
 	d, err := decode(e, reply, websocket.SenderServer)
 	if err != nil {
 		return err
@@ -553,17 +553,14 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 	_, err = c.br.ReadByte()
 	eof := errors.Is(err, io.EOF)
 	c.Close()
-	e.Say("   …and then closes the TCP connection itself (the client read EOF after %v): the server closes first, so the client does not hold the TIME_WAIT state.",
-		"   ……随后由服务端关闭 TCP 连接（客户端在 %v 后读到 EOF）：服务端先关，客户端就不必承担 TIME_WAIT 状态。", time.Since(start).Round(time.Microsecond))
+	e.Tell(i18n.DemoWSClosesTcpConnectionItself, time.Since(start).Round(time.Microsecond))
 	if err := e.sequence(ctx, [2]string{
 		"\nThe whole connection, recorded at both ends: the opening handshake, ping, pong,\nthe closing handshake (a close frame each way), then the FINs, server's first:",
 		"\n两端记录下的整条连接：开始握手、ping 与 pong、关闭握手（双方各发一个关闭帧），\n然后是 TCP 的 FIN，服务端先发："},
 		clientServer, rec, nil); err != nil {
 		return err
 	}
-	e.Say("\nClose codes: %s, %s, %s, %s, %s; 1005 and 1006 never travel on the wire.",
-		"\n关闭状态码：%s，%s，%s，%s，%s；1005 和 1006 从不出现在线路上。",
-		websocket.CloseNormal, websocket.CloseGoingAway, websocket.CloseProtocolError, websocket.CloseInvalidPayload, websocket.CloseMessageTooBig)
+	e.Tell(i18n.DemoWSCloseCodesNeverTravel, wstext.CloseCode(websocket.CloseNormal, e.P()), wstext.CloseCode(websocket.CloseGoingAway, e.P()), wstext.CloseCode(websocket.CloseProtocolError, e.P()), wstext.CloseCode(websocket.CloseInvalidPayload, e.P()), wstext.CloseCode(websocket.CloseMessageTooBig, e.P()))
 	return check(len(d.Frames) == 1 && d.Frames[0].Close != nil && d.Frames[0].Close.Code == websocket.CloseNormal && eof,
 		"close reply % x, eof=%v", reply, eof)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	lcheck "github.com/wirelab/wirelab/lessons/check"
 )
@@ -227,7 +228,7 @@ func runCheck(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if f := rep.Failed(); f != nil {
-		return fmt.Errorf("check %s %s: stage %s %w", opts.Kind, opts.Addr, f.ID, ErrFailed)
+		return i18n.New(rep.Lang).Wrap(ErrFailed, i18n.CheckFailed, opts.Kind, opts.Addr, f.ID)
 	}
 	return nil
 }

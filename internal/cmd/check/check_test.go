@@ -199,7 +199,7 @@ func TestRunCheckFailsWithTheEvidence(t *testing.T) {
 	addr := httpServer(t, true)
 	ios, _, out, _ := iostreams.Test()
 	err := runCheck(context.Background(), &Options{IO: ios, Kind: "http", Addr: addr, Lang: "zh", Timeout: 2 * time.Second})
-	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "stage keep-alive failed") {
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "阶段 keep-alive 未通过") {
 		t.Errorf("error %v", err)
 	}
 	for _, want := range []string{"FAIL keep-alive", "SKIP chunked", "未运行", `"HTTP/1.1 200 OK\r\n"`, "^", "规则：RFC 9112 §9.3", "提示：", "10 个阶段中通过 4 个；keep-alive 未通过。"} {

@@ -5,10 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/internal/textwrap"
 	"github.com/wirelab/wirelab/lessons"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	// ProgressFile is where progress is kept; "" means $WIRELAB_PROGRESS
 	// or the user config directory.
 	ProgressFile string
+	// Width wraps the text at that many cells; 0 picks the terminal's
+	// width, $COLUMNS or 80.
+	Width int
 }
 
 // NewCmdLearn returns "wirelab learn". runF replaces the behaviour in tests;
@@ -32,25 +36,11 @@ func NewCmdLearn(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Com
 	cmd := &cobra.Command{
 		Use:   "learn [LESSON]",
 		Short: "Take the course step by step: read, run the real thing on loopback, answer the quiz",
-		Long: `Walk through the course one step at a time, from TCP/IP layers to a WebSocket
-server you write yourself. Each lesson explains one idea in plain words, runs
-a demo that prints the real bytes, and ends with a short quiz.
-
-Commands at the prompt:
-  Enter, n   next step            b     back
-  r          run the demo         h     hint
-  g N        go to lesson N       l     list the lessons
-  q          quit (progress is saved after every step)
-
-Progress is kept in a plain text file, by default wirelab/learn-progress in
-your config directory ($WIRELAB_PROGRESS or --progress-file overrides it),
-with the exercise stages "wirelab check" has seen your server pass. A lesson
-that prepares exercise stages ends by naming them and the commands that
-start them.
-LESSON, a number or an id, starts there instead of where you left off.`,
+		Long:  i18n.Pair(i18n.HelpLearnLong)[0],
 		Example: `  wirelab learn
   wirelab learn 15 --lang zh
-  wirelab learn --reset`,
+  wirelab learn --reset
+  wirelab learn --width 60`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -58,6 +48,9 @@ LESSON, a number or an id, starts there instead of where you left off.`,
 			}
 			if _, err := lessons.ResolveLang(opts.Lang, os.Getenv); err != nil {
 				return err
+			}
+			if opts.Width < 0 {
+				return fmt.Errorf("--width %d: a width is a number of cells, 1 or more (0 picks the terminal's)", opts.Width)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -68,6 +61,7 @@ LESSON, a number or an id, starts there instead of where you left off.`,
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
 	cmd.Flags().BoolVar(&opts.Reset, "reset", false, "start the course over, forgetting the saved position and quizzes (not the exercise stages)")
 	cmd.Flags().StringVar(&opts.ProgressFile, "progress-file", "", "keep progress in this `file`")
+	cmd.Flags().IntVar(&opts.Width, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
 	return cmd
 }
 
@@ -109,31 +103,23 @@ func runLearn(ctx context.Context, opts *Options) error {
 		}
 		prog.Lesson, prog.Step = l.ID, 0
 	}
-	width := 0
-	if opts.IO.IsTTY {
-		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
-			width = min(n, 120)
-		}
-	}
+	width := lessons.Width(opts.Width, opts.IO.Out, os.Getenv)
 	r, err := lessons.NewRenderer(width, opts.IO.IsTTY)
 	if err != nil {
 		return err
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "wirelab 课程：%d 课。进度保存在 %s\n", c.Len(), path)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "The wirelab course: %d lessons. Progress is kept in %s\n", c.Len(), path)
-	}
+	fmt.Fprintln(opts.IO.Out, textwrap.Wrap(i18n.New(lang).Sprintf(i18n.LearnBanner, c.Len(), path), width))
 	t := &lessons.Tutor{
 		Course:   c,
 		Lang:     lang,
 		In:       opts.IO.In,
 		Out:      opts.IO.Out,
 		Render:   r.Render,
+		Width:    width,
 		Progress: prog,
 		Save:     func(p *lessons.Progress) error { return p.Save(path) },
 	}
-	if _, err := opts.IO.Out.Write([]byte(prog.StageLine(lang) + "\n")); err != nil {
+	if _, err := fmt.Fprintln(opts.IO.Out, textwrap.Wrap(prog.StageLine(lang), width)); err != nil {
 		return err
 	}
 	return t.Run(ctx)

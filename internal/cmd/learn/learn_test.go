@@ -8,6 +8,7 @@ import (
 
 	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/internal/textwrap"
 	"github.com/wirelab/wirelab/lessons"
 )
 
@@ -34,6 +35,8 @@ func TestFlags(t *testing.T) {
 		{"5", Options{Lesson: "5"}, false},
 		{"dns --lang zh", Options{Lesson: "dns", Lang: "zh"}, false},
 		{"--reset --progress-file /tmp/p", Options{Reset: true, ProgressFile: "/tmp/p"}, false},
+		{"--width 60", Options{Width: 60}, false},
+		{"--width -5", Options{}, true},
 		{"--lang de", Options{}, true},
 		{"1 2", Options{}, true},
 	}
@@ -148,6 +151,28 @@ func TestLearnShowsStagesPassed(t *testing.T) {
 		}
 		if q, _ := lessons.LoadProgress(path); !q.StagePassed("ws", "handshake") {
 			t.Errorf("%s: learn's save lost the stages: %+v", tt.lang, q)
+		}
+	}
+}
+
+// TestLearnWidth walks a Chinese lesson at --width 60: every line the
+// learner reads fits (prompts end where the learner's Enter would).
+func TestLearnWidth(t *testing.T) {
+	ios, in, out, _ := iostreams.Test()
+	in.WriteString(strings.Repeat("n\n", 6) + "q\n")
+	opts := &Options{IO: ios, Lang: "zh", ProgressFile: filepath.Join(t.TempDir(), "p"), Lesson: "14", Width: 60}
+	if err := runLearn(nil, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "keep-alive") {
+		t.Fatalf("lesson 14 not shown:\n%s", out)
+	}
+	for line := range strings.Lines(out.String()) {
+		if i := strings.LastIndex(line, "> "); i >= 0 {
+			line = line[i+2:]
+		}
+		if w := textwrap.Width(strings.TrimSuffix(line, "\n")); w > 60 {
+			t.Errorf("line is %d cells: %q", w, line)
 		}
 	}
 }

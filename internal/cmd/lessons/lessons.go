@@ -4,9 +4,9 @@ package lessons
 
 import (
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -35,15 +35,22 @@ the default comes from LC_ALL, LC_MESSAGES or LANG.`,
 func resolveLang(flag string) (string, error) { return lessons.ResolveLang(flag, os.Getenv) }
 
 // renderer returns a renderer for the output: styled on a terminal, plain
-// otherwise.
-func renderer(ios *iostreams.IOStreams) (*lessons.Renderer, error) {
-	width := 0
-	if ios.IsTTY {
-		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
-			width = min(n, 120)
-		}
-	}
-	return lessons.NewRenderer(width, ios.IsTTY)
+// otherwise, wrapped to width cells (0: the terminal's width, $COLUMNS or
+// 80).
+func renderer(ios *iostreams.IOStreams, width int) (*lessons.Renderer, error) {
+	return lessons.NewRenderer(lessons.Width(width, ios.Out, os.Getenv), ios.IsTTY)
+}
+
+// addWidthFlag adds --width, the width in cells to wrap text at.
+func addWidthFlag(cmd *cobra.Command, p *int) {
+	cmd.Flags().IntVar(p, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+}
+
+// printer is the message printer for the --lang flag; English when the
+// flag is not a course language (that error is reported on its own).
+func printer(flag string) i18n.Printer {
+	lang, _ := resolveLang(flag)
+	return i18n.New(lang)
 }
 
 func addLangFlag(cmd *cobra.Command, p *string) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -24,12 +25,8 @@ func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.
 	opts := &ListOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the lessons in course order, with your progress",
-		Long: `List the lessons in course order. A ✓ marks a lesson whose quiz you passed
-and ▶ the lesson wirelab learn resumes at; under a lesson come the exercise
-stages it prepares, ✓ for those wirelab check has seen your server pass.
-Progress is read from $WIRELAB_PROGRESS or wirelab/learn-progress in your
-config directory.`,
+		Short: i18n.Pair(i18n.HelpListShort)[0],
+		Long:  i18n.Pair(i18n.HelpListLong)[0],
 		Example: `  wirelab lessons list
   wirelab lessons list --lang zh
   wirelab lessons list --json`,
@@ -45,7 +42,7 @@ config directory.`,
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print [{"id","title","concepts","languages","done","exercises":[{"track","stage","passed"}]}] as JSON`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagListJSON)[0])
 	return cmd
 }
 

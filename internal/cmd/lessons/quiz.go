@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -29,13 +30,7 @@ func NewCmdQuiz(ios *iostreams.IOStreams, runF func(*QuizOptions) error) *cobra.
 	cmd := &cobra.Command{
 		Use:   "quiz LESSON",
 		Short: "Answer a lesson's quiz; each answer is checked as you give it",
-		Long: `Ask the lesson's questions one by one, reading a choice number per line
-from standard input; the choices come in a new order on each attempt
-(--seed fixes it). Some questions are typed instead: wirelab runs a live
-demo as it asks (a WebSocket handshake with a fresh random key, a frame
-header, a short poll on loopback), and you compute the value and type it;
-it is checked exactly. Every answer, right or wrong, is followed by why;
-h shows the question's hint, s skips. A lesson passed here counts in wirelab learn's progress too.`,
+		Long:  i18n.Pair(i18n.HelpQuizLong)[0],
 		Example: `  wirelab lessons quiz 4
   printf '2\n1\n2\n' | wirelab lessons quiz http-message --json`,
 		Args: cobra.ExactArgs(1),
@@ -86,7 +81,8 @@ func runQuiz(opts *QuizOptions) error {
 		return err
 	}
 	saved := lessons.Progress{Lesson: prog.Lesson, Step: prog.Step, Done: slices.Clone(prog.Done)}
-	t := &lessons.Tutor{Course: c, Lang: lang, In: opts.IO.In, Out: opts.IO.Out, Progress: prog}
+	t := &lessons.Tutor{Course: c, Lang: lang, In: opts.IO.In, Out: opts.IO.Out, Progress: prog,
+		Width: lessons.Width(0, opts.IO.Out, os.Getenv)}
 	if opts.Seed != 0 {
 		t.Rand = lessons.NewQuizRand(opts.Seed)
 	}
@@ -113,10 +109,7 @@ func runQuiz(opts *QuizOptions) error {
 		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
 		return err
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "\n答对 %d/%d 题。\n", right, total)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "\n%d of %d right.\n", right, total)
-	}
+	fmt.Fprintln(opts.IO.Out)
+	i18n.New(lang).Fprintln(opts.IO.Out, i18n.QuizScore, right, total)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/wirelab/wirelab/lessons/demo"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -37,7 +38,7 @@ func NewCmdRun(ios *iostreams.IOStreams, runF func(*RunOptions) error) *cobra.Co
 				return cobra.NoArgs(cmd, args)
 			}
 			if len(args) != 1 {
-				return fmt.Errorf("give one lesson (its number or id), or --all")
+				return printer(opts.Lang).Errorf(i18n.RunNeedLesson)
 			}
 			return nil
 		},
@@ -106,7 +107,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 				failed++
 				r.Error = err.Error()
 				if !opts.JSON {
-					fmt.Fprintf(opts.IO.ErrOut, "FAIL %s: %v\n", id, err)
+					i18n.New(lang).Fprintln(opts.IO.ErrOut, i18n.RunDemoFailed, id, err)
 				}
 			}
 			if !opts.JSON {
@@ -123,7 +124,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d demos failed", failed, len(results))
+		return i18n.New(lang).Errorf(i18n.RunDemosFailed, failed, len(results))
 	}
 	return nil
 }

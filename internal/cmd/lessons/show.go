@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 )
@@ -16,6 +17,9 @@ type ShowOptions struct {
 	Lang   string
 	// Raw prints the Markdown source instead of rendering it.
 	Raw bool
+	// Width wraps the text at that many cells; 0 picks the terminal's
+	// width, $COLUMNS or 80.
+	Width int
 }
 
 // NewCmdShow returns "wirelab lessons show". runF replaces the behaviour in
@@ -27,12 +31,16 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 		Short: "Print a lesson: its text, its demos and its quiz questions",
 		Example: `  wirelab lessons show 3
   wirelab lessons show ws-frames --lang zh
-  wirelab lessons show dns --raw`,
+  wirelab lessons show dns --raw
+  wirelab lessons show 14 --lang zh --width 60`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Lesson = args[0]
 			if err := validateLang(opts.Lang); err != nil {
 				return err
+			}
+			if opts.Width < 0 {
+				return fmt.Errorf("--width %d: a width is a number of cells, 1 or more (0 picks the terminal's)", opts.Width)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -42,6 +50,7 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 	}
 	addLangFlag(cmd, &opts.Lang)
 	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "print the Markdown source")
+	addWidthFlag(cmd, &opts.Width)
 	return cmd
 }
 
@@ -63,7 +72,7 @@ func runShow(opts *ShowOptions) error {
 		_, err = fmt.Fprint(opts.IO.Out, md)
 		return err
 	}
-	r, err := renderer(opts.IO)
+	r, err := renderer(opts.IO, opts.Width)
 	if err != nil {
 		return err
 	}
@@ -76,29 +85,24 @@ func runShow(opts *ShowOptions) error {
 // the exercise stages it prepares.
 func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 	pg := l.Page(lang)
+	p := i18n.New(lang)
 	zh := lang == "zh"
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %d. %s\n\n", l.Number, pg.Title)
-	label := "Concepts"
+	label, sep := p.Sprintf(i18n.ShowConcepts), ": "
 	if zh {
-		label = "概念"
+		sep = "："
 	}
-	fmt.Fprintf(&b, "*%s: %s*\n\n", label, strings.Join(pg.Concepts, " · "))
+	fmt.Fprintf(&b, "*%s%s%s*\n\n", label, sep, strings.Join(pg.Concepts, " · "))
 	b.WriteString(pg.Body)
 	if len(l.Demos) > 0 {
-		if zh {
-			fmt.Fprintf(&b, "\n---\n\n运行演示：`wirelab lessons run %s`（%s）\n", l.ID, strings.Join(l.Demos, ", "))
-		} else {
-			fmt.Fprintf(&b, "\n---\n\nRun the demo: `wirelab lessons run %s` (%s)\n", l.ID, strings.Join(l.Demos, ", "))
-		}
+		fmt.Fprintf(&b, "\n---\n\n%s\n", p.Sprintf(i18n.ShowRunDemo, l.ID, strings.Join(l.Demos, ", ")))
 	}
-	if zh {
-		fmt.Fprintf(&b, "\n## 测验\n\n回答这些问题：`wirelab lessons quiz %s`\n\n", l.ID)
-	} else {
-		fmt.Fprintf(&b, "\n## Quiz\n\nAnswer these with `wirelab lessons quiz %s`:\n\n", l.ID)
-	}
+	fmt.Fprintf(&b, "\n%s\n\n", p.Sprintf(i18n.ShowQuiz, l.ID))
 	for i, q := range pg.Quiz {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, q.Text)
+		// A backslash at the end of a line is a hard line break: each
+		// choice stays on a line of its own.
+		fmt.Fprintf(&b, "%d. %s\\\n", i+1, q.Text)
 		if q.Live != "" {
 			if zh {
 				b.WriteString("   （输入答案；{…} 中的数值在测验时由实时演示生成）\n")
@@ -107,10 +111,14 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			}
 		}
 		for j, ch := range q.Choices {
-			fmt.Fprintf(&b, "   %c) %s\n", 'a'+j, ch)
+			end := "\\\n"
+			if j == len(q.Choices)-1 {
+				end = "\n"
+			}
+			fmt.Fprintf(&b, "   %c) %s%s", 'a'+j, ch, end)
 		}
 	}
-	writeExercises(&b, l, lang == "zh")
+	writeExercises(&b, l, zh)
 	return b.String()
 }
 

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/internal/wstext"
 	"github.com/wirelab/wirelab/lessons"
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/websocket"
@@ -29,6 +31,9 @@ type DecodeOptions struct {
 	JSON bool
 	// Bits adds each frame header drawn as RFC 6455 §5.2's bit diagram.
 	Bits bool
+	// Lang is "en" or "zh" for the explanation (the JSON stays English);
+	// empty takes it from LC_ALL, LC_MESSAGES or LANG.
+	Lang string
 }
 
 // NewCmdDecode returns "wirelab ws decode". runF replaces the behaviour in
@@ -59,7 +64,7 @@ unmasked one as a server's, unless --from says who sent them.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
 				if a == "-" && len(args) > 1 {
-					return fmt.Errorf(`"-" (standard input) cannot be combined with hex arguments`)
+					return decodeError(fmt.Errorf(`"-" (standard input) cannot be combined with hex arguments`), decodePrinter(opts.Lang))
 				}
 			}
 			return nil
@@ -69,8 +74,11 @@ unmasked one as a server's, unless --from says who sent them.`,
 			if len(args) > 0 {
 				opts.Hex = strings.Join(args, " ")
 			}
-			if _, err := parseSender(opts.From); err != nil {
+			if _, err := lessons.ResolveLang(opts.Lang, os.Getenv); err != nil {
 				return err
+			}
+			if _, err := parseSender(opts.From); err != nil {
+				return decodeError(err, decodePrinter(opts.Lang))
 			}
 			if runF != nil {
 				return runF(opts)
@@ -84,6 +92,7 @@ unmasked one as a server's, unless --from says who sent them.`,
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
 	cmd.Flags().BoolVar(&opts.Bits, "bits", false, "also draw each frame header as the RFC's bit diagram, with its real bits")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the explanation: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
 	return cmd
 }
 
@@ -143,7 +152,19 @@ func parseSender(s string) (websocket.Sender, error) {
 	return 0, fmt.Errorf("--from %q: want client, server or any", s)
 }
 
+// decodePrinter is the message printer for the --lang flag; English when
+// the flag is not a course language (that error is reported on its own).
+func decodePrinter(flag string) i18n.Printer {
+	lang, _ := lessons.ResolveLang(flag, os.Getenv)
+	return i18n.New(lang)
+}
+
 func runDecode(opts *DecodeOptions) error {
+	p := decodePrinter(opts.Lang)
+	return decodeError(decode(opts, p), p)
+}
+
+func decode(opts *DecodeOptions, p i18n.Printer) error {
 	text := opts.Hex
 	if text == "-" {
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
@@ -172,7 +193,7 @@ func runDecode(opts *DecodeOptions) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d)
 	} else {
-		err = d.WriteText(opts.IO.Out)
+		_, err = wstext.WriteDecoding(opts.IO.Out, d, p)
 	}
 	for _, f := range d.Frames {
 		if h := data[f.Offset:]; opts.Bits && !opts.JSON && err == nil && f.HeaderLen > 0 && f.HeaderLen <= len(h) {
