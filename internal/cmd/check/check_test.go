@@ -260,11 +260,7 @@ func TestRunCheckUnreachable(t *testing.T) {
 	_, port, _ := net.SplitHostPort(addr)
 	ios, _, out, _ := iostreams.Test()
 	// Through the command, as a learner types it.
-	cmd := NewCmdCheck(ios, nil)
-	cmd.SetArgs([]string{"ws", "--addr", addr, "--lang", "en"})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	err = cmd.ExecuteContext(context.Background())
+	err = cmdtest.ExecuteArgs(NewCmdCheck(ios, nil), "ws", "--addr", addr, "--lang", "en")
 	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "stage tcp failed") {
 		t.Errorf("error %v", err)
 	}

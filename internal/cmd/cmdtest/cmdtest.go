@@ -23,7 +23,16 @@ import (
 // Execute runs cmd with args (split on spaces) under a background context,
 // its usage and error output discarded, and returns its error.
 func Execute(cmd *cobra.Command, args string) error {
-	cmd.SetArgs(strings.Fields(args))
+	return ExecuteArgs(cmd, strings.Fields(args)...)
+}
+
+// ExecuteArgs is Execute with the arguments given one by one, for those that
+// hold spaces or come from variables.
+func ExecuteArgs(cmd *cobra.Command, args ...string) error {
+	if args == nil {
+		args = []string{} // nil would make cobra read the test binary's os.Args
+	}
+	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	return cmd.ExecuteContext(context.Background())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,6 +32,19 @@ func TestExecute(t *testing.T) {
 	}
 	if want := []string{"a", "b"}; !slices.Equal(got, want) {
 		t.Errorf("got args %q, want %q", got, want)
+	}
+	if err := ExecuteArgs(cmd, "a b", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("ExecuteArgs: got args %q, want %q", got, want)
+	}
+	// cobra reads os.Args when given no argument list; the test binary's own
+	// arguments must not leak in.
+	defer func(saved []string) { os.Args = saved }(os.Args)
+	os.Args = []string{os.Args[0], "stray"}
+	if err := ExecuteArgs(cmd); err != nil || len(got) != 0 {
+		t.Errorf("no arguments: got args %q, error %v; want none (not the test binary's own)", got, err)
 	}
 	if err := Execute(cmd, "--no-such-flag"); err == nil || !strings.Contains(err.Error(), "no-such-flag") {
 		t.Errorf("got error %v, want one naming --no-such-flag", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"go.uber.org/goleak"
 )
@@ -39,11 +40,7 @@ func TestNewCmdGetFlags(t *testing.T) {
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
 		var got *GetOptions
-		cmd := NewCmdGet(ios, func(o *GetOptions) error { got = o; return nil })
-		cmd.SetArgs(tt.args)
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
+		err := cmdtest.ExecuteArgs(NewCmdGet(ios, func(o *GetOptions) error { got = o; return nil }), tt.args...)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: got error %v, want one containing %q", tt.name, err, tt.wantErr)
