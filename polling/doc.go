@@ -64,14 +64,15 @@
 //
 // # Measuring
 //
-// Compare runs many clients of each transport against one stream on
-// loopback and reports, per transport, messages delivered, lost and
-// duplicated, delivery latency percentiles, bytes on the wire in each
-// direction counted at the socket (a counting net.Conn) and split into
-// overhead and payload, HTTP requests, TCP connections and server CPU time.
-// KeepAlive shows the older lesson underneath: N requests over HTTP/1.0
-// connections that close after each response against one persistent
-// HTTP/1.1 connection.
+// The engine counts what each transport costs: a Meter, set on a Server
+// (Server.Meters, per transport) or a Client (Client.Meter), counts bytes at
+// the socket through a counting net.Conn, with requests, connections and
+// messages. The harness that compares the transports with those counts,
+// and its HTML report with charts, live in package
+// github.com/wirelab/wirelab/polling/compare, so a program that only serves
+// or reads a stream does not link a charting library. KeepAlive shows the
+// older lesson underneath: N requests over HTTP/1.0 connections that close
+// after each response against one persistent HTTP/1.1 connection.
 //
 // # Serving
 //

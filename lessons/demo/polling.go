@@ -15,6 +15,7 @@ import (
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/polling"
+	"github.com/wirelab/wirelab/polling/compare"
 )
 
 func pollingDemos() []Demo {
@@ -266,7 +267,7 @@ func lastID(evs []polling.Event) string {
 }
 
 func demoCompare(ctx context.Context, e *Env) error {
-	cfg := polling.CompareConfig{
+	cfg := compare.CompareConfig{
 		Clients:  5,
 		Rate:     20,
 		Duration: 500 * time.Millisecond,
@@ -279,8 +280,8 @@ func demoCompare(ctx context.Context, e *Env) error {
 		"每种方式 %d 个客户端读同一个消息流：每秒 %g 条，持续 %v，负载 %d 字节；短轮询间隔 %v。",
 		cfg.Clients, cfg.Rate, cfg.Duration, cfg.Payload, cfg.Interval)
 	var calls atomic.Int64
-	cfg.Progress = func(polling.Progress) { calls.Add(1) }
-	res, err := polling.Compare(ctx, cfg)
+	cfg.Progress = func(compare.Progress) { calls.Add(1) }
+	res, err := compare.Compare(ctx, cfg)
 	if err != nil {
 		return err
 	}
