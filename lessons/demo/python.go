@@ -17,6 +17,7 @@ import (
 
 	wscheck "github.com/wirelab/wirelab/lessons/check"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 func pythonDemos() []Demo {
@@ -108,7 +109,7 @@ func demoNaiveServer(ctx context.Context, e *Env) error {
 		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 		var got bytes.Buffer
 		got.ReadFrom(c.br)
-		d, _ := websocket.DecodeFrames(got.Bytes(), websocket.DecodeOptions{From: websocket.SenderServer})
+		d, _ := wsdecode.DecodeFrames(got.Bytes(), wsdecode.DecodeOptions{From: wsdecode.SenderServer})
 		for _, f := range d.Frames {
 			p := f.Payload
 			note := ""

@@ -20,6 +20,7 @@ import (
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 func wsDemos() []Demo {
@@ -196,8 +197,8 @@ func (c *rawConn) readFrame() ([]byte, error) {
 }
 
 // decode prints frames the way "wirelab ws decode" does.
-func decode(e *Env, data []byte, from websocket.Sender) (*websocket.Decoding, error) {
-	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
+func decode(e *Env, data []byte, from wsdecode.Sender) (*wsdecode.Decoding, error) {
+	d, err := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: from})
 	d.WriteText(e.Out)
 	return d, err
 }
@@ -430,7 +431,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if _, err := c.Write(frame); err != nil {
 		return err
 	}
-	if _, err := decode(e, frame, websocket.SenderClient); err != nil {
+	if _, err := decode(e, frame, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	e.Say("   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:", "   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：")
@@ -442,7 +443,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Say("\n2. The server's echo, unmasked as a server's frames must be: % x", "\n2. 服务端的回显，按规定服务端的帧不加掩码：% x", echo)
-	if _, err := decode(e, echo, websocket.SenderServer); err != nil {
+	if _, err := decode(e, echo, wsdecode.SenderServer); err != nil {
 		return err
 	}
 	if err := check(bytes.Equal(echo, []byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}), "echo was % x", echo); err != nil {
@@ -483,7 +484,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 
 	frag := append(clientFrame(false, websocket.OpText, key, []byte("frag")), clientFrame(true, websocket.OpContinuation, key, []byte("mented"))...)
 	e.Say("\n4. One message in two frames — text with FIN=0, then a continuation with FIN=1:", "\n4. 一条消息分成两帧——FIN=0 的文本帧，再加 FIN=1 的延续帧：")
-	d, err := decode(e, frag, websocket.SenderClient)
+	d, err := decode(e, frag, wsdecode.SenderClient)
 	if err != nil {
 		return err
 	}
@@ -514,7 +515,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 
 	ping := clientFrame(true, websocket.OpPing, key, []byte("are you there?"))
 	e.Say("1. The client sends a ping (opcode 0x9):", "1. 客户端发送 ping（操作码 0x9）：")
-	if _, err := decode(e, ping, websocket.SenderClient); err != nil {
+	if _, err := decode(e, ping, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	if _, err := c.Write(ping); err != nil {
@@ -525,7 +526,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Say("   The server answers at once with a pong (0xA) carrying the same payload:", "   服务端立即回复 pong（0xA），负载与 ping 相同：")
-	if _, err := decode(e, pong, websocket.SenderServer); err != nil {
+	if _, err := decode(e, pong, wsdecode.SenderServer); err != nil {
 		return err
 	}
 	if err := check(pong[0] == 0x8a && string(pong[2:]) == "are you there?", "pong was % x", pong); err != nil {
@@ -534,7 +535,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 
 	closeFrame := clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "bye"))
 	e.Say("\n2. The client starts the closing handshake: close (0x8), code 1000, reason \"bye\":", "\n2. 客户端发起关闭握手：close（0x8），状态码 1000，原因 \"bye\"：")
-	if _, err := decode(e, closeFrame, websocket.SenderClient); err != nil {
+	if _, err := decode(e, closeFrame, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	if _, err := c.Write(closeFrame); err != nil {
@@ -545,7 +546,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Say("   The server answers with its own close frame:", "   服务端回复自己的关闭帧：")
-	d, err := decode(e, reply, websocket.SenderServer)
+	d, err := decode(e, reply, wsdecode.SenderServer)
 	if err != nil {
 		return err
 	}
