@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/httpcore/inspect"
 )
 
@@ -59,7 +60,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	req := []byte("POST /hello?lang=go HTTP/1.1\r\nHost: " + srv.Addr + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
 	e.Say("The request, as sent (\\r\\n is CR LF, two bytes):", "发出的请求（\\r\\n 是 CR LF 两个字节）：")
 	e.Quote("  > ", req)
-	a, err := httpcore.Annotate(req)
+	a, err := annotate.Annotate(req)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	}
 	e.Say("\nThe response (status line, header fields, empty line, body):", "\n响应（状态行、首部字段、空行、正文）：")
 	e.Quote("  < ", resp)
-	ra, err := httpcore.Annotate(resp)
+	ra, err := annotate.Annotate(resp)
 	if err != nil {
 		return err
 	}
@@ -345,7 +346,7 @@ func demoFraming(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	a, err := httpcore.Annotate(r2)
+	a, err := annotate.Annotate(r2)
 	if err != nil {
 		return err
 	}

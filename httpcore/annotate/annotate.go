@@ -1,4 +1,4 @@
-package httpcore
+package annotate
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wirelab/wirelab/httpcore"
 )
 
 // Segment kinds, in the order they can appear in a message.
@@ -76,8 +78,9 @@ type Annotation struct {
 }
 
 // An AnnotateError reports why the engine rejected a message, at which byte
-// and under which rule. Err is the engine's own error (a *ProtocolError, or
-// io.ErrUnexpectedEOF when the input stops early).
+// and under which rule. Err is the engine's own error (a
+// *httpcore.ProtocolError, or io.ErrUnexpectedEOF when the input stops
+// early).
 type AnnotateError struct {
 	// Offset is the byte offset of the problem in the input, or -1.
 	Offset int `json:"offset"`
@@ -109,7 +112,7 @@ func (e *AnnotateError) Error() string {
 	case e.Status == 0 || e.Status == 400:
 		s = "malformed message"
 	default:
-		s = fmt.Sprintf("message rejected with %d %s", e.Status, StatusText(e.Status))
+		s = fmt.Sprintf("message rejected with %d %s", e.Status, httpcore.StatusText(e.Status))
 	}
 	if e.Offset >= 0 {
 		s += fmt.Sprintf(" at byte %d", e.Offset)
@@ -130,9 +133,10 @@ func (e *AnnotateError) Unwrap() error { return e.Err }
 // message as a []byte rather than an io.Reader because it shows every byte;
 // a message is small.
 //
-// The verdict is the engine's: Annotate runs ReadRequest or ReadResponse over
-// data and reads the body to the end, so it accepts exactly what the engine
-// accepts with DefaultLimits. Its own light segmentation only attaches offsets and notes:
+// The verdict is the engine's: Annotate runs httpcore.ReadRequest or
+// httpcore.ReadResponse over data and reads the body to the end, so it
+// accepts exactly what the engine accepts with httpcore.DefaultLimits. Its
+// own light segmentation only attaches offsets and notes:
 //
 //	 0  request-line  GET / HTTP/1.1\r\n  method GET, target "/" (origin-form), version HTTP/1.1 (RFC 9112 §3)
 //	16  field         Host: a\r\n         Host = "a" — required once in HTTP/1.1 (RFC 9112 §3.2)
@@ -160,13 +164,13 @@ func Annotate(data []byte) (*Annotation, error) {
 		err  error
 	)
 	if resp {
-		var r *Response
-		if r, err = ReadResponse(br, nil); err == nil {
+		var r *httpcore.Response
+		if r, err = httpcore.ReadResponse(br, nil); err == nil {
 			fr, body = responseFrame(r), r.Body
 		}
 	} else {
-		var r *Request
-		if r, err = ReadRequest(br); err == nil {
+		var r *httpcore.Request
+		if r, err = httpcore.ReadRequest(br); err == nil {
 			fr, body = requestFrame(r), r.Body
 		}
 	}
@@ -202,7 +206,7 @@ func Annotate(data []byte) (*Annotation, error) {
 // toAnnotateError turns the engine's error into an AnnotateError. The
 // engine's offsets already count from the first byte of the message.
 func toAnnotateError(err error, data []byte, headEnd int, fr frame) *AnnotateError {
-	var pe *ProtocolError
+	var pe *httpcore.ProtocolError
 	if errors.As(err, &pe) {
 		ae := &AnnotateError{Offset: pe.Offset, Status: pe.Status, Section: pe.Section, Msg: pe.Msg, Err: err}
 		if o := ae.Offset; o >= 0 && o < len(data) && data[o] == '\n' && (o == 0 || data[o-1] != '\r') {
@@ -281,7 +285,7 @@ const (
 	frameClose
 )
 
-func requestFrame(r *Request) frame {
+func requestFrame(r *httpcore.Request) frame {
 	switch {
 	case r.Chunked:
 		return frame{kind: frameChunked}
@@ -291,7 +295,7 @@ func requestFrame(r *Request) frame {
 	return frame{kind: frameNone, clZero: r.Header.Has("Content-Length")}
 }
 
-func responseFrame(r *Response) frame {
+func responseFrame(r *httpcore.Response) frame {
 	f := frame{code: r.StatusCode}
 	switch code := r.StatusCode; {
 	case code/100 == 1:
@@ -475,6 +479,20 @@ func (an *annotator) trailer(decoded int64, nchunks int) {
 	}
 }
 
+// hasToken reports whether the comma-separated list v holds token, compared
+// case-insensitively (RFC 9110 §5.6.1).
+func hasToken(v, token string) bool {
+	for elem := range strings.SplitSeq(v, ",") {
+		if strings.EqualFold(strings.Trim(elem, " \t"), token) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimOWS trims optional whitespace: SP and HTAB (RFC 9110 §5.6.3).
+func trimOWS(s string) string { return strings.Trim(s, " \t") }
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -494,15 +512,15 @@ func splitField(l []byte) (name, value string) {
 }
 
 // splitChunkSize splits a chunk-size line into its hex digits, their value
-// (capped rather than overflowing) and the chunk extension.
+// (math.MaxInt64 when they overflow it) and the chunk extension.
 func splitChunkSize(l []byte) (digits string, size int64, ext string) {
 	s := strings.TrimRight(string(l), "\r\n")
 	i := 0
-	for i < len(s) && unhex(s[i]) >= 0 {
-		if size < 1<<40 {
-			size = size<<4 | int64(unhex(s[i]))
-		}
+	for i < len(s) && strings.IndexByte("0123456789abcdefABCDEF", s[i]) >= 0 {
 		i++
+	}
+	if i > 0 {
+		size, _ = strconv.ParseInt(s[:i], 16, 64) // on overflow: math.MaxInt64
 	}
 	return s[:i], size, strings.TrimLeft(s[i:], " \t")
 }
@@ -538,7 +556,7 @@ func statusLineNote(l []byte) string {
 	if err != nil {
 		return "status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF (RFC 9112 §4)"
 	}
-	st, ok := LookupStatus(code)
+	st, ok := httpcore.LookupStatus(code)
 	if !ok {
 		return fmt.Sprintf("version %s, status %d — unregistered, treated as %dxx (RFC 9110 §15); the reason-phrase is for humans only (RFC 9112 §4)",
 			s[:8], code, code/100)
