@@ -3,18 +3,18 @@ package annotate
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/wirelab/wirelab/annot"
 	"github.com/wirelab/wirelab/httpcore"
 )
 
-// Segment kinds, in the order they can appear in a message.
+// Segment kinds (annot.Segment.Kind), in the order they can appear in a
+// message.
 const (
 	KindRequestLine = "request-line" // method SP request-target SP HTTP-version CRLF (RFC 9112 §3)
 	KindStatusLine  = "status-line"  // HTTP-version SP status-code SP [ reason-phrase ] CRLF (RFC 9112 §4)
@@ -29,33 +29,6 @@ const (
 	KindFinalCRLF   = "final-crlf"   // the CRLF ending a chunked message
 )
 
-// A Segment is one piece of a message: Raw is data[Offset:Offset+len(Raw)]
-// and Note explains it, naming the RFC section that defines it.
-type Segment struct {
-	Offset int
-	Kind   string
-	Raw    []byte
-	Note   string
-}
-
-// MarshalJSON encodes s with Raw as a string, so CR and LF show as "\r\n".
-// When Raw is not valid UTF-8 (a binary body), raw_base64 holds the exact
-// bytes as well.
-func (s Segment) MarshalJSON() ([]byte, error) {
-	v := struct {
-		Offset    int    `json:"offset"`
-		Length    int    `json:"length"`
-		Kind      string `json:"kind"`
-		Raw       string `json:"raw"`
-		RawBase64 []byte `json:"raw_base64,omitempty"`
-		Note      string `json:"note"`
-	}{Offset: s.Offset, Length: len(s.Raw), Kind: s.Kind, Raw: string(s.Raw), Note: s.Note}
-	if !utf8.Valid(s.Raw) {
-		v.RawBase64 = s.Raw
-	}
-	return json.Marshal(v)
-}
-
 // An Annotation is a message cut into explained segments, as produced by
 // Annotate.
 type Annotation struct {
@@ -63,7 +36,7 @@ type Annotation struct {
 	Message string `json:"message"`
 	// Segments cover the message in order, from byte 0 up to Length, or up
 	// to and including the segment where a malformed message fails.
-	Segments []Segment `json:"segments"`
+	Segments []annot.Segment `json:"segments"`
 	// Length is the number of bytes the engine read as this message (0 when
 	// the message is malformed).
 	Length int `json:"length"`
@@ -236,7 +209,7 @@ func toAnnotateError(err error, data []byte, headEnd int, fr frame) *AnnotateErr
 
 // cut keeps the segments before the problem and the one containing it,
 // whose Note becomes the problem.
-func cut(segs []Segment, ae *AnnotateError) []Segment {
+func cut(segs []annot.Segment, ae *AnnotateError) []annot.Segment {
 	if ae.Early || ae.Offset < 0 {
 		return segs
 	}
@@ -324,12 +297,12 @@ type annotator struct {
 	data []byte
 	resp bool
 	fr   frame
-	segs []Segment
+	segs []annot.Segment
 	pos  int
 }
 
 func (an *annotator) add(kind string, end int, note string) {
-	an.segs = append(an.segs, Segment{Offset: an.pos, Kind: kind, Raw: an.data[an.pos:end], Note: note})
+	an.segs = append(an.segs, annot.Segment{Offset: an.pos, Kind: kind, Raw: an.data[an.pos:end], Note: note})
 	an.pos = end
 }
 

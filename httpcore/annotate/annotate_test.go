@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/annot"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/annotate"
 )
@@ -132,7 +133,7 @@ func checkTiles(t *testing.T, name string, data []byte, a *annotate.Annotation) 
 	}
 }
 
-func lastEnd(segs []annotate.Segment) int {
+func lastEnd(segs []annot.Segment) int {
 	if len(segs) == 0 {
 		return 0
 	}
@@ -253,18 +254,6 @@ func TestAnnotateTrailingNote(t *testing.T) {
 		if a.TrailingNote != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, a.TrailingNote, tt.want)
 		}
-	}
-}
-
-func TestAnnotateSegmentJSON(t *testing.T) {
-	s := annotate.Segment{Offset: 3, Kind: annotate.KindBody, Raw: []byte{0xff, 'a'}, Note: "n"}
-	got, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"offset":3,"length":2,"kind":"body","raw":"\ufffda","raw_base64":"/2E=","note":"n"}`
-	if string(got) != want {
-		t.Errorf("got %s, want %s", got, want)
 	}
 }
 

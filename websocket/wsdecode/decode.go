@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wirelab/wirelab/annot"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -60,16 +61,6 @@ const (
 	FieldCloseReason = "close-reason"   // the rest of a close frame's payload: UTF-8 text
 )
 
-// A FrameField is one field of a frame on the wire: Raw is
-// data[Offset:Offset+len(Raw)], exactly as sent (a masked payload stays
-// masked), and Note explains it.
-type FrameField struct {
-	Offset int
-	Kind   string
-	Raw    []byte
-	Note   string
-}
-
 // A DecodedFrame is one frame as DecodeFrames explains it.
 type DecodedFrame struct {
 	// Offset is the frame's first byte in the input.
@@ -88,8 +79,10 @@ type DecodedFrame struct {
 	Payload []byte
 	// Close is the code and reason of a valid close frame.
 	Close *websocket.CloseError
-	// Fields cut the frame into its wire fields, in order.
-	Fields []FrameField
+	// Fields cut the frame into its wire fields, in order: each Raw is
+	// exactly as sent (a masked payload stays masked), and Kind is one of
+	// the Field constants.
+	Fields []annot.Segment
 
 	lengthKnown bool // the header was read and its length is valid
 }
@@ -205,7 +198,7 @@ func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 	idx := len(d.out.Frames) - 1
 	fr := &d.out.Frames[idx]
 	add := func(rel int, kind string, raw []byte, note string) int {
-		fr.Fields = append(fr.Fields, FrameField{Offset: off + rel, Kind: kind, Raw: raw, Note: note})
+		fr.Fields = append(fr.Fields, annot.Segment{Offset: off + rel, Kind: kind, Raw: raw, Note: note})
 		return len(fr.Fields) - 1
 	}
 
@@ -378,7 +371,7 @@ func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 // absolute offset base.
 func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *websocket.FrameError {
 	add := func(abs int, kind string, raw []byte, note string) int {
-		fr.Fields = append(fr.Fields, FrameField{Offset: abs, Kind: kind, Raw: raw, Note: note})
+		fr.Fields = append(fr.Fields, annot.Segment{Offset: abs, Kind: kind, Raw: raw, Note: note})
 		return len(fr.Fields) - 1
 	}
 	p := fr.Payload

@@ -5,7 +5,8 @@
 // DecodeFrames cuts each frame into its wire fields (byte 0 with FIN, the RSV
 // bits and the opcode; byte 1 with MASK and the 7-bit length; the extended
 // length; the masking key; the payload, and a close frame's code and reason),
-// each with its offset, its bytes as sent and a note naming the rule:
+// each an annot.Segment (the type httpcore/annotate uses for HTTP) with its
+// offset, its bytes as sent and a note naming the rule:
 //
 //	d, err := wsdecode.DecodeFrames([]byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}, wsdecode.DecodeOptions{})
 //	d.WriteText(os.Stdout)
