@@ -81,7 +81,7 @@ func TestClientStopsOnPermanentError(t *testing.T) {
 	hub := NewMemoryHub(2)
 	addr := startServer(t, &Server{Hub: hub}, nil)
 	publishN(t, hub, 1, 5)
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		c := &Client{Transport: tr, Addr: addr, After: 1}
 		err := c.Run(context.Background(), func(Message) error { return nil })
 		var he *HTTPError

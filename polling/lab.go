@@ -75,7 +75,7 @@ func (l *Lab) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		w.WriteString("hello\n")
 	case "/stats":
 		st := Stats{Last: l.Server.Hub.Last(), Transports: map[string]MeterSnapshot{}}
-		for _, t := range Transports {
+		for _, t := range Transports() {
 			st.Transports[t.String()] = l.Meters[t].Snapshot()
 		}
 		writeJSON(w, st)

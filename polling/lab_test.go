@@ -52,7 +52,7 @@ func TestKeepAlive(t *testing.T) {
 func TestLabCountsPerTransport(t *testing.T) {
 	lab, hub := startLab(t)
 	publishN(t, hub, 1, 3)
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		c := &Client{Transport: tr, Addr: lab.Addr, Interval: 5 * time.Millisecond, Wait: 5 * time.Second}
 		runClient(t, c, 3, nil)
 	}
@@ -67,7 +67,7 @@ func TestLabCountsPerTransport(t *testing.T) {
 	if st.Last != 3 {
 		t.Errorf("last %d, want 3", st.Last)
 	}
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		m := st.Transports[tr.String()]
 		if m.Requests < 1 || m.Conns != 1 || m.Messages != 3 || m.BytesIn < 30 || m.BytesOut < m.PayloadBytes || m.PayloadBytes != 27 {
 			t.Errorf("%s: %+v", tr, m)

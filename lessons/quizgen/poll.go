@@ -66,11 +66,11 @@ type pollExchange struct {
 func shortPoll(ctx context.Context) (*pollExchange, error) {
 	hub := polling.NewMemoryHub(16)
 	defer hub.Close()
-	ps := &polling.Server{Hub: hub}
+	lab := polling.NewLab(hub) // a Server with one Meter per transport
+	ps := lab.Server
 	defer ps.Close()
-	var srvMeters [len(polling.Transports)]polling.Meter
 	nc, stop, err := serve(ctx, ps, func(ln net.Listener) net.Listener {
-		return &polling.TransportListener{Listener: ln, Meters: &srvMeters}
+		return &polling.TransportListener{Listener: ln, Meters: lab.Meters}
 	})
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func shortPoll(ctx context.Context) (*pollExchange, error) {
 	}
 	x.body = len(body)
 	x.client = m.BytesIn.Load() + m.BytesOut.Load()
-	sm := &srvMeters[polling.ShortPoll]
+	sm := &lab.Meters[polling.ShortPoll]
 	x.server = sm.BytesIn.Load() + sm.BytesOut.Load()
 	return x, nil
 }

@@ -193,7 +193,7 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 		return nil, fmt.Errorf("polling: payload %d is outside 0..%d bytes", cfg.Payload, polling.MaxPublishBytes)
 	}
 	if len(cfg.Transports) == 0 {
-		cfg.Transports = polling.Transports[:]
+		cfg.Transports = polling.Transports()
 	}
 	cfg.Interval = orDur(cfg.Interval, time.Second)
 	cfg.Wait = orDur(cfg.Wait, 25*time.Second)
