@@ -114,11 +114,12 @@ type Decoding struct {
 
 // DecodeFrames explains raw WebSocket frames, for teaching: data holds one or
 // more whole frames, as they cross the wire. The verdict is the engine's own:
-// headers go through the same parser a Conn uses, close payloads through
-// the same validator, and the checks a Conn makes on top (RSV bits without
-// an extension, the masking direction, the order of fragments, UTF-8 in text
-// messages) are made in the same order with the same close codes. Like a
-// Conn, DecodeFrames accepts a length written in a longer form than needed.
+// headers go through websocket.ParseFrameHeader, close payloads through
+// websocket.ParseClose and text through websocket.UTF8Validator, as in a
+// websocket.Conn, and the checks a Conn makes on top (RSV bits without an
+// extension, the masking direction, the order of fragments) are made in the
+// same order with the same close codes. Like a Conn, DecodeFrames accepts a
+// length written in a longer form than needed.
 //
 // For the unmasked frame of RFC 6455 §5.7 that carries "Hello",
 //
