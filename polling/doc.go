@@ -65,14 +65,15 @@
 // # Measuring
 //
 // The engine counts what each transport costs: a Meter, set on a Server
-// (Server.Meters, per transport) or a Client (Client.Meter), counts bytes at
-// the socket through a counting net.Conn, with requests, connections and
-// messages. The harness that compares the transports with those counts,
-// and its HTML report with charts, live in package
-// github.com/wirelab/wirelab/polling/compare, so a program that only serves
-// or reads a stream does not link a charting library. KeepAlive shows the
-// older lesson underneath: N requests over HTTP/1.0 connections that close
-// after each response against one persistent HTTP/1.1 connection.
+// (Server.Meters, one per transport) or a Client (Client.Meter), counts
+// requests, connections and messages, and bytes at the socket through a
+// counting net.Conn (CountConn, TransportListener). What compares the
+// transports with those counts lives in package
+// github.com/wirelab/wirelab/polling/compare: the measurement behind
+// "wirelab compare" and its HTML report with charts, the live lab page of
+// "wirelab poll serve", and the HTTP/1.0 against HTTP/1.1 keep-alive
+// demonstration. A program that only serves or reads a stream links none of
+// it.
 //
 // # Serving
 //

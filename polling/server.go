@@ -72,7 +72,7 @@ type Server struct {
 	AllowPublish bool
 	// Meters, if set, counts per transport the requests and the messages
 	// and payload bytes sent.
-	Meters *[numTransports]Meter
+	Meters *Meters
 
 	once    sync.Once
 	ctx     context.Context

@@ -66,11 +66,11 @@ type pollExchange struct {
 func shortPoll(ctx context.Context) (*pollExchange, error) {
 	hub := polling.NewMemoryHub(16)
 	defer hub.Close()
-	lab := polling.NewLab(hub) // a Server with one Meter per transport
-	ps := lab.Server
+	ps := &polling.Server{Hub: hub}
 	defer ps.Close()
+	srvMeters := new(polling.Meters)
 	nc, stop, err := serve(ctx, ps, func(ln net.Listener) net.Listener {
-		return &polling.TransportListener{Listener: ln, Meters: lab.Meters}
+		return &polling.TransportListener{Listener: ln, Meters: srvMeters}
 	})
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func shortPoll(ctx context.Context) (*pollExchange, error) {
 	}
 	x.body = len(body)
 	x.client = m.BytesIn.Load() + m.BytesOut.Load()
-	sm := &lab.Meters[polling.ShortPoll]
+	sm := &srvMeters[polling.ShortPoll]
 	x.server = sm.BytesIn.Load() + sm.BytesOut.Load()
 	return x, nil
 }

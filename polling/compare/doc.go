@@ -1,5 +1,6 @@
 // Package compare measures the four transports of package polling against
-// each other, as a learner runs it with "wirelab compare".
+// each other, as a learner runs it with "wirelab compare" and sees it in
+// "wirelab poll serve".
 //
 // Compare starts a fresh server for each transport (in process by default,
 // or in a child process through CompareConfig.StartServer, so that the
@@ -26,4 +27,10 @@
 // WriteHTMLReport turns a result into one self-contained HTML page with SVG
 // charts drawn by go-chart. That is why this package is apart from polling:
 // the engine links no charting or font library.
+//
+// Two comparisons run live, for "wirelab poll serve": a Lab serves a page
+// that reads one stream with all four transports side by side, with the
+// counts taken at the server's sockets (GET /stats), and KeepAlive sends N
+// requests over HTTP/1.0 connections that close after each response against
+// one persistent HTTP/1.1 connection, the older lesson underneath polling.
 package compare
