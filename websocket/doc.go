@@ -39,6 +39,10 @@
 // across fragments, so it fails fast — and 1009 for a message over the read
 // limit.
 //
+// The checks a Conn runs are exported for tools that read frames without a
+// connection: ParseFrameHeader, ParseClose and UTF8Validator. Package
+// websocket/wsdecode builds on them to explain frames field by field.
+//
 // # Connections
 //
 // A Conn offers whole messages (ReadMessage, WriteMessage) and streams
