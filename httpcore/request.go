@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"io"
 	"math/bits"
+	"strconv"
 	"strings"
 )
 
@@ -308,6 +309,15 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		return 0, perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
 	}
 	if b[i] != ' ' {
+		if err := lineBreakErr(b, i, "request-line"); err != nil {
+			return 0, err
+		}
+		switch c := b[i]; {
+		case c == '\r':
+			return 0, perr(400, i, "RFC 9112 §3", "request-line ends after the method %s: no request-target and no HTTP version", quote(b[:i]))
+		case c > ' ' && c < 0x7f:
+			return 0, perr(400, i, "RFC 9110 §9.1", "byte %q is not a token character, so it cannot be part of the method %s", c, quote(b[:i+1]))
+		}
 		return 0, perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
 	}
 	method := b[:i]
@@ -322,7 +332,10 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	}
 	target := b[ts:i]
 	if b[i] != ' ' {
-		if b[i] == '\r' || b[i] == '\n' {
+		if err := lineBreakErr(b, i, "request-line"); err != nil {
+			return 0, err
+		}
+		if b[i] == '\r' {
 			return 0, perr(400, i, "RFC 9112 §3", "request-line has no HTTP version (HTTP/0.9 is not supported)")
 		}
 		return 0, perr(400, i, "RFC 9112 §3.2", "byte 0x%02x is not allowed in the request-target", b[i])
@@ -336,15 +349,28 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		// bytes were split into reads.
 		return 0, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
 	}
+	if err := checkTargetForm(b2s(method), target, ts); err != nil {
+		return 0, err
+	}
 	i++
 	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
-	// case-sensitive (RFC 9112 §2.3).
-	v := b[i : lf+1]
-	if len(v) != 10 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) || v[8] != '\r' {
-		if len(v) == 9 && v[8] == '\n' {
-			return 0, perr(400, lf, "RFC 9112 §2.2", "bare LF ends the request-line (a line must end in CRLF)")
+	// case-sensitive (RFC 9112 §2.3). It runs to the first control byte,
+	// which must be the CR of the line's CRLF.
+	e := i
+	for e < lf && b[e] != '\r' && vchar[b[e]] {
+		e++
+	}
+	if e != lf-1 || b[e] != '\r' {
+		if err := lineBreakErr(b, e, "request-line"); err != nil {
+			return 0, err
 		}
-		return 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(firstLine(v)))
+		if b[e] != '\r' {
+			return 0, perr(400, e, "RFC 9112 §2.3", "control byte 0x%02x in the HTTP version", b[e])
+		}
+	}
+	v := b[i:e]
+	if len(v) != 8 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) {
+		return 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(v))
 	}
 	major, minor := int(v[5]-'0'), int(v[7]-'0')
 	if major != 1 {
@@ -516,7 +542,54 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	if err := fs.decide(req, minor, lim, i); err != nil {
 		return 0, err
 	}
+	// RFC 9110 §9.3.6: a CONNECT request has no content; what follows its
+	// header section is the tunnel. A length or a chunked body announced
+	// for it is refused rather than read.
+	if req.Method == "CONNECT" && (req.Chunked || req.ContentLength > 0) {
+		req.Close = true
+		return 0, perr(400, fs.framingOff(), "RFC 9110 §9.3.6", "a CONNECT request has no content, but this one announces a body (%s)", fs.framingField())
+	}
 	return i, nil
+}
+
+// lineBreakErr explains a CR or LF at b[i] that does not end a line the way
+// RFC 9112 §2.2 asks (CRLF), or returns nil: for a CRLF, or any other byte.
+func lineBreakErr(b []byte, i int, what string) *ProtocolError {
+	switch {
+	case b[i] == '\n':
+		return perr(400, i, "RFC 9112 §2.2", "bare LF ends the %s (a line must end in CRLF)", what)
+	case b[i] == '\r' && (i+1 >= len(b) || b[i+1] != '\n'):
+		return perr(400, i, "RFC 9112 §2.2", "bare CR in the %s (CR may appear only in the CRLF that ends a line)", what)
+	}
+	return nil
+}
+
+// checkTargetForm checks the two request-target forms that belong to one
+// method each (RFC 9112 §3.2): the asterisk-form "*" only for a server-wide
+// OPTIONS, and CONNECT only with the authority-form host:port.
+func checkTargetForm(method string, target []byte, off int) *ProtocolError {
+	switch {
+	case target[0] == '*' && (len(target) != 1 || method != "OPTIONS"):
+		return perr(400, off, "RFC 9112 §3.2.4", "asterisk-form target %s is only for OPTIONS * (method %s)", quote(target), method)
+	case method == "CONNECT" && !authorityForm(target):
+		return perr(400, off, "RFC 9112 §3.2.3", "CONNECT needs an authority-form target host:port, not %s", quote(target))
+	}
+	return nil
+}
+
+// authorityForm reports whether t is uri-host ":" port with a non-empty
+// host and port (RFC 9112 §3.2.3), such as "example.com:443" or "[::1]:80".
+func authorityForm(t []byte) bool {
+	k := bytes.LastIndexByte(t, ':')
+	if k <= 0 || k == len(t)-1 || !validHost(b2s(t[:k])) || bytes.IndexByte(t[:k], '@') >= 0 {
+		return false
+	}
+	for _, c := range t[k+1:] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // framing collects the fields that decide message length and persistence.
@@ -560,6 +633,22 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 		}
 	}
 	return nil
+}
+
+// framingOff is the offset of the field that announced a body.
+func (fs *framing) framingOff() int {
+	if fs.teSeen {
+		return fs.teOff
+	}
+	return fs.clOff
+}
+
+// framingField names the field that announced a body, for errors.
+func (fs *framing) framingField() string {
+	if fs.teSeen {
+		return "Transfer-Encoding: chunked"
+	}
+	return "Content-Length: " + strconv.FormatInt(fs.cl, 10)
 }
 
 // connection records the close and keep-alive options of a Connection
