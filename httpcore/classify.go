@@ -159,3 +159,48 @@ var byteClass = func() (t [256]uint8) {
 	}
 	return t
 }()
+
+// fieldLine parses a field line of the common shape "Name: value\r\n" at
+// b[i] (bs is b as a string) with two bit scans: the name runs to the first
+// byte that is not a tchar, which must be the colon, and the value to the
+// first control byte other than HTAB, which must be the CR of the line's
+// CRLF. It returns the name, the value without surrounding whitespace and
+// the index after the CRLF, or next = -1 when the line is not of that shape
+// (the empty line, a malformed line, a line b cuts short).
+//
+// Each scan's common case, a set bit in the window of i or in the next
+// one, is written out; next does the rest.
+func (c *classes) fieldLine(b []byte, bs string, i int) (name, value string, next int) {
+	start := i
+	if w := i >> 6; w < c.done && c.nt[w]>>(uint(i)&63) != 0 {
+		i += bits.TrailingZeros64(c.nt[w] >> (uint(i) & 63))
+	} else if w+1 < c.done && c.nt[w+1] != 0 {
+		i = (w+1)<<6 + bits.TrailingZeros64(c.nt[w+1])
+	} else {
+		i = c.next(c.nt, i)
+	}
+	if i+1 >= len(b) || i == start || b[i] != ':' {
+		return "", "", -1
+	}
+	name = bs[start:i]
+	i++
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	vs := i
+	if w := i >> 6; w < c.done && c.ctl[w]>>(uint(i)&63) != 0 {
+		i += bits.TrailingZeros64(c.ctl[w] >> (uint(i) & 63))
+	} else if w+1 < c.done && c.ctl[w+1] != 0 {
+		i = (w+1)<<6 + bits.TrailingZeros64(c.ctl[w+1])
+	} else {
+		i = c.next(c.ctl, i)
+	}
+	if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
+		return "", "", -1
+	}
+	ve := i
+	for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
+		ve--
+	}
+	return name, bs[vs:ve], i + 2
+}

@@ -279,22 +279,44 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 	}
 }
 
-// parse parses the request-line and field lines at the start of b. It
-// returns the length of the header section, or -1 if b ends before the
-// empty line that closes it.
+// parse parses the header section at the start of b in the three phases
+// RFC 9112 names: the request-line (§3), the field lines (§5), and the
+// decision on the message body (§6). It returns the length of the header
+// section, or -1 if b ends before the empty line that closes it.
 func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
-	// request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
-	cls := &req.cls
-	cls.reset(b)
+	req.cls.reset(b)
+	i, err := req.parseRequestLine(b, lim)
+	if i < 0 || err != nil {
+		return i, err
+	}
+	var fs framing
+	end, err := req.parseFields(b, i, lim, &fs)
+	if end < 0 || err != nil {
+		return end, err
+	}
+	if err := req.decide(&fs, lim, i, end); err != nil {
+		return 0, err
+	}
+	return end, nil
+}
+
+// parseRequestLine parses the request-line at the start of b and sets
+// Method, Target and the version fields:
+//
+//	request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
+//
+// It returns the index of the first field line, or -1 if b ends first.
+func (req *Request) parseRequestLine(b []byte, lim *Limits) (int, *ProtocolError) {
+	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
 	// The first control byte is the request-line's CR, normally; if not,
 	// look for the LF the slow way, for the errors below.
-	lf := cls.next(cls.ctl, 0) + 1
+	lf := req.cls.next(req.cls.ctl, 0) + 1
 	if lf >= len(b) || b[lf] != '\n' || b[lf-1] != '\r' {
 		lf = bytes.IndexByte(b, '\n')
 	}
 	if lf < 0 {
-		if len(b) > lim.MaxTargetBytes+32 {
-			return 0, perr(414, lim.MaxTargetBytes+32, "RFC 9112 §3", "request-line longer than %d bytes", lim.MaxTargetBytes+32)
+		if len(b) > maxLine {
+			return 0, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
 		}
 		return -1, nil
 	}
@@ -309,16 +331,7 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		return 0, perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
 	}
 	if b[i] != ' ' {
-		if err := lineBreakErr(b, i, "request-line"); err != nil {
-			return 0, err
-		}
-		switch c := b[i]; {
-		case c == '\r':
-			return 0, perr(400, i, "RFC 9112 §3", "request-line ends after the method %s: no request-target and no HTTP version", quote(b[:i]))
-		case c > ' ' && c < 0x7f:
-			return 0, perr(400, i, "RFC 9110 §9.1", "byte %q is not a token character, so it cannot be part of the method %s", c, quote(b[:i+1]))
-		}
-		return 0, perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+		return 0, methodEndErr(b, i)
 	}
 	method := b[:i]
 	i++
@@ -343,7 +356,7 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	if len(target) > lim.MaxTargetBytes {
 		return 0, perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
 	}
-	if maxLine := lim.MaxTargetBytes + 32; lf > maxLine {
+	if lf > maxLine {
 		// A long method: the same limit readBlock applies while the line
 		// is still arriving, so the outcome does not depend on how the
 		// bytes were split into reads.
@@ -352,29 +365,9 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	if err := checkTargetForm(b2s(method), target, ts); err != nil {
 		return 0, err
 	}
-	i++
-	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
-	// case-sensitive (RFC 9112 §2.3). It runs to the first control byte,
-	// which must be the CR of the line's CRLF.
-	e := i
-	for e < lf && b[e] != '\r' && vchar[b[e]] {
-		e++
-	}
-	if e != lf-1 || b[e] != '\r' {
-		if err := lineBreakErr(b, e, "request-line"); err != nil {
-			return 0, err
-		}
-		if b[e] != '\r' {
-			return 0, perr(400, e, "RFC 9112 §2.3", "control byte 0x%02x in the HTTP version", b[e])
-		}
-	}
-	v := b[i:e]
-	if len(v) != 8 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) {
-		return 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(v))
-	}
-	major, minor := int(v[5]-'0'), int(v[7]-'0')
-	if major != 1 {
-		return 0, perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+	major, minor, err := parseVersion(b, i+1, lf)
+	if err != nil {
+		return 0, err
 	}
 	req.Method = b2s(method)
 	req.Target = b2s(target)
@@ -384,139 +377,155 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	case 0:
 		req.Proto = "HTTP/1.0"
 	default:
-		req.Proto = b2s(v[:8])
+		req.Proto = b2s(b[i+1 : i+9])
 	}
 	req.ProtoMajor, req.ProtoMinor = major, minor
-	i = lf + 1
-	lineEnd := i
+	return lf + 1, nil
+}
 
-	var fs framing
+// methodEndErr explains the byte at b[i] that ends the method but is not
+// the SP that must follow it.
+func methodEndErr(b []byte, i int) *ProtocolError {
+	if err := lineBreakErr(b, i, "request-line"); err != nil {
+		return err
+	}
+	switch c := b[i]; {
+	case c == '\r':
+		return perr(400, i, "RFC 9112 §3", "request-line ends after the method %s: no request-target and no HTTP version", quote(b[:i]))
+	case c > ' ' && c < 0x7f:
+		return perr(400, i, "RFC 9110 §9.1", "byte %q is not a token character, so it cannot be part of the method %s", c, quote(b[:i+1]))
+	}
+	return perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+}
+
+// parseVersion parses the HTTP-version that starts at b[i] and ends the
+// request-line whose LF is b[lf]:
+//
+//	HTTP-version = HTTP-name "/" DIGIT "." DIGIT   (RFC 9112 §2.3)
+//
+// HTTP-name is case-sensitive. The version runs to the first control
+// byte, which must be the CR of the line's CRLF.
+func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
+	e := i
+	for e < lf && b[e] != '\r' && vchar[b[e]] {
+		e++
+	}
+	if e != lf-1 || b[e] != '\r' {
+		if err := lineBreakErr(b, e, "request-line"); err != nil {
+			return 0, 0, err
+		}
+		if b[e] != '\r' {
+			return 0, 0, perr(400, e, "RFC 9112 §2.3", "control byte 0x%02x in the HTTP version", b[e])
+		}
+	}
+	v := b[i:e]
+	if len(v) != 8 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) {
+		return 0, 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(v))
+	}
+	major, minor = int(v[5]-'0'), int(v[7]-'0')
+	if major != 1 {
+		return 0, 0, perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+	}
+	return major, minor, nil
+}
+
+// parseFields parses the field lines from b[i] up to and including the
+// empty line that ends the header section, into req.Header, noting the
+// fields that matter to the server on the way (Host, Expect, and in fs
+// those that decide framing and persistence). It returns the index after
+// the empty line, or -1 if b ends first.
+//
+//	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
+func (req *Request) parseFields(b []byte, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
 	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
 	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
 	req.Host = ""
 	req.Expect = ""
-	hosts := 0
-	maxBytes, maxCount := lim.MaxHeaderBytes, lim.MaxHeaderCount
+	first := i
 	for {
 		start := i
-		var n, val string
-		// The common shape of a field line, "Name: value\r\n", is parsed
-		// with two bit scans (see classify.go): the name runs to the first
-		// byte that is not a tchar, which must be the colon, and the value
-		// to the first control byte other than HTAB, which must be the CR
-		// of the line's CRLF. parseFieldLine handles (and explains)
-		// everything else, and the empty line that ends the section is
-		// looked for only when a line is not of that shape. The scans'
-		// common case is written out here: a set bit in an already
-		// classified window.
-		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
-			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
-		} else if w+1 < cls.done && cls.nt[w+1] != 0 { // the next window, also common
-			i = (w+1)<<6 + bits.TrailingZeros64(cls.nt[w+1])
-		} else {
-			i = cls.next(cls.nt, i)
-		}
-		if i+1 < len(b) && i > start && b[i] == ':' {
-			if start-lineEnd > maxBytes {
-				return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
-			}
-			if len(fields) >= maxCount {
-				return 0, perr(431, start, "RFC 6585 §5", "more than %d header fields", maxCount)
-			}
-			n = bs[start:i]
-			i++
-			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
-				i++
-			}
-			vs := i
-			if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
-				i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
-			} else if w+1 < cls.done && cls.ctl[w+1] != 0 { // the next window, also common
-				i = (w+1)<<6 + bits.TrailingZeros64(cls.ctl[w+1])
-			} else {
-				i = cls.next(cls.ctl, i)
-			}
-			if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
-				i = start
-				goto slow
-			}
-			ve := i
-			for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
-				ve--
-			}
-			val = bs[vs:ve]
-			i += 2
-			goto got
-		}
-		i = start
-		if i >= len(b) {
-			return -1, nil
-		}
-		if b[i] == '\r' {
-			if i+1 >= len(b) {
+		// The common shape, "Name: value\r\n", is parsed with two bit
+		// scans; parseFieldLine handles (and explains) everything else,
+		// and the empty line is looked for only when a line is not of
+		// that shape.
+		name, value, next := req.cls.fieldLine(b, bs, i)
+		if next < 0 {
+			switch {
+			case i >= len(b):
 				return -1, nil
-			}
-			if b[i+1] != '\n' {
+			case b[i] == '\r' && i+1 >= len(b):
+				return -1, nil
+			case b[i] == '\r' && b[i+1] == '\n':
+				req.Header.fields = fields
+				if i-first > lim.MaxHeaderBytes {
+					return 0, perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+				}
+				return i + 2, nil
+			case b[i] == '\r':
 				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
 			}
-			i += 2
-			break
 		}
-	slow:
-		if i-lineEnd > maxBytes {
-			return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
+		if start-first > lim.MaxHeaderBytes {
+			return 0, perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
 		}
-		if len(fields) >= maxCount {
-			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", maxCount)
+		if len(fields) >= lim.MaxHeaderCount {
+			return 0, perr(431, start, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
 		}
-		{
-			name, value, next, err := parseFieldLine(b, i)
-			if err != nil {
-				return 0, err
+		if next < 0 {
+			n, v, end, err := parseFieldLine(b, i)
+			if err != nil || end < 0 {
+				return end, err
 			}
-			if next < 0 {
-				return -1, nil
-			}
-			i = next
-			n, val = b2s(name), b2s(value)
+			name, value, next = b2s(n), b2s(v), end
 		}
-	got:
-		fields = append(fields, Field{n, val})
-		// The fields that matter to the server, told apart by length and
-		// first letter before a full comparison.
-		switch len(n) {
-		case 4:
-			if n[0]|0x20 == 'h' && equalFoldLower(n, "host") {
-				hosts++
-				if hosts > 1 {
-					return 0, perr(400, start, "RFC 9112 §3.2", "more than one Host field")
-				}
-				if !validHost(val) {
-					return 0, perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote([]byte(val)))
-				}
-				req.Host = val
-			}
-		case 6:
-			if n[0]|0x20 == 'e' && equalFoldLower(n, "expect") {
-				req.Expect = val
-			}
-		case 10, 14:
-			if n[0]|0x20 == 'c' {
-				if err := fs.field(n, val, start); err != nil {
-					return 0, err
-				}
-			}
-		case 17:
-			if err := fs.field(n, val, start); err != nil {
+		fields = append(fields, Field{name, value})
+		if noted>>len(name)&1 != 0 {
+			if err := req.noteField(fs, name, value, start); err != nil {
 				return 0, err
 			}
 		}
+		i = next
 	}
-	req.Header.fields = fields
-	if i-lineEnd > lim.MaxHeaderBytes+2 {
-		return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+}
+
+// noted has bit n set when noteField looks at names of n bytes.
+const noted = 1<<4 | 1<<6 | 1<<10 | 1<<14 | 1<<17
+
+// noteField records a field that matters to the server, told apart by
+// length and first letter before a full comparison.
+func (req *Request) noteField(fs *framing, n, val string, off int) *ProtocolError {
+	switch len(n) {
+	case 4:
+		if n[0]|0x20 == 'h' && equalFoldLower(n, "host") {
+			fs.hosts++
+			if fs.hosts > 1 {
+				return perr(400, off, "RFC 9112 §3.2", "more than one Host field")
+			}
+			if !validHost(val) {
+				return perr(400, off, "RFC 9112 §3.2", "invalid Host %s", quote([]byte(val)))
+			}
+			req.Host = val
+		}
+	case 6:
+		if n[0]|0x20 == 'e' && equalFoldLower(n, "expect") {
+			req.Expect = val
+		}
+	case 10, 14:
+		if n[0]|0x20 == 'c' {
+			return fs.field(n, val, off)
+		}
+	case 17:
+		return fs.field(n, val, off)
 	}
+	return nil
+}
+
+// decide completes the request once its header section is parsed: the
+// authority of an absolute-form target, the Host rule, persistence, and
+// the length of the body (RFC 9112 §6.3). The field lines run from b[first]
+// to b[end], after the empty line.
+func (req *Request) decide(fs *framing, lim *Limits, first, end int) *ProtocolError {
 	// RFC 9112 §3.2.2: for an absolute-form target the authority in the
 	// target wins over the Host field.
 	if t := req.Target; t[0] != '/' && t[0] != '*' {
@@ -531,25 +540,26 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			req.Host = auth
 		}
 	}
-	if minor >= 1 && hosts == 0 {
-		return 0, perr(400, i-2, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
+	minor := req.ProtoMinor
+	if minor >= 1 && fs.hosts == 0 {
+		return perr(400, end-2, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
 	}
 	if minor == 0 {
 		req.Close = !fs.keepAlive
 	} else {
 		req.Close = fs.close
 	}
-	if err := fs.decide(req, minor, lim, i); err != nil {
-		return 0, err
+	if err := fs.decide(req, minor, lim); err != nil {
+		return err
 	}
 	// RFC 9110 §9.3.6: a CONNECT request has no content; what follows its
 	// header section is the tunnel. A length or a chunked body announced
 	// for it is refused rather than read.
 	if req.Method == "CONNECT" && (req.Chunked || req.ContentLength > 0) {
 		req.Close = true
-		return 0, perr(400, fs.framingOff(), "RFC 9110 §9.3.6", "a CONNECT request has no content, but this one announces a body (%s)", fs.framingField())
+		return perr(400, fs.framingOff(), "RFC 9110 §9.3.6", "a CONNECT request has no content, but this one announces a body (%s)", fs.framingField())
 	}
-	return i, nil
+	return nil
 }
 
 // lineBreakErr explains a CR or LF at b[i] that does not end a line the way
@@ -592,7 +602,8 @@ func authorityForm(t []byte) bool {
 	return true
 }
 
-// framing collects the fields that decide message length and persistence.
+// framing collects the fields that decide message length and persistence,
+// and counts the Host fields.
 type framing struct {
 	clSeen       bool
 	cl           int64
@@ -604,6 +615,7 @@ type framing struct {
 	close        bool
 	keepAlive    bool
 	clOff, teOff int
+	hosts        int // Host field lines seen
 }
 
 func (fs *framing) field(name, value string, off int) *ProtocolError {
@@ -714,7 +726,7 @@ func (fs *framing) codings(v string) {
 }
 
 // decide applies RFC 9112 §6.3 to a request.
-func (fs *framing) decide(req *Request, minor int, lim *Limits, end int) *ProtocolError {
+func (fs *framing) decide(req *Request, minor int, lim *Limits) *ProtocolError {
 	req.Chunked = false
 	req.ContentLength = 0
 	if fs.teSeen {
@@ -881,29 +893,30 @@ func valueErr(b []byte, i int, name []byte) *ProtocolError {
 }
 
 // scanValue returns the index of the first byte at or after i that cannot
-// appear in a field value (field-vchar, SP, HTAB, obs-text), or len(b). It
-// checks eight bytes at a time and jumps straight to the first control byte.
+// appear in a field value (field-vchar, SP, HTAB, obs-text), or len(b).
 func scanValue(b []byte, i int) int {
 	for {
-		for i+8 <= len(b) {
-			if m := ctlMask(le64(b[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto found
-			}
-			i += 8
-		}
-		for i < len(b) && vchar[b[i]] {
-			i++
-		}
-		if i == len(b) {
-			return i
-		}
-	found:
-		if b[i] != '\t' {
+		i = nextCtl(b, i)
+		if i == len(b) || b[i] != '\t' {
 			return i
 		}
 		i++ // HTAB is allowed inside a value
 	}
+}
+
+// nextCtl returns the index of the first control byte (HTAB included) at
+// or after i, or len(b). It checks eight bytes at a time and jumps straight
+// to the first control byte.
+func nextCtl(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := ctlMask(le64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(b) && vchar[b[i]] {
+		i++
+	}
+	return i
 }
 
 // scanTarget returns the index of the first byte at or after i that is not
