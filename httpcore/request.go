@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // A Request is an HTTP request, as read by a server or written by a client.
@@ -57,9 +58,8 @@ type Request struct {
 	// for plain HTTP. Set by the server.
 	TLS *tls.ConnectionState
 
-	buf     []byte  // owns the header section; the strings above point into it
-	cls     classes // byte classes of buf, for parse
-	conn    *conn   // the server connection while a handler runs
+	buf     []byte // owns the header section; the strings above point into it
+	conn    *conn  // the server connection while a handler runs
 	fixed   fixedBody
 	chunked chunkedBody
 }
@@ -134,6 +134,7 @@ func (l Limits) withDefaults() Limits {
 type Reader struct {
 	br  *bufio.Reader
 	lim Limits
+	cls classes // byte classes of the header section being parsed
 }
 
 // NewReader returns a Reader over br with the given limits.
@@ -147,21 +148,46 @@ func NewReader(br *bufio.Reader, lim Limits) *Reader {
 // connection cleanly before a request began, and a *ProtocolError for
 // malformed input.
 func (rd *Reader) ReadRequest(req *Request) error {
-	return readRequest(rd.br, req, &rd.lim)
+	return readRequest(rd.br, req, &rd.cls, &rd.lim)
 }
 
 // ReadRequest reads and parses one request from br with DefaultLimits, like
-// net/http's ReadRequest. The Request it returns owns its memory.
+// net/http's ReadRequest. The Request it returns owns its memory: for a
+// request of up to 752 buffered bytes and 24 field lines (most requests),
+// one allocation holds the Request, its header fields and the copy of the
+// header section its strings point into. A Reader filling one Request again
+// and again allocates nothing at all.
 func ReadRequest(br *bufio.Reader) (*Request, error) {
-	req := &Request{Header: Header{fields: make([]Field, 0, 16)}}
+	m := new(oneShot)
+	req := &m.req
+	req.Header.fields = m.fields[:0]
+	req.buf = m.buf[:0]
 	lim := DefaultLimits
-	if err := readRequest(br, req, &lim); err != nil {
+	if err := readRequest(br, req, &m.cls, &lim); err != nil {
 		return nil, err
 	}
 	return req, nil
 }
 
-func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
+// oneShot is the single allocation behind ReadRequest, sized to the 2304-byte
+// size class of the Go allocator; buf takes what is left after the Request,
+// the parser's byte classes (which point into themselves, so cannot live on
+// the stack) and the fields: 816 bytes, less padLen for the classifier. If the
+// buffered bytes do not fit, padCopy allocates a larger buffer; a request
+// with more fields makes append allocate a larger slice.
+type oneShot struct {
+	req    Request
+	cls    classes
+	fields [oneShotFields]Field
+	buf    [oneShotSize - unsafe.Sizeof(Request{}) - unsafe.Sizeof(classes{}) - oneShotFields*unsafe.Sizeof(Field{})]byte
+}
+
+const (
+	oneShotSize   = 2304 - 8 // less the malloc header of an object with pointers
+	oneShotFields = 24
+)
+
+func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) error {
 	req.Method = "" // so a failed read leaves nothing from the last request
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
@@ -190,7 +216,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 	// section itself, so the bytes are walked once.
 	if len(peek) > 0 {
 		req.buf = padCopy(req.buf, peek)
-		end, err := req.parse(req.buf, lim)
+		end, err := req.parse(req.buf, cls, lim)
 		if err != nil {
 			err.Offset += skipped
 			return err
@@ -212,7 +238,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 		}
 		return err
 	}
-	end, perr := req.parse(block, lim)
+	end, perr := req.parse(block, cls, lim)
 	if perr != nil {
 		perr.Offset += skipped
 		return perr
@@ -283,14 +309,14 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 // RFC 9112 names: the request-line (§3), the field lines (§5), and the
 // decision on the message body (§6). It returns the length of the header
 // section, or -1 if b ends before the empty line that closes it.
-func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
-	req.cls.reset(b)
-	i, err := req.parseRequestLine(b, lim)
+func (req *Request) parse(b []byte, cls *classes, lim *Limits) (int, *ProtocolError) {
+	cls.reset(b)
+	i, err := req.parseRequestLine(b, cls, lim)
 	if i < 0 || err != nil {
 		return i, err
 	}
 	var fs framing
-	end, err := req.parseFields(b, i, lim, &fs)
+	end, err := req.parseFields(b, cls, i, lim, &fs)
 	if end < 0 || err != nil {
 		return end, err
 	}
@@ -306,11 +332,11 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 //	request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
 //
 // It returns the index of the first field line, or -1 if b ends first.
-func (req *Request) parseRequestLine(b []byte, lim *Limits) (int, *ProtocolError) {
+func (req *Request) parseRequestLine(b []byte, cls *classes, lim *Limits) (int, *ProtocolError) {
 	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
 	// The first control byte is the request-line's CR, normally; if not,
 	// look for the LF the slow way, for the errors below.
-	lf := req.cls.next(req.cls.ctl, 0) + 1
+	lf := cls.next(cls.ctl, 0) + 1
 	if lf >= len(b) || b[lf] != '\n' || b[lf-1] != '\r' {
 		lf = bytes.IndexByte(b, '\n')
 	}
@@ -436,7 +462,7 @@ func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
 // the empty line, or -1 if b ends first.
 //
 //	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
-func (req *Request) parseFields(b []byte, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
+func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
 	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
 	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
@@ -449,7 +475,7 @@ func (req *Request) parseFields(b []byte, i int, lim *Limits, fs *framing) (int,
 		// scans; parseFieldLine handles (and explains) everything else,
 		// and the empty line is looked for only when a line is not of
 		// that shape.
-		name, value, next := req.cls.fieldLine(b, bs, i)
+		name, value, next := cls.fieldLine(b, bs, i)
 		if next < 0 {
 			switch {
 			case i >= len(b):

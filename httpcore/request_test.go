@@ -439,3 +439,34 @@ func TestReaderAllocs(t *testing.T) {
 		t.Errorf("Reader.ReadRequest allocates %.1f times per request, want 0", n)
 	}
 }
+
+// TestReadRequestOneAlloc checks the one-shot ReadRequest on a typical
+// request: one allocation for the Request, its fields and its bytes.
+func TestReadRequestOneAlloc(t *testing.T) {
+	raw := "GET /index.html?q=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: test\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n"
+	sr := strings.NewReader(raw)
+	br := bufio.NewReader(sr)
+	var req *Request
+	read := func() {
+		sr.Reset(raw)
+		br.Reset(sr)
+		var err error
+		if req, err = ReadRequest(br); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testing.AllocsPerRun(100, read); n > 1 {
+		t.Errorf("ReadRequest allocates %.1f times per request, want at most 1", n)
+	}
+	// The request owns its bytes: reading the next one over the same
+	// bufio.Reader leaves it intact.
+	first := req
+	sr.Reset("PUT /other HTTP/1.1\r\nHost: other.example\r\n\r\n")
+	br.Reset(sr)
+	if _, err := ReadRequest(br); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "target", first.Target, "/index.html?q=1")
+	eq(t, "host", first.Host, "example.com")
+	eq(t, "user-agent", first.Header.Get("User-Agent"), "test")
+}
