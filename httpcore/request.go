@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -153,7 +154,7 @@ func (rd *Reader) ReadRequest(req *Request) error {
 
 // ReadRequest reads and parses one request from br with DefaultLimits, like
 // net/http's ReadRequest. The Request it returns owns its memory: for a
-// request of up to 752 buffered bytes and 24 field lines (most requests),
+// request of up to 752 buffered bytes and 20 field lines (most requests),
 // one allocation holds the Request, its header fields and the copy of the
 // header section its strings point into. A Reader filling one Request again
 // and again allocates nothing at all.
@@ -163,28 +164,35 @@ func ReadRequest(br *bufio.Reader) (*Request, error) {
 	req.Header.fields = m.fields[:0]
 	req.buf = m.buf[:0]
 	lim := DefaultLimits
-	if err := readRequest(br, req, &m.cls, &lim); err != nil {
+	cls := classesPool.Get().(*classes)
+	err := readRequest(br, req, cls, &lim)
+	cls.b = nil // do not keep the request's bytes alive from the pool
+	classesPool.Put(cls)
+	if err != nil {
 		return nil, err
 	}
 	return req, nil
 }
 
-// oneShot is the single allocation behind ReadRequest, sized to the 2304-byte
-// size class of the Go allocator; buf takes what is left after the Request,
-// the parser's byte classes (which point into themselves, so cannot live on
-// the stack) and the fields: 816 bytes, less padLen for the classifier. If the
+// classesPool holds the parser's byte classes for ReadRequest: they are
+// needed only while parsing, and cannot live on the stack (their slices
+// point into themselves).
+var classesPool = sync.Pool{New: func() any { return new(classes) }}
+
+// oneShot is the single allocation behind ReadRequest, sized to the 1792-byte
+// size class of the Go allocator; buf takes what is left after the Request
+// and the fields: 816 bytes, less padLen for the classifier. If the
 // buffered bytes do not fit, padCopy allocates a larger buffer; a request
 // with more fields makes append allocate a larger slice.
 type oneShot struct {
 	req    Request
-	cls    classes
 	fields [oneShotFields]Field
-	buf    [oneShotSize - unsafe.Sizeof(Request{}) - unsafe.Sizeof(classes{}) - oneShotFields*unsafe.Sizeof(Field{})]byte
+	buf    [oneShotSize - unsafe.Sizeof(Request{}) - oneShotFields*unsafe.Sizeof(Field{})]byte
 }
 
 const (
-	oneShotSize   = 2304 - 8 // less the malloc header of an object with pointers
-	oneShotFields = 24
+	oneShotSize   = 1792 - 8 // less the malloc header of an object with pointers
+	oneShotFields = 20
 )
 
 func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) error {
