@@ -14,6 +14,16 @@ import (
 )
 
 // A Request is an HTTP request, as read by a server or written by a client.
+//
+// The strings of a Request read by this package (Method, Target, Proto,
+// Host, Expect, and the names and values in Header and Trailer) are not
+// copies: they point into the buffer that holds the request's header
+// section. That buffer is the Request's own, so the strings stay valid as
+// long as the Request is not filled again: for ReadRequest, as long as the
+// Request is reachable; for a Reader, until its next ReadRequest into the
+// same Request; on a Server, until the Handler returns, after which the
+// server reuses the Request for the next request on the connection. Copy
+// what you keep longer (strings.Clone, Header.Clone).
 type Request struct {
 	// Method is the request method token, such as "GET" (RFC 9110 §9).
 	Method string
@@ -103,8 +113,13 @@ type Limits struct {
 	MaxBodyBytes int64
 }
 
-// DefaultLimits are the limits used when a field of Limits is zero.
-var DefaultLimits = Limits{
+// DefaultLimits returns the limits used when a field of Limits is zero, and
+// by ReadRequest.
+func DefaultLimits() Limits { return defaultLimits }
+
+// defaultLimits is unexported so that no package can change the limits of
+// every other one.
+var defaultLimits = Limits{
 	MaxTargetBytes: 8 << 10,
 	MaxHeaderBytes: 16 << 10,
 	MaxHeaderCount: 128,
@@ -113,16 +128,16 @@ var DefaultLimits = Limits{
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxTargetBytes <= 0 {
-		l.MaxTargetBytes = DefaultLimits.MaxTargetBytes
+		l.MaxTargetBytes = defaultLimits.MaxTargetBytes
 	}
 	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = DefaultLimits.MaxHeaderBytes
+		l.MaxHeaderBytes = defaultLimits.MaxHeaderBytes
 	}
 	if l.MaxHeaderCount <= 0 {
-		l.MaxHeaderCount = DefaultLimits.MaxHeaderCount
+		l.MaxHeaderCount = defaultLimits.MaxHeaderCount
 	}
 	if l.MaxBodyBytes == 0 {
-		l.MaxBodyBytes = DefaultLimits.MaxBodyBytes
+		l.MaxBodyBytes = defaultLimits.MaxBodyBytes
 	}
 	return l
 }
@@ -163,7 +178,7 @@ func ReadRequest(br *bufio.Reader) (*Request, error) {
 	req := &m.req
 	req.Header.fields = m.fields[:0]
 	req.buf = m.buf[:0]
-	lim := DefaultLimits
+	lim := defaultLimits
 	cls := classesPool.Get().(*classes)
 	err := readRequest(br, req, cls, &lim)
 	cls.b = nil // do not keep the request's bytes alive from the pool

@@ -362,7 +362,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestDefaultLimitsApply(t *testing.T) {
-	_, _, err := readAll("GET /"+strings.Repeat("a", DefaultLimits.MaxTargetBytes+1)+" HTTP/1.1\r\nHost: a\r\n\r\n", Limits{}, nil)
+	_, _, err := readAll("GET /"+strings.Repeat("a", DefaultLimits().MaxTargetBytes+1)+" HTTP/1.1\r\nHost: a\r\n\r\n", Limits{}, nil)
 	if StatusOf(err) != 414 {
 		t.Fatalf("got %v, want 414", err)
 	}
