@@ -487,55 +487,111 @@ func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
 //	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
 func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
 	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
-	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
 	req.Host = ""
 	req.Expect = ""
 	first := i
 	for {
-		start := i
-		// The common shape, "Name: value\r\n", is parsed with two bit
-		// scans; parseFieldLine handles (and explains) everything else,
-		// and the empty line is looked for only when a line is not of
-		// that shape.
-		name, value, next := cls.fieldLine(b, bs, i)
-		if next < 0 {
-			switch {
-			case i >= len(b):
-				return -1, nil
-			case b[i] == '\r' && i+1 >= len(b):
-				return -1, nil
-			case b[i] == '\r' && b[i+1] == '\n':
-				req.Header.fields = fields
-				if i-first > lim.MaxHeaderBytes {
-					return 0, perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
-				}
-				return i + 2, nil
-			case b[i] == '\r':
-				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
+		// Field lines of the common shape, as many as follow one another.
+		var err *ProtocolError
+		if fields, i, err = req.commonFields(b, cls, i, first, fields, lim, fs); err != nil {
+			return 0, err
+		}
+		// The line at i is not of that shape: the empty line, a line b
+		// cuts short, or one that parseFieldLine parses and explains.
+		switch {
+		case i >= len(b) || b[i] == '\r' && i+1 >= len(b):
+			return -1, nil
+		case b[i] == '\r' && b[i+1] == '\n':
+			req.Header.fields = fields
+			if i-first > lim.MaxHeaderBytes {
+				return 0, fieldLimitErr(i, first, len(fields), lim)
 			}
+			return i + 2, nil
+		case b[i] == '\r':
+			return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
 		}
-		if start-first > lim.MaxHeaderBytes {
-			return 0, perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+		if i-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
+			return 0, fieldLimitErr(i, first, len(fields), lim)
 		}
-		if len(fields) >= lim.MaxHeaderCount {
-			return 0, perr(431, start, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
+		n, v, next, err := parseFieldLine(b, i)
+		if err != nil || next < 0 {
+			return next, err
 		}
-		if next < 0 {
-			n, v, end, err := parseFieldLine(b, i)
-			if err != nil || end < 0 {
-				return end, err
-			}
-			name, value, next = b2s(n), b2s(v), end
-		}
+		name, value := b2s(n), b2s(v)
 		fields = append(fields, Field{name, value})
 		if noted>>len(name)&1 != 0 {
-			if err := req.noteField(fs, name, value, start); err != nil {
+			if err := req.noteField(fs, name, value, i); err != nil {
 				return 0, err
 			}
 		}
 		i = next
 	}
+}
+
+// commonFields parses field lines of the common shape "Name: value\r\n"
+// from b[i] with two bit scans each (see classify.go), appending them to
+// fields: the name runs to the first byte that is not a tchar, which must
+// be the colon, and the value to the first control byte other than HTAB,
+// which must be the CR of the line's CRLF. It stops at the first line not
+// of that shape and returns its index. The scans' common case, a set bit
+// in the window of i or in the next one, is written out; next does the
+// rest.
+func (req *Request) commonFields(b []byte, cls *classes, i, first int, fields []Field, lim *Limits, fs *framing) ([]Field, int, *ProtocolError) {
+	bs := b2s(b) // the strings of the request are slices of this one
+	for {
+		start := i
+		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
+			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
+		} else if w+1 < cls.done && cls.nt[w+1] != 0 {
+			i = (w+1)<<6 + bits.TrailingZeros64(cls.nt[w+1])
+		} else {
+			i = cls.next(cls.nt, i)
+		}
+		if i+1 >= len(b) || i == start || b[i] != ':' {
+			return fields, start, nil
+		}
+		name := bs[start:i]
+		i++
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		vs := i
+		if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
+			i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
+		} else if w+1 < cls.done && cls.ctl[w+1] != 0 {
+			i = (w+1)<<6 + bits.TrailingZeros64(cls.ctl[w+1])
+		} else {
+			i = cls.next(cls.ctl, i)
+		}
+		if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
+			return fields, start, nil
+		}
+		if start-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
+			return fields, start, fieldLimitErr(start, first, len(fields), lim)
+		}
+		ve := i
+		for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
+			ve--
+		}
+		value := bs[vs:ve]
+		fields = append(fields, Field{name, value})
+		if noted>>len(name)&1 != 0 {
+			if err := req.noteField(fs, name, value, start); err != nil {
+				return fields, start, err
+			}
+		}
+		i += 2
+	}
+}
+
+// fieldLimitErr reports the limit that a field line starting at b[start]
+// breaks, with n fields read since the header section began at b[first].
+func fieldLimitErr(start, first, n int, lim *Limits) *ProtocolError {
+	if start-first > lim.MaxHeaderBytes {
+		return perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+	}
+	return perr(431, start, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
 }
 
 // noted has bit n set when noteField looks at names of n bytes.
