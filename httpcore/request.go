@@ -343,7 +343,7 @@ func (req *Request) parse(b []byte, cls *classes, lim *Limits) (int, *ProtocolEr
 	if end < 0 || err != nil {
 		return end, err
 	}
-	if err := req.decide(&fs, lim, i, end); err != nil {
+	if err := req.decide(&fs, lim, end); err != nil {
 		return 0, err
 	}
 	return end, nil
@@ -628,9 +628,9 @@ func (req *Request) noteField(fs *framing, n, val string, off int) *ProtocolErro
 
 // decide completes the request once its header section is parsed: the
 // authority of an absolute-form target, the Host rule, persistence, and
-// the length of the body (RFC 9112 §6.3). The field lines run from b[first]
-// to b[end], after the empty line.
-func (req *Request) decide(fs *framing, lim *Limits, first, end int) *ProtocolError {
+// the length of the body (RFC 9112 §6.3). The header section ends at
+// b[end], after the empty line.
+func (req *Request) decide(fs *framing, lim *Limits, end int) *ProtocolError {
 	// RFC 9112 §3.2.2: for an absolute-form target the authority in the
 	// target wins over the Host field.
 	if t := req.Target; t[0] != '/' && t[0] != '*' {
