@@ -28,6 +28,7 @@ type Server struct {
 	pending chan *Pending
 	done    chan struct{}
 	once    sync.Once
+	opts    *Options
 
 	mu    sync.Mutex
 	conns map[*Conn]struct{}
@@ -42,9 +43,10 @@ const (
 
 // Listen starts a server on host:port (port 0 picks a free one). docroot,
 // if not "", is a directory whose files are served to plain HTTP GETs.
-func Listen(host string, port int, docroot string) (s *Server, err error) {
+// opts (nil: the defaults) applies to every connection.
+func Listen(host string, port int, docroot string, opts *Options) (s *Server, err error) {
 	defer guard(&err)
-	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), conns: map[*Conn]struct{}{}}
+	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), conns: map[*Conn]struct{}{}, opts: opts.orDefault()}
 	if docroot != "" {
 		if s.root, err = os.OpenRoot(docroot); err != nil {
 			return nil, valueErr("wirelab: document root: %v", err)
@@ -97,15 +99,26 @@ func (s *Server) Close() (err error) {
 			conns = append(conns, c)
 		}
 		s.mu.Unlock()
-		var wg sync.WaitGroup
 		for _, c := range conns {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
-			}()
+			c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
 		}
-		wg.Wait()
+		// close_timeout bounds each handshake; with none (0), a peer
+		// gets a second.
+		deadline := time.NewTimer(s.opts.closeTimeout + time.Second)
+		defer deadline.Stop()
+		late := false
+		for _, c := range conns {
+			if !late {
+				select {
+				case <-c.readDone:
+				case <-deadline.C:
+					late = true
+				}
+			}
+			if late {
+				c.Abort()
+			}
+		}
 	})
 	return nil
 }
@@ -249,7 +262,7 @@ func (s *Server) serveHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		p.result <- accepted{err: tag(err)}
 		return
 	}
-	c := newConn(wc, packInfo(wc, 101, r.Method, r.Target, &r.Header, nil), s)
+	c := newConn(wc, packInfo(wc, 101, r.Method, r.Target, &r.Header, nil), s, s.opts)
 	s.track(c)
 	p.result <- accepted{c: c}
 }
@@ -310,12 +323,13 @@ func (s *Server) serveFile(w *httpcore.ResponseWriter, r *httpcore.Request) {
 	w.Write(data)
 }
 
-// AcceptWithin is Accept that gives up after timeoutMs milliseconds with a
-// timeout error, so that a Python accept loop returns to the interpreter
-// regularly and Ctrl-C (KeyboardInterrupt) and signal handlers can run.
+// AcceptWithin is Accept that gives up after timeoutMs milliseconds and
+// returns nil then, without an error, so that a Python accept loop returns
+// to the interpreter regularly and Ctrl-C (KeyboardInterrupt) and signal
+// handlers run. After Close it returns a closed error (code 1001).
 func (s *Server) AcceptWithin(timeoutMs int) (p *Pending, err error) {
 	defer guard(&err)
-	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
+	t := time.NewTimer(time.Duration(max(timeoutMs, 0)) * time.Millisecond)
 	defer t.Stop()
 	select {
 	case p := <-s.pending:
@@ -323,6 +337,6 @@ func (s *Server) AcceptWithin(timeoutMs int) (p *Pending, err error) {
 	case <-s.done:
 		return nil, newTagged(KindClosed, int(websocket.CloseGoingAway), "server closed", "wirelab: the server is closed")
 	case <-t.C:
-		return nil, newTagged(KindTimeout, 0, "", "wirelab: no handshake request yet")
+		return nil, nil
 	}
 }
