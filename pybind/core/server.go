@@ -26,7 +26,8 @@ type Server struct {
 	ln      net.Listener
 	root    *os.Root
 	pending chan *Pending
-	done    chan struct{}
+	done    chan struct{} // closed by Shutdown: no more connections
+	closed  chan struct{} // closed when Shutdown closed every connection
 	once    sync.Once
 	opts    *Options
 
@@ -46,7 +47,7 @@ const (
 // opts (nil: the defaults) applies to every connection.
 func Listen(host string, port int, docroot string, opts *Options) (s *Server, err error) {
 	defer guard(&err)
-	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), conns: map[*Conn]struct{}{}, opts: opts.orDefault()}
+	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), closed: make(chan struct{}), conns: map[*Conn]struct{}{}, opts: opts.orDefault()}
 	if docroot != "" {
 		if s.root, err = os.OpenRoot(docroot); err != nil {
 			return nil, valueErr("wirelab: document root: %v", err)
@@ -84,9 +85,18 @@ func (s *Server) Accept() (p *Pending, err error) {
 }
 
 // Close stops listening and closes every open connection with 1001 (going
-// away), waiting for their closing handshakes.
+// away), waiting for their closing handshakes: Shutdown, then WaitClosed.
 func (s *Server) Close() (err error) {
 	defer guard(&err)
+	s.Shutdown()
+	<-s.closed
+	return nil
+}
+
+// Shutdown stops listening and starts closing every open connection with
+// 1001 (going away); it does not wait (WaitClosed does, so that Python
+// waits in slices and Ctrl-C gets through).
+func (s *Server) Shutdown() {
 	s.once.Do(func() {
 		close(s.done)
 		s.srv.Close()
@@ -99,29 +109,36 @@ func (s *Server) Close() (err error) {
 			conns = append(conns, c)
 		}
 		s.mu.Unlock()
-		for _, c := range conns {
-			c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
-		}
-		// close_timeout bounds each handshake; with none (0), a peer
-		// gets a second.
-		deadline := time.NewTimer(s.opts.closeTimeout + time.Second)
-		defer deadline.Stop()
-		late := false
-		for _, c := range conns {
-			if !late {
-				select {
-				case <-c.readDone:
-				case <-deadline.C:
-					late = true
-				}
-			}
-			if late {
-				c.Abort()
-			}
-		}
+		go s.closeAll(conns)
 	})
-	return nil
 }
+
+// closeAll runs the closing handshakes side by side. close_timeout bounds
+// each one; with none (0), a peer gets a second.
+func (s *Server) closeAll(conns []*Conn) {
+	defer close(s.closed)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
+			t := time.NewTimer(s.opts.closeTimeout + time.Second)
+			defer t.Stop()
+			select {
+			case <-c.readDone:
+			case <-t.C:
+				c.Abort()
+				<-c.readDone
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// WaitClosed waits up to timeoutMs for Shutdown to finish: 1 when every
+// connection is closed, statusNotYet if not yet.
+func (s *Server) WaitClosed(timeoutMs int) int { return waitFor(s.closed, timeoutMs) }
 
 func (s *Server) track(c *Conn) {
 	s.mu.Lock()

@@ -261,6 +261,18 @@ CHILD = textwrap.dedent("""
         elif mode == "connect":
             print("ready", flush=True)
             wirelab.connect(f"ws://127.0.0.1:{port}/", open_timeout=30)
+        elif mode == "shutdown":
+            # A client that never answers the close frame: shutdown waits
+            # close_timeout (10 s) for it.
+            import threading
+            srv = wirelab.serve(lambda ws: ws.recv(), "127.0.0.1", 0)
+            threading.Thread(target=srv.serve_forever, daemon=True).start()
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n")
+            s.recv(4096)
+            print("ready", flush=True)
+            srv.shutdown()
         elif mode == "ping":
             ws = wirelab.connect(f"ws://127.0.0.1:{port}/")
             print("ready", flush=True)
@@ -272,7 +284,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("mode", ["recv", "serve_forever", "connect", "ping"])
+@pytest.mark.parametrize("mode", ["recv", "serve_forever", "connect", "ping", "shutdown"])
 def test_ctrl_c_interrupts_blocking_calls(mode, wirelab_server, tmp_path):
     # A peer that never sends and never answers: the server's handler
     # stops reading, and for connect a listener that accepts but never
@@ -405,6 +417,34 @@ def test_gevent_patched_socket_warns():
     r = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "GeventWarning" in r.stderr and "outside gevent's event loop" in r.stderr, r.stderr
+    # What the warning advises works: with threads left unpatched, an idle
+    # client waiting in recv() holds up no other connection.
+    code = textwrap.dedent("""
+        from gevent import monkey; monkey.patch_all(thread=False)
+        import threading, warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        import wirelab
+        srv = wirelab.serve(lambda ws: [ws.send(m) for m in ws], "127.0.0.1", 0)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        idle = wirelab.connect(f"ws://127.0.0.1:{srv.port}/")
+        got = []
+        def busy():
+            with wirelab.connect(f"ws://127.0.0.1:{srv.port}/") as ws:
+                for i in range(50):
+                    ws.send(str(i))
+                    got.append(ws.recv(timeout=5))
+        t = threading.Thread(target=busy)
+        t.start()
+        try:
+            idle.recv(timeout=2)  # meanwhile, busy() runs its 50 round trips
+        except TimeoutError:
+            pass
+        print(len(got), t.is_alive())
+        idle.close()
+        srv.shutdown()
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == "50 False\n", (r.stdout, r.stderr)
     # Without gevent, not a word.
     r = subprocess.run([sys.executable, "-W", "error", "-c", "import wirelab"], capture_output=True, text=True,
                        timeout=60)

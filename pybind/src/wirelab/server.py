@@ -76,8 +76,11 @@ class Server:
                 self._threads.discard(threading.current_thread())
 
     def shutdown(self) -> None:
-        """Stop accepting and close open connections with 1001 (going away)."""
-        self._srv.Close()
+        """Stop accepting and close open connections with 1001 (going away),
+        waiting up to ``close_timeout`` for their closing handshakes."""
+        self._srv.Shutdown()
+        while self._srv.WaitClosed(_ext.SLICE_MS) != 1:
+            pass  # in slices: Ctrl-C gets through
 
     def __enter__(self) -> "Server":
         return self
