@@ -212,6 +212,22 @@ def test_bad_options(bad):
         wirelab.serve(lambda ws: None, "127.0.0.1", 0, **bad)
 
 
+def test_bad_arguments_raise_python_errors(wirelab_server):
+    srv = wirelab_server(lambda ws: [ws.send(m) for m in ws])
+    with wirelab.connect(f"ws://127.0.0.1:{srv.port}/") as ws:
+        with pytest.raises(TypeError):
+            ws.ping(123)
+        with pytest.raises(TypeError):
+            ws.close("1000")
+        for code, reason in [(1006, ""), (99999, ""), (-1, ""), (1000, "x" * 124), (0, "why")]:
+            with pytest.raises(ValueError):
+                ws.close(code, reason)
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=-1)
+        ws.send("still open")
+        assert ws.recv(timeout=5) == "still open"
+
+
 # ---- exceptions worded as websockets words them ----
 
 

@@ -205,6 +205,8 @@ class Connection:
         a Pong whose ``wait(timeout)`` gives the latency in seconds."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        elif data is not None and not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"ping data must be str, bytes-like or None, not {type(data).__name__}")
         try:
             ping = self._conn.Ping(_ext.go_bytes(bytes(data or b"")), data is None)
             return Pong(ping, self)
@@ -228,6 +230,8 @@ class Connection:
         peer's, close TCP. Closing a closed connection does nothing."""
         if not isinstance(reason, str):
             raise TypeError(f"reason must be str, not {type(reason).__name__}")
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise TypeError(f"code must be an int, not {type(code).__name__}")
         try:
             self._conn.Close(code, _ext.go_bytes(reason.encode("utf-8")))
         except RuntimeError as e:
