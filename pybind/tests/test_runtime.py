@@ -277,6 +277,9 @@ CHILD = textwrap.dedent("""
         elif mode == "connect":
             print("ready", flush=True)
             wirelab.connect(f"ws://127.0.0.1:{port}/", open_timeout=30)
+        elif mode == "check":
+            print("ready", flush=True)
+            wirelab.check("ws", f"127.0.0.1:{port}", timeout=30)
         elif mode == "shutdown":
             # A client that never answers the close frame: shutdown waits
             # close_timeout (10 s) for it.
@@ -300,7 +303,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("mode", ["recv", "serve_forever", "connect", "ping", "shutdown"])
+@pytest.mark.parametrize("mode", ["recv", "serve_forever", "connect", "ping", "shutdown", "check"])
 def test_ctrl_c_interrupts_blocking_calls(mode, wirelab_server, tmp_path):
     # A peer that never sends and never answers: the server's handler
     # stops reading, and for connect a listener that accepts but never
@@ -309,11 +312,11 @@ def test_ctrl_c_interrupts_blocking_calls(mode, wirelab_server, tmp_path):
     srv = wirelab_server(lambda ws: hold.wait(30), ping_interval=None)
     port = srv.port
     lsock = None
-    if mode in ("connect", "ping"):
+    if mode in ("connect", "ping", "check"):
         lsock = socket.socket()
         lsock.bind(("127.0.0.1", 0))
         lsock.listen(5)
-        if mode == "connect":
+        if mode in ("connect", "check"):
             port = lsock.getsockname()[1]
         else:
             # A server that completes the handshake, then reads nothing:

@@ -27,9 +27,20 @@ def check(kind: str, addr: str, stage: Optional[str] = None, lang: str = "en",
     for name, value in (("kind", kind), ("addr", addr), ("lang", lang)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be str, not {type(value).__name__}")
+    running = _ext.core.StartCheck(kind, addr, stage or "", lang, int(timeout * 1000))
     try:
-        out = _ext.core.Check(kind, addr, stage or "", lang, int(timeout * 1000))
-    except RuntimeError as err:
-        raise _ext.translate(err) from None
+        while running.Wait(_ext.SLICE_MS) != 1:
+            pass  # in slices: Ctrl-C gets through
+    except BaseException:
+        running.Cancel()
+        raise
+    try:
+        out = running.Result()
+    except RuntimeError as e:
+        err = _ext.translate(e)
+    else:
+        err = None
+    if err is not None:
+        raise err
     result: Dict[str, Any] = json.loads(bytes(out))
     return result
