@@ -24,7 +24,7 @@ from .exceptions import HandshakeError, ProtocolError, WirelabError, closed
 
 __all__ = ["raw", "core", "Slice_byte", "new_handle", "to_bytes", "out_handle", "go_bytes",
            "translate", "raise_from", "unpack", "pack_fields", "SLICE_MS", "options", "FORK_MESSAGE",
-           "GeventWarning", "check_gevent"]
+           "GeventWarning", "check_gevent", "finish"]
 
 #: Blocking calls wait in Go at most this long (milliseconds) before coming
 #: back to Python, so that the interpreter runs signal handlers: Ctrl-C
@@ -107,6 +107,23 @@ def pack_fields(fields: "list[tuple[str, str]]") -> bytes:
                 raise ValueError(f"header field {name!r} contains a NUL byte")
             out.append(s)
     return "\0".join(out).encode("utf-8")
+
+
+def finish(task: Any, result: Callable[[], Any]) -> Any:
+    """Wait for a Go task (Dialing, Checking) in slices, cancelling it on
+    Ctrl-C, then return result(), raising wirelab's exception for a Go
+    error."""
+    try:
+        while task.Wait(SLICE_MS) != 1:
+            pass
+    except BaseException:
+        task.Cancel()
+        raise
+    try:
+        return result()
+    except RuntimeError as e:
+        err = translate(e)
+    raise err
 
 
 def _ms(name: str, seconds: Optional[float]) -> int:

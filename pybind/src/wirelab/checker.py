@@ -28,19 +28,6 @@ def check(kind: str, addr: str, stage: Optional[str] = None, lang: str = "en",
         if not isinstance(value, str):
             raise TypeError(f"{name} must be str, not {type(value).__name__}")
     running = _ext.core.StartCheck(kind, addr, stage or "", lang, int(timeout * 1000))
-    try:
-        while running.Wait(_ext.SLICE_MS) != 1:
-            pass  # in slices: Ctrl-C gets through
-    except BaseException:
-        running.Cancel()
-        raise
-    try:
-        out = running.Result()
-    except RuntimeError as e:
-        err = _ext.translate(e)
-    else:
-        err = None
-    if err is not None:
-        raise err
+    out = _ext.finish(running, running.Result)
     result: Dict[str, Any] = json.loads(bytes(out))
     return result

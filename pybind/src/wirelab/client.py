@@ -63,18 +63,6 @@ def connect(
         err = None
     if err is not None:
         raise err
-    try:
-        # Wait in slices, so that Ctrl-C gets through.
-        while dialing.Wait(_ext.SLICE_MS) != 1:
-            pass
-    except BaseException:
-        dialing.Cancel()
-        raise
-    try:
-        conn = dialing.Conn()
-    except RuntimeError as e:
-        err = _ext.translate(e)
-    if err is not None:
-        raise err
+    conn = _ext.finish(dialing, dialing.Conn)  # in slices: Ctrl-C gets through
     request, resp_headers, status = _info(conn)
     return ClientConnection(conn, request, Response(status, resp_headers))
