@@ -92,9 +92,9 @@ func echoLoop(c *Conn) error {
 	}
 }
 
-// TestCorkOneWritePerBatch: an echo loop on a corked Conn answers the
-// messages that arrived in one read with one write, when it goes back to
-// the socket for more; uncorked, it writes each echo.
+// TestCorkOneWritePerBatch: an echo loop answers the messages that
+// arrived in one read with one write, by default (automatic corking) and
+// corked with SetWriteCork alike.
 func TestCorkOneWritePerBatch(t *testing.T) {
 	const batch, rounds = 8, 3
 	for _, cork := range []bool{false, true} {
@@ -119,11 +119,7 @@ func TestCorkOneWritePerBatch(t *testing.T) {
 				writes++
 			}
 		}
-		want := rounds * batch
-		if cork {
-			want = rounds
-		}
-		if writes != want {
+		if want := rounds; writes != want {
 			t.Errorf("cork %v: %d messages echoed in %d writes, want %d", cork, rounds*batch, writes, want)
 		}
 		raw.Write(frame(true, OpClose, closePayload(1000, ""), true))
@@ -133,12 +129,18 @@ func TestCorkOneWritePerBatch(t *testing.T) {
 	}
 }
 
-// TestCorkMidFrame: when a read ends inside a frame, a corked Conn reads
-// on, and its corked frames go out with the next answer if the rest of the
+// TestCorkMidFrame: when a read ends inside a frame, a corked Conn (by
+// default or by SetWriteCork) reads on, and its corked frames go out with the next answer if the rest of the
 // frame is already there, or on their own before it waits for the rest.
 func TestCorkMidFrame(t *testing.T) {
+	for _, cork := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SetWriteCork(%v)", cork), func(t *testing.T) { testCorkMidFrame(t, cork) })
+	}
+}
+
+func testCorkMidFrame(t *testing.T, cork bool) {
 	c, raw := packetPair(t, true)
-	c.SetWriteCork(true)
+	c.SetWriteCork(cork)
 	split := func(a, b string) (first, rest []byte) {
 		fb := frame(true, OpText, []byte(b), true)
 		return append(frame(true, OpText, []byte(a), true), fb[:5]...), fb[5:]
@@ -500,5 +502,94 @@ func TestCorkStreamingEcho(t *testing.T) {
 	}
 	if err := c.Close(CloseNormal, ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAutoCorkLoneMessage: by default, a frame written while the reader
+// holds no unread input goes out before WriteMessage returns: a lone
+// request's answer never waits.
+func TestAutoCorkLoneMessage(t *testing.T) {
+	c, raw := packetPair(t, true)
+	raw.Write(frame(true, OpText, []byte("ping"), true))
+	mt, p, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(mt, p); err != nil {
+		t.Fatal(err)
+	}
+	if c.corkHeld.Load() {
+		t.Fatal("the answer to a lone message was gathered, not written")
+	}
+	expectOne(t, raw, "ping")
+}
+
+// TestAutoCorkReaderStops: a frame gathered because the reader held more
+// input goes out on its own (the timer, autoFlushDelay) when the reader
+// does not come back for that input.
+func TestAutoCorkReaderStops(t *testing.T) {
+	c, raw := packetPair(t, true)
+	start := answerFirstOfTwo(t, c, raw)
+	raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+	expectOne(t, raw, "one")
+	t.Logf("the gathered frame went out after %v (autoFlushDelay %v)", time.Since(start), autoFlushDelay)
+}
+
+// TestAutoCorkCloseNow: CloseNow sends the frames automatic corking
+// gathered (SetWriteCork's are dropped, TestCorkHeldUntilFlush's rule).
+func TestAutoCorkCloseNow(t *testing.T) {
+	c, raw := packetPair(t, true)
+	answerFirstOfTwo(t, c, raw)
+	c.CloseNow()
+	expectOne(t, raw, "one")
+}
+
+// answerFirstOfTwo sends "one" and "two" in one record, reads the first
+// and answers it, and checks that the answer waits in the cork buffer: the
+// reader holds "two". If autoFlushDelay passes before the check (a loaded
+// machine), the timer may have sent it already, and nothing can be told.
+// It returns when the answer was written.
+func answerFirstOfTwo(t *testing.T, c *Conn, raw net.Conn) time.Time {
+	t.Helper()
+	raw.Write(append(frame(true, OpText, []byte("one"), true), frame(true, OpText, []byte("two"), true)...))
+	_, p, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := c.WriteMessage(TextMessage, p); err != nil {
+		t.Fatal(err)
+	}
+	if held := c.corkHeld.Load(); !held && time.Since(start) < autoFlushDelay {
+		t.Fatal("with a second message in hand, the answer to the first was written at once, not gathered")
+	}
+	return start
+}
+
+// expectOne reads one record from raw and fails unless it is one frame
+// with payload want.
+func expectOne(t *testing.T, raw net.Conn, want string) {
+	t.Helper()
+	if got := readRecord(t, raw); len(got) != 1 || string(got[0]) != want {
+		t.Fatalf("got %q, want one frame %q", got, want)
+	}
+}
+
+// TestAutoCorkOtherWriter: a writer on another goroutine, while the reader
+// waits for the peer with nothing in hand, writes at once.
+func TestAutoCorkOtherWriter(t *testing.T) {
+	c, raw := packetPair(t, true)
+	done := make(chan error, 1)
+	go func() { _, _, err := c.ReadMessage(); done <- err }()
+	for i := range 3 {
+		msg := fmt.Sprintf("push %d", i)
+		if err := c.WriteMessage(TextMessage, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		expectOne(t, raw, msg)
+	}
+	raw.Write(frame(true, OpClose, closePayload(1000, ""), true))
+	if err := <-done; !IsCloseError(err, CloseNormal) {
+		t.Errorf("reader ended with %v", err)
 	}
 }
