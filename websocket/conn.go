@@ -748,7 +748,7 @@ func (c *Conn) writeClose(code CloseCode, reason string) error {
 	return c.WriteControl(OpClose, FormatClose(code, reason), time.Now().Add(closeTimeout))
 }
 
-// WriteMessage writes data as one message in a single frame. Up to 16 KiB,
+// WriteMessage writes data as one message in a single frame. Up to 64 KiB,
 // the header and the payload go out in one write from a pooled buffer;
 // a larger payload goes out with its header in one writev (servers) or a
 // buffer at a time, masked (clients). With corking on (SetWriteCork), a

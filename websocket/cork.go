@@ -57,7 +57,7 @@ type corkState struct {
 // messages that arrived together, with no wait for an answer the peer
 // could be waiting for: the reader had more input in hand.
 //
-// On, data frames are gathered in a pooled 16 KiB buffer instead, and go
+// On, data frames are gathered in a pooled 64 KiB buffer instead, and go
 // out together, in one write, when
 //
 //   - the reader is about to wait for the peer: ReadMessage, ReadMessageTo
@@ -67,7 +67,7 @@ type corkState struct {
 //     whenever the reader reads from it);
 //   - Flush is called;
 //   - the next frame does not fit in the buffer: the buffer and that frame
-//     go out in one writev (a frame over 16 KiB goes out on its own, after
+//     go out in one writev (a frame over 64 KiB goes out on its own, after
 //     the buffer);
 //   - a control frame is written (Ping, WriteControl, the automatic pong,
 //     Close), in the same write;

@@ -19,8 +19,8 @@ import (
 // record boundaries: each write(2) or writev(2) the Conn makes arrives as
 // one record, so reading records counts the Conn's writes. The Conn waits
 // on it through syscall.RawConn, as on TCP. The raw side must write whole
-// frames, at most 16 KiB a record: the Conn reads a record at a time into
-// its 16 KiB buffer.
+// frames, at most bufSize a record: the Conn reads a record at a time into
+// its buffer.
 func packetPair(t *testing.T, isServer bool) (*Conn, net.Conn) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ws") // short: a socket path has at most 108 bytes
@@ -181,7 +181,7 @@ func testCorkMidFrame(t *testing.T, cork bool) {
 }
 
 // TestCorkBound: corked frames go out when the next one does not fit in
-// the 16 KiB buffer, together with it in one writev; a message too large
+// the buffer (bufSize), together with it in one writev; a message too large
 // for the buffer goes out after the corked ones; fragments of a NextWriter
 // message are corked like whole messages; SetWriteCork(false) and Flush
 // send what is corked. Both sides: a client's corked frames are masked.
@@ -207,15 +207,17 @@ func TestCorkBound(t *testing.T) {
 			}
 		}
 
-		// Two 8 KiB messages do not fit together: the second goes out
-		// with the first, in one write made by WriteMessage itself.
-		a, b, d := msg(0, 8192), msg(1, 8192), msg(2, 8192)
+		// Two messages of half the buffer do not fit together (with
+		// their headers): the second goes out with the first, in one
+		// write made by WriteMessage itself.
+		half := bufSize / 2
+		a, b, d := msg(0, half), msg(1, half), msg(2, half)
 		c.WriteMessage(BinaryMessage, a)
 		c.WriteMessage(BinaryMessage, b)
-		expect("two 8 KiB messages", a, b)
+		expect("two messages of half the buffer", a, b)
 		c.WriteMessage(BinaryMessage, d)
 		if c.cork.n == 0 || !c.corkHeld.Load() {
-			t.Fatalf("server %v: the third 8 KiB message was not corked", isServer)
+			t.Fatalf("server %v: the third message of half the buffer was not corked", isServer)
 		}
 		if err := c.Flush(); err != nil {
 			t.Fatal(err)
@@ -229,7 +231,7 @@ func TestCorkBound(t *testing.T) {
 		// the frame that did not fit.
 		const small = 100
 		var sent [][]byte
-		for i := range 400 {
+		for i := range 2*bufSize/small + 5 {
 			sent = append(sent, msg(i, small))
 			c.WriteMessage(BinaryMessage, sent[i])
 			if c.cork.n > bufSize {
@@ -245,7 +247,7 @@ func TestCorkBound(t *testing.T) {
 
 		// A message too large for the buffer goes out after the corked
 		// frames, which go first; then a fragmented message, corked.
-		large := msg(3, 40000)
+		large := msg(3, bufSize+20000)
 		c.WriteMessage(BinaryMessage, large)
 		expect("the frames corked before a large message", sent...)
 		// A client masks a large message a buffer at a time: it may take
@@ -307,8 +309,8 @@ func TestCorkEchoTCP(t *testing.T) {
 	}
 
 	// A burst, written while the echoes come back.
-	const n = 300
-	size := func(i int) int { return i * 997 % 40000 } // 0 to 40 KB: small, 16 KiB-bound and large frames
+	const n = 120
+	size := func(i int) int { return i * 997 % (bufSize * 5 / 2) } // 0 to 2.5 buffers: small, buffer-bound and large frames
 	werr := make(chan error, 1)
 	go func() {
 		for i := range n {

@@ -80,7 +80,7 @@
 // loop sends the answers to all the messages that arrived together in one
 // write, as uWebSockets does, with no setting: while the reader holds
 // received bytes it has not returned yet, a frame written is gathered in a
-// pooled 16 KiB buffer, and it goes out with the next frame written once
+// pooled 64 KiB buffer, and it goes out with the next frame written once
 // the reader has handled them, or when the reader goes back to the peer,
 // or after a millisecond at most (automatic corking). A frame written
 // while the reader holds nothing goes out at once, so a lone answer never
