@@ -234,6 +234,7 @@ func (c *Conn) endRead() {
 	// Nothing more will be read: the buffer goes back to the pool now, not
 	// when the application drops the Conn. (The caller holds the read lock.)
 	c.releaseReadBuf()
+	c.readAhead.Store(false) // nothing more will be returned: gather no frame
 	c.cmu.Lock()
 	c.readDone = true
 	if x := c.ext.Load(); x != nil && x.readDoneCh != nil {
