@@ -20,8 +20,10 @@ import (
 // handled them, or with the next frame written once they are handled. A
 // frame written when the reader has nothing in hand goes out at once, as
 // before. A timer bounds the wait (autoFlushDelay) for a reader that stops
-// reading with input in hand. SetWriteCork(true) gathers every frame, as
-// the read loop's batch ends, with no timer: the explicit case.
+// reading with input in hand. SetWriteCork(true) gathers every frame,
+// whatever the reader holds, until the reader is about to wait for the
+// peer, with no timer: the explicit case, for a writer that knows more
+// frames follow.
 
 // autoFlushDelay bounds how long a frame gathered by automatic corking
 // waits for the reader to come back. An echo loop comes back within
