@@ -21,7 +21,9 @@ var livePage []byte
 // A Lab serves the live page beside a Server's transports:
 //
 //	GET /                  the page: four columns, one per transport, counting live
-//	GET /stats             per-transport counts taken at the server's sockets (JSON)
+//	GET /stats             per-transport counts taken at the server's sockets, the
+//	                       node's name and the channel's last sequence number (JSON;
+//	                       ?channel=NAME, default DefaultChannel)
 //	GET /keepalive?n=100   n requests over HTTP/1.0 short connections against
 //	                       one HTTP/1.1 persistent connection (JSON)
 //	GET /hello             a tiny answer, the target of /keepalive
@@ -35,6 +37,9 @@ type Lab struct {
 	Addr string
 	// Meters are shared by Server.Meters and the listener.
 	Meters *[numTransports]Meter
+	// Node names this server among several sharing a backplane; /stats
+	// reports it.
+	Node string
 }
 
 // NewLab returns a Lab over hub with metering set up.
@@ -59,6 +64,8 @@ func (l *Lab) Close() error { return l.Server.Close() }
 
 // Stats is the body of GET /stats.
 type Stats struct {
+	Node       string                   `json:"node,omitempty"`
+	Channel    string                   `json:"channel"`
 	Last       uint64                   `json:"last"`
 	Transports map[string]MeterSnapshot `json:"transports"`
 }
@@ -74,7 +81,16 @@ func (l *Lab) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteString("hello\n")
 	case "/stats":
-		st := Stats{Last: l.Server.Hub.Last(), Transports: map[string]MeterSnapshot{}}
+		name := DefaultChannel
+		if v := queryValue(r.RawQuery(), "channel"); v != "" {
+			name = v
+		}
+		hub, err := l.Server.HubOf(name)
+		if err != nil {
+			cursorError(w, err)
+			return
+		}
+		st := Stats{Node: l.Node, Channel: name, Last: hub.Last(), Transports: map[string]MeterSnapshot{}}
 		for _, t := range Transports {
 			st.Transports[t.String()] = l.Meters[t].Snapshot()
 		}

@@ -12,12 +12,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// parseFlags runs a command with args and captures its options; ok is false
+// when it failed (as wantErr says, or the test is marked failed).
+func parseFlags[O any](t *testing.T, newCmd func(*iostreams.IOStreams, func(*O) error) *cobra.Command, args, wantErr string) (got *O, ok bool) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	cmd := newCmd(ios, func(o *O) error { got = o; return nil })
+	cmd.SetArgs(strings.Fields(args))
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err := cmd.Execute()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%q: got error %v, want %q", args, err, wantErr)
+		}
+		return nil, false
+	}
+	if err != nil {
+		t.Errorf("%q: %v", args, err)
+		return nil, false
+	}
+	return got, true
+}
 
 func TestNewCmdCompareFlags(t *testing.T) {
 	tests := []struct {
@@ -37,21 +61,8 @@ func TestNewCmdCompareFlags(t *testing.T) {
 		{"extra", "", "unknown command"},
 	}
 	for _, tt := range tests {
-		ios, _, _, _ := iostreams.Test()
-		var got *CompareOptions
-		cmd := NewCmdCompare(ios, func(o *CompareOptions) error { got = o; return nil })
-		cmd.SetArgs(strings.Fields(tt.args))
-		cmd.SetOut(io.Discard)
-		cmd.SetErr(io.Discard)
-		err := cmd.Execute()
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%q: got error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: %v", tt.args, err)
+		got, ok := parseFlags(t, NewCmdCompare, tt.args, tt.wantErr)
+		if !ok {
 			continue
 		}
 		s := fmt.Sprintln(got.Clients, got.Rate, got.Duration, got.Payload, got.Transports, got.JSON, got.InProcess, got.HTML, got.BrowserHeaders)
@@ -79,6 +90,36 @@ func TestNewCmdServeFlags(t *testing.T) {
 	}
 	if got.Addr != "127.0.0.1:8090" || got.Rate != 1 || got.Publish || got.KeepAlive != 100 {
 		t.Errorf("defaults: %+v", *got)
+	}
+}
+
+func TestNewCmdServeChannelFlags(t *testing.T) {
+	tests := []struct {
+		args, want, wantErr string
+	}{
+		{"", "default 65536 0s map[]", ""},
+		{"--channel news --retention 10 --retention-age 1m --channel-retention chat=5 --channel-retention ticker=3:30s",
+			"news 10 1m0s map[chat:{5 0s} ticker:{3 30s}]", ""},
+		{"--channel a.b", "", `--channel: polling: channel "a.b": byte 1 is '.'`},
+		{"--retention 0", "", "--retention 0: want 1 or more"},
+		{"--retention-age -1s", "", "--retention-age -1s"},
+		{"--channel-retention chat", "", "want NAME=COUNT or NAME=COUNT:AGE"},
+		{"--channel-retention chat=x", "", `count "x" is not a number`},
+		{"--channel-retention chat=1:soon", "", `age "soon" is not a positive duration`},
+		{"--channel-retention c*=1", "", `byte 1 is '*'`},
+	}
+	for _, tt := range tests {
+		got, ok := parseFlags(t, NewCmdServe, tt.args, tt.wantErr)
+		if !ok {
+			continue
+		}
+		ret := map[string]string{}
+		for k, r := range got.ChannelRetention {
+			ret[k] = fmt.Sprintf("{%d %v}", r.Count, r.Age)
+		}
+		if s := fmt.Sprint(got.Channel, " ", got.Retention, " ", got.RetentionAge, " ", ret); s != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.args, s, tt.want)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,15 +52,50 @@ type ServeOptions struct {
 	// with no page and no per-transport metering: the server "wirelab
 	// compare" starts for each transport.
 	Bench bool
-	// Retention is how many messages the hub keeps for clients that
+	// Retention is how many messages each channel keeps for clients that
 	// reconnect.
 	Retention int
+	// RetentionAge, if positive, also drops messages older than this.
+	RetentionAge time.Duration
+	// ChannelRetention overrides the retention of some channels.
+	ChannelRetention map[string]polling.Retention
+	// Channel is the channel the server publishes --rate messages to.
+	Channel string
+}
+
+// parseChannelRetention parses --channel-retention values such as
+// "chat=1000" or "ticker=100:30s" (count, then an optional age).
+func parseChannelRetention(vals []string) (map[string]polling.Retention, error) {
+	m := map[string]polling.Retention{}
+	for _, v := range vals {
+		name, spec, ok := strings.Cut(v, "=")
+		if !ok {
+			return nil, fmt.Errorf("--channel-retention %q: want NAME=COUNT or NAME=COUNT:AGE, such as chat=1000:10m", v)
+		}
+		if err := polling.CheckChannel(name); err != nil {
+			return nil, fmt.Errorf("--channel-retention %q: %w", v, err)
+		}
+		count, age, _ := strings.Cut(spec, ":")
+		var r polling.Retention
+		var err error
+		if r.Count, err = strconv.Atoi(count); err != nil || r.Count < 1 {
+			return nil, fmt.Errorf("--channel-retention %q: count %q is not a number of messages (1 or more)", v, count)
+		}
+		if age != "" {
+			if r.Age, err = time.ParseDuration(age); err != nil || r.Age <= 0 {
+				return nil, fmt.Errorf("--channel-retention %q: age %q is not a positive duration such as 30s or 10m", v, age)
+			}
+		}
+		m[name] = r
+	}
+	return m, nil
 }
 
 // NewCmdServe returns "wirelab poll serve". runF replaces the behaviour in
 // tests; nil runs runServe.
 func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
+	var channelRetention []string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve one message stream four ways, with a live page that reads all four side by side",
@@ -77,12 +113,17 @@ WebSocket, on httpcore, and a page that subscribes with all four at once:
                          HTTP/1.1 persistent connection (JSON)
   POST /publish          with --publish: the body becomes a message
 
-The server publishes --rate messages per second itself. At start it runs the
+Every path takes &channel=NAME (1 to 64 ASCII letters, digits, '-' and '_') to
+read or publish one of many streams, each with its own cursors; without it the
+channel is "default". The page takes ?channel=NAME too.
+
+The server publishes --rate messages per second itself, to --channel. At start it runs the
 keep-alive demonstration against itself and prints the table. The first line
 on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 		Example: `  wirelab poll serve                          # http://127.0.0.1:8090/
   wirelab poll serve --rate 5 --payload 200
   wirelab poll serve --addr 127.0.0.1:0 --publish
+  wirelab poll serve --channel news --channel-retention news=100:10m
   curl -N http://127.0.0.1:8090/events
   curl 'http://127.0.0.1:8090/poll?after=0'`,
 		Args: cobra.NoArgs,
@@ -92,6 +133,19 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			}
 			if opts.Payload < 0 || opts.Payload > 1<<20 {
 				return fmt.Errorf("--payload %d: want 0 to 1048576 bytes", opts.Payload)
+			}
+			if err := polling.CheckChannel(opts.Channel); err != nil {
+				return fmt.Errorf("--channel: %w", err)
+			}
+			if opts.Retention < 1 {
+				return fmt.Errorf("--retention %d: want 1 or more messages", opts.Retention)
+			}
+			if opts.RetentionAge < 0 {
+				return fmt.Errorf("--retention-age %v: want 0 (no limit) or a positive duration", opts.RetentionAge)
+			}
+			var err error
+			if opts.ChannelRetention, err = parseChannelRetention(channelRetention); err != nil {
+				return err
 			}
 			if opts.Bench {
 				opts.Rate, opts.Publish, opts.KeepAlive = 0, true, 0
@@ -107,7 +161,10 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 	cmd.Flags().IntVar(&opts.Payload, "payload", 32, "bytes per published message")
 	cmd.Flags().BoolVar(&opts.Publish, "publish", false, "accept POST /publish: the request body becomes a message")
 	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, "requests in the short-versus-persistent demonstration at start (0: skip)")
-	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages kept for clients that reconnect")
+	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages each channel keeps for clients that reconnect")
+	cmd.Flags().DurationVar(&opts.RetentionAge, "retention-age", 0, "also drop messages older than this (0: no age limit)")
+	cmd.Flags().StringArrayVar(&channelRetention, "channel-retention", nil, "NAME=COUNT[:AGE]: retention of one channel (repeatable)")
+	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, "channel the server publishes its --rate messages to")
 	cmd.Flags().BoolVar(&opts.Bench, "bench", false, "serve only the transports and POST /publish (what compare runs)")
 	cmd.Flags().MarkHidden("bench")
 	return cmd
@@ -146,19 +203,31 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	out := &lockedWriter{w: opts.IO.ErrOut}
-	hub := polling.NewMemoryHub(opts.Retention)
+	chs := &polling.MemoryChannels{
+		Retention:  polling.Retention{Count: opts.Retention, Age: opts.RetentionAge},
+		PerChannel: opts.ChannelRetention,
+	}
+	defer chs.Close()
+	if opts.Channel == "" {
+		opts.Channel = polling.DefaultChannel
+	}
+	hub, err := chs.Channel(opts.Channel)
+	if err != nil {
+		return err
+	}
 	var handler httpcore.Handler
 	var ln net.Listener
 	var closeHandler func() error
 	if opts.Bench {
-		srv := &polling.Server{Hub: hub, AllowPublish: true}
+		srv := &polling.Server{Channels: chs, AllowPublish: true}
 		l, err := net.Listen("tcp", opts.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %q: %w", opts.Addr, err)
 		}
 		handler, ln, closeHandler = srv, l, srv.Close
 	} else {
-		lab := polling.NewLab(hub)
+		lab := polling.NewLab(nil)
+		lab.Server.Channels = chs
 		lab.Server.AllowPublish = opts.Publish
 		l, err := lab.Listen(opts.Addr)
 		if err != nil {
@@ -217,7 +286,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	bg.Wait()
 	closeHandler() // ends held polls and streams, closes WebSockets with 1001
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	err := hs.Shutdown(sctx)
+	err = hs.Shutdown(sctx)
 	cancel()
 	if errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintln(out, "closed connections still busy after 5s")
