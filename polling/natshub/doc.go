@@ -8,8 +8,9 @@
 // One JetStream stream per deployment (Config.Stream, "WIRELAB") holds every
 // channel, one subject per channel ("wirelab.ch.<name>"). Publish sends to
 // the channel's subject and returns only once JetStream has acknowledged the
-// message (stored, and replicated if the stream has replicas), so
-// POST /publish answers {"seq":N} for a message that survives the node.
+// message (stored, and replicated if the stream has replicas) and the
+// node's own consumer has delivered it, so POST /publish answers {"seq":N}
+// for a message that survives the node and that readers of this node see.
 //
 // Each node reads each channel it serves through one ordered consumer,
 // created the first time a client asks for that channel, and keeps what it

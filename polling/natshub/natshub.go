@@ -198,7 +198,8 @@ func (h *Hub) receive(m jetstream.Msg) {
 var ErrNoNATS = errors.New("natshub: not connected to NATS")
 
 // Publish implements polling.Hub: it returns once JetStream acknowledged
-// the message, with the stream sequence as Seq.
+// the message, with the stream sequence as Seq, and this node's readers can
+// see it.
 func (h *Hub) Publish(ctx context.Context, data []byte) (polling.Message, error) {
 	if !h.b.nc.IsConnected() {
 		return polling.Message{}, fmt.Errorf("%w (%s is %s); publishing to channel %q waits for it", ErrNoNATS, h.b.url(), h.b.nc.Status(), h.name)
@@ -210,7 +211,25 @@ func (h *Hub) Publish(ctx context.Context, data []byte) (polling.Message, error)
 		return polling.Message{}, fmt.Errorf("natshub: JetStream at %s did not acknowledge a message on %s: %w", h.b.url(), h.subject, err)
 	}
 	h.b.seen(ack.Sequence)
-	return polling.Message{Seq: ack.Sequence, Time: time.Now(), Data: data}, nil
+	m := polling.Message{Seq: ack.Sequence, Time: time.Now(), Data: data}
+	// Read your writes: wait (briefly, bounded by ctx) until this node's
+	// consumer has delivered the message, so that a reader of this node
+	// told the sequence number finds it here.
+	for h.local.Last() < m.Seq {
+		msgs, wake, err := h.local.Read(h.local.Last(), 1)
+		if err != nil {
+			return m, nil
+		}
+		if len(msgs) > 0 {
+			continue // it moved meanwhile: look again
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return m, nil // stored all the same: JetStream acknowledged it
+		}
+	}
+	return m, nil
 }
 
 // Read implements polling.Hub. A cursor beyond what this node has read but

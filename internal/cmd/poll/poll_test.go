@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"sort"
 	"strings"
 	"sync"
@@ -107,6 +108,9 @@ func TestNewCmdServeChannelFlags(t *testing.T) {
 		{"--channel-retention chat=x", "", `count "x" is not a number`},
 		{"--channel-retention chat=1:soon", "", `age "soon" is not a positive duration`},
 		{"--channel-retention c*=1", "", `byte 1 is '*'`},
+		{"--nats embedded --data d --nats-listen 127.0.0.1:0 --node a --replicas 3", "default 65536 0s map[]", ""},
+		{"--nats nats://a:4222,nats://b:4222", "default 65536 0s map[]", ""},
+		{"--nats redis://a:6379", "", `"redis://a:6379" is not a nats:// URL`},
 	}
 	for _, tt := range tests {
 		got, ok := parseFlags(t, NewCmdServe, tt.args, tt.wantErr)
@@ -251,5 +255,100 @@ func TestServe(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// startServe runs runServe in the background and returns its log and the
+// address it listens on; the server stops when the test ends.
+func startServe(t *testing.T, opts *ServeOptions) (*lines, string) {
+	t.Helper()
+	log := &lines{c: make(chan string, 100)}
+	opts.IO = &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, opts) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	addr, ok := strings.CutPrefix(log.next(t), "listening on http://")
+	if !ok {
+		t.Fatal("first line is not \"listening on http://...\"")
+	}
+	return log, addr
+}
+
+// TestServeTwoNodes: node n1 runs NATS embedded, node n2 joins it; a message
+// published on n2 reaches a long poll on n1, and /stats names each node.
+func TestServeTwoNodes(t *testing.T) {
+	log1, addr1 := startServe(t, &ServeOptions{Addr: "127.0.0.1:0", Retention: 100, Channel: "room",
+		NATS: "embedded", NATSListen: "127.0.0.1:0", Data: t.TempDir(), Node: "n1"})
+	note := log1.next(t)
+	_, url, ok := strings.Cut(note, "other nodes join with --nats ")
+	if !strings.HasPrefix(note, "node n1: NATS embedded on nats://127.0.0.1:") || !ok {
+		t.Fatalf("second line %q does not say where NATS listens", note)
+	}
+	log2, addr2 := startServe(t, &ServeOptions{Addr: "127.0.0.1:0", Retention: 100, Channel: "room",
+		NATS: url, Node: "n2", Publish: true})
+	if note := log2.next(t); !strings.HasPrefix(note, "node n2: NATS at "+url) {
+		t.Errorf("second line of n2: %q", note)
+	}
+	got := make(chan string, 1)
+	go func() {
+		cc, err := httpcore.Dial(context.Background(), addr1)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer cc.Close()
+		resp, err := cc.Do(&httpcore.Request{Target: "/poll?channel=room&after=0&wait=10"})
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		got <- string(body)
+	}()
+	if status, body := do(t, addr2, "POST", "/publish?channel=room", "hello from n2"); status != 200 || body != "{\"seq\":1}\n" {
+		t.Fatalf("publish on n2: %d %q", status, body)
+	}
+	if body := <-got; !strings.Contains(body, `{"seq":1,`) || !strings.Contains(body, `"data":"hello from n2"`) {
+		t.Errorf("long poll on n1: %q", body)
+	}
+	for _, n := range []struct{ addr, want string }{{addr1, `"node":"n1","channel":"room","last":1`}, {addr2, `"node":"n2","channel":"room","last":1`}} {
+		if _, body := do(t, n.addr, "GET", "/stats?channel=room", ""); !strings.Contains(body, n.want) {
+			t.Errorf("/stats: %q, want %s", body, n.want)
+		}
+	}
+}
+
+func do(t *testing.T, addr, method, target, body string) (int, string) {
+	t.Helper()
+	cc, err := httpcore.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	resp, err := cc.Do(&httpcore.Request{Method: method, Target: target, ContentLength: int64(len(body)), Body: strings.NewReader(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeNATSUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	ios, _, _, _ := iostreams.Test()
+	err = runServe(context.Background(), &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Retention: 10, NATS: url, Node: "n1"})
+	if err == nil || !strings.Contains(err.Error(), "cannot reach NATS at "+url) {
+		t.Errorf("got %v, want an error naming %s", err, url)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -61,6 +62,18 @@ type ServeOptions struct {
 	ChannelRetention map[string]polling.Retention
 	// Channel is the channel the server publishes --rate messages to.
 	Channel string
+	// NATS is "" for the in-memory hub, "embedded" to run a NATS server
+	// in the process, or NATS URLs to join (nats://h1:p1,nats://h2:p2).
+	NATS string
+	// Data is the embedded NATS server's JetStream directory ("" for a
+	// temporary one, removed at exit).
+	Data string
+	// NATSListen is where the embedded NATS server listens.
+	NATSListen string
+	// Replicas is how many NATS servers keep each message.
+	Replicas int
+	// Node names this node in logs and /stats.
+	Node string
 }
 
 // parseChannelRetention parses --channel-retention values such as
@@ -117,6 +130,12 @@ Every path takes &channel=NAME (1 to 64 ASCII letters, digits, '-' and '_') to
 read or publish one of many streams, each with its own cursors; without it the
 channel is "default". The page takes ?channel=NAME too.
 
+Without --nats the channels live in this process's memory. With --nats they
+live in a NATS JetStream stream that several nodes share: a client may move
+from one node to another with its cursor and lose nothing. --nats embedded runs
+NATS inside this process (JetStream in --data, listening on --nats-listen), and
+a second node joins it with --nats nats://127.0.0.1:4222.
+
 The server publishes --rate messages per second itself, to --channel. At start it runs the
 keep-alive demonstration against itself and prints the table. The first line
 on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
@@ -124,6 +143,8 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
   wirelab poll serve --rate 5 --payload 200
   wirelab poll serve --addr 127.0.0.1:0 --publish
   wirelab poll serve --channel news --channel-retention news=100:10m
+  wirelab poll serve --nats embedded --data /tmp/n1 --node n1 --publish
+  wirelab poll serve --nats nats://127.0.0.1:4222 --node n2 --addr 127.0.0.1:8091
   curl -N http://127.0.0.1:8090/events
   curl 'http://127.0.0.1:8090/poll?after=0'`,
 		Args: cobra.NoArgs,
@@ -142,6 +163,12 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			}
 			if opts.RetentionAge < 0 {
 				return fmt.Errorf("--retention-age %v: want 0 (no limit) or a positive duration", opts.RetentionAge)
+			}
+			if err := checkNATS(opts.NATS); err != nil {
+				return err
+			}
+			if opts.Node == "" {
+				opts.Node, _ = os.Hostname()
 			}
 			var err error
 			if opts.ChannelRetention, err = parseChannelRetention(channelRetention); err != nil {
@@ -165,6 +192,11 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 	cmd.Flags().DurationVar(&opts.RetentionAge, "retention-age", 0, "also drop messages older than this (0: no age limit)")
 	cmd.Flags().StringArrayVar(&channelRetention, "channel-retention", nil, "NAME=COUNT[:AGE]: retention of one channel (repeatable)")
 	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, "channel the server publishes its --rate messages to")
+	cmd.Flags().StringVar(&opts.NATS, "nats", "", `carry the channels on NATS JetStream: "embedded" runs NATS in this process; nats://h1:p1,nats://h2:p2 joins a cluster`)
+	cmd.Flags().StringVar(&opts.Data, "data", "", "with --nats embedded: JetStream's directory (default: a temporary one)")
+	cmd.Flags().StringVar(&opts.NATSListen, "nats-listen", "127.0.0.1:4222", "with --nats embedded: where NATS listens for other nodes")
+	cmd.Flags().IntVar(&opts.Replicas, "replicas", 1, "with --nats: NATS servers that keep each message (3 in a 3-server cluster)")
+	cmd.Flags().StringVar(&opts.Node, "node", "", "this node's name in logs and /stats (default: the host name)")
 	cmd.Flags().BoolVar(&opts.Bench, "bench", false, "serve only the transports and POST /publish (what compare runs)")
 	cmd.Flags().MarkHidden("bench")
 	return cmd
@@ -203,11 +235,11 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	out := &lockedWriter{w: opts.IO.ErrOut}
-	chs := &polling.MemoryChannels{
-		Retention:  polling.Retention{Count: opts.Retention, Age: opts.RetentionAge},
-		PerChannel: opts.ChannelRetention,
+	chs, note, stopChannels, err := channels(ctx, opts)
+	if err != nil {
+		return err
 	}
-	defer chs.Close()
+	defer stopChannels()
 	if opts.Channel == "" {
 		opts.Channel = polling.DefaultChannel
 	}
@@ -229,6 +261,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		lab := polling.NewLab(nil)
 		lab.Server.Channels = chs
 		lab.Server.AllowPublish = opts.Publish
+		lab.Node = opts.Node
 		l, err := lab.Listen(opts.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %q: %w", opts.Addr, err)
@@ -238,6 +271,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	hs := &httpcore.Server{Handler: handler, MaxConns: -1, ErrorLog: log.New(out, "", 0)}
 	// A script reads this line to learn the port: keep its shape.
 	fmt.Fprintf(out, "listening on http://%s\n", ln.Addr())
+	if note != "" {
+		fmt.Fprintf(out, "node %s: %s\n", opts.Node, note)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 
@@ -269,9 +305,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 				case <-bgCtx.Done():
 					return
 				case <-tick.C:
-					if _, err := hub.Publish(bgCtx, payload(hub.Last()+1, opts.Payload)); err != nil {
+					if _, err := hub.Publish(bgCtx, payload(hub.Last()+1, opts.Payload)); errors.Is(err, polling.ErrHubClosed) {
 						return
-					}
+					} // other errors (NATS down): try again next tick
 				}
 			}
 		}()
