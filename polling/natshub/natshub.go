@@ -131,7 +131,11 @@ func (b *Backplane) Hub(name string) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("natshub: consumer of %s on stream %s at %s: %w", h.subject, b.cfg.Stream, b.url(), err)
 	}
-	h.cc, err = cons.Consume(h.receive)
+	// A short heartbeat: an ordered consumer lives on one NATS server, and
+	// when that server dies the missing heartbeats are how the client
+	// notices and recreates the consumer elsewhere (from the next
+	// sequence). The default, 30s, would stall the channel that long.
+	h.cc, err = cons.Consume(h.receive, jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("natshub: consuming %s at %s: %w", h.subject, b.url(), err)
 	}
@@ -194,6 +198,9 @@ func (h *Hub) receive(m jetstream.Msg) {
 	h.local.Append(polling.Message{Seq: seq, Time: md.Timestamp, Data: m.Data()})
 }
 
+// readYourWrites bounds Publish's wait for the node's own consumer.
+const readYourWrites = 500 * time.Millisecond
+
 // ErrNoNATS is wrapped by Publish when the node is not connected to NATS.
 var ErrNoNATS = errors.New("natshub: not connected to NATS")
 
@@ -212,9 +219,12 @@ func (h *Hub) Publish(ctx context.Context, data []byte) (polling.Message, error)
 	}
 	h.b.seen(ack.Sequence)
 	m := polling.Message{Seq: ack.Sequence, Time: time.Now(), Data: data}
-	// Read your writes: wait (briefly, bounded by ctx) until this node's
-	// consumer has delivered the message, so that a reader of this node
-	// told the sequence number finds it here.
+	// Read your writes: wait briefly until this node's consumer has
+	// delivered the message, so that a reader of this node told the
+	// sequence number finds it here. Briefly: a consumer being recreated
+	// after a NATS server died must not hold publishers up.
+	ctx, cancel = context.WithTimeout(ctx, readYourWrites)
+	defer cancel()
 	for h.local.Last() < m.Seq {
 		msgs, wake, err := h.local.Read(h.local.Last(), 1)
 		if err != nil {
