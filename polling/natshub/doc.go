@@ -43,7 +43,12 @@
 // Config.Retention.Count becomes the stream's MaxMsgsPerSubject (per
 // channel) and Config.Retention.Age its MaxAge; each node's hub keeps the
 // same, so a cursor older than what a channel keeps gets 410. A node that
-// starts late replays each channel from the oldest message the stream keeps.
+// starts late replays each channel from the oldest message the stream keeps;
+// it cannot tell whether the stream dropped older messages of that channel
+// before it started, so until its own hub drops one, a cursor older than the
+// oldest kept is served from the oldest kept rather than refused with 410.
+// (Retention is one setting for the whole stream: JetStream limits messages
+// per subject and age per stream, not per channel.)
 //
 // # When NATS is down
 //

@@ -111,6 +111,7 @@ func TestNewCmdServeChannelFlags(t *testing.T) {
 		{"--nats embedded --data d --nats-listen 127.0.0.1:0 --node a --replicas 3", "default 65536 0s map[]", ""},
 		{"--nats nats://a:4222,nats://b:4222", "default 65536 0s map[]", ""},
 		{"--nats redis://a:6379", "", `"redis://a:6379" is not a nats:// URL`},
+		{"--nats embedded --channel-retention a=1", "", "--channel-retention works without --nats only"},
 	}
 	for _, tt := range tests {
 		got, ok := parseFlags(t, NewCmdServe, tt.args, tt.wantErr)

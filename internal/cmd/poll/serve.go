@@ -167,6 +167,9 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			if err := checkNATS(opts.NATS); err != nil {
 				return err
 			}
+			if opts.NATS != "" && len(channelRetention) > 0 {
+				return fmt.Errorf("--channel-retention works without --nats only: on NATS every channel shares the stream's retention (--retention, --retention-age)")
+			}
 			if opts.Node == "" {
 				opts.Node, _ = os.Hostname()
 			}
