@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -306,4 +307,49 @@ func TestNATSDown(t *testing.T) {
 	}
 	publish(t, a.addr, "room", 6, 10)
 	wg.Wait()
+}
+
+// TestCrossNodeLatency measures what NATS adds between nodes: a message
+// published over HTTP on node B reaches a WebSocket client of node A, timed
+// from just before the POST to the client's receipt, against the same
+// client on node B itself.
+func TestCrossNodeLatency(t *testing.T) {
+	ns := startNATS(t, "127.0.0.1:0", t.TempDir())
+	a, b := startNode(t, ns.ClientURL()), startNode(t, ns.ClientURL())
+	const n = 200
+	for _, on := range []struct {
+		name, addr, ch string
+	}{{"B to a client of A", a.addr, "lat-a"}, {"B to a client of B", b.addr, "lat-b"}} {
+		ch := on.ch
+		got := make(chan time.Time, n)
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		c := client(polling.WebSocket, on.addr, ch)
+		ready := make(chan struct{})
+		var once sync.Once
+		c.OnConnect = func() { once.Do(func() { close(ready) }) }
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx, func(polling.Message) error { got <- time.Now(); return nil }) }()
+		<-ready
+		lat := make([]time.Duration, 0, n)
+		for i := 1; i <= n; i++ {
+			t0 := time.Now()
+			publish(t, b.addr, ch, i, i)
+			select {
+			case t1 := <-got:
+				lat = append(lat, t1.Sub(t0))
+			case <-ctx.Done():
+				t.Fatalf("%s: message %d did not arrive", on.name, i)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		p50, p99 := lat[n/2], lat[n*99/100]
+		t.Logf("%s: publish (HTTP, JetStream ack) to WebSocket delivery: p50 %v, p99 %v", on.name, p50.Round(time.Microsecond), p99.Round(time.Microsecond))
+		if p99 > time.Second {
+			t.Errorf("%s: p99 %v, want under 1s on loopback", on.name, p99)
+		}
+	}
 }
