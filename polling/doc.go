@@ -13,7 +13,8 @@
 // connection comes back with its cursor and gets exactly the messages it
 // missed, no more, no fewer. MemoryHub keeps the last messages in a ring; a
 // multi-node deployment plugs a shared backplane in behind the same
-// interface.
+// interface: polling/natshub carries the channels on NATS JetStream, so a
+// client may take its cursor to any node.
 //
 // # Channels
 //

@@ -12,7 +12,9 @@ import (
 // A Message is one entry of the stream.
 type Message struct {
 	// Seq is the message's sequence number: 1 for the first message, and
-	// one more for each after it, without gaps.
+	// one more for each after it, without gaps, in a MemoryHub; a
+	// backplane that sequences several channels in one log (natshub) gives
+	// each channel increasing numbers with gaps.
 	Seq uint64
 	// Time is when the hub accepted the message; clients measure delivery
 	// latency from it.
