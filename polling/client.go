@@ -45,6 +45,9 @@ type Client struct {
 	Transport Transport
 	// Addr is the server's host:port.
 	Addr string
+	// Channel names the stream to read ("" for the server's
+	// DefaultChannel). After is a cursor of that channel.
+	Channel string
 	// After is the cursor to start from: 0 reads the stream from its first
 	// message.
 	After uint64
@@ -87,6 +90,11 @@ func (c *Client) Cursor() uint64 { return c.cursor.Load() }
 // once; fn runs on Run's goroutine.
 func (c *Client) Run(ctx context.Context, fn func(Message) error) error {
 	c.cursor.Store(c.After)
+	if c.Channel != "" {
+		if err := CheckChannel(c.Channel); err != nil {
+			return err
+		}
+	}
 	retry := orDur(c.Retry, 100*time.Millisecond)
 	for {
 		var err error
@@ -118,6 +126,14 @@ func (c *Client) Run(ctx context.Context, fn func(Message) error) error {
 		case <-t.C:
 		}
 	}
+}
+
+// channelQuery is the &channel= parameter of the client's requests.
+func (c *Client) channelQuery() string {
+	if c.Channel == "" {
+		return ""
+	}
+	return "&channel=" + c.Channel // CheckChannel's rule needs no escaping
 }
 
 // fnError carries an error from the caller's fn out of a transport loop.
@@ -200,7 +216,7 @@ func (c *Client) runPoll(ctx context.Context, fn func(Message) error) error {
 				c.OnConnect()
 			}
 		}
-		target := "/poll?after=" + strconv.FormatUint(c.cursor.Load(), 10)
+		target := "/poll?after=" + strconv.FormatUint(c.cursor.Load(), 10) + c.channelQuery()
 		deadline := time.Now().Add(10 * time.Second)
 		if c.Transport == LongPoll {
 			target += "&wait=" + strconv.FormatFloat(wait.Seconds(), 'f', -1, 64)
@@ -256,7 +272,7 @@ func (c *Client) runSSE(ctx context.Context, fn func(Message) error, retry *time
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	defer stop()
 	cc := httpcore.NewClientConn(nc)
-	req := &httpcore.Request{Method: "GET", Target: "/events", Host: c.Addr, Header: c.Header.Clone()}
+	req := &httpcore.Request{Method: "GET", Target: "/events" + strings.Replace(c.channelQuery(), "&", "?", 1), Host: c.Addr, Header: c.Header.Clone()}
 	req.Header.Set("Accept", "text/event-stream")
 	// WHATWG HTML §9.2.4: a reconnecting EventSource sends the last event
 	// ID it saw; we always do, so the first connection starts at After.
@@ -308,7 +324,7 @@ func (c *Client) runWS(ctx context.Context, fn func(Message) error) error {
 		NetDial: func(ctx context.Context, network, addr string) (net.Conn, error) { return c.dial(ctx) },
 	}
 	c.countRequest()
-	url := "ws://" + c.Addr + "/ws?after=" + strconv.FormatUint(c.cursor.Load(), 10)
+	url := "ws://" + c.Addr + "/ws?after=" + strconv.FormatUint(c.cursor.Load(), 10) + c.channelQuery()
 	ws, resp, err := d.Dial(ctx, url)
 	if err != nil {
 		var he *websocket.HandshakeError

@@ -13,7 +13,22 @@
 // connection comes back with its cursor and gets exactly the messages it
 // missed, no more, no fewer. MemoryHub keeps the last messages in a ring; a
 // multi-node deployment plugs a shared backplane in behind the same
-// interface.
+// interface: polling/natshub carries the channels on NATS JetStream, so a
+// client may take its cursor to any node.
+//
+// # Channels
+//
+// A Server with Channels set carries many streams at once, each a Hub of its
+// own with its own sequence numbers: every path takes &channel=NAME, and a
+// request without it uses DefaultChannel, so single-stream URLs keep
+// working. A cursor belongs to its channel. Names are 1 to 64 ASCII letters,
+// digits, '-' and '_' (CheckChannel); anything else gets 400 with the rule.
+// MemoryChannels gives each channel a MemoryHub with its own Retention: a
+// count of messages and, optionally, an age; a cursor older than what a
+// channel keeps gets 410 Gone.
+//
+//	GET /poll?channel=chat&after=41             chat's messages after its 41
+//	POST /publish?channel=chat                  answered {"seq":42}
 //
 // # Four ways to read it
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 )
@@ -11,7 +12,9 @@ import (
 // A Message is one entry of the stream.
 type Message struct {
 	// Seq is the message's sequence number: 1 for the first message, and
-	// one more for each after it, without gaps.
+	// one more for each after it, without gaps, in a MemoryHub; a
+	// backplane that sequences several channels in one log (natshub) gives
+	// each channel increasing numbers with gaps.
 	Seq uint64
 	// Time is when the hub accepted the message; clients measure delivery
 	// latency from it.
@@ -67,13 +70,27 @@ func (e *CursorError) Error() string {
 	return fmt.Sprintf("polling: cursor %d is ahead of the stream, whose last message is %d (a cursor from another server or an earlier run?)", e.Cursor, e.Last)
 }
 
+// Retention is how much of a stream a hub keeps for readers that come back
+// with an older cursor. A reader whose cursor falls before what is kept gets
+// a *CursorError with Status 410.
+type Retention struct {
+	// Count is how many of the newest messages are kept (4096 if <= 0).
+	Count int
+	// Age, if positive, drops messages older than this too.
+	Age time.Duration
+}
+
 // MemoryHub is a Hub that keeps the newest messages in a ring in memory. It
-// is safe for concurrent use. Readers that fall more than the ring's size
-// behind get a *CursorError with Status 410.
+// is safe for concurrent use. Readers that fall behind its Retention get a
+// *CursorError with Status 410.
 type MemoryHub struct {
 	mu     sync.Mutex
-	ring   []Message // ring[seq % len(ring)]
+	ring   []Message // the messages kept: ring[head], ring[head+1], ... (mod len)
+	head   int
+	n      int
+	floor  uint64 // the newest message dropped (0 if none): cursors below it expired
 	last   uint64
+	age    time.Duration
 	wake   chan struct{}
 	closed bool
 	now    func() time.Time
@@ -82,10 +99,16 @@ type MemoryHub struct {
 // NewMemoryHub returns a hub that keeps the newest size messages (at least
 // 1; 4096 if size <= 0).
 func NewMemoryHub(size int) *MemoryHub {
+	return NewMemoryHubRetention(Retention{Count: size})
+}
+
+// NewMemoryHubRetention returns a hub that keeps what r says.
+func NewMemoryHubRetention(r Retention) *MemoryHub {
+	size := r.Count
 	if size <= 0 {
 		size = 4096
 	}
-	return &MemoryHub{ring: make([]Message, size), wake: make(chan struct{}), now: time.Now}
+	return &MemoryHub{ring: make([]Message, size), age: r.Age, wake: make(chan struct{}), now: time.Now}
 }
 
 // Publish appends data (copied) as the next message and wakes every waiting
@@ -105,15 +128,18 @@ func (h *MemoryHub) Publish(ctx context.Context, data []byte) (Message, error) {
 }
 
 // Append stores a message sequenced elsewhere, such as by a backplane that
-// orders messages for several nodes. m.Seq must be Last()+1.
+// orders messages for several nodes. m.Seq must be greater than Last(); it
+// may skip numbers (a backplane that sequences several channels in one log
+// gives each channel every few numbers), and a reader's cursor may then be
+// any number between two messages.
 func (h *MemoryHub) Append(m Message) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return ErrHubClosed
 	}
-	if m.Seq != h.last+1 {
-		return fmt.Errorf("polling: Append of message %d, but the next sequence number is %d (a backplane must deliver every message once, in order)", m.Seq, h.last+1)
+	if m.Seq <= h.last {
+		return fmt.Errorf("polling: Append of message %d, but the hub already holds up to %d (a backplane must deliver every message once, in order)", m.Seq, h.last)
 	}
 	h.store(m)
 	return nil
@@ -121,35 +147,64 @@ func (h *MemoryHub) Append(m Message) error {
 
 // store must be called with h.mu held.
 func (h *MemoryHub) store(m Message) {
-	h.ring[m.Seq%uint64(len(h.ring))] = m
+	if h.n == len(h.ring) {
+		h.drop()
+	}
+	h.ring[(h.head+h.n)%len(h.ring)] = m
+	h.n++
 	h.last = m.Seq
 	close(h.wake) // every reader waiting for "something after last" wakes
 	h.wake = make(chan struct{})
 }
 
+// drop forgets the oldest message; h.mu must be held.
+func (h *MemoryHub) drop() {
+	h.floor = h.ring[h.head].Seq
+	h.ring[h.head] = Message{}
+	h.head = (h.head + 1) % len(h.ring)
+	h.n--
+}
+
+// expire drops the messages older than the hub's age; h.mu must be held.
+func (h *MemoryHub) expire() {
+	if h.age <= 0 {
+		return
+	}
+	cut := h.now().Add(-h.age)
+	for h.n > 0 && h.ring[h.head].Time.Before(cut) {
+		h.drop()
+	}
+}
+
+// at returns the i-th oldest message kept; h.mu must be held.
+func (h *MemoryHub) at(i int) Message { return h.ring[(h.head+i)%len(h.ring)] }
+
 // Read implements Hub.
 func (h *MemoryHub) Read(after uint64, max int) ([]Message, <-chan struct{}, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	first := uint64(1)
-	if size := uint64(len(h.ring)); h.last > size {
-		first = h.last - size + 1
+	h.expire()
+	first := h.last + 1 // the oldest message held, or the next one
+	if h.n > 0 {
+		first = h.at(0).Seq
 	}
 	switch {
 	case after > h.last:
 		return nil, nil, &CursorError{Cursor: after, First: first, Last: h.last, Status: 400}
-	case after+1 < first:
+	case after < h.floor:
 		return nil, nil, &CursorError{Cursor: after, First: first, Last: h.last, Status: 410}
 	}
-	n := h.last - after
-	if max > 0 && n > uint64(max) {
-		n = uint64(max)
+	// The first message kept with Seq > after (sequence numbers increase).
+	i := sort.Search(h.n, func(i int) bool { return h.at(i).Seq > after })
+	n := h.n - i
+	if max > 0 && n > max {
+		n = max
 	}
 	var msgs []Message
 	if n > 0 {
 		msgs = make([]Message, n)
-		for i := range msgs {
-			msgs[i] = h.ring[(after+1+uint64(i))%uint64(len(h.ring))]
+		for j := range msgs {
+			msgs[j] = h.at(i + j)
 		}
 	}
 	return msgs, h.wake, nil

@@ -125,9 +125,9 @@ func TestBackplaneAppend(t *testing.T) {
 			t.Errorf("node %d: %s", i, got)
 		}
 	}
-	err := nodes[0].Append(Message{Seq: 5})
-	if err == nil || !strings.Contains(err.Error(), "next sequence number is 4") {
-		t.Errorf("out-of-order Append: got %v", err)
+	err := nodes[0].Append(Message{Seq: 3})
+	if err == nil || !strings.Contains(err.Error(), "already holds up to 3") {
+		t.Errorf("repeated Append: got %v", err)
 	}
 	origin.Close()
 	if _, err := origin.Publish(context.Background(), nil); err != ErrHubClosed {
@@ -204,5 +204,69 @@ func TestTransportOf(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%q: got %s, want %s", tt.line, got, tt.want)
 		}
+	}
+}
+
+// A backplane that sequences several channels in one log appends with gaps;
+// a cursor may fall between two messages.
+func TestMemoryHubGaps(t *testing.T) {
+	h := NewMemoryHub(3)
+	for _, seq := range []uint64{2, 5, 9, 10} { // the ring keeps 5, 9, 10; 2 dropped
+		if err := h.Append(Message{Seq: seq}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		after  uint64
+		want   string
+		status int
+	}{
+		{2, "[5 9 10]", 0},
+		{4, "[5 9 10]", 0},
+		{5, "[9 10]", 0},
+		{7, "[9 10]", 0},
+		{10, "[]", 0},
+		{1, "", 410},
+		{0, "", 410},
+		{11, "", 400},
+	}
+	for _, tt := range tests {
+		msgs, _, err := h.Read(tt.after, 0)
+		var ce *CursorError
+		switch {
+		case tt.status != 0 && (!errors.As(err, &ce) || ce.Status != tt.status):
+			t.Errorf("Read(%d): got %v, want status %d", tt.after, err, tt.status)
+		case tt.status == 0 && err != nil:
+			t.Errorf("Read(%d): %v", tt.after, err)
+		case tt.status == 0 && fmt.Sprint(seqs(msgs)) != tt.want:
+			t.Errorf("Read(%d): got %v, want %s", tt.after, seqs(msgs), tt.want)
+		}
+	}
+}
+
+// Retention by age: messages older than Age are dropped, and a cursor before
+// them gets 410 like one that fell out of the ring.
+func TestMemoryHubAge(t *testing.T) {
+	h := NewMemoryHubRetention(Retention{Count: 100, Age: time.Minute})
+	now := time.Date(2024, 6, 10, 6, 0, 0, 0, time.UTC)
+	h.now = func() time.Time { return now }
+	publishN(t, h, 1, 3) // at 06:00
+	now = now.Add(45 * time.Second)
+	publishN(t, h, 4, 5)            // at 06:00:45
+	now = now.Add(30 * time.Second) // 1..3 are 75s old, 4..5 are 30s old
+	msgs, _, err := h.Read(3, 0)
+	if err != nil || fmt.Sprint(seqs(msgs)) != "[4 5]" {
+		t.Errorf("Read(3): got %v, %v, want [4 5]", seqs(msgs), err)
+	}
+	var ce *CursorError
+	if _, _, err := h.Read(2, 0); !errors.As(err, &ce) || ce.Status != 410 || ce.First != 4 {
+		t.Errorf("Read(2) after 1..3 expired: got %v, want 410 with oldest 4", err)
+	}
+	now = now.Add(time.Hour)
+	if msgs, _, err := h.Read(5, 0); err != nil || len(msgs) != 0 {
+		t.Errorf("Read(5) with everything expired: got %v, %v, want nothing and no error", seqs(msgs), err)
+	}
+	if _, _, err := h.Read(4, 0); !errors.As(err, &ce) || ce.Status != 410 {
+		t.Errorf("Read(4) with everything expired: got %v, want 410", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,11 @@ const MaxPublishBytes = 1 << 20
 //	GET  /ws?after=SEQ                   WebSocket, one text frame per message
 //	POST /publish                        the body becomes a message (if AllowPublish)
 //
+// Each path takes &channel=NAME to choose one of many streams when Channels
+// is set; without it a request uses DefaultChannel, so a single-stream URL
+// keeps working. Cursors are per channel. A name that breaks CheckChannel's
+// rule gets 400.
+//
 // Without a cursor a reader starts from the newest message: it sees only
 // what is published after it arrives. Other paths get 404, so a Server can
 // sit behind a mux.
@@ -44,7 +50,11 @@ const MaxPublishBytes = 1 << 20
 // Its zero value (with Hub set) is ready to use. Close ends every held
 // request and stream.
 type Server struct {
+	// Hub is the stream of a single-channel server: DefaultChannel only.
 	Hub Hub
+	// Channels, if set, carries many channels (DefaultChannel among them)
+	// and Hub is not used.
+	Channels Channels
 	// MaxBatch caps the messages in one poll answer; a client further
 	// behind asks again. Default 256.
 	MaxBatch int
@@ -162,30 +172,77 @@ func (s *Server) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		httpError(w, 503, "polling: the server is shutting down")
 		return
 	}
-	q, err := url.ParseQuery(r.RawQuery())
-	if err != nil {
-		httpError(w, 400, fmt.Sprintf("polling: malformed query %q: %v", r.RawQuery(), err))
+	q, hub, ok := s.channel(w, r)
+	if !ok {
 		return
 	}
-	cursor, err := s.cursor(r, q)
+	cursor, err := s.cursor(r, q, hub)
 	if err != nil {
 		httpError(w, 400, err.Error())
 		return
 	}
 	switch path {
 	case "/poll":
-		s.servePoll(w, r, q, cursor)
+		s.servePoll(w, r, q, hub, cursor)
 	case "/events":
-		s.serveEvents(w, r, cursor)
+		s.serveEvents(w, r, hub, cursor)
 	case "/ws":
-		s.serveWS(w, r, cursor)
+		s.serveWS(w, r, hub, cursor)
 	}
+}
+
+// channel parses the query and finds the hub of the channel it names,
+// answering the request itself (ok false) when it cannot.
+func (s *Server) channel(w *httpcore.ResponseWriter, r *httpcore.Request) (q url.Values, hub Hub, ok bool) {
+	q, err := url.ParseQuery(r.RawQuery())
+	if err != nil {
+		httpError(w, 400, fmt.Sprintf("polling: malformed query %q: %v", r.RawQuery(), err))
+		return nil, nil, false
+	}
+	name := DefaultChannel
+	if vs, ok := q["channel"]; ok {
+		if len(vs) != 1 {
+			httpError(w, 400, fmt.Sprintf("polling: channel= appears %d times; name one channel", len(vs)))
+			return nil, nil, false
+		}
+		name = vs[0]
+	}
+	hub, err = s.HubOf(name)
+	if err != nil {
+		var ce *ChannelError
+		if errors.As(err, &ce) {
+			if ce.Status == 503 {
+				w.Header().Set("Retry-After", "1")
+			}
+			httpError(w, ce.Status, ce.Error())
+		} else {
+			w.Header().Set("Retry-After", "1")
+			httpError(w, 503, fmt.Sprintf("polling: channel %q cannot be served now: %v", name, err))
+		}
+		return nil, nil, false
+	}
+	return q, hub, true
+}
+
+// HubOf returns the hub of the named channel: from Channels if set, else
+// Hub for DefaultChannel. A bad name is a *ChannelError with Status 400.
+func (s *Server) HubOf(name string) (Hub, error) {
+	if err := CheckChannel(name); err != nil {
+		return nil, err
+	}
+	if s.Channels != nil {
+		return s.Channels.Channel(name)
+	}
+	if name != DefaultChannel {
+		return nil, &ChannelError{Name: name, Status: 404, Reason: fmt.Sprintf("this server carries one stream, channel %q", DefaultChannel)}
+	}
+	return s.Hub, nil
 }
 
 // cursor returns the reader's cursor: Last-Event-ID on /events (the header
 // EventSource sends when it reconnects, WHATWG HTML §9.2.4), else the after
 // parameter, else the newest message.
-func (s *Server) cursor(r *httpcore.Request, q url.Values) (uint64, error) {
+func (s *Server) cursor(r *httpcore.Request, q url.Values, hub Hub) (uint64, error) {
 	if r.Path() == "/events" {
 		if v, ok := r.Header.Lookup("Last-Event-ID"); ok && v != "" {
 			return parseCursor("Last-Event-ID", v)
@@ -197,7 +254,7 @@ func (s *Server) cursor(r *httpcore.Request, q url.Values) (uint64, error) {
 		}
 		return parseCursor("after=", vs[0])
 	}
-	return s.Hub.Last(), nil
+	return hub.Last(), nil
 }
 
 // httpError writes a plain-text error answer.
@@ -208,17 +265,22 @@ func httpError(w *httpcore.ResponseWriter, code int, msg string) {
 	w.WriteString(msg + "\n")
 }
 
-// cursorError answers a *CursorError with its status.
+// cursorError answers a *CursorError or a *ChannelError with its status.
 func cursorError(w *httpcore.ResponseWriter, err error) {
 	var ce *CursorError
 	if errors.As(err, &ce) {
 		httpError(w, ce.Status, ce.Error())
 		return
 	}
+	var che *ChannelError
+	if errors.As(err, &che) {
+		httpError(w, che.Status, che.Error())
+		return
+	}
 	httpError(w, 500, "polling: "+err.Error())
 }
 
-func (s *Server) servePoll(w *httpcore.ResponseWriter, r *httpcore.Request, q url.Values, cursor uint64) {
+func (s *Server) servePoll(w *httpcore.ResponseWriter, r *httpcore.Request, q url.Values, hub Hub, cursor uint64) {
 	t := ShortPoll
 	var wait time.Duration
 	if v := q.Get("wait"); v != "" {
@@ -239,9 +301,13 @@ func (s *Server) servePoll(w *httpcore.ResponseWriter, r *httpcore.Request, q ur
 	var msgs []Message
 	var err error
 	if t == ShortPoll || wait == 0 {
-		msgs, _, err = s.Hub.Read(cursor, max)
+		msgs, _, err = hub.Read(cursor, max)
 	} else {
-		msgs, err = s.longPoll(r, q.Get("id"), cursor, max, wait)
+		id := q.Get("id")
+		if id != "" {
+			id = q.Get("channel") + " " + id // a client's long polls are bounded per channel
+		}
+		msgs, err = s.longPoll(r, hub, id, cursor, max, wait)
 		if err != nil && !errors.As(err, new(*CursorError)) {
 			if s.ctx.Err() != nil {
 				w.Header().Set("Retry-After", "1")
@@ -280,7 +346,7 @@ func countSent(m *Meter, msgs []Message) {
 // longPoll holds the request until there are messages, the wait ends (nil,
 // nil), a newer long poll of the same client releases it (nil, nil) or the
 // client or server goes away (an error).
-func (s *Server) longPoll(r *httpcore.Request, id string, cursor uint64, max int, wait time.Duration) ([]Message, error) {
+func (s *Server) longPoll(r *httpcore.Request, hub Hub, id string, cursor uint64, max int, wait time.Duration) ([]Message, error) {
 	ctx, release := context.WithCancel(r.Context())
 	defer release()
 	stop := context.AfterFunc(s.ctx, release)
@@ -313,7 +379,7 @@ func (s *Server) longPoll(r *httpcore.Request, id string, cursor uint64, max int
 		}()
 	}
 	s.held.Add(1)
-	msgs, err := Wait(ctx, s.Hub, cursor, max, wait)
+	msgs, err := Wait(ctx, hub, cursor, max, wait)
 	s.held.Add(-1)
 	if err != nil && ctx.Err() != nil && r.Context().Err() == nil && s.ctx.Err() == nil {
 		return nil, nil // released by a newer long poll of the same client
@@ -322,13 +388,13 @@ func (s *Server) longPoll(r *httpcore.Request, id string, cursor uint64, max int
 }
 
 // serveEvents streams the hub as Server-Sent Events (WHATWG HTML §9.2).
-func (s *Server) serveEvents(w *httpcore.ResponseWriter, r *httpcore.Request, cursor uint64) {
+func (s *Server) serveEvents(w *httpcore.ResponseWriter, r *httpcore.Request, hub Hub, cursor uint64) {
 	m := s.meter(SSE)
 	if m != nil {
 		m.Requests.Add(1)
 	}
 	max := orInt(s.MaxBatch, DefaultMaxBatch)
-	msgs, wake, err := s.Hub.Read(cursor, max)
+	msgs, wake, err := hub.Read(cursor, max)
 	if err != nil {
 		cursorError(w, err)
 		return
@@ -378,7 +444,7 @@ func (s *Server) serveEvents(w *httpcore.ResponseWriter, r *httpcore.Request, cu
 				return
 			}
 		}
-		msgs, wake, err = s.Hub.Read(cursor, max)
+		msgs, wake, err = hub.Read(cursor, max)
 		if err != nil {
 			// The stream moved past our retention while we were blocked;
 			// end it, the client reconnects and learns why.
@@ -388,12 +454,12 @@ func (s *Server) serveEvents(w *httpcore.ResponseWriter, r *httpcore.Request, cu
 }
 
 // serveWS sends the hub over a WebSocket, one text frame per message.
-func (s *Server) serveWS(w *httpcore.ResponseWriter, r *httpcore.Request, cursor uint64) {
+func (s *Server) serveWS(w *httpcore.ResponseWriter, r *httpcore.Request, hub Hub, cursor uint64) {
 	m := s.meter(WebSocket)
 	if m != nil {
 		m.Requests.Add(1)
 	}
-	if _, _, err := s.Hub.Read(cursor, 1); err != nil {
+	if _, _, err := hub.Read(cursor, 1); err != nil {
 		cursorError(w, err) // refuse before upgrading, with a status a client can read
 		return
 	}
@@ -424,7 +490,7 @@ func (s *Server) serveWS(w *httpcore.ResponseWriter, r *httpcore.Request, cursor
 	buf := make([]byte, 0, 256)
 	code, reason := websocket.CloseGoingAway, "server shutting down"
 	for {
-		msgs, err := Wait(ctx, s.Hub, cursor, max, 0)
+		msgs, err := Wait(ctx, hub, cursor, max, 0)
 		if err != nil {
 			var ce *CursorError
 			if errors.As(err, &ce) {
@@ -473,8 +539,13 @@ func truncate(s string, n int) string {
 }
 
 // servePublish appends the request body as one message and answers
-// {"seq":N}.
+// {"seq":N}. A hub that cannot take it (a backplane that is down) gets 503
+// with Retry-After (RFC 9110 §10.2.3), so the publisher tries again.
 func (s *Server) servePublish(w *httpcore.ResponseWriter, r *httpcore.Request) {
+	_, hub, ok := s.channel(w, r)
+	if !ok {
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPublishBytes+1))
 	if err != nil {
 		httpError(w, 400, "polling: reading the message: "+err.Error())
@@ -484,9 +555,10 @@ func (s *Server) servePublish(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		httpError(w, 413, fmt.Sprintf("polling: a message may be at most %d bytes", MaxPublishBytes))
 		return
 	}
-	msg, err := s.Hub.Publish(r.Context(), body)
+	msg, err := hub.Publish(r.Context(), body)
 	if err != nil {
-		httpError(w, 503, "polling: "+err.Error())
+		w.Header().Set("Retry-After", "1")
+		httpError(w, 503, "polling: publishing: "+strings.TrimPrefix(err.Error(), "polling: "))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -23,7 +24,9 @@ var livePage []byte
 // A Lab serves the live page beside a Server's transports:
 //
 //	GET /                  the page: four columns, one per transport, counting live
-//	GET /stats             per-transport counts taken at the server's sockets (JSON)
+//	GET /stats             per-transport counts taken at the server's sockets, the
+//	                       node's name and the channel's last sequence number (JSON;
+//	                       ?channel=NAME, default DefaultChannel)
 //	GET /keepalive?n=100   n requests over HTTP/1.0 short connections against
 //	                       one HTTP/1.1 persistent connection (JSON)
 //	GET /hello             a tiny answer, the target of /keepalive
@@ -37,6 +40,9 @@ type Lab struct {
 	Addr string
 	// Meters are shared by Server.Meters and the listener.
 	Meters *polling.Meters
+	// Node names this server among several sharing a backplane; /stats
+	// reports it.
+	Node string
 }
 
 // NewLab returns a Lab over hub with metering set up.
@@ -61,6 +67,8 @@ func (l *Lab) Close() error { return l.Server.Close() }
 
 // Stats is the body of GET /stats.
 type Stats struct {
+	Node       string                           `json:"node,omitempty"`
+	Channel    string                           `json:"channel"`
 	Last       uint64                           `json:"last"`
 	Transports map[string]polling.MeterSnapshot `json:"transports"`
 }
@@ -76,7 +84,21 @@ func (l *Lab) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteString("hello\n")
 	case "/stats":
-		st := Stats{Last: l.Server.Hub.Last(), Transports: map[string]polling.MeterSnapshot{}}
+		name := polling.DefaultChannel
+		if v := queryValue(r.RawQuery(), "channel"); v != "" {
+			name = v
+		}
+		hub, err := l.Server.HubOf(name)
+		if err != nil {
+			status := 500
+			var che *polling.ChannelError
+			if errors.As(err, &che) {
+				status = che.Status
+			}
+			reply(w, status, err.Error())
+			return
+		}
+		st := Stats{Node: l.Node, Channel: name, Last: hub.Last(), Transports: map[string]polling.MeterSnapshot{}}
 		for _, t := range polling.Transports() {
 			st.Transports[t.String()] = l.Meters[t].Snapshot()
 		}

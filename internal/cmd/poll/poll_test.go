@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
@@ -16,6 +18,25 @@ import (
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// parseFlags runs a command with args and captures its options; ok is false
+// when it failed (as wantErr says, or the test is marked failed).
+func parseFlags[O any](t *testing.T, newCmd func(*iostreams.IOStreams, func(*O) error) *cobra.Command, args, wantErr string) (got *O, ok bool) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	err := cmdtest.Execute(newCmd(ios, func(o *O) error { got = o; return nil }), args)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%q: got error %v, want %q", args, err, wantErr)
+		}
+		return nil, false
+	}
+	if err != nil {
+		t.Errorf("%q: %v", args, err)
+		return nil, false
+	}
+	return got, true
+}
 
 func TestNewCmdCompareFlags(t *testing.T) {
 	tests := []struct {
@@ -35,17 +56,8 @@ func TestNewCmdCompareFlags(t *testing.T) {
 		{"extra", "", "unknown command"},
 	}
 	for _, tt := range tests {
-		ios, _, _, _ := iostreams.Test()
-		var got *CompareOptions
-		err := cmdtest.Execute(NewCmdCompare(ios, func(o *CompareOptions) error { got = o; return nil }), tt.args)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%q: got error %v, want %q", tt.args, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: %v", tt.args, err)
+		got, ok := parseFlags(t, NewCmdCompare, tt.args, tt.wantErr)
+		if !ok {
 			continue
 		}
 		s := fmt.Sprintln(got.Clients, got.Rate, got.Duration, got.Payload, got.Transports, got.JSON, got.InProcess, got.HTML, got.BrowserHeaders)
@@ -73,6 +85,40 @@ func TestNewCmdServeFlags(t *testing.T) {
 	}
 	if got.Addr != "127.0.0.1:8090" || got.Rate != 1 || got.Publish || got.KeepAlive != 100 {
 		t.Errorf("defaults: %+v", *got)
+	}
+}
+
+func TestNewCmdServeChannelFlags(t *testing.T) {
+	tests := []struct {
+		args, want, wantErr string
+	}{
+		{"", "default 65536 0s map[]", ""},
+		{"--channel news --retention 10 --retention-age 1m --channel-retention chat=5 --channel-retention ticker=3:30s",
+			"news 10 1m0s map[chat:{5 0s} ticker:{3 30s}]", ""},
+		{"--channel a.b", "", `--channel: polling: channel "a.b": byte 1 is '.'`},
+		{"--retention 0", "", "--retention 0: want 1 or more"},
+		{"--retention-age -1s", "", "--retention-age -1s"},
+		{"--channel-retention chat", "", "want NAME=COUNT or NAME=COUNT:AGE"},
+		{"--channel-retention chat=x", "", `count "x" is not a number`},
+		{"--channel-retention chat=1:soon", "", `age "soon" is not a positive duration`},
+		{"--channel-retention c*=1", "", `byte 1 is '*'`},
+		{"--nats embedded --data d --nats-listen 127.0.0.1:0 --node a --replicas 3", "default 65536 0s map[]", ""},
+		{"--nats nats://a:4222,nats://b:4222", "default 65536 0s map[]", ""},
+		{"--nats redis://a:6379", "", `"redis://a:6379" is not a nats:// URL`},
+		{"--nats embedded --channel-retention a=1", "", "--channel-retention works without --nats only"},
+	}
+	for _, tt := range tests {
+		got, ok := parseFlags(t, NewCmdServe, tt.args, tt.wantErr)
+		if !ok {
+			continue
+		}
+		ret := map[string]string{}
+		for k, r := range got.ChannelRetention {
+			ret[k] = fmt.Sprintf("{%d %v}", r.Count, r.Age)
+		}
+		if s := fmt.Sprint(got.Channel, " ", got.Retention, " ", got.RetentionAge, " ", ret); s != tt.want {
+			t.Errorf("%q: got %s, want %s", tt.args, s, tt.want)
+		}
 	}
 }
 
@@ -162,5 +208,89 @@ func TestServe(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// startServe runs runServe in the background and returns its log and the
+// address it listens on; the server stops when the test ends.
+func startServe(t *testing.T, opts *ServeOptions) (*cmdtest.Lines, string) {
+	t.Helper()
+	log, _ := cmdtest.Serve(t, func(ctx context.Context, ios *iostreams.IOStreams) error {
+		opts.IO = ios
+		return runServe(ctx, opts)
+	})
+	return log, log.Listening(t, "http")
+}
+
+// TestServeTwoNodes: node n1 runs NATS embedded, node n2 joins it; a message
+// published on n2 reaches a long poll on n1, and /stats names each node.
+func TestServeTwoNodes(t *testing.T) {
+	log1, addr1 := startServe(t, &ServeOptions{Addr: "127.0.0.1:0", Retention: 100, Channel: "room",
+		NATS: "embedded", NATSListen: "127.0.0.1:0", Data: t.TempDir(), Node: "n1"})
+	note := log1.Next(t)
+	_, url, ok := strings.Cut(note, "other nodes join with --nats ")
+	if !strings.HasPrefix(note, "node n1: NATS embedded on nats://127.0.0.1:") || !ok {
+		t.Fatalf("second line %q does not say where NATS listens", note)
+	}
+	log2, addr2 := startServe(t, &ServeOptions{Addr: "127.0.0.1:0", Retention: 100, Channel: "room",
+		NATS: url, Node: "n2", Publish: true})
+	if note := log2.Next(t); !strings.HasPrefix(note, "node n2: NATS at "+url) {
+		t.Errorf("second line of n2: %q", note)
+	}
+	got := make(chan string, 1)
+	go func() {
+		cc, err := httpcore.Dial(context.Background(), addr1)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer cc.Close()
+		resp, err := cc.Do(&httpcore.Request{Target: "/poll?channel=room&after=0&wait=10"})
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		got <- string(body)
+	}()
+	if status, body := do(t, addr2, "POST", "/publish?channel=room", "hello from n2"); status != 200 || body != "{\"seq\":1}\n" {
+		t.Fatalf("publish on n2: %d %q", status, body)
+	}
+	if body := <-got; !strings.Contains(body, `{"seq":1,`) || !strings.Contains(body, `"data":"hello from n2"`) {
+		t.Errorf("long poll on n1: %q", body)
+	}
+	for _, n := range []struct{ addr, want string }{{addr1, `"node":"n1","channel":"room","last":1`}, {addr2, `"node":"n2","channel":"room","last":1`}} {
+		if _, body := do(t, n.addr, "GET", "/stats?channel=room", ""); !strings.Contains(body, n.want) {
+			t.Errorf("/stats: %q, want %s", body, n.want)
+		}
+	}
+}
+
+func do(t *testing.T, addr, method, target, body string) (int, string) {
+	t.Helper()
+	cc, err := httpcore.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	resp, err := cc.Do(&httpcore.Request{Method: method, Target: target, ContentLength: int64(len(body)), Body: strings.NewReader(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeNATSUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "nats://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	ios, _, _, _ := iostreams.Test()
+	err = runServe(context.Background(), &ServeOptions{IO: ios, Addr: "127.0.0.1:0", Retention: 10, NATS: url, Node: "n1"})
+	if err == nil || !strings.Contains(err.Error(), "cannot reach NATS at "+url) {
+		t.Errorf("got %v, want an error naming %s", err, url)
 	}
 }

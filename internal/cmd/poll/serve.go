@@ -10,7 +10,9 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,15 +54,62 @@ type ServeOptions struct {
 	// with no page and no per-transport metering: the server "wirelab
 	// compare" starts for each transport.
 	Bench bool
-	// Retention is how many messages the hub keeps for clients that
+	// Retention is how many messages each channel keeps for clients that
 	// reconnect.
 	Retention int
+	// RetentionAge, if positive, also drops messages older than this.
+	RetentionAge time.Duration
+	// ChannelRetention overrides the retention of some channels.
+	ChannelRetention map[string]polling.Retention
+	// Channel is the channel the server publishes --rate messages to.
+	Channel string
+	// NATS is "" for the in-memory hub, "embedded" to run a NATS server
+	// in the process, or NATS URLs to join (nats://h1:p1,nats://h2:p2).
+	NATS string
+	// Data is the embedded NATS server's JetStream directory ("" for a
+	// temporary one, removed at exit).
+	Data string
+	// NATSListen is where the embedded NATS server listens.
+	NATSListen string
+	// Replicas is how many NATS servers keep each message.
+	Replicas int
+	// Node names this node in logs and /stats.
+	Node string
+}
+
+// parseChannelRetention parses --channel-retention values such as
+// "chat=1000" or "ticker=100:30s" (count, then an optional age).
+func parseChannelRetention(vals []string) (map[string]polling.Retention, error) {
+	m := map[string]polling.Retention{}
+	for _, v := range vals {
+		name, spec, ok := strings.Cut(v, "=")
+		if !ok {
+			return nil, fmt.Errorf("--channel-retention %q: want NAME=COUNT or NAME=COUNT:AGE, such as chat=1000:10m", v)
+		}
+		if err := polling.CheckChannel(name); err != nil {
+			return nil, fmt.Errorf("--channel-retention %q: %w", v, err)
+		}
+		count, age, _ := strings.Cut(spec, ":")
+		var r polling.Retention
+		var err error
+		if r.Count, err = strconv.Atoi(count); err != nil || r.Count < 1 {
+			return nil, fmt.Errorf("--channel-retention %q: count %q is not a number of messages (1 or more)", v, count)
+		}
+		if age != "" {
+			if r.Age, err = time.ParseDuration(age); err != nil || r.Age <= 0 {
+				return nil, fmt.Errorf("--channel-retention %q: age %q is not a positive duration such as 30s or 10m", v, age)
+			}
+		}
+		m[name] = r
+	}
+	return m, nil
 }
 
 // NewCmdServe returns "wirelab poll serve". runF replaces the behaviour in
 // tests; nil runs runServe.
 func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: ios}
+	var channelRetention []string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve one message stream four ways, with a live page that reads all four side by side",
@@ -78,12 +127,25 @@ WebSocket, on httpcore, and a page that subscribes with all four at once:
                          HTTP/1.1 persistent connection (JSON)
   POST /publish          with --publish: the body becomes a message
 
-The server publishes --rate messages per second itself. At start it runs the
+Every path takes &channel=NAME (1 to 64 ASCII letters, digits, '-' and '_') to
+read or publish one of many streams, each with its own cursors; without it the
+channel is "default". The page takes ?channel=NAME too.
+
+Without --nats the channels live in this process's memory. With --nats they
+live in a NATS JetStream stream that several nodes share: a client may move
+from one node to another with its cursor and lose nothing. --nats embedded runs
+NATS inside this process (JetStream in --data, listening on --nats-listen), and
+a second node joins it with --nats nats://127.0.0.1:4222.
+
+The server publishes --rate messages per second itself, to --channel. At start it runs the
 keep-alive demonstration against itself and prints the table. The first line
 on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 		Example: `  wirelab poll serve                          # http://127.0.0.1:8090/
   wirelab poll serve --rate 5 --payload 200
   wirelab poll serve --addr 127.0.0.1:0 --publish
+  wirelab poll serve --channel news --channel-retention news=100:10m
+  wirelab poll serve --nats embedded --data /tmp/n1 --node n1 --publish
+  wirelab poll serve --nats nats://127.0.0.1:4222 --node n2 --addr 127.0.0.1:8091
   curl -N http://127.0.0.1:8090/events
   curl 'http://127.0.0.1:8090/poll?after=0'`,
 		Args: cobra.NoArgs,
@@ -93,6 +155,28 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			}
 			if opts.Payload < 0 || opts.Payload > 1<<20 {
 				return fmt.Errorf("--payload %d: want 0 to 1048576 bytes", opts.Payload)
+			}
+			if err := polling.CheckChannel(opts.Channel); err != nil {
+				return fmt.Errorf("--channel: %w", err)
+			}
+			if opts.Retention < 1 {
+				return fmt.Errorf("--retention %d: want 1 or more messages", opts.Retention)
+			}
+			if opts.RetentionAge < 0 {
+				return fmt.Errorf("--retention-age %v: want 0 (no limit) or a positive duration", opts.RetentionAge)
+			}
+			if err := checkNATS(opts.NATS); err != nil {
+				return err
+			}
+			if opts.NATS != "" && len(channelRetention) > 0 {
+				return fmt.Errorf("--channel-retention works without --nats only: on NATS every channel shares the stream's retention (--retention, --retention-age)")
+			}
+			if opts.Node == "" {
+				opts.Node, _ = os.Hostname()
+			}
+			var err error
+			if opts.ChannelRetention, err = parseChannelRetention(channelRetention); err != nil {
+				return err
 			}
 			if opts.Bench {
 				opts.Rate, opts.Publish, opts.KeepAlive = 0, true, 0
@@ -108,7 +192,15 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 	cmd.Flags().IntVar(&opts.Payload, "payload", 32, "bytes per published message")
 	cmd.Flags().BoolVar(&opts.Publish, "publish", false, "accept POST /publish: the request body becomes a message")
 	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, "requests in the short-versus-persistent demonstration at start (0: skip)")
-	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages kept for clients that reconnect")
+	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages each channel keeps for clients that reconnect")
+	cmd.Flags().DurationVar(&opts.RetentionAge, "retention-age", 0, "also drop messages older than this (0: no age limit)")
+	cmd.Flags().StringArrayVar(&channelRetention, "channel-retention", nil, "NAME=COUNT[:AGE]: retention of one channel (repeatable)")
+	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, "channel the server publishes its --rate messages to")
+	cmd.Flags().StringVar(&opts.NATS, "nats", "", `carry the channels on NATS JetStream: "embedded" runs NATS in this process; nats://h1:p1,nats://h2:p2 joins a cluster`)
+	cmd.Flags().StringVar(&opts.Data, "data", "", "with --nats embedded: JetStream's directory (default: a temporary one)")
+	cmd.Flags().StringVar(&opts.NATSListen, "nats-listen", "127.0.0.1:4222", "with --nats embedded: where NATS listens for other nodes")
+	cmd.Flags().IntVar(&opts.Replicas, "replicas", 1, "with --nats: NATS servers that keep each message (3 in a 3-server cluster)")
+	cmd.Flags().StringVar(&opts.Node, "node", "", "this node's name in logs and /stats (default: the host name)")
 	cmd.Flags().BoolVar(&opts.Bench, "bench", false, "serve only the transports and POST /publish (what compare runs)")
 	cmd.Flags().MarkHidden("bench")
 	return cmd
@@ -147,20 +239,33 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	out := &lockedWriter{w: opts.IO.ErrOut}
-	hub := polling.NewMemoryHub(opts.Retention)
+	chs, note, stopChannels, err := channels(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer stopChannels()
+	if opts.Channel == "" {
+		opts.Channel = polling.DefaultChannel
+	}
+	hub, err := chs.Channel(opts.Channel)
+	if err != nil {
+		return err
+	}
 	var handler httpcore.Handler
 	var ln net.Listener
 	var closeHandler func() error
 	if opts.Bench {
-		srv := &polling.Server{Hub: hub, AllowPublish: true}
+		srv := &polling.Server{Channels: chs, AllowPublish: true}
 		l, err := net.Listen("tcp", opts.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %q: %w", opts.Addr, err)
 		}
 		handler, ln, closeHandler = srv, l, srv.Close
 	} else {
-		lab := compare.NewLab(hub)
+		lab := compare.NewLab(nil)
+		lab.Server.Channels = chs
 		lab.Server.AllowPublish = opts.Publish
+		lab.Node = opts.Node
 		l, err := lab.Listen(opts.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %q: %w", opts.Addr, err)
@@ -170,6 +275,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	hs := &httpcore.Server{Handler: handler, MaxConns: -1, ErrorLog: log.New(out, "", 0)}
 	// A script reads this line to learn the port: keep its shape.
 	fmt.Fprintf(out, "listening on http://%s\n", ln.Addr())
+	if note != "" {
+		fmt.Fprintf(out, "node %s: %s\n", opts.Node, note)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 
@@ -201,9 +309,9 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 				case <-bgCtx.Done():
 					return
 				case <-tick.C:
-					if _, err := hub.Publish(bgCtx, payload(hub.Last()+1, opts.Payload)); err != nil {
+					if _, err := hub.Publish(bgCtx, payload(hub.Last()+1, opts.Payload)); errors.Is(err, polling.ErrHubClosed) {
 						return
-					}
+					} // other errors (NATS down): try again next tick
 				}
 			}
 		}()
@@ -218,7 +326,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	bg.Wait()
 	closeHandler() // ends held polls and streams, closes WebSockets with 1001
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	err := hs.Shutdown(sctx)
+	err = hs.Shutdown(sctx)
 	cancel()
 	if errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintln(out, "closed connections still busy after 5s")
