@@ -93,12 +93,12 @@ def standalone(tmp_path):
     """Run `python -m wirelab.standalone` on handlers from tests/handlers."""
     procs = []
 
-    def start(port=None, docroot=None, host="127.0.0.1"):
+    def start(port=None, docroot=None, host="127.0.0.1", env=None):
         port = port or free_port()
         cmd = [sys.executable, "-m", "wirelab.standalone", "-p", str(port), "-w", str(HERE / "handlers"), "-H", host]
         if docroot:
             cmd += ["-d", str(docroot)]
-        p = subprocess.Popen(cmd, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(cmd, cwd=tmp_path, stderr=subprocess.PIPE, text=True, env=env)
         procs.append(p)
         line = p.stderr.readline()
         assert "serving" in line, line + p.stderr.read()
