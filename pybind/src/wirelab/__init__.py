@@ -29,8 +29,9 @@ them), and every blocking call lets Ctrl-C through. Use multiprocessing's
 fork(), so a forked child that touches wirelab raises RuntimeError.
 
 Drop-ins for the articles' programs: wirelab.compat (the raw-socket
-server's get_headers/send_msg) and ``python -m wirelab.standalone``
-(pywebsocket's standalone.py).
+server's get_headers/send_msg), ``python -m wirelab.standalone``
+(pywebsocket's standalone.py, with a mod_pywebsocket shim for its handlers)
+and wirelab.wsgi (gevent-websocket's ``environ["wsgi.websocket"]``).
 """
 
 from __future__ import annotations
