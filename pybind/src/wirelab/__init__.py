@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from . import _ext
 from .checker import check
-from .client import connect
+from .client import connect, dev_ca_context, dev_ca_file
 from .connection import ClientConnection, Connection, Pong, Response, ServerConnection
 from .exceptions import (
     Close,
@@ -65,6 +65,8 @@ __all__ = [
     "decode_frame",
     "parse_request",
     "connect",
+    "dev_ca_file",
+    "dev_ca_context",
     "serve",
     "Frame",
     "Opcode",
