@@ -16,27 +16,12 @@ from websockets.http11 import Response as WsResponse
 from websockets.sync.client import connect as ws_connect
 
 import wirelab
-from conftest import HERE
 from wirelab import HandshakeError, client
 
 
 def echo(ws):
     for msg in ws:
         ws.send(msg)
-
-
-@pytest.fixture(scope="session")
-def dev_ca(tmp_path_factory):
-    """A development CA and a leaf for localhost, 127.0.0.1 and ::1, made by
-    `wirelab https ca --leaf` as a learner makes them."""
-    if shutil.which("go") is None:
-        pytest.skip("go is needed to build the wirelab command")
-    d = tmp_path_factory.mktemp("devca")
-    exe = d / "wirelab"
-    subprocess.run(["go", "build", "-o", str(exe), "./cmd/wirelab"], cwd=HERE.parent.parent, check=True)
-    subprocess.run([str(exe), "https", "ca", "--dir", str(d), "--leaf", "--out", str(d)],
-                   check=True, capture_output=True)
-    return d
 
 
 def test_wss_server_with_dev_ca_leaf_and_websockets_client(wirelab_server, dev_ca):

@@ -169,3 +169,13 @@ def test_shim_only_in_the_standalone_run(standalone, tmp_path):
     port, _ = standalone(env=env)
     with ws_connect(f"ws://127.0.0.1:{port}/whichpws") as ws:
         assert ws.recv() == "real"
+
+
+def test_tls_with_dev_ca_leaf(standalone, dev_ca):
+    import ssl
+
+    port, _ = standalone(extra=["-t", "-c", dev_ca / "localhost+2.pem", "-k", dev_ca / "localhost+2-key.pem"])
+    ctx = ssl.create_default_context(cafile=str(dev_ca / "rootCA.pem"))
+    with ws_connect(f"wss://localhost:{port}/msgutil_echo", ssl=ctx) as ws:
+        ws.send("secure")
+        assert ws.recv() == "secure"

@@ -102,3 +102,16 @@ def test_subprotocol_and_send_binary_flag(wsgi_server):
         assert ws.recv() == b"as binary"
         assert ws.recv() == "as text"
     assert ws.close_code == 1000
+
+
+def test_wss(wsgi_server, dev_ca):
+    import ssl
+
+    def app(environ, start_response):
+        environ["wsgi.websocket"].send(environ["wsgi.url_scheme"])
+        return []
+
+    port = wsgi_server(app, ssl=(dev_ca / "localhost+2.pem", dev_ca / "localhost+2-key.pem"))
+    ctx = ssl.create_default_context(cafile=str(dev_ca / "rootCA.pem"))
+    with ws_connect(f"wss://localhost:{port}/", ssl=ctx) as ws:
+        assert ws.recv() == "https"

@@ -2,7 +2,7 @@
 
 ::
 
-    python -m wirelab.standalone -p 9998 -w ../example/ [-d DOCROOT] [-H HOST]
+    python -m wirelab.standalone -p 9998 -w ../example/ [-d DOCROOT] [-H HOST] [-t -c CERT -k KEY]
 
 serves every handler file ``*_wsh.py`` under the -w directory at the path
 its name gives (``echo_wsh.py`` → ``/echo``, ``chat/room_wsh.py`` →
@@ -57,7 +57,7 @@ from .connection import ServerConnection
 from .exceptions import ConnectionClosed, ConnectionClosedError, ConnectionClosedOK, ProtocolError
 from .frames import Opcode, decode_frame, encode_frame
 from .http import Request
-from .server import Server, _pending_request, listen, offered_subprotocols, reject
+from .server import Server, _pending_request, listen, offered_subprotocols, reject, server_tls
 
 __all__ = ["main", "load_handlers", "HandlerRequest", "Stream", "RawConnection", "ConnectionTerminatedException"]
 
@@ -294,6 +294,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                    help="directory holding *_wsh.py handlers")
     p.add_argument("-d", "--document-root", "--document_root", dest="docroot", default=None,
                    help="serve files from this directory to plain HTTP requests")
+    p.add_argument("-t", "--tls", action="store_true", help="serve wss:// (TLS in Go), with -c and -k")
+    p.add_argument("-c", "--certificate", default=None, help="PEM certificate file for --tls")
+    p.add_argument("-k", "--private-key", "--private_key", dest="private_key", default=None,
+                   help="PEM private key file for --tls")
     p.add_argument("--log-level", "--log_level", dest="log_level", default="warning",
                    choices=["debug", "info", "warning", "error", "critical"])
     args = p.parse_args(argv)
@@ -303,13 +307,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         log.debug("mod_pywebsocket is wirelab's shim for this run")
     handlers = load_handlers(args.handlers)
     try:
-        srv = listen(args.host, args.port, args.docroot or "", _ext.options())
+        tls = None
+        if args.tls:
+            if not args.certificate or not args.private_key:
+                raise ValueError("--tls needs -c CERTIFICATE and -k PRIVATE_KEY (`wirelab https ca --leaf` writes a pair)")
+            tls = server_tls((args.certificate, args.private_key))
+        srv = listen(args.host, args.port, args.docroot or "", _ext.options(), tls)
     except (OSError, ValueError) as e:
         print(f"wirelab.standalone: {e}", file=sys.stderr)
         return 1
     server = Server(srv, make_decide(handlers))
     paths = ", ".join(sorted(handlers)) or "none"
-    print(f"wirelab.standalone: serving ws://{args.host}:{server.port} handlers: {paths}", file=sys.stderr, flush=True)
+    scheme = "wss" if args.tls else "ws"
+    print(f"wirelab.standalone: serving {scheme}://{args.host}:{server.port} handlers: {paths}", file=sys.stderr, flush=True)
 
     def stop(*_: object) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -43,7 +43,7 @@ from . import _ext
 from .connection import ServerConnection
 from .exceptions import ConnectionClosed, ConnectionClosedOK
 from .http import Request
-from .server import Server, _pending_request, listen, offered_subprotocols, reject, select_subprotocol
+from .server import Server, _pending_request, listen, offered_subprotocols, reject, select_subprotocol, server_tls
 
 __all__ = ["serve", "WSGIServer", "WebSocket"]
 
@@ -112,7 +112,7 @@ class WebSocket:
             pass
 
 
-def make_environ(request: Request, server: Tuple[str, int]) -> dict:
+def make_environ(request: Request, server: Tuple[str, int], scheme: str = "http") -> dict:
     """The PEP 3333 environ of a handshake request."""
     path, _, query = request.target.partition("?")
     env = {
@@ -124,7 +124,7 @@ def make_environ(request: Request, server: Tuple[str, int]) -> dict:
         "SERVER_PORT": str(server[1]),
         "SERVER_PROTOCOL": request.version,
         "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
+        "wsgi.url_scheme": scheme,
         "wsgi.input": _EmptyInput(),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
@@ -157,10 +157,10 @@ class _EmptyInput:
         return iter(())
 
 
-def _decide_for(app: WSGIApp, subprotocols: Optional[Sequence[str]], server: Tuple[str, int]) -> Callable:
+def _decide_for(app: WSGIApp, subprotocols: Optional[Sequence[str]], server: Tuple[str, int], scheme: str) -> Callable:
     def decide(pending: "_ext.core.Pending") -> None:
         request = _pending_request(pending)
-        environ = make_environ(request, server)
+        environ = make_environ(request, server, scheme)
         proto = select_subprotocol(offered_subprotocols(request.headers), subprotocols) or None
 
         def accept() -> ServerConnection:
@@ -219,14 +219,17 @@ def serve(
     close_timeout: Optional[float] = 10,
     max_size: Optional[int] = 2**20,
     max_queue: Union[None, int, Tuple[Optional[int], Optional[int]]] = 16,
+    ssl: Any = None,
 ) -> Server:
     """Serve a WSGI app's WebSockets on host:port (0 or None: a free port,
-    see Server.port); call serve_forever() on the result."""
+    see Server.port); call serve_forever() on the result. The options are
+    wirelab.serve's (``ssl=(certfile, keyfile)`` for wss://)."""
     _ext.check_gevent()
     opts = _ext.options(ping_interval, ping_timeout, close_timeout, max_size, max_queue)
     host = host or "127.0.0.1"
-    srv = listen(host, int(port or 0), document_root or "", opts)
-    return Server(srv, _decide_for(app, subprotocols, (host, srv.Port())))
+    tls = server_tls(ssl)
+    srv = listen(host, int(port or 0), document_root or "", opts, tls)
+    return Server(srv, _decide_for(app, subprotocols, (host, srv.Port()), "https" if tls else "http"))
 
 
 class WSGIServer:
