@@ -75,3 +75,28 @@ func unpackForTest(t *testing.T, b []byte) ([]string, []byte) {
 	}
 	return out, rest
 }
+
+// TestDrop closes TCP with no response: the client reads EOF, not a status.
+func TestDrop(t *testing.T) {
+	s := listen(t, nil)
+	go func() {
+		p, err := s.Accept()
+		if err != nil {
+			return
+		}
+		if err := p.Drop(); err != nil {
+			t.Errorf("Drop: %v", err)
+		}
+	}()
+	d, err := Dial("ws://"+s.Addr()+"/", "", nil, 5000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-d.done
+	if _, err := d.Conn(); err == nil {
+		t.Fatal("Conn succeeded after Drop")
+	}
+	if r := d.Response(); len(r) != 0 {
+		t.Errorf("a dropped handshake has a response: %q", r)
+	}
+}

@@ -193,6 +193,7 @@ type Pending struct {
 
 type decision struct {
 	reject bool
+	drop   bool // close TCP with no response at all
 	status int
 	header httpcore.Header
 	body   []byte
@@ -254,6 +255,22 @@ func (p *Pending) Reject(status int, body []byte) (err error) {
 	return p.respond(status, httpcore.Header{}, body)
 }
 
+// Drop closes the TCP connection without answering the handshake request
+// at all: pywebsocket's AbortedByUserException in an extra handshake.
+func (p *Pending) Drop() (err error) {
+	defer guard(&err)
+	select {
+	case p.decide <- decision{drop: true}:
+	default:
+		return valueErr("wirelab: this handshake was already answered")
+	}
+	select {
+	case <-p.result:
+	case <-p.gone:
+	}
+	return nil
+}
+
 // Respond answers the handshake request with a plain HTTP response instead
 // of the 101: status (200-599), header fields packed as name \0 value \0
 // ... (Content-Type defaults to text/plain), and body. Python's
@@ -311,6 +328,13 @@ func (s *Server) serveHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		return
 	case <-s.done:
 		unavailable(w, "the server is shutting down")
+		return
+	}
+	if d.drop {
+		if nc, _, err := w.Hijack(); err == nil {
+			nc.Close()
+		}
+		p.result <- accepted{}
 		return
 	}
 	if d.reject {

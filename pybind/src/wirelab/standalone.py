@@ -26,8 +26,8 @@ this runner, and only it, puts wirelab's shim under that name
 (``msgutil.send_message/receive_message/send_ping/close_connection``, the
 ``common`` close codes, ``handshake.AbortedByUserException``). Raising
 ``HandshakeException(msg, status)`` in the extra handshake refuses with that
-status; ``AbortedByUserException`` refuses with 403 there, and drops TCP
-without a closing handshake in ``web_socket_transfer_data``.
+status; ``AbortedByUserException`` closes TCP with no response there, and
+drops TCP without a closing handshake in ``web_socket_transfer_data``.
 
 ``request.connection.write(data)`` and ``read(n)`` speak frames, as on
 pywebsocket's raw connection, but through the Go engine: ``write`` takes
@@ -224,11 +224,16 @@ def make_decide(handlers: Dict[str, ModuleType]) -> "Callable[[_ext.core.Pending
                 extra(hreq)
             except Exception as e:  # pywebsocket: any exception refuses the handshake
                 log.info("%s: extra handshake refused: %r", request.path, e)
+                if _aborted(e):  # pywebsocket closes TCP with no response
+                    try:
+                        pending.Drop()
+                    except RuntimeError as err:
+                        log.info("%s: dropping the connection failed: %s", request.path, _ext.translate(err))
+                    return
                 status = getattr(e, "status", None)
                 if not isinstance(status, int) or not 400 <= status <= 599:
                     status = 403
-                why = "aborted by the handler" if _aborted(e) else str(e)
-                reject(pending, status, f"{status} {_phrase(status)}: {why}\n")
+                reject(pending, status, f"{status} {_phrase(status)}: {e}\n")
                 return
         try:
             conn = pending.Accept(hreq.ws_protocol or "")
