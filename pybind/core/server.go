@@ -252,23 +252,14 @@ func (p *Pending) Reject(status int, body []byte) (err error) {
 	if status < 400 || status > 599 {
 		return valueErr("wirelab: a refusal needs a 4xx or 5xx status, not %d", status)
 	}
-	return p.respond(status, httpcore.Header{}, body)
+	return p.answer(decision{reject: true, status: status, body: body})
 }
 
 // Drop closes the TCP connection without answering the handshake request
 // at all: pywebsocket's AbortedByUserException in an extra handshake.
 func (p *Pending) Drop() (err error) {
 	defer guard(&err)
-	select {
-	case p.decide <- decision{drop: true}:
-	default:
-		return valueErr("wirelab: this handshake was already answered")
-	}
-	select {
-	case <-p.result:
-	case <-p.gone:
-	}
-	return nil
+	return p.answer(decision{drop: true})
 }
 
 // Respond answers the handshake request with a plain HTTP response instead
@@ -285,12 +276,13 @@ func (p *Pending) Respond(status int, headers []byte, body []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	return p.respond(status, h, body)
+	return p.answer(decision{reject: true, status: status, header: h, body: body})
 }
 
-func (p *Pending) respond(status int, h httpcore.Header, body []byte) error {
+// answer hands a refusal or a drop to the handler and waits until it is sent.
+func (p *Pending) answer(d decision) error {
 	select {
-	case p.decide <- decision{reject: true, status: status, header: h, body: body}:
+	case p.decide <- d:
 	default:
 		return valueErr("wirelab: this handshake was already answered")
 	}
