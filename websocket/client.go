@@ -2,11 +2,13 @@ package websocket
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -159,6 +161,13 @@ func (d *Dialer) handshake(ctx context.Context, nc net.Conn, host, target string
 		return nil, nil, fmt.Errorf("websocket: reading the handshake response: %w", err)
 	}
 	if err := d.verify(resp, key); err != nil {
+		if resp.StatusCode != 101 {
+			// Keep the refusal's body (its explanation) readable after
+			// the connection is closed: up to 64 KiB, for a second at most.
+			nc.SetReadDeadline(time.Now().Add(time.Second))
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			resp.Body = bytes.NewReader(body)
+		}
 		return nil, resp, err
 	}
 	c := newConn(nc, br, false, resp.Header.Get("Sec-WebSocket-Protocol"), resp.Header.Get("Sec-WebSocket-Extensions"))

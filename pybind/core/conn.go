@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -413,6 +414,25 @@ type Dialing struct {
 	done   chan struct{}
 	conn   *Conn
 	err    error
+	resp   []byte // the refusal, when the server answered but not 101
+}
+
+// Response returns the server's answer when Dial failed with a handshake
+// error, packed: status, reason, name1, value1, ... ; body (at most 64 KiB);
+// empty when there was no answer.
+func (d *Dialing) Response() []byte {
+	select {
+	case <-d.done:
+		return d.resp
+	default:
+		return nil
+	}
+}
+
+func packResponse(resp *httpcore.Response) []byte {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	ss := []string{strconv.Itoa(resp.StatusCode), resp.Reason}
+	return packStrings(nil, fieldStrings(ss, &resp.Header), body)
 }
 
 // Dial starts opening a client connection to a ws:// or wss:// URL
@@ -422,11 +442,15 @@ type Dialing struct {
 // the defaults) applies to the connection.
 func Dial(url string, subprotocols string, headers []byte, timeoutMs int, opts *Options) (d *Dialing, err error) {
 	defer guard(&err)
+	return dial(url, subprotocols, headers, timeoutMs, opts, nil)
+}
+
+func dial(url string, subprotocols string, headers []byte, timeoutMs int, opts *Options, tcfg *tls.Config) (d *Dialing, err error) {
 	h, err := unpackFields(headers)
 	if err != nil {
 		return nil, err
 	}
-	dl := websocket.Dialer{Subprotocols: splitList(subprotocols), Header: h}
+	dl := websocket.Dialer{Subprotocols: splitList(subprotocols), Header: h, TLSConfig: tcfg}
 	if timeoutMs > 0 {
 		dl.HandshakeTimeout = time.Duration(timeoutMs) * time.Millisecond
 	}
@@ -440,6 +464,9 @@ func Dial(url string, subprotocols string, headers []byte, timeoutMs int, opts *
 		c, resp, err := dl.Dial(ctx, url)
 		if err != nil {
 			d.err = tag(err)
+			if resp != nil {
+				d.resp = packResponse(resp)
+			}
 			return
 		}
 		d.conn = newConn(c, packInfo(c, resp.StatusCode, "GET", url, &h, &resp.Header), nil, opts)

@@ -24,6 +24,7 @@ import (
 type Server struct {
 	srv     *httpcore.Server
 	ln      net.Listener
+	tcp     net.Listener // ln's TCP listener under TLS, or ln
 	root    *os.Root
 	pending chan *Pending
 	done    chan struct{} // closed by Shutdown: no more connections
@@ -47,6 +48,11 @@ const (
 // opts (nil: the defaults) applies to every connection.
 func Listen(host string, port int, docroot string, opts *Options) (s *Server, err error) {
 	defer guard(&err)
+	return listenWrapped(host, port, docroot, opts, nil)
+}
+
+// listenWrapped is Listen, with wrap (if not nil) around the TCP listener (TLS).
+func listenWrapped(host string, port int, docroot string, opts *Options, wrap func(net.Listener) net.Listener) (s *Server, err error) {
 	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), closed: make(chan struct{}), conns: map[*Conn]struct{}{}, opts: opts.orDefault()}
 	if docroot != "" {
 		if s.root, err = os.OpenRoot(docroot); err != nil {
@@ -60,14 +66,37 @@ func Listen(host string, port int, docroot string, opts *Options) (s *Server, er
 		}
 		return nil, tag(err)
 	}
-	s.ln = ln
+	s.ln, s.tcp = ln, ln
+	if wrap != nil {
+		s.ln = wrap(ln)
+	}
 	s.srv = &httpcore.Server{Handler: httpcore.HandlerFunc(s.serveHTTP), ErrorLog: log.New(io.Discard, "", 0)}
-	go s.srv.Serve(ln)
+	go s.srv.Serve(s.ln)
 	return s, nil
 }
 
 // Port returns the TCP port the server listens on.
 func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+
+// Fd returns a duplicate of the listening socket's file descriptor, for
+// Python's server.socket (the caller closes it).
+func (s *Server) Fd() (fd int, err error) {
+	defer guard(&err)
+	tl, ok := s.tcp.(*net.TCPListener)
+	if !ok {
+		return -1, valueErr("wirelab: the listener is not TCP")
+	}
+	f, err := tl.File()
+	if err != nil {
+		return -1, tag(err)
+	}
+	defer f.Close()
+	nfd, err := dupFd(int(f.Fd()))
+	if err != nil {
+		return -1, tag(err)
+	}
+	return nfd, nil
+}
 
 // Addr returns the address the server listens on, host:port.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
@@ -164,7 +193,9 @@ type Pending struct {
 
 type decision struct {
 	reject bool
+	drop   bool // close TCP with no response at all
 	status int
+	header httpcore.Header
 	body   []byte
 	proto  string
 }
@@ -221,8 +252,37 @@ func (p *Pending) Reject(status int, body []byte) (err error) {
 	if status < 400 || status > 599 {
 		return valueErr("wirelab: a refusal needs a 4xx or 5xx status, not %d", status)
 	}
+	return p.answer(decision{reject: true, status: status, body: body})
+}
+
+// Drop closes the TCP connection without answering the handshake request
+// at all: pywebsocket's AbortedByUserException in an extra handshake.
+func (p *Pending) Drop() (err error) {
+	defer guard(&err)
+	return p.answer(decision{drop: true})
+}
+
+// Respond answers the handshake request with a plain HTTP response instead
+// of the 101: status (200-599), header fields packed as name \0 value \0
+// ... (Content-Type defaults to text/plain), and body. Python's
+// process_request uses it: a health check's 200, a refusal's 401 with
+// WWW-Authenticate.
+func (p *Pending) Respond(status int, headers []byte, body []byte) (err error) {
+	defer guard(&err)
+	if status < 200 || status > 599 {
+		return valueErr("wirelab: process_request's response needs a status from 200 to 599, not %d (101 is the handshake's own)", status)
+	}
+	h, err := unpackFields(headers)
+	if err != nil {
+		return err
+	}
+	return p.answer(decision{reject: true, status: status, header: h, body: body})
+}
+
+// answer hands a refusal or a drop to the handler and waits until it is sent.
+func (p *Pending) answer(d decision) error {
 	select {
-	case p.decide <- decision{reject: true, status: status, body: body}:
+	case p.decide <- d:
 	default:
 		return valueErr("wirelab: this handshake was already answered")
 	}
@@ -262,8 +322,20 @@ func (s *Server) serveHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		unavailable(w, "the server is shutting down")
 		return
 	}
+	if d.drop {
+		if nc, _, err := w.Hijack(); err == nil {
+			nc.Close()
+		}
+		p.result <- accepted{}
+		return
+	}
 	if d.reject {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !d.header.Has("Content-Type") {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		}
+		for _, f := range d.header.Fields() {
+			w.Header().Add(f.Name, f.Value)
+		}
 		w.Header().Set("Connection", "close")
 		w.WriteHeader(d.status)
 		w.Write(d.body)

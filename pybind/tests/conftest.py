@@ -6,6 +6,7 @@ venv first); the extension module exists only there.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -93,12 +94,13 @@ def standalone(tmp_path):
     """Run `python -m wirelab.standalone` on handlers from tests/handlers."""
     procs = []
 
-    def start(port=None, docroot=None, host="127.0.0.1"):
+    def start(port=None, docroot=None, host="127.0.0.1", env=None, extra=()):
         port = port or free_port()
-        cmd = [sys.executable, "-m", "wirelab.standalone", "-p", str(port), "-w", str(HERE / "handlers"), "-H", host]
+        cmd = [sys.executable, "-m", "wirelab.standalone", "-p", str(port), "-w", str(HERE / "handlers"), "-H", host,
+               *map(str, extra)]
         if docroot:
             cmd += ["-d", str(docroot)]
-        p = subprocess.Popen(cmd, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(cmd, cwd=tmp_path, stderr=subprocess.PIPE, text=True, env=env)
         procs.append(p)
         line = p.stderr.readline()
         assert "serving" in line, line + p.stderr.read()
@@ -114,3 +116,17 @@ def standalone(tmp_path):
             p.wait()
         assert p.returncode in (0, -15), p.stderr.read()
         p.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def dev_ca(tmp_path_factory):
+    """A development CA and a leaf for localhost, 127.0.0.1 and ::1, made by
+    `wirelab https ca --leaf` as a learner makes them."""
+    if shutil.which("go") is None:
+        pytest.skip("go is needed to build the wirelab command")
+    d = tmp_path_factory.mktemp("devca")
+    exe = d / "wirelab"
+    subprocess.run(["go", "build", "-o", str(exe), "./cmd/wirelab"], cwd=HERE.parent.parent, check=True)
+    subprocess.run([str(exe), "https", "ca", "--dir", str(d), "--leaf", "--out", str(d)],
+                   check=True, capture_output=True)
+    return d

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import socket
+import textwrap
 import threading
 
 import pytest
@@ -228,3 +229,69 @@ def test_handshake_refusals(pair, request_bytes, status):
     err = result.get("error")
     assert isinstance(err, HandshakeError) and err.status == status
 
+
+
+def docstring_code(doc: str) -> str:
+    """The code block of a docstring: the indented lines after the last '::'."""
+    block = doc.rsplit("::\n", 1)[1]
+    lines = []
+    for line in block.splitlines():
+        if line.strip() and not line.startswith("    "):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines))
+
+
+def test_docstring_echo_loop_keeps_each_message_type():
+    code = docstring_code(compat.__doc__)
+    assert "compat.send_msg(" in code and "sock.accept()" in code
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    port = sock.getsockname()[1]
+    errors = []
+
+    def run():
+        try:
+            exec(compile(code, "compat docstring", "exec"), {"sock": sock})
+        except BaseException as e:  # reported to the test
+            errors.append(e)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    msgs = ["text", "", "nul\x00inside", b"\xff\xfe", b"\x00\x01\x00", b"", "h\u00e9llo", os.urandom(3000)]
+    with ws_connect(f"ws://127.0.0.1:{port}/") as ws:
+        for m in msgs:
+            ws.send(m)
+            got = ws.recv()
+            assert type(got) is type(m) and got == m
+    t.join(10)
+    sock.close()
+    assert not t.is_alive() and not errors, errors
+
+
+def test_send_msg_text_from_bytes_and_non_utf8_refused(pair):
+    def serve(conn):
+        compat.handshake(conn)
+        compat.send_msg(conn, b"caf\xc3\xa9")  # the article's call: bytes, sent as text
+        with pytest.raises(ValueError) as info:
+            compat.send_msg(conn, b"\xff\xfe")
+        compat.send_msg(conn, b"\xff\xfe", binary=True)
+        compat.send_msg(conn, bytearray(b"ok"))
+        compat.close(conn)
+        assert compat.recv_msg(conn) is None
+        return str(info.value)
+
+    port, t, result = pair(serve)
+    with ws_connect(f"ws://127.0.0.1:{port}/") as ws:
+        assert ws.recv() == "café"
+        assert ws.recv() == b"\xff\xfe"
+        assert ws.recv() == "ok"
+        with pytest.raises(Exception):
+            ws.recv()
+    assert ws.close_code == 1000
+    t.join(10)
+    assert "error" not in result, result.get("error")
+    assert "binary=True" in result["value"] and "1007" in result["value"] and "b'\\xff'" in result["value"]
+    with pytest.raises(TypeError):
+        compat.send_msg(socket.socket(), 42)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK, InvalidMessage, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from cdp import Browser, find_chromium
@@ -90,3 +92,90 @@ def test_headless_chromium(standalone):
     assert text.startswith("DONE"), text
     result = json.loads(text[len("DONE "):])
     assert result == {"got": ["text:héllo from chromium", "binary:0,1,0,255"], "code": 1000, "clean": True}
+
+
+def test_msgutil_handler_runs_unchanged(standalone):
+    port, _ = standalone()
+    with ws_connect(f"ws://127.0.0.1:{port}/msgutil_echo") as ws:
+        for msg in ["héllo", b"\x00\xff\xfe", ""]:
+            ws.send(msg)
+            assert ws.recv() == msg
+        ws.send("codes")
+        assert ws.recv() == "1000 1008 1011"
+        ws.send("parts")
+        assert ws.recv() == "one two"
+        ws.send("ping me")  # the handler's ping: websockets answers it
+        ws.send("Goodbye")
+        assert ws.recv() == "Goodbye"
+        with pytest.raises(ConnectionClosedOK):
+            ws.recv()
+    assert ws.close_code == 1000
+
+
+def test_msgutil_close_connection_with_common_code(standalone):
+    port, _ = standalone()
+    with ws_connect(f"ws://127.0.0.1:{port}/msgutil_echo") as ws:
+        ws.send("close")
+        with pytest.raises(ConnectionClosedOK):
+            ws.recv()
+    assert (ws.close_code, ws.close_reason) == (1001, "bye")
+
+
+def test_aborted_by_user(standalone):
+    port, _ = standalone()
+    # In the extra handshake: TCP closed with no response at all.
+    with pytest.raises(InvalidMessage) as info:
+        ws_connect(f"ws://127.0.0.1:{port}/msgutil_echo", origin="http://abort.example")
+    assert isinstance(info.value.__cause__, EOFError)
+    with pytest.raises(InvalidStatus) as info:
+        ws_connect(f"ws://127.0.0.1:{port}/msgutil_echo", origin="http://teapot.example")
+    assert info.value.response.status_code == 418
+    with ws_connect(f"ws://127.0.0.1:{port}/msgutil_echo") as ws:
+        ws.send("abort")
+        # TCP dropped without a closing handshake: 1006 on the client.
+        with pytest.raises(ConnectionClosedError):
+            ws.recv()
+    assert ws.close_code == 1006
+
+
+def test_raw_connection_write_and_read(standalone):
+    port, _ = standalone()
+    with ws_connect(f"ws://127.0.0.1:{port}/raw") as ws:
+        assert ws.recv() == "raw hello"
+        ws.send("back")
+        assert ws.recv() == b"back"
+
+
+def test_shim_only_in_the_standalone_run(standalone, tmp_path):
+    # import wirelab never installs it...
+    assert "mod_pywebsocket" not in sys.modules
+    out = subprocess.run([sys.executable, "-c", "import wirelab.standalone, sys; print('mod_pywebsocket' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    port, _ = standalone()
+    with ws_connect(f"ws://127.0.0.1:{port}/whichpws") as ws:
+        assert ws.recv() == "shim"
+    # ...and a real mod_pywebsocket installed beside wirelab wins.
+    real = tmp_path / "site" / "mod_pywebsocket"
+    real.mkdir(parents=True)
+    for name in ("__init__", "common", "handshake"):
+        (real / f"{name}.py").write_text("class AbortedByUserException(Exception):\n    pass\n")
+    (real / "msgutil.py").write_text(
+        "REAL = True\n"
+        "def send_message(request, message, end=True, binary=False):\n"
+        "    request.ws_stream.send_message(message, end, binary)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
+    port, _ = standalone(env=env)
+    with ws_connect(f"ws://127.0.0.1:{port}/whichpws") as ws:
+        assert ws.recv() == "real"
+
+
+def test_tls_with_dev_ca_leaf(standalone, dev_ca):
+    import ssl
+
+    port, _ = standalone(extra=["-t", "-c", dev_ca / "localhost+2.pem", "-k", dev_ca / "localhost+2-key.pem"])
+    ctx = ssl.create_default_context(cafile=str(dev_ca / "rootCA.pem"))
+    with ws_connect(f"wss://localhost:{port}/msgutil_echo", ssl=ctx) as ws:
+        ws.send("secure")
+        assert ws.recv() == "secure"

@@ -29,15 +29,16 @@ them), and every blocking call lets Ctrl-C through. Use multiprocessing's
 fork(), so a forked child that touches wirelab raises RuntimeError.
 
 Drop-ins for the articles' programs: wirelab.compat (the raw-socket
-server's get_headers/send_msg) and ``python -m wirelab.standalone``
-(pywebsocket's standalone.py).
+server's get_headers/send_msg), ``python -m wirelab.standalone``
+(pywebsocket's standalone.py, with a mod_pywebsocket shim for its handlers)
+and wirelab.wsgi (gevent-websocket's ``environ["wsgi.websocket"]``).
 """
 
 from __future__ import annotations
 
 from . import _ext
 from .checker import check
-from .client import connect
+from .client import connect, dev_ca_context, dev_ca_file
 from .connection import ClientConnection, Connection, Pong, Response, ServerConnection
 from .exceptions import (
     Close,
@@ -64,6 +65,8 @@ __all__ = [
     "decode_frame",
     "parse_request",
     "connect",
+    "dev_ca_file",
+    "dev_ca_context",
     "serve",
     "Frame",
     "Opcode",

@@ -14,14 +14,17 @@ and results, and adds what such a loop gets wrong:
   handshake at the end. It returns str for text, bytes for binary, None once
   the peer closed.
 
-::
+``send_msg`` keeps the classic meaning: a text frame, whatever it is given
+(existing callers keep working). ``binary=True`` sends a binary frame
+instead. An echo loop that gives each message back as it came (text as
+text, binary as binary, NUL and non-UTF-8 bytes intact)::
 
     from wirelab import compat
 
     conn, _ = sock.accept()
     compat.handshake(conn)
     while (msg := compat.recv_msg(conn)) is not None:
-        compat.send_msg(conn, msg.encode() if isinstance(msg, str) else msg)
+        compat.send_msg(conn, msg, binary=isinstance(msg, bytes))
 
 Frames are parsed, checked and unmasked by wirelab's Go engine.
 """
@@ -60,13 +63,34 @@ def get_headers(data: Union[bytes, bytearray, memoryview]) -> Dict[str, str]:
     return out
 
 
-def send_msg(conn: socket.socket, msg_bytes: Union[bytes, str], binary: bool = False) -> bool:
-    """Send one message to a client as a single unmasked frame: text by
-    default (the bytes must be UTF-8), binary with ``binary=True``. Sends
-    every byte (``sendall``). Returns True, as the classic helper did."""
+def send_msg(
+    conn: socket.socket, msg_bytes: Union[bytes, bytearray, memoryview, str], binary: bool = False
+) -> bool:
+    """Send one message to a client as a single unmasked frame and return
+    True, as the classic helper did. Sends every byte (``sendall``).
+
+    As in the articles, the frame is text, whether ``msg_bytes`` is str or
+    bytes; bytes must then be UTF-8 (RFC 6455 §5.6), or ValueError is raised
+    before anything is sent, since a peer must fail such a frame with 1007
+    (RFC 6455 §8.1). ``binary=True`` sends a binary frame: any bytes, NUL
+    and non-UTF-8 included (a str is sent as its UTF-8 bytes).
+    """
     if isinstance(msg_bytes, str):
-        msg_bytes = msg_bytes.encode("utf-8")
-    conn.sendall(encode_frame(msg_bytes, Opcode.BINARY if binary else Opcode.TEXT))
+        data = msg_bytes.encode("utf-8")
+    elif isinstance(msg_bytes, (bytes, bytearray, memoryview)):
+        data = bytes(msg_bytes)
+        if not binary:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise ValueError(
+                    f"send_msg sends a text frame, and these bytes are not UTF-8 (byte {e.start} is "
+                    f"{data[e.start:e.start + 1]!r}): a peer must fail the connection with 1007 "
+                    f"(RFC 6455 §8.1). Pass binary=True to send them as a binary frame."
+                ) from None
+    else:
+        raise TypeError(f"send_msg needs str or bytes, not {type(msg_bytes).__name__}")
+    conn.sendall(encode_frame(data, Opcode.BINARY if binary else Opcode.TEXT))
     return True
 
 

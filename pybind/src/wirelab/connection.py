@@ -26,13 +26,22 @@ _NOT_YET, _ENDED = -1, -2  # statuses of the waiting calls (pybind/core/conn.go)
 
 
 class Response:
-    """The server's handshake response as a client saw it."""
+    """An HTTP response to a handshake request: the server's 101 as a client
+    saw it, a refusal (HandshakeError.response), or what process_request
+    answers instead of the 101. ``status_code``, ``reason_phrase`` and
+    ``body`` have websockets' names."""
 
-    __slots__ = ("status", "headers")
+    __slots__ = ("status", "headers", "body", "reason_phrase")
 
-    def __init__(self, status: int, headers: Headers) -> None:
+    def __init__(self, status: int, headers: Headers, body: bytes = b"", reason_phrase: str = "") -> None:
         self.status = status
         self.headers = headers
+        self.body = body
+        self.reason_phrase = reason_phrase
+
+    @property
+    def status_code(self) -> int:
+        return self.status
 
     def __repr__(self) -> str:
         return f"<Response {self.status}>"

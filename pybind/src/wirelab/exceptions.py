@@ -18,7 +18,7 @@ family (ConnectionRefusedError, TimeoutError).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 __all__ = [
     "CLOSE_CODE_EXPLANATIONS",
@@ -58,13 +58,23 @@ class HandshakeError(WirelabError):
 
     ``status`` is the HTTP status the server answered (or, on a client, a
     101 whose headers were wrong); ``header`` names the field at fault, or
-    is empty.
+    is empty; ``response`` (on a client) is the server's answer, and
+    ``body`` its body.
     """
 
     def __init__(self, message: str, status: int = 0, header: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.header = header
+        #: On a client, the server's refusal (a wirelab Response with
+        #: ``status_code``, ``headers`` and ``body``, as websockets'
+        #: InvalidStatus.response), or None when it answered no HTTP.
+        self.response: "Optional[Any]" = None
+
+    @property
+    def body(self) -> bytes:
+        """The refusal's body (b"" when there was none)."""
+        return self.response.body if self.response is not None else b""
 
 
 #: What each close code means, worded as websockets words it, so that

@@ -9,11 +9,15 @@ each handshake request from Go, and a thread per connection decides it
 from __future__ import annotations
 
 import logging
+import os
+import socket as _socket
+import ssl as _ssl
 import threading
-from typing import Callable, Optional, Sequence, Tuple, Union
+from http import HTTPStatus
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from . import _ext
-from .connection import ServerConnection
+from .connection import Response, ServerConnection
 from .exceptions import ConnectionClosed
 from .http import Headers, Request
 
@@ -41,6 +45,20 @@ class Server:
         self.port: int = go_server.Port()
         host, _, _ = go_server.Addr().rpartition(":")
         self.host: str = host.strip("[]")
+        self._socket: Optional[_socket.socket] = None
+
+    @property
+    def socket(self) -> _socket.socket:
+        """The listening socket, as websockets' ``server.socket`` (a
+        duplicate of the one Go accepts on: ``getsockname()`` and socket
+        options work; accepting on it would steal Go's connections)."""
+        if self._socket is None:
+            try:
+                fd = self._srv.Fd()
+            except RuntimeError as e:
+                raise _ext.translate(e) from None
+            self._socket = _socket.socket(fileno=fd)
+        return self._socket
 
     def serve_forever(self) -> None:
         """Accept connections until shutdown(); each runs in its own thread."""
@@ -79,6 +97,8 @@ class Server:
         """Stop accepting and close open connections with 1001 (going away),
         waiting up to ``close_timeout`` for their closing handshakes."""
         self._srv.Shutdown()
+        if self._socket is not None:
+            self._socket.close()
         while self._srv.WaitClosed(_ext.SLICE_MS) != 1:
             pass  # in slices: Ctrl-C gets through
 
@@ -89,13 +109,81 @@ class Server:
         self.shutdown()
 
 
-def listen(host: str, port: int, document_root: str, opts: "_ext.core.Options") -> "_ext.core.Server":
+def listen(
+    host: str, port: int, document_root: str, opts: "_ext.core.Options", tls: "Optional[_ext.core.TLS]" = None
+) -> "_ext.core.Server":
     """Start the Go listener, raising OSError (say, the port is taken)."""
     try:
-        return _ext.core.Listen(host, port, document_root, opts)
+        if tls is None:  # gopy passes no None for a pointer
+            return _ext.core.Listen(host, port, document_root, opts)
+        return _ext.core.ListenTLS(host, port, document_root, opts, tls)
     except RuntimeError as e:
         err = _ext.translate(e)
     raise err
+
+
+def server_tls(ssl: Any) -> "Optional[_ext.core.TLS]":
+    """The Go TLS configuration for serve's ``ssl`` option."""
+    if ssl is None:
+        return None
+    if isinstance(ssl, _ssl.SSLContext):
+        raise TypeError(
+            "wirelab's server runs TLS in Go and cannot read the key out of an ssl.SSLContext: "
+            "pass ssl=(certfile, keyfile) instead, the files you gave load_cert_chain "
+            "(`wirelab https ca --leaf` writes a pair signed by the development CA)"
+        )
+    if isinstance(ssl, (str, os.PathLike)):
+        cert, key = os.fspath(ssl), ""
+    elif isinstance(ssl, tuple) and len(ssl) == 2 and all(isinstance(x, (str, os.PathLike)) for x in ssl):
+        cert, key = os.fspath(ssl[0]), os.fspath(ssl[1])
+    else:
+        raise TypeError(f"ssl must be (certfile, keyfile) or one PEM file holding both, not {ssl!r}")
+    try:
+        return _ext.core.ServerTLSFiles(cert, key)
+    except RuntimeError as e:
+        raise _ext.translate(e) from None
+
+
+class Handshake:
+    """What process_request gets as its first argument, in place of
+    websockets' ServerConnection before the handshake: ``request`` and
+    ``respond(status, text)``, which builds a Response to return."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def respond(self, status: int, text: str) -> Response:
+        """A plain-text response (status, then text), as websockets'
+        ServerConnection.respond builds it."""
+        body = text.encode("utf-8")
+        headers = Headers([("Content-Type", "text/plain; charset=utf-8")])
+        try:
+            phrase = HTTPStatus(int(status)).phrase
+        except ValueError:
+            phrase = ""
+        return Response(int(status), headers, body, phrase)
+
+
+def _send_response(pending: "_ext.core.Pending", response: Any) -> None:
+    """Answer with process_request's result: a wirelab Response, a
+    websockets Response (status_code, headers, body), or the legacy tuple
+    (status, headers, body)."""
+    if isinstance(response, tuple):
+        status, headers, body = response
+    else:
+        status = getattr(response, "status_code", None) or getattr(response, "status")
+        headers, body = response.headers, response.body
+    fields: List[Tuple[str, str]] = []
+    items = headers.raw_items() if hasattr(headers, "raw_items") else (
+        headers.items() if hasattr(headers, "items") else headers or ())
+    for name, value in items:
+        if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+            fields.append((str(name), str(value)))
+    data = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    try:
+        pending.Respond(int(status), _ext.go_bytes(_ext.pack_fields(fields)), _ext.go_bytes(data))
+    except RuntimeError as e:
+        raise _ext.translate(e) from None
 
 
 def select_subprotocol(offered: Sequence[str], supported: Optional[Sequence[str]]) -> str:
@@ -133,6 +221,8 @@ def serve(
     close_timeout: Optional[float] = 10,
     max_size: Optional[int] = 2**20,
     max_queue: Union[None, int, Tuple[Optional[int], Optional[int]]] = 16,
+    ssl: Any = None,
+    process_request: Optional[Callable[[Handshake, Request], Any]] = None,
 ) -> Server:
     """Create a WebSocket server on host:port (port 0 or None: a free one,
     see Server.port) that runs ``handler(connection)`` in a thread for each
@@ -149,13 +239,36 @@ def serve(
     closing handshake; incoming messages of at most ``max_size`` bytes,
     ``max_queue`` of them held until recv() takes them. None turns each
     off. Go runs the keepalive, so a handler that only sends stays alive.
+
+    ``ssl`` serves wss:// with TLS in Go: ``(certfile, keyfile)`` PEM files
+    (or one file holding both), such as the pair ``wirelab https ca --leaf``
+    writes, signed by the development CA. An ``ssl.SSLContext`` is refused
+    with a TypeError: Python gives no way to read its key back.
+
+    ``process_request(connection, request)`` runs before the handshake, as
+    websockets' new-style hook: ``connection.respond(status, text)`` builds
+    a response; returning one (or a websockets Response, or a tuple
+    (status, headers, body)) answers with it instead of the 101; returning
+    None goes on with the handshake. ``server.socket`` is the listening
+    socket.
     """
     _ext.check_gevent()
     opts = _ext.options(ping_interval, ping_timeout, close_timeout, max_size, max_queue)
-    srv = listen(host or "127.0.0.1", int(port or 0), document_root or "", opts)
+    tls = server_tls(ssl)
+    srv = listen(host or "127.0.0.1", int(port or 0), document_root or "", opts, tls)
 
     def decide(pending: "_ext.core.Pending") -> None:
         request = _pending_request(pending)
+        if process_request is not None:
+            try:
+                response = process_request(Handshake(request), request)
+            except Exception:
+                log.exception("wirelab: process_request raised; answering 500")
+                reject(pending, 500, "500 Internal Server Error: process_request raised\n")
+                return
+            if response is not None:
+                _send_response(pending, response)
+                return
         if origins is not None and request.headers.get("Origin") not in origins:
             reject(pending, 403, f"403 Forbidden: Origin {request.headers.get('Origin')!r} is not allowed\n")
             return

@@ -2,7 +2,7 @@
 
 ::
 
-    python -m wirelab.standalone -p 9998 -w ../example/ [-d DOCROOT] [-H HOST]
+    python -m wirelab.standalone -p 9998 -w ../example/ [-d DOCROOT] [-H HOST] [-t -c CERT -k KEY]
 
 serves every handler file ``*_wsh.py`` under the -w directory at the path
 its name gives (``echo_wsh.py`` → ``/echo``, ``chat/room_wsh.py`` →
@@ -17,7 +17,24 @@ its name gives (``echo_wsh.py`` → ``/echo``, ``chat/room_wsh.py`` →
   ``close_connection()``.
 
 The request also carries ``ws_resource`` (path and query), ``ws_origin``,
-``ws_protocol``, ``ws_requested_protocols`` and ``headers_in``. With -d,
+``ws_protocol``, ``ws_requested_protocols``, ``headers_in``, and after a
+close ``ws_close_code`` and ``ws_close_reason``.
+
+Handlers that ``from mod_pywebsocket import msgutil`` (or ``common``,
+``handshake``) run unchanged: when no real mod_pywebsocket is importable,
+this runner, and only it, puts wirelab's shim under that name
+(``msgutil.send_message/receive_message/send_ping/close_connection``, the
+``common`` close codes, ``handshake.AbortedByUserException``). Raising
+``HandshakeException(msg, status)`` in the extra handshake refuses with that
+status; ``AbortedByUserException`` closes TCP with no response there, and
+drops TCP without a closing handshake in ``web_socket_transfer_data``.
+
+``request.connection.write(data)`` and ``read(n)`` speak frames, as on
+pywebsocket's raw connection, but through the Go engine: ``write`` takes
+whole server frames (unmasked) and sends each one (text, binary, ping,
+close; a frame split over calls waits for its rest); ``read`` returns the
+bytes of each received message as one masked frame (Go has joined
+fragments and answered pings). With -d,
 plain HTTP GETs get files from DOCROOT, so a page and its WebSocket share
 an origin. The HTTP server, the handshake and the frames run in Go.
 """
@@ -31,16 +48,18 @@ import os
 import signal
 import sys
 import threading
+from http import HTTPStatus
 from types import ModuleType
 from typing import Callable, Dict, List, Optional, Union
 
-from . import _ext
+from . import _ext, _pywebsocket
 from .connection import ServerConnection
-from .exceptions import ConnectionClosed, ConnectionClosedError, ConnectionClosedOK
+from .exceptions import ConnectionClosed, ConnectionClosedError, ConnectionClosedOK, ProtocolError
+from .frames import Opcode, decode_frame, encode_frame
 from .http import Request
-from .server import Server, _pending_request, listen, offered_subprotocols, reject
+from .server import Server, _pending_request, listen, offered_subprotocols, reject, server_tls
 
-__all__ = ["main", "load_handlers", "HandlerRequest", "Stream", "ConnectionTerminatedException"]
+__all__ = ["main", "load_handlers", "HandlerRequest", "Stream", "RawConnection", "ConnectionTerminatedException"]
 
 log = logging.getLogger("wirelab.standalone")
 
@@ -120,6 +139,53 @@ class Stream:
         self._conn.close(code, reason)
 
 
+class RawConnection:
+    """request.connection: pywebsocket's raw connection, in frames (see the
+    module docstring)."""
+
+    def __init__(self, conn: ServerConnection) -> None:
+        self._conn = conn
+        self._out = b""
+        self._in = b""
+
+    def write(self, data: bytes) -> None:
+        self._out += bytes(data)
+        while self._out:
+            frame, used = decode_frame(self._out, sender="server")
+            if frame is None:
+                return
+            self._out = self._out[used:]
+            if not frame.fin or frame.opcode == Opcode.CONTINUATION:
+                raise ProtocolError("request.connection.write sends whole messages: a fragmented frame "
+                                    "(FIN unset, or a continuation) is not supported under wirelab", 1002)
+            if frame.opcode == Opcode.TEXT:
+                self._conn.send(frame.payload.decode("utf-8"))
+            elif frame.opcode == Opcode.BINARY:
+                self._conn.send(frame.payload)
+            elif frame.opcode == Opcode.PING:
+                self._conn.ping(frame.payload)
+            elif frame.opcode == Opcode.CLOSE:
+                self._conn.close(frame.close_code or 1000, frame.close_reason)
+            # A pong needs no sending: Go answers every ping itself.
+
+    def read(self, length: int) -> bytes:
+        while len(self._in) < length:
+            try:
+                msg = self._conn.recv()
+            except ConnectionClosedOK:
+                break
+            self._in += encode_frame(msg, mask=True)
+        out, self._in = self._in[:length], self._in[length:]
+        return out
+
+    def get_local_addr(self) -> "tuple[str, int]":
+        return self._conn.local_address
+
+    def get_remote_addr(self) -> "tuple[str, int]":
+        return self._conn.remote_address
+
+
+
 class HandlerRequest:
     """The request object handed to *_wsh.py functions."""
 
@@ -139,7 +205,9 @@ class HandlerRequest:
         self.ws_protocol: Optional[str] = None
         self.ws_version = 13
         self.ws_stream: Optional[Stream] = None
-        self.connection: Optional[ServerConnection] = None
+        self.connection: Optional[RawConnection] = None
+        self.ws_close_code: Optional[int] = None
+        self.ws_close_reason: Optional[str] = None
 
 
 def make_decide(handlers: Dict[str, ModuleType]) -> "Callable[[_ext.core.Pending], None]":
@@ -156,7 +224,16 @@ def make_decide(handlers: Dict[str, ModuleType]) -> "Callable[[_ext.core.Pending
                 extra(hreq)
             except Exception as e:  # pywebsocket: any exception refuses the handshake
                 log.info("%s: extra handshake refused: %r", request.path, e)
-                reject(pending, 403, f"403 Forbidden: {e}\n")
+                if _aborted(e):  # pywebsocket closes TCP with no response
+                    try:
+                        pending.Drop()
+                    except RuntimeError as err:
+                        log.info("%s: dropping the connection failed: %s", request.path, _ext.translate(err))
+                    return
+                status = getattr(e, "status", None)
+                if not isinstance(status, int) or not 400 <= status <= 599:
+                    status = 403
+                reject(pending, status, f"{status} {_phrase(status)}: {e}\n")
                 return
         try:
             conn = pending.Accept(hreq.ws_protocol or "")
@@ -164,13 +241,18 @@ def make_decide(handlers: Dict[str, ModuleType]) -> "Callable[[_ext.core.Pending
             log.info("%s: handshake failed: %s", request.path, _ext.translate(e))
             return
         ws = ServerConnection(conn, request, None)
-        hreq.connection = ws
+        hreq.connection = RawConnection(ws)
         hreq.ws_stream = Stream(ws)
         try:
             module.web_socket_transfer_data(hreq)
         except ConnectionClosed:
+            _note_close(hreq, ws)
             return
-        except Exception:
+        except Exception as e:
+            if _aborted(e):
+                log.info("%s: aborted by the handler; dropping TCP", request.path)
+                ws._conn.Abort()
+                return
             log.exception("%s: web_socket_transfer_data raised; closing with 1011", request.path)
             try:
                 ws.close(1011, "handler error")
@@ -181,8 +263,28 @@ def make_decide(handlers: Dict[str, ModuleType]) -> "Callable[[_ext.core.Pending
             ws.close()
         except ConnectionClosed:
             pass
+        _note_close(hreq, ws)
 
     return decide
+
+
+def _aborted(e: BaseException) -> bool:
+    """pywebsocket's AbortedByUserException, the shim's or a real one."""
+    return type(e).__name__ == "AbortedByUserException"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _note_close(hreq: HandlerRequest, ws: ServerConnection) -> None:
+    try:
+        hreq.ws_close_code, hreq.ws_close_reason = ws.close_code, ws.close_reason
+    except Exception:
+        pass
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -197,20 +299,32 @@ def main(argv: Optional[List[str]] = None) -> int:
                    help="directory holding *_wsh.py handlers")
     p.add_argument("-d", "--document-root", "--document_root", dest="docroot", default=None,
                    help="serve files from this directory to plain HTTP requests")
+    p.add_argument("-t", "--tls", action="store_true", help="serve wss:// (TLS in Go), with -c and -k")
+    p.add_argument("-c", "--certificate", default=None, help="PEM certificate file for --tls")
+    p.add_argument("-k", "--private-key", "--private_key", dest="private_key", default=None,
+                   help="PEM private key file for --tls")
     p.add_argument("--log-level", "--log_level", dest="log_level", default="warning",
                    choices=["debug", "info", "warning", "error", "critical"])
     args = p.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
+    if _pywebsocket.install():
+        log.debug("mod_pywebsocket is wirelab's shim for this run")
     handlers = load_handlers(args.handlers)
     try:
-        srv = listen(args.host, args.port, args.docroot or "", _ext.options())
+        tls = None
+        if args.tls:
+            if not args.certificate or not args.private_key:
+                raise ValueError("--tls needs -c CERTIFICATE and -k PRIVATE_KEY (`wirelab https ca --leaf` writes a pair)")
+            tls = server_tls((args.certificate, args.private_key))
+        srv = listen(args.host, args.port, args.docroot or "", _ext.options(), tls)
     except (OSError, ValueError) as e:
         print(f"wirelab.standalone: {e}", file=sys.stderr)
         return 1
     server = Server(srv, make_decide(handlers))
     paths = ", ".join(sorted(handlers)) or "none"
-    print(f"wirelab.standalone: serving ws://{args.host}:{server.port} handlers: {paths}", file=sys.stderr, flush=True)
+    scheme = "wss" if args.tls else "ws"
+    print(f"wirelab.standalone: serving {scheme}://{args.host}:{server.port} handlers: {paths}", file=sys.stderr, flush=True)
 
     def stop(*_: object) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
