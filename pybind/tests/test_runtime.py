@@ -262,7 +262,11 @@ def test_close_stories(wirelab_server):
 # ---- Ctrl-C ----
 
 CHILD = textwrap.dedent("""
-    import socket, sys, time
+    import signal, socket, sys, time
+    # A shell that starts the test run in the background (no job control)
+    # hands its children SIGINT ignored; Ctrl-C at a terminal is what this
+    # child stands for, so it takes Python's own handler back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import wirelab
     mode, port = sys.argv[1], int(sys.argv[2])
     try:
