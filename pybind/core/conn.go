@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +48,12 @@ type Conn struct {
 	rcvdThenSent bool
 	pings        []*Ping // sent and not answered yet, oldest first
 	latency      time.Duration
+
+	// asyncio (async.go): the hub to notify, and the writer queue.
+	watch       atomic.Pointer[watcher]
+	recvWaiting atomic.Bool // an asyncio recv found the queue empty
+	sendq       sync.Once
+	aw          *asyncSend
 }
 
 type message struct {
@@ -75,6 +82,7 @@ func newConn(c *websocket.Conn, info []byte, srv *Server, opts *Options) *Conn {
 
 // readLoop reads messages into the queue until the connection ends.
 func (c *Conn) readLoop() {
+	defer c.wake()
 	defer close(c.readDone)
 	for {
 		var buf []byte
@@ -92,6 +100,9 @@ func (c *Conn) readLoop() {
 		}
 		select {
 		case c.queue <- message{mt, b}:
+			if c.recvWaiting.Swap(false) {
+				c.wake()
+			}
 		case <-c.closing:
 			// Python is closing: what it did not read is dropped, so
 			// that the closing handshake is never stuck behind a full
