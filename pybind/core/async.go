@@ -192,23 +192,22 @@ const (
 
 // SendQH queues a message (data: a fresh []byte handle, released here) for
 // the writer goroutine and returns at once: sendQueued, or sendFull when
-// maxSendQueue messages wait already (nothing was taken; Python waits for
-// the hub and calls again). After a write failed, or once the connection
+// maxSendQueue messages wait already (the data is dropped; Python waits
+// for the hub and calls again with a fresh handle). After a write failed, or once the connection
 // is closing, it returns the closed error.
 func (c *Conn) SendQH(data int, opcode int) (status int, err error) {
 	defer guard(&err)
+	d, err := take(data)
+	if err != nil {
+		return 0, err
+	}
 	aw := c.aw
 	if aw == nil {
 		return 0, valueErr("wirelab: SendQ needs Watch first")
 	}
-	var mt websocket.MessageType
-	switch opcode {
-	case 1:
-		mt = websocket.TextMessage
-	case 2:
-		mt = websocket.BinaryMessage
-	default:
-		return 0, valueErr("wirelab: a message is text (1) or binary (2), not opcode %d", opcode)
+	mt, err := messageType(opcode)
+	if err != nil {
+		return 0, err
 	}
 	aw.mu.Lock()
 	werr := aw.err
@@ -224,7 +223,6 @@ func (c *Conn) SendQH(data int, opcode int) (status int, err error) {
 	default:
 	}
 	if werr != nil {
-		take(data)
 		return 0, c.closedErr()
 	}
 	if int(aw.inFlight.Load()) >= maxSendQueue {
@@ -234,10 +232,6 @@ func (c *Conn) SendQH(data int, opcode int) (status int, err error) {
 		if int(aw.inFlight.Load()) >= maxSendQueue {
 			return sendFull, nil
 		}
-	}
-	d, err := take(data)
-	if err != nil {
-		return 0, err
 	}
 	aw.inFlight.Add(1)
 	aw.ch <- message{mt, d} // never blocks: inFlight < cap, one Python thread sends

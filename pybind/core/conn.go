@@ -270,18 +270,24 @@ func (c *Conn) State() (out []byte, err error) {
 	return json.Marshal(st)
 }
 
+// messageType maps the opcode Python passes to a message type.
+func messageType(opcode int) (websocket.MessageType, error) {
+	switch opcode {
+	case 1:
+		return websocket.TextMessage, nil
+	case 2:
+		return websocket.BinaryMessage, nil
+	}
+	return 0, valueErr("wirelab: a message is text (1) or binary (2), not opcode %d", opcode)
+}
+
 // Send writes one message in a single frame: text (opcode 1, data must be
 // UTF-8) or binary (opcode 2).
 func (c *Conn) Send(data []byte, opcode int) (err error) {
 	defer guard(&err)
-	var mt websocket.MessageType
-	switch opcode {
-	case 1:
-		mt = websocket.TextMessage
-	case 2:
-		mt = websocket.BinaryMessage
-	default:
-		return valueErr("wirelab: a message is text (1) or binary (2), not opcode %d", opcode)
+	mt, err := messageType(opcode)
+	if err != nil {
+		return err
 	}
 	if err := c.c.WriteMessage(mt, data); err != nil {
 		if errors.Is(err, websocket.ErrCloseSent) || c.ended() {

@@ -52,16 +52,18 @@ from typing import (
     Callable,
     Dict,
     Generator,
+    Generic,
     List,
     Optional,
     Sequence,
     Set,
     Tuple,
+    TypeVar,
     Union,
 )
 
 from . import _ext
-from .connection import Response, _addr, _info
+from .connection import Response, _addr, _info, payload
 from .exceptions import ConnectionClosed, ConnectionClosedOK, from_state
 from .http import Request
 from .server import listen, offered_subprotocols, reject, select_subprotocol, _pending_request
@@ -248,12 +250,7 @@ class Connection(_Waitable):
     async def send(self, message: Union[str, bytes, bytearray, memoryview]) -> None:
         """Send one message: str as text, bytes-like as binary. Returns once
         Go's writer took it (see the module's note on backpressure)."""
-        if isinstance(message, str):
-            data, op = message.encode("utf-8"), 1
-        elif isinstance(message, (bytes, bytearray, memoryview)):
-            data, op = bytes(message), 2
-        else:
-            raise TypeError(f"message must be str or bytes-like, not {type(message).__name__}")
+        data, op = payload(message)
         while True:
             try:
                 if _sendq(self._h, _new(data), op) != _FULL:
@@ -342,8 +339,33 @@ class ClientConnection(Connection):
 
 # ---- client ----
 
+T = TypeVar("T")
 
-class connect:
+
+class _Opening(Generic[T]):
+    """Awaitable, or an async context manager that ends what it opened."""
+
+    _it: Optional[T] = None
+
+    async def _open(self) -> T:
+        raise NotImplementedError
+
+    async def _end(self, it: T) -> None:
+        raise NotImplementedError
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._open().__await__()
+
+    async def __aenter__(self) -> T:
+        self._it = await self._open()
+        return self._it
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._it is not None:
+            await self._end(self._it)
+
+
+class connect(_Opening[ClientConnection]):
     """Open a WebSocket connection (``await connect(uri)``, or ``async with
     connect(uri) as ws``), with websockets' options and defaults. The
     handshake runs in a Go goroutine; the loop waits for it on the hub."""
@@ -378,7 +400,6 @@ class connect:
         self._protos = ",".join(subprotocols or ())
         self._fields = _ext.pack_fields(fields)
         self._timeout_ms = 0 if open_timeout is None else max(1, int(open_timeout * 1000))
-        self._ws: Optional[ClientConnection] = None
 
     async def _open(self) -> ClientConnection:
         hub = _hub()
@@ -401,16 +422,8 @@ class connect:
         request, resp_headers, status = _info(conn)
         return ClientConnection(conn, request, Response(status, resp_headers))
 
-    def __await__(self) -> Generator[Any, None, ClientConnection]:
-        return self._open().__await__()
-
-    async def __aenter__(self) -> ClientConnection:
-        self._ws = await self._open()
-        return self._ws
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+    async def _end(self, it: ClientConnection) -> None:
+        await it.close()
 
 
 # ---- server ----
@@ -517,7 +530,7 @@ class Server(_Waitable):
         await self.wait_closed()
 
 
-class serve:
+class serve(_Opening[Server]):
     """Start a WebSocket server running ``await handler(connection)`` in a
     task for each connection (``await serve(...)`` or ``async with
     serve(...) as server``); the connection is closed after (1000, or 1011
@@ -540,21 +553,12 @@ class serve:
     ) -> None:
         self._args = (handler, host or "127.0.0.1", int(port or 0), subprotocols, origins, document_root or "")
         self._opts = _ext.options(ping_interval, ping_timeout, close_timeout, max_size, max_queue)
-        self._server: Optional[Server] = None
 
-    async def _start(self) -> Server:
+    async def _open(self) -> Server:
         handler, host, port, subprotocols, origins, root = self._args
         srv = listen(host, port, root, self._opts)
         return Server(srv, handler, subprotocols, origins)
 
-    def __await__(self) -> Generator[Any, None, Server]:
-        return self._start().__await__()
-
-    async def __aenter__(self) -> Server:
-        self._server = await self._start()
-        return self._server
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
+    async def _end(self, it: Server) -> None:
+        it.close()
+        await it.wait_closed()
