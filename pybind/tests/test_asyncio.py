@@ -234,3 +234,27 @@ def test_connect_refused_and_bad_handshake():
             wa.connect("ws://127.0.0.1:1/\0")
 
     run(main())
+
+
+def test_hub_pipe_goes_with_its_loop():
+    """Each event loop gets one hub (a pipe); it is closed when the loop
+    is gone, so repeated asyncio.run calls do not leak descriptors."""
+    import gc
+    import os
+
+    async def main():
+        async with ws_serve(echo, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            async with wa.connect(f"ws://127.0.0.1:{port}/") as ws:
+                await ws.send("x")
+                assert await ws.recv() == "x"
+
+    def fds() -> int:
+        gc.collect()
+        return len(os.listdir("/proc/self/fd"))
+
+    run(main())
+    before = fds()
+    for _ in range(10):
+        run(main())
+    assert fds() <= before + 2

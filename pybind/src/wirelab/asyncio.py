@@ -117,11 +117,20 @@ class _Hub:
             self._hub = _ext.core.NewHub()
         except RuntimeError as e:
             raise _ext.translate(e) from None
-        self.loop = loop
+        # Weakly: _hubs maps the loop to its hub, and a hub that held its
+        # loop would keep both (and the pipe) alive for ever.
+        self._loop = weakref.ref(loop)
         self._watched: "weakref.WeakValueDictionary[int, _Waitable]" = weakref.WeakValueDictionary()
         self._fd = self._hub.Fd()
         loop.add_reader(self._fd, self._dispatch)
         weakref.finalize(loop, self._hub.Close)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop()
+        if loop is None:
+            raise RuntimeError("wirelab.asyncio: this object's event loop is gone")
+        return loop
 
     def register(self, obj: _Waitable) -> int:
         i = next(self._ids)
