@@ -258,3 +258,46 @@ def test_hub_pipe_goes_with_its_loop():
     for _ in range(10):
         run(main())
     assert fds() <= before + 2
+
+
+def test_ctrl_c_reaches_a_pending_recv(tmp_path):
+    """SIGINT to a process awaiting recv(): asyncio.run cancels the task
+    and KeyboardInterrupt comes out at once (no thread waits in Go)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from websockets.sync.server import serve as sync_serve
+
+    def quiet(ws):
+        for _ in ws:
+            pass
+
+    with sync_serve(quiet, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.socket.getsockname()[1]
+        script = tmp_path / "child.py"
+        script.write_text(
+            "import asyncio, wirelab.asyncio as wa\n"
+            "async def main():\n"
+            f"    async with wa.connect('ws://127.0.0.1:{port}/') as ws:\n"
+            "        print('ready', flush=True)\n"
+            "        await ws.recv()\n"
+            "asyncio.run(main())\n"
+        )
+        child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready"
+            t0 = time.monotonic()
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=10)
+            assert time.monotonic() - t0 < 2.5  # includes the closing handshake
+            assert "KeyboardInterrupt" in err
+            assert "\x1f" not in err
+        finally:
+            if child.poll() is None:
+                child.kill()
+        server.shutdown()
