@@ -102,6 +102,9 @@ func (h *Hub) Close() {
 	syscall.Close(h.w)
 }
 
+// errNoHub: a Watch call without a hub (Python passed None).
+var errNoHub = valueErr("wirelab: Watch needs a Hub (NewHub), not None")
+
 // A watcher says which hub to notify, and as which id, for a connection.
 type watcher struct {
 	hub *Hub
@@ -131,13 +134,18 @@ type asyncSend struct {
 // Watch puts the connection under an asyncio loop: hub is notified as id
 // whenever Python may go on (a message queued, the connection ended, a pong
 // came, a queued send went out), and SendQ starts a writer goroutine.
-func (c *Conn) Watch(hub *Hub, id int) {
+func (c *Conn) Watch(hub *Hub, id int) (err error) {
+	defer guard(&err)
+	if hub == nil {
+		return errNoHub
+	}
 	c.sendq.Do(func() {
 		c.aw = &asyncSend{ch: make(chan message, maxSendQueue)}
 		go c.writeLoop()
 	})
 	c.watch.Store(&watcher{hub, id})
 	c.wake() // messages may have been queued before the watch began
+	return nil
 }
 
 // writeLoop writes what SendQ queued, in order, until the connection ends.
@@ -253,16 +261,23 @@ func (c *Conn) Flushed() int {
 }
 
 // Watch notifies hub as id once the dial is done (Wait(0) then returns 1).
-func (d *Dialing) Watch(hub *Hub, id int) {
+func (d *Dialing) Watch(hub *Hub, id int) error {
+	if hub == nil {
+		return errNoHub
+	}
 	go func() {
 		<-d.done
 		hub.notify(id)
 	}()
+	return nil
 }
 
 // Watch notifies hub as id once the ping's pong came or the connection
 // ended.
-func (p *Ping) Watch(hub *Hub, id int) {
+func (p *Ping) Watch(hub *Hub, id int) error {
+	if hub == nil {
+		return errNoHub
+	}
 	go func() {
 		select {
 		case <-p.done:
@@ -270,13 +285,17 @@ func (p *Ping) Watch(hub *Hub, id int) {
 		}
 		hub.notify(id)
 	}()
+	return nil
 }
 
 // WatchAccept hands the server's handshake requests to an asyncio loop:
 // a goroutine takes each from the accept queue into a list that
 // NextPending empties, notifying hub as id; it notifies again when the
 // server is shut down and again when every connection is closed.
-func (s *Server) WatchAccept(hub *Hub, id int) {
+func (s *Server) WatchAccept(hub *Hub, id int) error {
+	if hub == nil {
+		return errNoHub
+	}
 	go func() {
 		for {
 			select {
@@ -293,6 +312,7 @@ func (s *Server) WatchAccept(hub *Hub, id int) {
 			}
 		}
 	}()
+	return nil
 }
 
 // NextPending returns the next handshake request WatchAccept took, or nil

@@ -34,3 +34,17 @@ func TestHubCoalesces(t *testing.T) {
 	h.Close()
 	h.notify(1) // after Close: dropped, no panic
 }
+
+// TestWatchWithoutHub: a nil hub (None from Python) is a value error, not
+// a panic in a goroutine later.
+func TestWatchWithoutHub(t *testing.T) {
+	if err := (&Dialing{done: make(chan struct{})}).Watch(nil, 1); err == nil {
+		t.Fatal("Dialing.Watch(nil) returned no error")
+	}
+	if err := (&Server{}).WatchAccept(nil, 1); err == nil {
+		t.Fatal("Server.WatchAccept(nil) returned no error")
+	}
+	if err := (&Conn{}).Watch(nil, 1); err == nil {
+		t.Fatal("Conn.Watch(nil) returned no error")
+	}
+}
