@@ -301,3 +301,23 @@ def test_ctrl_c_reaches_a_pending_recv(tmp_path):
             if child.poll() is None:
                 child.kill()
         server.shutdown()
+
+
+def test_send_after_close_and_cancelled_serve_forever():
+    async def main():
+        server = await wa.serve(echo, "127.0.0.1", 0)
+        forever = asyncio.ensure_future(server.serve_forever())
+        ws = await wa.connect(f"ws://127.0.0.1:{server.port}/")
+        await ws.send("x")
+        assert await ws.recv() == "x"
+        await ws.close()
+        with pytest.raises(wirelab.ConnectionClosedOK):
+            await ws.send("too late")
+        forever.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await forever
+        assert not server.is_serving()
+        with pytest.raises(OSError):
+            await wa.connect(f"ws://127.0.0.1:{server.port}/", open_timeout=2)
+
+    run(main())
