@@ -52,14 +52,14 @@ func (h *Hub) notify(id int) {
 		h.marked[id] = true
 		h.ready = append(h.ready, id)
 	}
-	wake := !h.signaled
-	h.signaled = true
-	h.mu.Unlock()
-	if wake {
-		// The pipe holds at most one unread byte per Ready, so it never
-		// fills; a failed write (closed hub) wakes nobody, as it should.
+	if !h.signaled {
+		// Under the lock, so that Close cannot close the descriptor (and
+		// the process reuse its number) in between. The pipe holds at most
+		// one unread byte per Ready, so the write never blocks.
+		h.signaled = true
 		syscall.Write(h.w, []byte{1})
 	}
+	h.mu.Unlock()
 }
 
 // Ready empties the pipe and returns the ids notified since the last call,
