@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -48,6 +49,12 @@ type Conn struct {
 	rcvdThenSent bool
 	pings        []*Ping // sent and not answered yet, oldest first
 	latency      time.Duration
+
+	// asyncio (async.go): the hub to notify, and the writer queue.
+	watch       atomic.Pointer[watcher]
+	recvWaiting atomic.Bool // an asyncio recv found the queue empty
+	sendq       sync.Once
+	aw          *asyncSend
 }
 
 type message struct {
@@ -76,6 +83,7 @@ func newConn(c *websocket.Conn, info []byte, srv *Server, opts *Options) *Conn {
 
 // readLoop reads messages into the queue until the connection ends.
 func (c *Conn) readLoop() {
+	defer c.wake()
 	defer close(c.readDone)
 	for {
 		var buf []byte
@@ -93,6 +101,9 @@ func (c *Conn) readLoop() {
 		}
 		select {
 		case c.queue <- message{mt, b}:
+			if c.recvWaiting.Swap(false) {
+				c.wake()
+			}
 		case <-c.closing:
 			// Python is closing: what it did not read is dropped, so
 			// that the closing handshake is never stuck behind a full
@@ -260,18 +271,24 @@ func (c *Conn) State() (out []byte, err error) {
 	return json.Marshal(st)
 }
 
+// messageType maps the opcode Python passes to a message type.
+func messageType(opcode int) (websocket.MessageType, error) {
+	switch opcode {
+	case 1:
+		return websocket.TextMessage, nil
+	case 2:
+		return websocket.BinaryMessage, nil
+	}
+	return 0, valueErr("wirelab: a message is text (1) or binary (2), not opcode %d", opcode)
+}
+
 // Send writes one message in a single frame: text (opcode 1, data must be
 // UTF-8) or binary (opcode 2).
 func (c *Conn) Send(data []byte, opcode int) (err error) {
 	defer guard(&err)
-	var mt websocket.MessageType
-	switch opcode {
-	case 1:
-		mt = websocket.TextMessage
-	case 2:
-		mt = websocket.BinaryMessage
-	default:
-		return valueErr("wirelab: a message is text (1) or binary (2), not opcode %d", opcode)
+	mt, err := messageType(opcode)
+	if err != nil {
+		return err
 	}
 	if err := c.c.WriteMessage(mt, data); err != nil {
 		if errors.Is(err, websocket.ErrCloseSent) || c.ended() {

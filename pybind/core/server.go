@@ -32,8 +32,9 @@ type Server struct {
 	once    sync.Once
 	opts    *Options
 
-	mu    sync.Mutex
-	conns map[*Conn]struct{}
+	mu           sync.Mutex
+	conns        map[*Conn]struct{}
+	asyncPending []*Pending // taken by WatchAccept, for NextPending
 }
 
 // How long a handshake request waits for Python: first for Accept to pick

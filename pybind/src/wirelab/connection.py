@@ -59,6 +59,15 @@ def _remaining_ms(deadline: Optional[float]) -> int:
     return max(0, min(_SLICE, int((deadline - time.monotonic()) * 1000)))
 
 
+def payload(message: Union[str, bytes, bytearray, memoryview]) -> Tuple[bytes, int]:
+    """A message's bytes and opcode: str as text (1), bytes-like as binary (2)."""
+    if isinstance(message, str):
+        return message.encode("utf-8"), 1
+    if isinstance(message, (bytes, bytearray, memoryview)):
+        return bytes(message), 2
+    raise TypeError(f"message must be str or bytes-like, not {type(message).__name__}")
+
+
 class Pong:
     """A ping sent, waiting for its pong; ``Connection.ping()`` returns it.
 
@@ -194,12 +203,7 @@ class Connection:
 
     def send(self, message: Union[str, bytes, bytearray, memoryview]) -> None:
         """Send one message: str as text, bytes-like as binary."""
-        if isinstance(message, str):
-            data, op = message.encode("utf-8"), 1
-        elif isinstance(message, (bytes, bytearray, memoryview)):
-            data, op = bytes(message), 2
-        else:
-            raise TypeError(f"message must be str or bytes-like, not {type(message).__name__}")
+        data, op = payload(message)
         try:
             _send(self._h, _new(data), op)
             return
