@@ -145,7 +145,11 @@ func (h *Header) del(name string, from int) {
 // Reset empties the header, keeping its storage.
 func (h *Header) Reset() {
 	clear(h.fields)
-	h.fields, h.refs, h.raw = h.fields[:0], h.refs[:0], ""
+	h.fields = h.fields[:0]
+	h.refs = h.refs[:0]
+	if h.raw != "" {
+		h.raw = ""
+	}
 }
 
 // Clone returns a copy whose strings do not share the receiver's storage.

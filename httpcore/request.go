@@ -256,7 +256,12 @@ func fillOneShot[A any](m *oneShot[A], c int) *Request {
 }
 
 func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) error {
-	req.Method = "" // so a failed read leaves nothing from the last request
+	// Pointer fields are written only when they change: while the GC
+	// marks, each pointer store costs a write barrier, and the fresh
+	// Request of ReadRequest starts out zero.
+	if req.Method != "" {
+		req.Method = "" // so a failed read leaves nothing from the last request
+	}
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
 	skipped := 0
@@ -283,7 +288,7 @@ func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) erro
 	// copy of what is buffered; the parser finds the end of the header
 	// section itself, so the bytes are walked once.
 	if len(peek) > 0 {
-		req.buf = padCopy(req.buf, peek)
+		padCopy(&req.buf, peek)
 		end, err := req.parse(req.buf, cls, lim)
 		if err != nil {
 			err.Offset += skipped
@@ -532,13 +537,18 @@ func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
 //	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
 func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
 	// No clear of fields: their old strings point into buf too.
+	// Self-reslices (x = x[:n]) store no pointer; see readRequest.
 	req.Header.fields = req.Header.fields[:0]
 	req.Header.raw = b2s(b)
 	req.Header.refs = req.Header.refs[:0] // no stale offsets if this read fails
 	refs := req.Header.refs
 	req.Trailer.Reset()
-	req.Host = ""
-	req.Expect = ""
+	if req.Host != "" {
+		req.Host = ""
+	}
+	if req.Expect != "" {
+		req.Expect = ""
+	}
 	first := i
 	for {
 		// Field lines of the common shape, as many as follow one another.
@@ -552,7 +562,11 @@ func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *
 		case i >= len(b) || b[i] == '\r' && i+1 >= len(b):
 			return -1, nil
 		case b[i] == '\r' && b[i+1] == '\n':
-			req.Header.refs = refs
+			if cap(refs) == cap(req.Header.refs) {
+				req.Header.refs = req.Header.refs[:len(refs)] // same array
+			} else {
+				req.Header.refs = refs
+			}
 			if i-first > lim.MaxHeaderBytes {
 				return 0, fieldLimitErr(i, first, len(refs), lim)
 			}
