@@ -67,7 +67,8 @@ func TestParsedHeaderMethods(t *testing.T) {
 // TestReadRequestSizes reads requests of every size around the size
 // classes newOneShot picks from, with up to 24 fields: each parses right,
 // and one with at most 20 fields whose bytes fit the largest class
-// allocates once.
+// allocates once (without the race detector, whose sync.Pool drops the
+// parser's pooled byte classes at random).
 func TestReadRequestSizes(t *testing.T) {
 	for fields := 1; fields <= 24; fields += 23 {
 		for pad := 0; pad <= 1400; pad += 37 {
@@ -96,7 +97,7 @@ func TestReadRequestSizes(t *testing.T) {
 			if fields > 1 {
 				eq(t, "last field", req.Header.Get(fmt.Sprintf("f%d", fields-1)), fmt.Sprintf("v%d", fields-1))
 			}
-			if fields+1 <= oneShotFields && len(raw) <= 1248 && allocs > 1 {
+			if !raceEnabled && fields+1 <= oneShotFields && len(raw) <= 1248 && allocs > 1 {
 				t.Errorf("%d bytes, %d fields: %.0f allocations, want 1", len(raw), fields+1, allocs)
 			}
 		}
