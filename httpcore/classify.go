@@ -1,6 +1,9 @@
 package httpcore
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The header-section parser does not look at bytes one by one. It first
 // classifies the bytes 64 at a time into two bit masks per 64-byte window:
@@ -54,16 +57,17 @@ func pad(b []byte) []byte {
 	return append(b, zeros[:]...)[:len(b)]
 }
 
-// padCopy is pad(append(dst[:0], src...)) with one copy.
-func padCopy(dst, src []byte) []byte {
+// padCopy sets *dst to pad(append((*dst)[:0], src...)) with one copy.
+func padCopy(dst *[]byte, src []byte) {
 	n := len(src)
-	if cap(dst) < n+padLen {
-		dst = make([]byte, 0, n+n/2+padLen)
+	if cap(*dst) < n+padLen {
+		*dst = make([]byte, 0, n+n/2+padLen)
 	}
-	dst = dst[:n+padLen]
-	copy(dst, src)
-	clear(dst[n:])
-	return dst[:n]
+	// Self-reslices: no pointer store, so no write barrier.
+	*dst = (*dst)[:n+padLen]
+	copy(*dst, src)
+	clear((*dst)[n:])
+	*dst = (*dst)[:n]
 }
 
 // reset starts classifying b, which must have been padded (see pad).
@@ -72,8 +76,14 @@ func (c *classes) reset(b []byte) {
 	c.done = 0
 	c.total = (len(b) + 63) / 64
 	if c.total <= len(c.small[0]) {
-		// Re-sliced on every reset, so a copied Request never shares them.
-		c.ctl, c.nt = c.small[0][:c.total], c.small[1][:c.total]
+		// Re-pointed whenever they do not point at c's own arrays, so a
+		// copy never shares them; otherwise a self-reslice, which stores
+		// no pointer (no write barrier while the GC marks).
+		if unsafe.SliceData(c.ctl) == &c.small[0][0] && unsafe.SliceData(c.nt) == &c.small[1][0] {
+			c.ctl, c.nt = c.ctl[:c.total], c.nt[:c.total]
+		} else {
+			c.ctl, c.nt = c.small[0][:c.total], c.small[1][:c.total]
+		}
 	} else {
 		if cap(c.bigC) < c.total {
 			c.bigC = make([]uint64, c.total)

@@ -169,15 +169,20 @@ func (rd *Reader) ReadRequest(req *Request) error {
 
 // ReadRequest reads and parses one request from br with DefaultLimits, like
 // net/http's ReadRequest. The Request it returns owns its memory: for a
-// request of up to 752 buffered bytes and 20 field lines (most requests),
-// one allocation holds the Request, its header fields and the copy of the
-// header section its strings point into. A Reader filling one Request again
-// and again allocates nothing at all.
+// request of up to 1248 buffered bytes and 20 field lines (most requests),
+// one allocation holds the Request, the offsets of its header fields and the
+// copy of the header section its strings point into, sized to what br has
+// buffered. A Reader filling one Request again and again allocates nothing
+// at all.
 func ReadRequest(br *bufio.Reader) (*Request, error) {
-	m := new(oneShot)
-	req := &m.req
-	req.Header.fields = m.fields[:0]
-	req.buf = m.buf[:0]
+	n := br.Buffered()
+	if n == 0 {
+		if _, err := br.Peek(1); err != nil {
+			return nil, err
+		}
+		n = br.Buffered()
+	}
+	req := newOneShot(n)
 	lim := defaultLimits
 	cls := classesPool.Get().(*classes)
 	err := readRequest(br, req, cls, &lim)
@@ -194,24 +199,69 @@ func ReadRequest(br *bufio.Reader) (*Request, error) {
 // point into themselves).
 var classesPool = sync.Pool{New: func() any { return new(classes) }}
 
-// oneShot is the single allocation behind ReadRequest, sized to the 1792-byte
-// size class of the Go allocator; buf takes what is left after the Request
-// and the fields: 816 bytes, less padLen for the classifier. If the
-// buffered bytes do not fit, padCopy allocates a larger buffer; a request
-// with more fields makes append allocate a larger slice.
-type oneShot struct {
-	req    Request
-	fields [oneShotFields]Field
-	buf    [oneShotSize - unsafe.Sizeof(Request{}) - oneShotFields*unsafe.Sizeof(Field{})]byte
+// A oneShot is the single allocation behind ReadRequest: the Request, then
+// an area of A (a byte array) that holds the copy of the buffered bytes
+// (with padLen for the classifier) followed by the offsets of the header
+// fields (Header.refs). The area has no pointers, so the GC neither scans
+// it nor needs write barriers while the parser fills it. newOneShot picks
+// the smallest A that makes the object fill a size class of the Go
+// allocator with room for oneShotFields fields; if the bytes do not fit
+// even the largest, padCopy allocates a buffer for them, and a request
+// with more fields makes append allocate a larger refs slice.
+type oneShot[A any] struct {
+	req  Request
+	area A
 }
 
 const (
-	oneShotSize   = 1792 - 8 // less the malloc header of an object with pointers
 	oneShotFields = 20
+	// oneShotReq is what a oneShot takes besides its area: the Request and
+	// the 8-byte malloc header of an object with pointers.
+	oneShotReq = int(unsafe.Sizeof(Request{})) + 8
+	refSize    = int(unsafe.Sizeof(fieldRef{}))
 )
 
+// newOneShot allocates the Request for ReadRequest when br has n bytes
+// buffered.
+func newOneShot(n int) *Request {
+	c := (n + padLen + 3) &^ 3 // refs are 4-byte aligned
+	switch need := oneShotReq + c + oneShotFields*refSize; {
+	case need <= 1024:
+		return fillOneShot(new(oneShot[[1024 - oneShotReq]byte]), c)
+	case need <= 1152:
+		return fillOneShot(new(oneShot[[1152 - oneShotReq]byte]), c)
+	case need <= 1280:
+		return fillOneShot(new(oneShot[[1280 - oneShotReq]byte]), c)
+	case need <= 1408:
+		return fillOneShot(new(oneShot[[1408 - oneShotReq]byte]), c)
+	case need <= 1536:
+		return fillOneShot(new(oneShot[[1536 - oneShotReq]byte]), c)
+	case need <= 1792:
+		return fillOneShot(new(oneShot[[1792 - oneShotReq]byte]), c)
+	case need <= 2048:
+		return fillOneShot(new(oneShot[[2048 - oneShotReq]byte]), c)
+	}
+	return fillOneShot(new(oneShot[[1024 - oneShotReq]byte]), 0)
+}
+
+// fillOneShot points m's buf at the first c bytes of its area (c = 0: no
+// buffer, padCopy allocates one) and its Header's refs at the rest.
+func fillOneShot[A any](m *oneShot[A], c int) *Request {
+	area := unsafe.Slice((*byte)(unsafe.Pointer(&m.area)), unsafe.Sizeof(m.area))
+	if c > 0 {
+		m.req.buf = area[:0:c]
+	}
+	m.req.Header.refs = unsafe.Slice((*fieldRef)(unsafe.Pointer(&area[c])), (len(area)-c)/refSize)[:0]
+	return &m.req
+}
+
 func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) error {
-	req.Method = "" // so a failed read leaves nothing from the last request
+	// Pointer fields are written only when they change: while the GC
+	// marks, each pointer store costs a write barrier, and the fresh
+	// Request of ReadRequest starts out zero.
+	if req.Method != "" {
+		req.Method = "" // so a failed read leaves nothing from the last request
+	}
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
 	skipped := 0
@@ -238,7 +288,7 @@ func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) erro
 	// copy of what is buffered; the parser finds the end of the header
 	// section itself, so the bytes are walked once.
 	if len(peek) > 0 {
-		req.buf = padCopy(req.buf, peek)
+		padCopy(&req.buf, peek)
 		end, err := req.parse(req.buf, cls, lim)
 		if err != nil {
 			err.Offset += skipped
@@ -486,15 +536,24 @@ func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
 //
 //	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
 func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
-	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
+	// No clear of fields: their old strings point into buf too.
+	// Self-reslices (x = x[:n]) store no pointer; see readRequest.
+	req.Header.fields = req.Header.fields[:0]
+	req.Header.raw = b2s(b)
+	req.Header.refs = req.Header.refs[:0] // no stale offsets if this read fails
+	refs := req.Header.refs
 	req.Trailer.Reset()
-	req.Host = ""
-	req.Expect = ""
+	if req.Host != "" {
+		req.Host = ""
+	}
+	if req.Expect != "" {
+		req.Expect = ""
+	}
 	first := i
 	for {
 		// Field lines of the common shape, as many as follow one another.
 		var err *ProtocolError
-		if fields, i, err = req.commonFields(b, cls, i, first, fields, lim, fs); err != nil {
+		if refs, i, err = req.commonFields(b, cls, i, first, refs, lim, fs); err != nil {
 			return 0, err
 		}
 		// The line at i is not of that shape: the empty line, a line b
@@ -503,23 +562,28 @@ func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *
 		case i >= len(b) || b[i] == '\r' && i+1 >= len(b):
 			return -1, nil
 		case b[i] == '\r' && b[i+1] == '\n':
-			req.Header.fields = fields
+			if cap(refs) == cap(req.Header.refs) {
+				req.Header.refs = req.Header.refs[:len(refs)] // same array
+			} else {
+				req.Header.refs = refs
+			}
 			if i-first > lim.MaxHeaderBytes {
-				return 0, fieldLimitErr(i, first, len(fields), lim)
+				return 0, fieldLimitErr(i, first, len(refs), lim)
 			}
 			return i + 2, nil
 		case b[i] == '\r':
 			return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
 		}
-		if i-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
-			return 0, fieldLimitErr(i, first, len(fields), lim)
+		if i-first > lim.MaxHeaderBytes || len(refs) >= lim.MaxHeaderCount {
+			return 0, fieldLimitErr(i, first, len(refs), lim)
 		}
 		n, v, next, err := parseFieldLine(b, i)
 		if err != nil || next < 0 {
 			return next, err
 		}
 		name, value := b2s(n), b2s(v)
-		fields = append(fields, Field{name, value})
+		vs := cap(b) - cap(v) // v is a slice of b
+		refs = append(refs, fieldRef{uint32(i), uint32(i + len(n)), uint32(vs), uint32(vs + len(v))})
 		if noted>>len(name)&1 != 0 {
 			if err := req.noteField(fs, name, value, i); err != nil {
 				return 0, err
@@ -530,14 +594,14 @@ func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *
 }
 
 // commonFields parses field lines of the common shape "Name: value\r\n"
-// from b[i] with two bit scans each (see classify.go), appending them to
-// fields: the name runs to the first byte that is not a tchar, which must
+// from b[i] with two bit scans each (see classify.go), appending their
+// offsets to refs: the name runs to the first byte that is not a tchar, which must
 // be the colon, and the value to the first control byte other than HTAB,
 // which must be the CR of the line's CRLF. It stops at the first line not
 // of that shape and returns its index. The scans' common case, a set bit
 // in the window of i or in the next one, is written out; next does the
 // rest.
-func (req *Request) commonFields(b []byte, cls *classes, i, first int, fields []Field, lim *Limits, fs *framing) ([]Field, int, *ProtocolError) {
+func (req *Request) commonFields(b []byte, cls *classes, i, first int, refs []fieldRef, lim *Limits, fs *framing) ([]fieldRef, int, *ProtocolError) {
 	bs := b2s(b) // the strings of the request are slices of this one
 	for {
 		start := i
@@ -549,9 +613,9 @@ func (req *Request) commonFields(b []byte, cls *classes, i, first int, fields []
 			i = cls.next(cls.nt, i)
 		}
 		if i+1 >= len(b) || i == start || b[i] != ':' {
-			return fields, start, nil
+			return refs, start, nil
 		}
-		name := bs[start:i]
+		ne := i
 		i++
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 			i++
@@ -565,20 +629,19 @@ func (req *Request) commonFields(b []byte, cls *classes, i, first int, fields []
 			i = cls.next(cls.ctl, i)
 		}
 		if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
-			return fields, start, nil
+			return refs, start, nil
 		}
-		if start-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
-			return fields, start, fieldLimitErr(start, first, len(fields), lim)
+		if start-first > lim.MaxHeaderBytes || len(refs) >= lim.MaxHeaderCount {
+			return refs, start, fieldLimitErr(start, first, len(refs), lim)
 		}
 		ve := i
 		for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
 			ve--
 		}
-		value := bs[vs:ve]
-		fields = append(fields, Field{name, value})
-		if noted>>len(name)&1 != 0 {
-			if err := req.noteField(fs, name, value, start); err != nil {
-				return fields, start, err
+		refs = append(refs, fieldRef{uint32(start), uint32(ne), uint32(vs), uint32(ve)})
+		if noted>>(ne-start)&1 != 0 {
+			if err := req.noteField(fs, bs[start:ne], bs[vs:ve], start); err != nil {
+				return refs, start, err
 			}
 		}
 		i += 2

@@ -103,7 +103,7 @@ func (resp *Response) parse(br *bufio.Reader, b []byte, req *Request) *ProtocolE
 		}
 		i = next
 		n, v := b2s(name), b2s(value)
-		resp.Header.fields = append(resp.Header.fields, Field{n, v})
+		resp.Header.Add(n, v)
 		if err := fs.field(n, v, start); err != nil {
 			return err
 		}

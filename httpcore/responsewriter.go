@@ -70,7 +70,7 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		}
 		bw := w.c.bw
 		bw.WriteString(statusLine(code))
-		for _, f := range w.header.fields {
+		for _, f := range w.header.Fields() {
 			if checkField(f) == nil {
 				bw.WriteString(f.Name + ": " + f.Value + "\r\n")
 			}
@@ -186,7 +186,7 @@ func (w *ResponseWriter) commit(n int64) error {
 	bw.WriteString(statusLine(w.status))
 	hasDate := false
 	var connOpts []string // options the handler put in Connection, such as "upgrade"
-	for _, f := range w.header.fields {
+	for _, f := range w.header.Fields() {
 		if checkField(f) != nil {
 			continue // never let a handler break the framing
 		}

@@ -74,7 +74,7 @@ func (resp *Response) Write(w io.Writer) error {
 }
 
 func writeHeader(bw *bufio.Writer, h *Header, n int64, chunked, hasBody bool) error {
-	for _, f := range h.fields {
+	for _, f := range h.Fields() {
 		if err := checkField(f); err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (cw *ChunkedWriter) Write(p []byte) (int, error) {
 // does not close the underlying writer.
 func (cw *ChunkedWriter) Close() error {
 	s := "0\r\n"
-	for _, f := range cw.Trailer.fields {
+	for _, f := range cw.Trailer.Fields() {
 		if err := checkField(f); err != nil {
 			return err
 		}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package httpcore
+
+const raceEnabled = false
