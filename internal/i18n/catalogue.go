@@ -554,4 +554,570 @@ var catalogue = [numKeys]Text{
 	TLSGroupHybrid:          {"X25519MLKEM768: a hybrid of X25519 ECDHE and ML-KEM-768, a post-quantum key encapsulation (FIPS 203); the secret stays safe unless both are broken", "X25519MLKEM768：X25519 ECDHE 与 ML-KEM-768（一种抗量子的密钥封装，FIPS 203）的混合；除非两者都被攻破，秘密都是安全的"},
 	TLSGroupX25519:          {"X25519: elliptic-curve Diffie-Hellman (ECDHE) on Curve25519", "X25519：基于 Curve25519 的椭圆曲线 Diffie-Hellman（ECDHE）"},
 	TLSGroupNIST:            {"%s: elliptic-curve Diffie-Hellman (ECDHE) on a NIST curve", "%s：基于 NIST 曲线的椭圆曲线 Diffie-Hellman（ECDHE）"},
+
+	// The help of every other command.
+	HelpRootShort: {
+		"Learn web protocols by running them: HTTP, HTTPS, polling, WebSocket, postMessage",
+		"边运行边学 Web 协议：HTTP、HTTPS、轮询、WebSocket、postMessage",
+	},
+	HelpRootLong: {
+		"wirelab runs the real protocols on loopback so you can watch them work:\na hand-written HTTP/1.1 engine, HTTPS, polling and Server-Sent Events,\nWebSocket and window.postMessage.",
+		"wirelab 在本机回环地址上运行真实的协议，让你亲眼看它们如何工作：\n手写的 HTTP/1.1 引擎、HTTPS、轮询与 Server-Sent Events、\nWebSocket 以及 window.postMessage。",
+	},
+	HelpCheckShort: {
+		"Test your own WebSocket or HTTP server, stage by stage, like the CodeCrafters testers",
+		"像 CodeCrafters 的测试器那样，逐个阶段测试你自己写的 WebSocket 或 HTTP 服务器",
+	},
+	HelpCheckKindShort: {
+		"Test your %s server: %s",
+		"测试你的 %s 服务器：%s",
+	},
+	HelpCheckKindLong: {
+		"Test your %[1]s server stage by stage.\n\n%[2]s\n\n%[3]s\n--stage ID runs the stages in order up to and including ID (as CodeCrafters\ndoes: build the server one stage at a time and re-check everything so far).\nEach stage is bounded by --timeout, so a server that never answers fails the\nstage instead of hanging the checker. A bare port (\"9001\") means 127.0.0.1;\nwithout --addr the port is %[4]s, the one the starters listen on.\n\n--watch checks again and again. With --run CMD it starts your server with\nCMD in DIR (default \".\", with PORT set to the port checked), waits for the\nport, checks, and on every file you save under DIR restarts the server and\nchecks again. Without --run it checks the server you started yourself each\ntime you press Enter. Ctrl-C stops the loop and the server it started.\n\nMessages and hints are in English or Chinese (--lang, by default from\nLC_ALL, LC_MESSAGES or LANG). The exit status is 0 only when every stage run\npassed. --json prints {\"passed\":…,\"stages\":[{\"id\":…,\"passed\":…,\"message\":…}]};\na stage after the first failure has \"skipped\":true.",
+		"逐个阶段测试你的 %[1]s 服务器。\n\n%[2]s\n\n%[3]s\n--stage ID 按顺序运行到 ID 为止的各个阶段（含 ID），和 CodeCrafters 一样：\n一次写好一个阶段，然后把到目前为止的全部阶段重新检查一遍。每个阶段都受\n--timeout 限制，所以一个永远不回应的服务器只会让该阶段失败，不会让检查器\n卡住。只写端口（\"9001\"）表示 127.0.0.1；不给 --addr 时端口是 %[4]s，也就是\n起始代码监听的端口。\n\n--watch 会反复检查。带 --run CMD 时，它在 DIR（默认 \".\"，并把 PORT 设为\n被检查的端口）中用 CMD 启动你的服务器，等端口就绪后检查；你每在 DIR 下\n保存一个文件，它就重启服务器再检查一遍。不带 --run 时，每按一次回车，它就\n检查你自己启动的服务器。Ctrl-C 停止循环以及它启动的服务器。\n\n消息和提示可以是英文或中文（--lang，默认取自 LC_ALL、LC_MESSAGES 或 LANG）。\n只有运行的每个阶段都通过，退出状态才是 0。--json 输出\n{\"passed\":…,\"stages\":[{\"id\":…,\"passed\":…,\"message\":…}]}；\n第一个失败之后的阶段带有 \"skipped\":true。",
+	},
+	HelpCheckContractWS: {
+		"Your server must accept the WebSocket opening handshake at \"/\" and echo\nevery data message back (same type, same bytes); answer a ping with a pong\nand a close frame with a close frame, then close TCP. Every stage after tcp\nopens its own connection and handshake.",
+		"你的服务器必须在 \"/\" 上接受 WebSocket 开始握手，并把每条数据消息原样回显\n（类型相同，字节相同）；用 pong 回应 ping，用关闭帧回应关闭帧，然后关闭 TCP。\ntcp 之后的每个阶段都会打开自己的连接，重新握手。",
+	},
+	HelpCheckContractHTTP: {
+		"Your server must answer GET / with 200 and a body, any other path with 404,\nGET /headers with the request's X-Wirelab-Echo field echoed back (names\nignore case), POST /echo with the request body (framed by Content-Length or\nchunked) as the response body framed by Content-Length, HEAD / like GET /\nwithout the body, a malformed request line with 400 and HTTP/3.0 with 505.\nConnections are persistent (HTTP/1.1), requests may be pipelined or arrive\nin pieces, and several clients may be connected at once.",
+		"你的服务器必须：对 GET / 回 200 并带消息体，对其他路径回 404；对 GET /headers\n回显请求中的 X-Wirelab-Echo 字段（字段名不区分大小写）；对 POST /echo 把请求体\n（以 Content-Length 或分块编码界定）作为响应体返回，并用 Content-Length 界定；\nHEAD / 与 GET / 相同但不带消息体；格式错误的请求行回 400，HTTP/3.0 回 505。\n连接是持久的（HTTP/1.1），请求可能以流水线方式到来，也可能分成几段到达，\n还可能有多个客户端同时连接。",
+	},
+	HelpCheckStages: {
+		"Stages, in order:",
+		"各个阶段，依次为：",
+	},
+	HelpCheckSends: {
+		"sends:",
+		"发送：",
+	},
+	HelpCheckExpects: {
+		"expects:",
+		"期望：",
+	},
+	FlagCheckAddr: {
+		"your server's `HOST:PORT` (default 127.0.0.1:%s; a bare port means 127.0.0.1)",
+		"你的服务器的 `HOST:PORT`（默认 127.0.0.1:%s；只写端口表示 127.0.0.1）",
+	},
+	HelpCheckLong: {
+		"Test a server you wrote, in any language, stage by stage. Each stage sends\nexact bytes over TCP and judges the answer with wirelab's own HTTP and\nWebSocket parsers. The first stage that fails shows what was sent and\nreceived as quoted bytes, a caret under the byte at fault, the RFC section\nand a hint, and the command exits non-zero; the stages after it are not run.\n\nWith --watch it checks again and again, redrawing the result: with\n--run 'python3 server.py' it starts your server in DIR, checks it, and\nrestarts it and checks again every time you save a file there; without\n--run it re-checks the server you started yourself each time you press\nEnter. Ctrl-C stops both. Stages passed are recorded with your course\nprogress, and \"wirelab learn\" and \"wirelab lessons list\" show them.\n\nRun \"wirelab check ws --help\" or \"wirelab check http --help\" for the\nstages and what your server must do to pass them.",
+		"逐个阶段测试你写的服务器，用什么语言写都可以。每个阶段通过 TCP 发送\n确切的字节，再用 wirelab 自己的 HTTP 和 WebSocket 解析器判断回应。\n第一个失败的阶段会以带引号的字节列出发送和收到的内容，在出错的字节下\n标出脱字符 ^，给出 RFC 章节和提示，命令以非零状态退出；之后的阶段不再运行。\n\n加上 --watch 会反复检查并重画结果：带 --run 'python3 server.py' 时，它在\nDIR 中启动你的服务器并检查，你每次在那里保存文件，它都会重启服务器再检查\n一遍；不带 --run 时，每按一次回车，它就重新检查你自己启动的服务器。\nCtrl-C 两者一起停止。通过的阶段会记入你的课程进度，\"wirelab learn\" 和\n\"wirelab lessons list\" 会显示出来。\n\n运行 \"wirelab check ws --help\" 或 \"wirelab check http --help\" 查看各个阶段，\n以及服务器要怎样才能通过它们。",
+	},
+	FlagCheckJSON: {
+		"print the report as JSON",
+		"以 JSON 输出报告",
+	},
+	FlagCheckLang: {
+		"language of messages and hints: `en` or zh (default from LANG)",
+		"消息和提示的语言：`en` 或 zh（默认取自 LANG）",
+	},
+	FlagCheckRun: {
+		"with --watch: the `command` that starts your server in DIR, such as 'python3 server.py'",
+		"与 --watch 一起用：在 DIR 中启动服务器的命令 `command`，例如 'python3 server.py'",
+	},
+	FlagCheckStage: {
+		"run the stages up to and including `ID`",
+		"运行到 `ID` 为止的各个阶段（含该阶段）",
+	},
+	FlagCheckTimeout: {
+		"bound on each stage",
+		"每个阶段的时间上限",
+	},
+	FlagCheckWatch: {
+		"check again on every saved change (with --run) or on Enter",
+		"每次保存改动（配合 --run）或每按一次回车就重新检查",
+	},
+	HelpCompareShort: {
+		"Measure short polling, long polling, SSE and WebSocket against one stream",
+		"在同一个消息流上测量短轮询、长轮询、SSE 和 WebSocket",
+	},
+	HelpCompareLong: {
+		"Run --clients readers of each transport on loopback against one stream of --rate\nmessages per second for --duration, each message --payload bytes, and measure\nper transport:\n\n  delivered, lost, dup   every client must see every message once, in order\n  bytes/msg, overhead    bytes on the wire in both directions, counted at the\n                         client sockets, per message delivered; overhead is\n                         everything but the payload (headers, chunk lines,\n                         frame headers, the JSON envelope, handshakes)\n  requests, conns        HTTP requests sent and TCP connections opened\n  p50, p95, p99          delivery latency: from publish to the client\n  server CPU             user+system CPU seconds of the server process\n\nEach transport runs in turn against a fresh server: a child process\n(\"wirelab poll serve --bench\"), so its CPU time is the server's alone\n(--in-process shares this process instead). A short-polling client asks every\n--interval; a long poll asks the server to hold it --wait.",
+		"在回环地址上，每种传输方式各开 --clients 个读者，对着同一个消息流测量：\n消息流每秒 --rate 条，持续 --duration，每条 --payload 字节。每种传输方式测出：\n\n  delivered, lost, dup   每个客户端都必须按顺序、不多不少地收到每一条消息\n  bytes/msg, overhead    在客户端套接字上统计的双向线上字节数，按送达的消息\n                         平均；overhead 是载荷之外的一切（头部、分块行、\n                         帧头、JSON 外壳、握手）\n  requests, conns        发出的 HTTP 请求数和打开的 TCP 连接数\n  p50, p95, p99          送达延迟：从发布到客户端收到\n  server CPU             服务器进程的用户态加内核态 CPU 秒数\n\n各传输方式依次运行，每次都对着一个新的服务器：一个子进程\n（\"wirelab poll serve --bench\"），这样它的 CPU 时间只属于服务器\n（--in-process 则改为共用本进程）。短轮询客户端每隔 --interval 询问一次；\n长轮询则请服务器把请求挂起 --wait。",
+	},
+	FlagCompareBrowserHeaders: {
+		"send a browser's request fields (User-Agent, Accept, Cookie, ...) with each request",
+		"每个请求都带上浏览器会发的请求字段（User-Agent、Accept、Cookie 等）",
+	},
+	FlagCompareClients: {
+		"readers per transport",
+		"每种传输方式的读者数",
+	},
+	FlagCompareDuration: {
+		"how long each transport's stream runs",
+		"每种传输方式的消息流运行多久",
+	},
+	FlagCompareHTML: {
+		"also write an HTML report with charts to this file",
+		"另外把带图表的 HTML 报告写入这个文件",
+	},
+	FlagCompareInProcess: {
+		"run the server in this process (its CPU time then includes the clients')",
+		"在本进程内运行服务器（这时它的 CPU 时间包含客户端的）",
+	},
+	FlagCompareInterval: {
+		"short-polling period",
+		"短轮询的间隔",
+	},
+	FlagCompareJSON: {
+		"print the results as JSON",
+		"以 JSON 输出结果",
+	},
+	FlagComparePayload: {
+		"bytes per message",
+		"每条消息的字节数",
+	},
+	FlagCompareRate: {
+		"messages per second on the stream",
+		"消息流每秒的消息数",
+	},
+	FlagCompareTransports: {
+		"transports to measure, comma-separated",
+		"要测量的传输方式，用逗号分隔",
+	},
+	FlagCompareWait: {
+		"how long a long poll asks to be held",
+		"长轮询请求服务器挂起多久",
+	},
+	CobraCompletionShort: {
+		"Generate the autocompletion script for the specified shell",
+		"为指定的 shell 生成自动补全脚本",
+	},
+	CobraCompletionLong: {
+		"Generate the autocompletion script for wirelab for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n",
+		"为指定的 shell 生成 wirelab 的自动补全脚本。\n各子命令的帮助说明了如何使用生成的脚本。\n",
+	},
+	CobraCompletionBashShort: {
+		"Generate the autocompletion script for bash",
+		"生成 bash 的自动补全脚本",
+	},
+	CobraCompletionBashLong: {
+		"Generate the autocompletion script for the bash shell.\n\nThis script depends on the 'bash-completion' package.\nIf it is not installed already, you can install it via your OS's package manager.\n\nTo load completions in your current shell session:\n\n\tsource <(wirelab completion bash)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\twirelab completion bash > /etc/bash_completion.d/wirelab\n\n#### macOS:\n\n\twirelab completion bash > $(brew --prefix)/etc/bash_completion.d/wirelab\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 bash 的自动补全脚本。\n\n这个脚本依赖 'bash-completion' 软件包。\n如果还没有安装，可以用操作系统的包管理器安装。\n\n在当前 shell 会话中加载补全：\n\n\tsource <(wirelab completion bash)\n\n要让以后每个会话都加载补全，执行一次：\n\n#### Linux:\n\n\twirelab completion bash > /etc/bash_completion.d/wirelab\n\n#### macOS:\n\n\twirelab completion bash > $(brew --prefix)/etc/bash_completion.d/wirelab\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	CobraCompletionBashNoDescriptions: {
+		"disable completion descriptions",
+		"不显示补全说明",
+	},
+	CobraCompletionFishShort: {
+		"Generate the autocompletion script for fish",
+		"生成 fish 的自动补全脚本",
+	},
+	CobraCompletionFishLong: {
+		"Generate the autocompletion script for the fish shell.\n\nTo load completions in your current shell session:\n\n\twirelab completion fish | source\n\nTo load completions for every new session, execute once:\n\n\twirelab completion fish > ~/.config/fish/completions/wirelab.fish\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 fish 的自动补全脚本。\n\n在当前 shell 会话中加载补全：\n\n\twirelab completion fish | source\n\n要让以后每个会话都加载补全，执行一次：\n\n\twirelab completion fish > ~/.config/fish/completions/wirelab.fish\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	CobraCompletionPowershellShort: {
+		"Generate the autocompletion script for powershell",
+		"生成 powershell 的自动补全脚本",
+	},
+	CobraCompletionPowershellLong: {
+		"Generate the autocompletion script for powershell.\n\nTo load completions in your current shell session:\n\n\twirelab completion powershell | Out-String | Invoke-Expression\n\nTo load completions for every new session, add the output of the above command\nto your powershell profile.\n",
+		"生成 powershell 的自动补全脚本。\n\n在当前 shell 会话中加载补全：\n\n\twirelab completion powershell | Out-String | Invoke-Expression\n\n要让以后每个会话都加载补全，把上面命令的输出\n加入你的 powershell 配置文件。\n",
+	},
+	CobraCompletionZshShort: {
+		"Generate the autocompletion script for zsh",
+		"生成 zsh 的自动补全脚本",
+	},
+	CobraCompletionZshLong: {
+		"Generate the autocompletion script for the zsh shell.\n\nIf shell completion is not already enabled in your environment you will need\nto enable it.  You can execute the following once:\n\n\techo \"autoload -U compinit; compinit\" >> ~/.zshrc\n\nTo load completions in your current shell session:\n\n\tsource <(wirelab completion zsh)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\twirelab completion zsh > \"${fpath[1]}/_wirelab\"\n\n#### macOS:\n\n\twirelab completion zsh > $(brew --prefix)/share/zsh/site-functions/_wirelab\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 zsh 的自动补全脚本。\n\n如果你的环境还没有启用 shell 补全，需要先启用。\n可以执行一次下面的命令：\n\n\techo \"autoload -U compinit; compinit\" >> ~/.zshrc\n\n在当前 shell 会话中加载补全：\n\n\tsource <(wirelab completion zsh)\n\n要让以后每个会话都加载补全，执行一次：\n\n#### Linux:\n\n\twirelab completion zsh > \"${fpath[1]}/_wirelab\"\n\n#### macOS:\n\n\twirelab completion zsh > $(brew --prefix)/share/zsh/site-functions/_wirelab\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	HelpExerciseShort: {
+		"Build your own HTTP or WebSocket server, stage by stage, in Python or Go",
+		"用 Python 或 Go 逐个阶段地自己动手写 HTTP 或 WebSocket 服务器",
+	},
+	HelpExerciseInitShort: {
+		"Write a runnable starter into DIR (default: the track's name)",
+		"把可以运行的起始代码写入 DIR（默认以练习名命名）",
+	},
+	FlagExerciseInitForce: {
+		"overwrite files that exist",
+		"覆盖已有的文件",
+	},
+	FlagExerciseInitLang: {
+		"the language you write the server in: `python` or go",
+		"你编写服务器所用的语言：`python` 或 go",
+	},
+	FlagExerciseInitSolution: {
+		"write the reference solution instead (default DIR: TRACK-LANG-solution)",
+		"改为写出参考答案（默认 DIR：TRACK-LANG-solution）",
+	},
+	FlagExerciseInitUILang: {
+		"language of messages: `en` or zh (default from LANG)",
+		"消息的语言：`en` 或 zh（默认取自 LANG）",
+	},
+	HelpExerciseListShort: {
+		"List the tracks, their stages and languages",
+		"列出各个练习、它们的阶段和可用语言",
+	},
+	FlagExerciseListJSON: {
+		"print the tracks as JSON",
+		"以 JSON 输出练习列表",
+	},
+	CobraHelpShort: {
+		"Help about any command",
+		"任意命令的帮助",
+	},
+	CobraHelpLong: {
+		"Help provides help for any command in the application.\nSimply type wirelab help [path to command] for full details.",
+		"help 为程序中的任意命令提供帮助。\n输入 wirelab help [命令路径] 查看完整说明。",
+	},
+	HelpHTTPShort: {
+		"Run, parse and probe HTTP/1.1 with the hand-written httpcore engine",
+		"用手写的 httpcore 引擎运行、解析和探查 HTTP/1.1",
+	},
+	HelpHTTPGetShort: {
+		"Send HTTP/1.1 requests and show the exact bytes on the wire",
+		"发送 HTTP/1.1 请求，并显示线上的确切字节",
+	},
+	HelpHTTPGetLong: {
+		"Send a request with httpcore's client and show every byte sent (\"> \") and\nreceived (\"< \"), header sections verbatim, bodies up to 4 KiB. Notes about\nconnections (\"* \") go to stderr.\n\nWith --keep-alive N the request is sent N times over one persistent connection\n(RFC 9112 §9.3); when the server closes it, get dials again, and the last line\nsays how many TCP connections the requests needed.",
+		"用 httpcore 的客户端发送请求，显示发出（\"> \"）和收到（\"< \"）的每一个字节：\n头部原样显示，消息体最多显示 4 KiB。关于连接的说明（\"* \"）写到 stderr。\n\n加上 --keep-alive N，请求会在一条持久连接上发送 N 次（RFC 9112 §9.3）；\n服务器关闭连接时 get 会重新连接，最后一行说明这些请求一共用了几条 TCP 连接。",
+	},
+	FlagHTTPGetData: {
+		"send `STRING` as the request body, with Content-Length",
+		"把 `STRING` 作为请求体发送，并带上 Content-Length",
+	},
+	FlagHTTPGetHeader: {
+		"add a field line `'Name: value'` (repeatable)",
+		"添加一行字段 `'Name: value'`（可重复）",
+	},
+	FlagHTTPGetJSON: {
+		"print a JSON summary instead of the bytes",
+		"输出 JSON 摘要，而不是字节",
+	},
+	FlagHTTPGetKeepAlive: {
+		"send the request `N` times, over one connection while the server allows",
+		"把请求发送 `N` 次，服务器允许时都走同一条连接",
+	},
+	FlagHTTPGetMethod: {
+		"request method (default GET, or POST with --data)",
+		"请求方法（默认 GET；带 --data 时为 POST）",
+	},
+	HelpHTTPParseShort: {
+		"Explain a raw HTTP/1.1 message byte by byte, with the RFC section for each part",
+		"逐字节解释一条原始 HTTP/1.1 消息，并给出每一部分的 RFC 章节",
+	},
+	HelpHTTPParseLong: {
+		"Parse one raw HTTP/1.1 message with httpcore and explain every part of it:\nthe start line, each field line, the empty line and the body (or each chunk),\nwith its byte offset and the RFC section that defines it. A message starting\nwith \"HTTP/\" is read as a response, anything else as a request.\n\nThe verdict is httpcore's own: a message the server would reject is shown up\nto the problem, and the command exits non-zero naming the byte offset and the\nRFC section. Bytes after the message (a pipelined request) are counted, not\nparsed.\n\nHTTP/1.1 lines end in CRLF, and httpcore rejects a bare LF (RFC 9112 §2.2).\nFor a file written in an editor, --crlf turns every bare LF into CRLF first,\nincluding any in the body: count the body's bytes after the conversion when\nyou write its Content-Length.",
+		"用 httpcore 解析一条原始 HTTP/1.1 消息，并解释它的每一部分：起始行、每一行\n字段、空行和消息体（或每一个分块），附上字节偏移和定义它的 RFC 章节。以\n\"HTTP/\" 开头的消息按响应读取，其余按请求读取。\n\n结论由 httpcore 自己给出：服务器会拒绝的消息只显示到出问题的地方为止，命令\n以非零状态退出，并指出字节偏移和 RFC 章节。消息之后的字节（流水线中的下一个\n请求）只计数，不解析。\n\nHTTP/1.1 的行以 CRLF 结尾，httpcore 拒绝单独的 LF（RFC 9112 §2.2）。对于在\n编辑器里写的文件，--crlf 会先把每个单独的 LF 换成 CRLF，消息体里的也一样：\n写 Content-Length 时，请按转换之后的消息体字节数计算。",
+	},
+	FlagHTTPParseCrlf: {
+		"convert bare LF line endings to CRLF before parsing (for hand-written files)",
+		"解析前把单独的 LF 行尾转换为 CRLF（用于手写的文件）",
+	},
+	FlagHTTPParseJSON: {
+		"print the segments as JSON",
+		"以 JSON 输出各个片段",
+	},
+	HelpHTTPServeShort: {
+		"Serve HTTP/1.1 with an inspector that echoes what the server parsed",
+		"运行 HTTP/1.1 服务器，附带回显服务器解析结果的检查器",
+	},
+	HelpHTTPServeLong: {
+		"Serve HTTP/1.1 with httpcore and the inspector (package httpcore/inspect):\n\n  /resource           a real resource with ETag and Last-Modified: conditional\n                      requests (If-None-Match, If-Modified-Since → 304; If-Range\n                      with Range → 206 or 200; RFC 9110 §13) and Range (206, 416)\n  /status/{code}      answer with that status and its semantics (206 with Range, 103, ...);\n                      /status/304 is the bare status whatever you send: for a 304\n                      earned by a validator, ask /resource\n  /drip?n=5&size=10   stream a chunked body, one chunk per piece\n  anything else       echo the request as JSON: headers and trailers in arrival order\n\nThe first line on stderr is \"listening on http://HOST:PORT\". Each connection\nis logged when it opens and when it closes, with the number of requests it\ncarried, so keep-alive shows. SIGINT or SIGTERM shuts down gracefully.",
+		"用 httpcore 和检查器（httpcore/inspect 包）提供 HTTP/1.1 服务：\n\n  /resource           一个带 ETag 和 Last-Modified 的真实资源：条件请求\n                      （If-None-Match、If-Modified-Since → 304；If-Range 配合\n                      Range → 206 或 200；RFC 9110 §13）以及 Range（206、416）\n  /status/{code}      用该状态码及其语义作答（带 Range 的 206、103 等）；\n                      /status/304 无论你发什么都只回一个光秃秃的状态：想要由\n                      验证器换来的 304，请访问 /resource\n  /drip?n=5&size=10   以分块编码流式发送消息体，每块一段\n  其他路径            以 JSON 回显请求：头部和尾部字段按到达顺序排列\n\nstderr 的第一行是 \"listening on http://HOST:PORT\"。每条连接在打开和关闭时\n都会记录，并注明它承载了多少个请求，keep-alive 的效果一目了然。收到 SIGINT\n或 SIGTERM 时平稳关闭。",
+	},
+	FlagHTTPServeAddr: {
+		"address to listen on (port 0 picks a free port)",
+		"监听的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagHTTPServeGrace: {
+		"how long shutdown waits for requests in progress",
+		"关闭时等待进行中的请求多久",
+	},
+	HelpHTTPSShort: {
+		"Serve and inspect HTTPS, and watch what TLS protects against",
+		"提供并检查 HTTPS 服务，看看 TLS 防住了什么",
+	},
+	HelpHTTPSLong: {
+		"HTTP sends everything in the clear, proves nothing about who answers, and\ncannot tell when a message was changed on the way. HTTPS = HTTP + encryption\n+ authentication + integrity. These commands show each weakness live on\n127.0.0.1, then TLS stopping it, and serve real HTTPS:\n\n  sniff        a tap on the wire reads a password over HTTP, only ciphertext over HTTPS\n  impersonate  a fake server is believed over HTTP, refused over HTTPS (and why)\n  tamper       a man in the middle rewrites a page over HTTP; over HTTPS the connection fails\n  ca           create the local development CA and issue certificates (like mkcert)\n  serve        serve HTTPS with the development CA (--dev) or an ACME CA (--acme)\n  inspect      show what a TLS server negotiates and the certificates it presents",
+		"HTTP 把一切都以明文发送，无法证明是谁在应答，也察觉不到消息在途中被改动。\nHTTPS = HTTP + 加密 + 身份验证 + 完整性。下面这些命令在 127.0.0.1 上现场演示\n每一个弱点，再演示 TLS 如何挡住它，并提供真正的 HTTPS 服务：\n\n  sniff        线路上的窃听者在 HTTP 下读到密码，在 HTTPS 下只看到密文\n  impersonate  假服务器在 HTTP 下被信任，在 HTTPS 下被拒绝（并说明原因）\n  tamper       中间人在 HTTP 下改写页面；在 HTTPS 下连接直接失败\n  ca           创建本地开发用 CA 并签发证书（类似 mkcert）\n  serve        用开发 CA（--dev）或 ACME CA（--acme）提供 HTTPS 服务\n  inspect      查看 TLS 服务器协商的参数以及它出示的证书",
+	},
+	HelpHTTPSCAShort: {
+		"Create the local development CA and issue certificates, like mkcert",
+		"创建本地开发用 CA 并签发证书，类似 mkcert",
+	},
+	HelpHTTPSCALong: {
+		"Create a root CA for development, or load the one already there: rootCA.pem and\nrootCA-key.pem (mode 0600) in the user config dir (`wirelab/ca`). It prints where\nthe CA is, its fingerprint, and how to trust it — for one program (curl\n--cacert, SSL_CERT_FILE) or system-wide. Nothing touches a system trust store\nunless --install is given.\n\nWith NAMEs (or --leaf), it also issues a leaf certificate for localhost,\n127.0.0.1, ::1 and the NAMEs, written as NAME+N.pem and NAME+N-key.pem in\n--out, as mkcert names them.",
+		"创建一个开发用的根 CA，或加载已有的那个：位于用户配置目录（`wirelab/ca`）\n中的 rootCA.pem 和 rootCA-key.pem（权限 0600）。它会输出 CA 的位置、指纹，以及\n如何信任它——只让某个程序信任（curl --cacert、SSL_CERT_FILE），或在整个系统\n范围信任。除非给出 --install，否则不会改动任何系统信任库。\n\n给出 NAME（或 --leaf）时，它还会为 localhost、127.0.0.1、::1 和这些 NAME\n签发一张叶子证书，按 mkcert 的命名方式写成 --out 中的 NAME+N.pem 和\nNAME+N-key.pem。",
+	},
+	FlagHTTPSCADir: {
+		"directory of the CA (default: the user config dir's wirelab/ca)",
+		"CA 所在的目录（默认：用户配置目录下的 wirelab/ca）",
+	},
+	FlagHTTPSCAInstall: {
+		"add the root to the system trust store (runs sudo; changes your system)",
+		"把根证书加入系统信任库（会运行 sudo，改动你的系统）",
+	},
+	FlagHTTPSCAJSON: {
+		"print a JSON summary",
+		"输出 JSON 摘要",
+	},
+	FlagHTTPSCALeaf: {
+		"issue a leaf certificate for localhost, 127.0.0.1 and ::1 even without NAMEs",
+		"即使没有 NAME，也为 localhost、127.0.0.1 和 ::1 签发叶子证书",
+	},
+	FlagHTTPSCAOut: {
+		"directory for leaf certificate files",
+		"叶子证书文件所在的目录",
+	},
+	HelpHTTPSImpersonateShort: {
+		"Pose as a server: believed over HTTP, refused over HTTPS with the exact reason",
+		"冒充服务器：在 HTTP 下被信任，在 HTTPS 下被拒绝，并给出确切原因",
+	},
+	HelpHTTPSImpersonateLong: {
+		"A client wants bank.test and trusts one CA. Fake servers on 127.0.0.1 try to\npass as the bank; each case prints what the client did, the exact\nverification error crypto/x509 returned, and what it means:\n\n  http          plain HTTP: nothing to check, the client believes the fake\n  untrusted-ca  a certificate for bank.test from the attacker's own CA\n  wrong-name    a genuine certificate from the trusted CA, for mallory.test\n  expired       the bank's real certificate, expired yesterday\n  genuine       the real bank, for comparison\n\nWith no CASE, all run.",
+		"一个客户端要访问 bank.test，它只信任一个 CA。127.0.0.1 上的几个假服务器\n试图冒充这家银行；每个场景都会输出客户端做了什么、crypto/x509 返回的确切\n验证错误，以及它的含义：\n\n  http          纯 HTTP：没有可检查的东西，客户端相信了假服务器\n  untrusted-ca  攻击者自己的 CA 签发的 bank.test 证书\n  wrong-name    受信任 CA 签发的真证书，但签给的是 mallory.test\n  expired       银行的真证书，昨天已经过期\n  genuine       真正的银行，用来对照\n\n不给 CASE 时，所有场景都运行。",
+	},
+	HelpHTTPSInspectShort: {
+		"Show what a TLS server negotiates and the certificate chain it presents",
+		"查看 TLS 服务器协商的参数和它出示的证书链",
+	},
+	HelpHTTPSInspectLong: {
+		"Run a TLS handshake with HOST:PORT and show the protocol version, cipher suite,\nkey-exchange group, the ALPN protocol the server chose, and each certificate of\nits chain (subject, issuer, names, validity, key type). The chain is verified\nagainst the system roots, or the PEM files given with --ca; an untrusted,\nexpired or misnamed certificate is still shown, with the exact reason a client\nwould refuse it. Last, it explains how this connection used hybrid encryption:\nkey agreement, then a symmetric AEAD cipher.",
+		"与 HOST:PORT 进行一次 TLS 握手，显示协议版本、密码套件、密钥交换组、服务器\n选定的 ALPN 协议，以及证书链中的每一张证书（主体、颁发者、名称、有效期、\n密钥类型）。证书链对照系统根证书验证，或对照 --ca 给出的 PEM 文件验证；\n不受信任、已过期或名称不符的证书照样显示，并给出客户端拒绝它的确切原因。\n最后说明这条连接如何使用混合加密：先协商密钥，再用对称的 AEAD 密码。",
+	},
+	FlagHTTPSInspectALPN: {
+		"ALPN protocols to offer",
+		"要提供的 ALPN 协议",
+	},
+	FlagHTTPSInspectCA: {
+		"trust the roots in this PEM `FILE` instead of the system's (repeatable)",
+		"信任这个 PEM `FILE` 中的根证书，而不是系统的（可重复）",
+	},
+	FlagHTTPSInspectServername: {
+		"server name to ask for (SNI) and verify (default: HOST)",
+		"要请求（SNI）并验证的服务器名（默认：HOST）",
+	},
+	FlagHTTPSInspectTimeout: {
+		"give up after this long",
+		"超过这个时间就放弃",
+	},
+	FlagHTTPSInspectTLS12: {
+		"offer TLS 1.2 only",
+		"只提供 TLS 1.2",
+	},
+	HelpHTTPSServeShort: {
+		"Serve HTTPS with the development CA or certificates from an ACME CA",
+		"用开发 CA 或 ACME CA 签发的证书提供 HTTPS 服务",
+	},
+	HelpHTTPSServeLong: {
+		"Serve the inspector of \"wirelab http serve\" over HTTPS, with httpcore behind\ncrypto/tls: TLS 1.2 at least, ECDHE with AEAD suites only, ALPN http/1.1 only\n(httpcore does not speak HTTP/2, so h2 is not advertised).\n\n--dev     a leaf certificate from the development CA (\"wirelab https ca\"),\n          created if missing, for localhost, 127.0.0.1, ::1 and any --name.\n--acme    certificates from an ACME CA through autocert: \"staging\" or\n          \"production\" for Let's Encrypt, or any directory URL. --domain is the\n          required allow-list; certificates are cached in --cache. The CA checks\n          control of each name with TLS-ALPN-01 on --addr or HTTP-01 on\n          --http-addr, which also redirects everything else to https. A public\n          CA must reach both: in production run with --addr :443 --http-addr :80.\n\nThe first line on stderr is \"listening on https://HOST:PORT\". Each TLS\nhandshake is logged with what it negotiated. SIGINT or SIGTERM shuts down\ngracefully.",
+		"通过 HTTPS 提供 \"wirelab http serve\" 的检查器，httpcore 运行在 crypto/tls 之后：\n至少 TLS 1.2，只用 ECDHE 加 AEAD 的密码套件，ALPN 只有 http/1.1\n（httpcore 不支持 HTTP/2，所以不通告 h2）。\n\n--dev     使用开发 CA（\"wirelab https ca\"）签发的叶子证书，缺少时自动创建，\n          覆盖 localhost、127.0.0.1、::1 以及每个 --name。\n--acme    通过 autocert 从 ACME CA 获取证书：Let's Encrypt 用 \"staging\" 或\n          \"production\"，也可以是任意目录 URL。--domain 是必填的允许列表；\n          证书缓存在 --cache 中。CA 通过 --addr 上的 TLS-ALPN-01 或\n          --http-addr 上的 HTTP-01 验证你对每个名称的控制权，后者还会把其余\n          请求重定向到 https。公共 CA 必须能访问到这两个地址：生产环境请用\n          --addr :443 --http-addr :80 运行。\n\nstderr 的第一行是 \"listening on https://HOST:PORT\"。每次 TLS 握手都会记录它\n协商出的参数。收到 SIGINT 或 SIGTERM 时平稳关闭。",
+	},
+	FlagHTTPSServeACME: {
+		"ACME directory `URL` (or staging, production)",
+		"ACME 目录 `URL`（或 staging、production）",
+	},
+	FlagHTTPSServeACMECA: {
+		"with --acme, trust this PEM `FILE` for the ACME server's HTTPS (for a test CA such as Pebble)",
+		"与 --acme 一起用：访问 ACME 服务器的 HTTPS 时信任这个 PEM `FILE`（用于 Pebble 这类测试 CA）",
+	},
+	FlagHTTPSServeAddr: {
+		"address to serve HTTPS on (port 0 picks a free port)",
+		"提供 HTTPS 服务的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagHTTPSServeCADir: {
+		"directory of the development CA (default: the user config dir's wirelab/ca)",
+		"开发 CA 所在的目录（默认：用户配置目录下的 wirelab/ca）",
+	},
+	FlagHTTPSServeCache: {
+		"with --acme, certificate cache directory (default: the user cache dir's wirelab/autocert)",
+		"与 --acme 一起用：证书缓存目录（默认：用户缓存目录下的 wirelab/autocert）",
+	},
+	FlagHTTPSServeDev: {
+		"use a certificate from the development CA",
+		"使用开发 CA 签发的证书",
+	},
+	FlagHTTPSServeDomain: {
+		"with --acme, a `NAME` to serve and ask certificates for (repeatable; required)",
+		"与 --acme 一起用：要服务并申请证书的`NAME`（可重复；必填）",
+	},
+	FlagHTTPSServeEmail: {
+		"with --acme, contact address for the ACME account",
+		"与 --acme 一起用：ACME 账户的联系地址",
+	},
+	FlagHTTPSServeHTTPAddr: {
+		"with --acme, address for HTTP-01 challenges and redirects to https",
+		"与 --acme 一起用：用于 HTTP-01 质询和重定向到 https 的地址",
+	},
+	FlagHTTPSServeName: {
+		"with --dev, another `NAME` for the certificate (repeatable)",
+		"与 --dev 一起用：证书的另一个`NAME`（可重复）",
+	},
+	HelpHTTPSSniffShort: {
+		"Read a password off the wire over HTTP, and fail to over HTTPS",
+		"在 HTTP 下从线路上读出密码，在 HTTPS 下读不出来",
+	},
+	HelpHTTPSSniffLong: {
+		"Start a login server, a tap proxy in front of it and a client on 127.0.0.1.\nThe client logs in through the tap, once over HTTP and once over HTTPS, and\nthe tap prints everything it saw: over HTTP the request with the password in\nits body; over HTTPS only TLS records — their types and sizes, the server\nname from the ClientHello, and ciphertext.",
+		"在 127.0.0.1 上启动一个登录服务器、挡在它前面的窃听代理和一个客户端。\n客户端经过窃听代理登录两次，一次走 HTTP，一次走 HTTPS，窃听代理把看到的一切\n都打印出来：HTTP 下是消息体里带着密码的请求；HTTPS 下只有 TLS 记录——它们的\n类型和大小、ClientHello 中的服务器名，以及密文。",
+	},
+	FlagHTTPSSniffHTTP: {
+		"run over plain HTTP only",
+		"只用纯 HTTP 运行",
+	},
+	FlagHTTPSSniffHTTPS: {
+		"run over HTTPS only",
+		"只用 HTTPS 运行",
+	},
+	FlagHTTPSSniffPassword: {
+		"the password the client sends (default correct-horse-battery-staple)",
+		"客户端发送的密码（默认 correct-horse-battery-staple）",
+	},
+	HelpHTTPSTamperShort: {
+		"Rewrite a page in flight: delivered over HTTP, refused over HTTPS",
+		"在途中改写页面：HTTP 下照样送达，HTTPS 下被拒绝",
+	},
+	HelpHTTPSTamperLong: {
+		"A server sends a page with an IBAN; a man in the middle on 127.0.0.1 rewrites\nthe IBAN to its own in every byte it relays. Over HTTP the client receives the\naltered page and has no way to tell. Over HTTPS the attacker cannot even find\nthe IBAN, flips a bit of ciphertext instead, and the client's TLS stack\ndetects it (bad record MAC) and fails the connection: altered data is never\ndelivered.",
+		"服务器发送一个带 IBAN 的页面；127.0.0.1 上的中间人在它转发的每个字节里把\nIBAN 改成自己的。HTTP 下客户端收到被改过的页面，却无从分辨。HTTPS 下攻击者\n连 IBAN 都找不到，只好翻转密文中的一位，客户端的 TLS 协议栈发现了这一点\n（\"bad record MAC\"）并让连接失败：被改动的数据永远不会送达。",
+	},
+	FlagLearnReset: {
+		"start the course over, forgetting the saved position and quizzes (not the exercise stages)",
+		"从头开始学习课程，忘掉保存的位置和测验（练习阶段保留）",
+	},
+	FlagLearnWidth: {
+		"wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)",
+		"在 `N` 个单元格处换行（默认：终端宽度、$COLUMNS 或 80）",
+	},
+	HelpPollShort: {
+		"Short polling, long polling, Server-Sent Events and WebSocket on one stream",
+		"在同一个消息流上运行短轮询、长轮询、Server-Sent Events 和 WebSocket",
+	},
+	HelpPollServeShort: {
+		"Serve one message stream four ways, with a live page that reads all four side by side",
+		"用四种方式提供同一个消息流，并附带一个把四者并排显示的实时页面",
+	},
+	HelpPollServeLong: {
+		"Serve one message stream with short polling, long polling, Server-Sent Events and\nWebSocket, on httpcore, and a page that subscribes with all four at once:\n\n  /                      the live page: per transport, messages, latency, requests,\n                         connections and bytes (counted at the server's sockets)\n  /poll?after=SEQ        short poll: the messages after SEQ, at once\n  /poll?after=SEQ&wait=S long poll: held up to S seconds until there is one\n  /events                Server-Sent Events; resumes from Last-Event-ID\n  /ws?after=SEQ          WebSocket, one text frame per message\n  /stats                 the server's per-transport counts (JSON)\n  /keepalive?n=100       n requests over HTTP/1.0 short connections against one\n                         HTTP/1.1 persistent connection (JSON)\n  POST /publish          with --publish: the body becomes a message\n\nThe server publishes --rate messages per second itself. At start it runs the\nkeep-alive demonstration against itself and prints the table. The first line\non stderr is \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.",
+		"在 httpcore 上用短轮询、长轮询、Server-Sent Events 和 WebSocket 提供同一个\n消息流，外加一个同时用这四种方式订阅的页面：\n\n  /                      实时页面：每种传输方式的消息、延迟、请求数、连接数和\n                         字节数（在服务器的套接字上统计）\n  /poll?after=SEQ        短轮询：立即返回 SEQ 之后的消息\n  /poll?after=SEQ&wait=S 长轮询：最多挂起 S 秒，直到有消息\n  /events                Server-Sent Events；根据 Last-Event-ID 续传\n  /ws?after=SEQ          WebSocket，每条消息一个文本帧\n  /stats                 服务器按传输方式统计的计数（JSON）\n  /keepalive?n=100       用 HTTP/1.0 短连接发 n 个请求，与一条 HTTP/1.1 持久连接\n                         对比（JSON）\n  POST /publish          带 --publish 时：请求体成为一条消息\n\n服务器自己每秒发布 --rate 条消息。启动时它先对自己运行 keep-alive 演示并打印\n表格。stderr 的第一行是 \"listening on http://HOST:PORT\"。收到 SIGINT 或\nSIGTERM 时停止。",
+	},
+	FlagPollServeBench: {
+		"serve only the transports and POST /publish (what compare runs)",
+		"只提供各传输方式和 POST /publish（compare 运行的就是这个）",
+	},
+	FlagPollServeKeepalive: {
+		"requests in the short-versus-persistent demonstration at start (0: skip)",
+		"启动时短连接对比持久连接演示的请求数（0：跳过）",
+	},
+	FlagPollServePayload: {
+		"bytes per published message",
+		"每条发布消息的字节数",
+	},
+	FlagPollServePublish: {
+		"accept POST /publish: the request body becomes a message",
+		"接受 POST /publish：请求体成为一条消息",
+	},
+	FlagPollServeRate: {
+		"messages per second the server publishes (0: none)",
+		"服务器每秒发布的消息数（0：不发布）",
+	},
+	FlagPollServeRetention: {
+		"messages kept for clients that reconnect",
+		"为重连的客户端保留的消息数",
+	},
+	HelpPostMessageShort: {
+		"Serve window.postMessage between real origins: safe and vulnerable receivers, a WebSocket bridge",
+		"在真实的不同源之间提供 window.postMessage：安全与有漏洞的接收方，以及一个 WebSocket 桥",
+	},
+	HelpPostMessageServeShort: {
+		"Serve the postMessage lab on three loopback origins and print the URLs to open",
+		"在三个回环源上提供 postMessage 实验，并打印要打开的 URL",
+	},
+	HelpPostMessageServeLong: {
+		"Serve three origins on loopback and print the URLs to open:\n\n  parent    origin A: a safe and a deliberately vulnerable message receiver side by\n            side, and an iframe from origin B\n  frame     origin B: greets both receivers, and bridges the parent to a WebSocket\n            that only origin B may open (403 for every other Origin)\n  attacker  origin C: frames the parent and calls both receivers; the vulnerable one\n            hands over its token and renames its account, the safe one ignores it\n\nEach page shows event.data, event.origin and event.source for every message.\nThe allow-lists the pages check event.origin against, the WebSocket's\nOriginPolicy and the Content-Security-Policy headers are all built from the\nsame websocket.Origin values. The pages are embedded; they need no network.\n\nThe URLs go to stdout (--json for a JSON object); the log of pages served and\nWebSocket messages to stderr (--quiet turns it off). On macOS, where only\n127.0.0.1 is configured, use three ports of 127.0.0.1 (see the example).\nSIGINT or SIGTERM sends close 1001 to the bridge's WebSockets and stops.",
+		"在回环地址上提供三个源，并打印要打开的 URL：\n\n  parent    源 A：一个安全的和一个故意留有漏洞的消息接收方并排放着，\n            还有一个来自源 B 的 iframe\n  frame     源 B：向两个接收方打招呼，并把父页面桥接到一个只允许源 B\n            打开的 WebSocket（其他任何 Origin 都得到 403）\n  attacker  源 C：把父页面嵌入框架并调用两个接收方；有漏洞的那个交出令牌\n            并改掉账户名，安全的那个不予理睬\n\n每个页面都会显示每条消息的 event.data、event.origin 和 event.source。页面\n用来核对 event.origin 的允许列表、WebSocket 的 OriginPolicy 以及\nContent-Security-Policy 头部，都由同一组 websocket.Origin 值生成。页面是\n内嵌的，不需要联网。\n\nURL 写到 stdout（--json 输出一个 JSON 对象）；页面访问和 WebSocket 消息的\n日志写到 stderr（--quiet 关闭日志）。macOS 上只配置了 127.0.0.1，请使用\n127.0.0.1 的三个端口（见示例）。收到 SIGINT 或 SIGTERM 时向桥接的 WebSocket\n发送关闭码 1001 并停止。",
+	},
+	FlagPostMessageServeAttacker: {
+		"address of origin C, the attacker page",
+		"源 C（攻击者页面）的地址",
+	},
+	FlagPostMessageServeFrame: {
+		"address of origin B, the framed page and its WebSocket",
+		"源 B（被嵌入的页面及其 WebSocket）的地址",
+	},
+	FlagPostMessageServeJSON: {
+		"print the URLs and allow-lists as JSON",
+		"以 JSON 输出 URL 和允许列表",
+	},
+	FlagPostMessageServeParent: {
+		"address of origin A, the parent page (port 0 picks a free port)",
+		"源 A（父页面）的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagPostMessageServeQuiet: {
+		"log nothing per request or message",
+		"不为每个请求或消息记录日志",
+	},
+	HelpVersionShort: {
+		"Print the wirelab version",
+		"显示 wirelab 的版本",
+	},
+	HelpWSShort: {
+		"Serve, dial and decode WebSocket (RFC 6455) with the hand-written websocket engine",
+		"用手写的 websocket 引擎提供、连接和解码 WebSocket（RFC 6455）",
+	},
+	HelpWSDecodeShort: {
+		"Explain raw WebSocket frames field by field: FIN, RSV, opcode, MASK, length, key, payload",
+		"逐个字段解释原始 WebSocket 帧：FIN、RSV、操作码、MASK、长度、掩码键、载荷",
+	},
+	HelpWSDecodeLong: {
+		"Decode one or more WebSocket frames given in hex and explain every field, with\nits byte offset and the RFC 6455 section that defines it: FIN, RSV1-3, the\nopcode, MASK, the payload length and which of its three forms (7-bit, 16-bit\nor 64-bit) it uses, the masking key, and the payload, unmasked; for a close\nframe, its status code and reason. Fragmented messages are put back together.\n\nThe hex comes from the arguments, or from standard input when there are none\nor the argument is \"-\". Spaces, newlines and commas are ignored, and each\nbyte group may start with 0x or \\x.\n\nThe verdict is the websocket engine's own. A frame the engine would reject is\nshown up to the problem, and the command exits non-zero naming the byte\noffset and the RFC section. A masked frame is read as a client's and an\nunmasked one as a server's, unless --from says who sent them.",
+		"解码以十六进制给出的一个或多个 WebSocket 帧，并解释每个字段及其字节偏移和\n定义它的 RFC 6455 章节：FIN、RSV1-3、操作码、MASK、载荷长度及其所用的形式\n（7 位、16 位或 64 位三种之一）、掩码键，以及去掉掩码后的载荷；关闭帧还会\n给出状态码和原因。分片的消息会被重新拼起来。\n\n十六进制来自命令参数；没有参数或参数为 \"-\" 时来自标准输入。空格、换行和\n逗号都会被忽略，每组字节可以以 0x 或 \\x 开头。\n\n结论由 websocket 引擎自己给出。引擎会拒绝的帧只显示到出问题的地方为止，\n命令以非零状态退出，并指出字节偏移和 RFC 章节。带掩码的帧按客户端发送的\n来读，不带掩码的按服务器发送的来读，除非用 --from 指明发送方。",
+	},
+	FlagWSDecodeBits: {
+		"also draw each frame header as the RFC's bit diagram, with its real bits",
+		"另外按 RFC 的位图画出每个帧头，填入真实的位",
+	},
+	FlagWSDecodeFrom: {
+		"who sent the frames: `client` (must mask), server (must not) or any",
+		"帧的发送方：`client`（必须带掩码）、server（不得带掩码）或 any",
+	},
+	FlagWSDecodeJSON: {
+		"print the frames as JSON",
+		"以 JSON 输出各帧",
+	},
+	HelpWSDialShort: {
+		"Open a WebSocket and talk over it from the terminal, frame by frame",
+		"在终端里打开一条 WebSocket，逐帧收发",
+	},
+	HelpWSDialLong: {
+		"Open a WebSocket connection to a ws:// or wss:// URL and show the opening\nhandshake: the request sent (\"> \") and the response (\"< \"). Then each line\nread from standard input is sent as a text message, and every frame sent\n(\"send\") and received (\"recv\") is shown with its opcode, FIN bit, length and\nmasking key, followed by each message received.\n\nLines starting with a slash are commands:\n\n  /ping [DATA]             send a ping; the server answers with a pong\n  /close [CODE [REASON]]   run the closing handshake (default code 1000)\n  /binary HEX              send a binary message, such as /binary 00 ff 10\n  //text                   send the text message \"/text\"\n\nThe end of standard input closes the connection with 1000 (normal closure),\nso dial works in a pipe. Notes go to stderr. With --json, stdout carries one\nJSON object per event: handshake, frame, message, closed.",
+		"连接到一个 ws:// 或 wss:// URL，显示开始握手：发出的请求（\"> \"）和收到的\n响应（\"< \"）。之后从标准输入读到的每一行都作为文本消息发送，发出（\"send\"）\n和收到（\"recv\"）的每一帧都会显示操作码、FIN 位、长度和掩码键，随后是收到的\n每条消息。\n\n以斜杠开头的行是命令：\n\n  /ping [DATA]             发送 ping；服务器以 pong 回应\n  /close [CODE [REASON]]   执行关闭握手（默认关闭码 1000）\n  /binary HEX              发送二进制消息，例如 /binary 00 ff 10\n  //text                   发送文本消息 \"/text\"\n\n标准输入结束时以 1000（正常关闭）关闭连接，所以 dial 可以用在管道里。说明\n写到 stderr。带 --json 时，stdout 每个事件一个 JSON 对象：handshake、frame、\nmessage、closed。",
+	},
+	FlagWSDialJSON: {
+		"print one JSON object per event",
+		"每个事件输出一个 JSON 对象",
+	},
+	FlagWSDialOrigin: {
+		"send `ORIGIN` as the Origin header, as a browser page would",
+		"把 `ORIGIN` 作为 Origin 头部发送，就像浏览器页面那样",
+	},
+	FlagWSDialSubprotocol: {
+		"offer subprotocol `P` (repeatable, in order of preference)",
+		"提供子协议 `P`（可重复，按偏好排序）",
+	},
+	HelpWSServeShort: {
+		"Run a WebSocket echo server that logs each handshake and frame",
+		"运行一个记录每次握手和每一帧的 WebSocket 回显服务器",
+	},
+	HelpWSServeLong: {
+		"Serve WebSocket on every path (ws://HOST:PORT/echo, ws://HOST:PORT/, ...) with the\nwebsocket engine on httpcore, and echo every message whole: text as text,\nbinary as binary. A browser that asks for http://HOST:PORT/ gets a small page\nwith a text box that connects to /echo.\n\nThe log on stderr shows each handshake's request header fields in arrival\norder, the Origin accepted, every frame in (\"recv\") and out (\"send\") with its\nopcode, FIN bit, length and mask, and the close code and reason when a\nconnection ends. --quiet turns that off, for benchmarks. The first line is\nalways \"listening on ws://HOST:PORT\".\n\nLike the echo servers the WebSocket tutorials use, this demo accepts any\nOrigin, \"null\" (a page opened from disk) included, and logs the one it\naccepted. --origin restricts browsers to a list of origins plus the server's\nown (RFC 6455 §10.2); a refused handshake gets 403. The websocket library's\nown default is stricter: same origin only.\n\nSIGINT or SIGTERM sends close 1001 (going away) to every open connection,\nwaits up to 5s for the peers to answer, and stops.",
+		"在每个路径上提供 WebSocket（ws://HOST:PORT/echo、ws://HOST:PORT/ 等），使用\nhttpcore 上的 websocket 引擎，把每条消息原样回显：文本回文本，二进制回二进制。\n浏览器访问 http://HOST:PORT/ 会得到一个带文本框的小页面，它连接到 /echo。\n\nstderr 上的日志按到达顺序列出每次握手的请求头部字段、接受的 Origin、每一个\n收到（\"recv\"）和发出（\"send\"）的帧及其操作码、FIN 位、长度和掩码，连接结束时\n还有关闭码和原因。--quiet 关闭这些日志，用于基准测试。第一行总是\n\"listening on ws://HOST:PORT\"。\n\n和 WebSocket 教程里常用的回显服务器一样，这个演示接受任何 Origin，包括 \"null\"\n（从磁盘打开的页面），并记录它接受的 Origin。--origin 把浏览器限制在一组源加上\n服务器自己的源之内（RFC 6455 §10.2）；被拒绝的握手得到 403。websocket 库自己的\n默认规则更严：只接受同源。\n\n收到 SIGINT 或 SIGTERM 时，向每条打开的连接发送 1001（going away），最多等 5 秒\n让对端回应，然后停止。",
+	},
+	FlagWSServeOrigin: {
+		"accept browsers only from this `ORIGIN` (scheme://host[:port] or null; repeatable)",
+		"只接受来自这个 `ORIGIN` 的浏览器（scheme://host[:port] 或 null；可重复）",
+	},
+	FlagWSServeQuiet: {
+		"log nothing per connection",
+		"不为每条连接记录日志",
+	},
+	FlagWSServeSubprotocol: {
+		"speak this subprotocol `P` if the client offers it (repeatable, in order of preference)",
+		"如果客户端提供，就使用子协议 `P`（可重复，按偏好排序）",
+	},
 }

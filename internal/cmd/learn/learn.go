@@ -59,9 +59,9 @@ func NewCmdLearn(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Com
 		},
 	}
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
-	cmd.Flags().BoolVar(&opts.Reset, "reset", false, "start the course over, forgetting the saved position and quizzes (not the exercise stages)")
+	cmd.Flags().BoolVar(&opts.Reset, "reset", false, i18n.Pair(i18n.FlagLearnReset)[0])
 	cmd.Flags().StringVar(&opts.ProgressFile, "progress-file", "", "keep progress in this `file`")
-	cmd.Flags().IntVar(&opts.Width, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+	cmd.Flags().IntVar(&opts.Width, "width", 0, i18n.Pair(i18n.FlagLearnWidth)[0])
 	return cmd
 }
 

@@ -43,7 +43,7 @@ func renderer(ios *iostreams.IOStreams, width int) (*lessons.Renderer, error) {
 
 // addWidthFlag adds --width, the width in cells to wrap text at.
 func addWidthFlag(cmd *cobra.Command, p *int) {
-	cmd.Flags().IntVar(p, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+	cmd.Flags().IntVar(p, "width", 0, i18n.Pair(i18n.FlagLearnWidth)[0])
 }
 
 // printer is the message printer for the --lang flag; English when the

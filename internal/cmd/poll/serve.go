@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/polling"
 )
@@ -26,7 +27,7 @@ import (
 func NewCmdPoll(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "poll <command>",
-		Short: "Short polling, long polling, Server-Sent Events and WebSocket on one stream",
+		Short: i18n.Pair(i18n.HelpPollShort)[0],
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
 	return cmd
@@ -62,24 +63,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve one message stream four ways, with a live page that reads all four side by side",
-		Long: `Serve one message stream with short polling, long polling, Server-Sent Events and
-WebSocket, on httpcore, and a page that subscribes with all four at once:
-
-  /                      the live page: per transport, messages, latency, requests,
-                         connections and bytes (counted at the server's sockets)
-  /poll?after=SEQ        short poll: the messages after SEQ, at once
-  /poll?after=SEQ&wait=S long poll: held up to S seconds until there is one
-  /events                Server-Sent Events; resumes from Last-Event-ID
-  /ws?after=SEQ          WebSocket, one text frame per message
-  /stats                 the server's per-transport counts (JSON)
-  /keepalive?n=100       n requests over HTTP/1.0 short connections against one
-                         HTTP/1.1 persistent connection (JSON)
-  POST /publish          with --publish: the body becomes a message
-
-The server publishes --rate messages per second itself. At start it runs the
-keep-alive demonstration against itself and prints the table. The first line
-on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
+		Short: i18n.Pair(i18n.HelpPollServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpPollServeLong)[0],
 		Example: `  wirelab poll serve                          # http://127.0.0.1:8090/
   wirelab poll serve --rate 5 --payload 200
   wirelab poll serve --addr 127.0.0.1:0 --publish
@@ -102,13 +87,13 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			return runServe(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8090", "address to listen on (port 0 picks a free port)")
-	cmd.Flags().Float64Var(&opts.Rate, "rate", 1, "messages per second the server publishes (0: none)")
-	cmd.Flags().IntVar(&opts.Payload, "payload", 32, "bytes per published message")
-	cmd.Flags().BoolVar(&opts.Publish, "publish", false, "accept POST /publish: the request body becomes a message")
-	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, "requests in the short-versus-persistent demonstration at start (0: skip)")
-	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages kept for clients that reconnect")
-	cmd.Flags().BoolVar(&opts.Bench, "bench", false, "serve only the transports and POST /publish (what compare runs)")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8090", i18n.Pair(i18n.FlagHTTPServeAddr)[0])
+	cmd.Flags().Float64Var(&opts.Rate, "rate", 1, i18n.Pair(i18n.FlagPollServeRate)[0])
+	cmd.Flags().IntVar(&opts.Payload, "payload", 32, i18n.Pair(i18n.FlagPollServePayload)[0])
+	cmd.Flags().BoolVar(&opts.Publish, "publish", false, i18n.Pair(i18n.FlagPollServePublish)[0])
+	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, i18n.Pair(i18n.FlagPollServeKeepalive)[0])
+	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, i18n.Pair(i18n.FlagPollServeRetention)[0])
+	cmd.Flags().BoolVar(&opts.Bench, "bench", false, i18n.Pair(i18n.FlagPollServeBench)[0])
 	cmd.Flags().MarkHidden("bench")
 	return cmd
 }

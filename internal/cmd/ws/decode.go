@@ -42,21 +42,8 @@ func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *co
 	opts := &DecodeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "decode [HEX...|-]",
-		Short: "Explain raw WebSocket frames field by field: FIN, RSV, opcode, MASK, length, key, payload",
-		Long: `Decode one or more WebSocket frames given in hex and explain every field, with
-its byte offset and the RFC 6455 section that defines it: FIN, RSV1-3, the
-opcode, MASK, the payload length and which of its three forms (7-bit, 16-bit
-or 64-bit) it uses, the masking key, and the payload, unmasked; for a close
-frame, its status code and reason. Fragmented messages are put back together.
-
-The hex comes from the arguments, or from standard input when there are none
-or the argument is "-". Spaces, newlines and commas are ignored, and each
-byte group may start with 0x or \x.
-
-The verdict is the websocket engine's own. A frame the engine would reject is
-shown up to the problem, and the command exits non-zero naming the byte
-offset and the RFC section. A masked frame is read as a client's and an
-unmasked one as a server's, unless --from says who sent them.`,
+		Short: i18n.Pair(i18n.HelpWSDecodeShort)[0],
+		Long:  i18n.Pair(i18n.HelpWSDecodeLong)[0],
 		Example: `  wirelab ws decode 81 05 48 65 6c 6c 6f                 # RFC 6455 §5.7: "Hello"
   wirelab ws decode 81 85 37 fa 21 3d 7f 9f 4d 51 58     # the same, masked
   wirelab ws decode '01 03 48 65 6c 80 02 6c 6f'         # fragmented
@@ -86,12 +73,12 @@ unmasked one as a server's, unless --from says who sent them.`,
 			return runDecode(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.From, "from", "any", "who sent the frames: `client` (must mask), server (must not) or any")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the frames as JSON")
+	cmd.Flags().StringVar(&opts.From, "from", "any", i18n.Pair(i18n.FlagWSDecodeFrom)[0])
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagWSDecodeJSON)[0])
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
-	cmd.Flags().BoolVar(&opts.Bits, "bits", false, "also draw each frame header as the RFC's bit diagram, with its real bits")
+	cmd.Flags().BoolVar(&opts.Bits, "bits", false, i18n.Pair(i18n.FlagWSDecodeBits)[0])
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the explanation: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
 	return cmd
 }
@@ -198,7 +185,7 @@ func decode(opts *DecodeOptions, p i18n.Printer) error {
 	for _, f := range d.Frames {
 		if h := data[f.Offset:]; opts.Bits && !opts.JSON && err == nil && f.HeaderLen > 0 && f.HeaderLen <= len(h) {
 			fmt.Fprintf(opts.IO.Out, "\nframe at byte %d:\n", f.Offset)
-			err = diagram.FrameHeader(opts.IO.Out, h[:f.HeaderLen], diagram.Options{})
+			err = diagram.FrameHeader(opts.IO.Out, h[:f.HeaderLen], diagram.Options{Lang: string(p.Lang())})
 		}
 	}
 	if err != nil {
