@@ -49,6 +49,24 @@ const (
 	CheckSomeFailed
 	CheckSomePassed
 	CheckFailed
+	CheckMarkPass
+	CheckMarkFail
+	CheckMarkSkip
+
+	// wirelab check --watch (lessons/check/watch, internal/cmd/check).
+	WatchTitle
+	WatchChanged
+	WatchPending
+	WatchServerPrinted
+	WatchWatching
+	WatchPressEnter
+	WatchExited
+	WatchServerStopped
+	WatchBusy
+	WatchPortTimeout
+	WatchExactRule
+	WatchNotRecorded
+	WatchNotRecordedIn
 
 	// wirelab ws decode (internal/cmd/ws): the decoder's notes, summary
 	// and message lines, which websocket.Decoding.WriteText writes in

@@ -198,7 +198,8 @@ func runCheck(ctx context.Context, opts *Options) error {
 	out := opts.IO.Out
 	if !opts.JSON {
 		fmt.Fprintf(out, "wirelab check %s %s\n\n", opts.Kind, opts.Addr)
-		lo.Progress = func(s lcheck.StageResult) { lcheck.WriteStage(out, s) }
+		lang := lcheckLang(opts.Lang)
+		lo.Progress = func(s lcheck.StageResult) { lcheck.WriteStage(out, s, lang) }
 	}
 	rep, err := lcheck.Run(ctx, lo)
 	if rep == nil {
