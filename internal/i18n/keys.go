@@ -690,5 +690,45 @@ const (
 	FlagWSServeQuiet
 	FlagWSServeSubprotocol
 
+	// Lists, exercises, unknown commands, ws decode's flag hints.
+	ListSep
+	ListSepStrong
+	ListOr
+	ExerciseListLine
+	ExerciseInitNext
+	RootUnknownSuggest
+	RootUnknownList
+	DecodeSenderClient
+	DecodeSenderServer
+	DecodeSenderAny
+	DecodeUseFrom
+	DecodeFromChoice
+	DecodeSayFrom
+	ListExercises
+	ListFooter
+	ShowTyped
+	ShowExercises
+	StageLine
+	OfferAllPassed
+	OfferPrepares
+	OfferOnce
+
+	// Typed quiz questions (lessons/quizgen) and the tutor that asks them.
+	QuizFormChunk
+	QuizRemarkChunkDecimal
+	QuizFormPoll
+	QuizRemarkPollRequest
+	QuizRemarkPollResponse
+	QuizFormAccept
+	QuizRemarkAcceptHex
+	QuizRemarkAcceptDecoded
+	QuizFormFrameLen
+	QuizRemarkFrameLenDecimal
+	TutorLiveMissing
+	TutorLiveFailed
+	TutorTypedPrompt
+	TutorTypedSkipped
+	TutorTypedWrong
+
 	numKeys
 )

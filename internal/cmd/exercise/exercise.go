@@ -93,11 +93,7 @@ func runList(opts *ListOptions) error {
 				stages[i] += " ✓"
 			}
 		}
-		if ui == "zh" {
-			fmt.Fprintf(opts.IO.Out, "%s（%d 个阶段，已通过 %d 个）：%s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
-		} else {
-			fmt.Fprintf(opts.IO.Out, "%s (%d stages, %d passed): %s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
-		}
+		i18n.New(ui).Fprintln(opts.IO.Out, i18n.ExerciseListLine, t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
 		fmt.Fprintf(opts.IO.Out, "  python: %s   go: %s\n", t.Languages.Python.Run, t.Languages.Go.Run)
 	}
 	return nil
@@ -167,10 +163,6 @@ func runInit(opts *InitOptions) error {
 		fmt.Fprintln(opts.IO.Out, f)
 	}
 	_, watch := lessons.ExerciseCommands(opts.Track, opts.Lang, opts.Dir)
-	if ui == "zh" {
-		fmt.Fprintf(opts.IO.Out, "运行：cd %s && %s\n检查：wirelab check %s\n边写边检查（保存即重启并重新检查）：%s\n", opts.Dir, run, opts.Track, watch)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "run: cd %s && %s\ncheck: wirelab check %s\ncheck as you write (restarts and re-checks on every save): %s\n", opts.Dir, run, opts.Track, watch)
-	}
+	i18n.New(ui).Fprintln(opts.IO.Out, i18n.ExerciseInitNext, opts.Dir, run, opts.Track, watch)
 	return nil
 }

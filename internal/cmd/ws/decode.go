@@ -84,10 +84,13 @@ func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *co
 }
 
 // senders are the values of --from, with what each means (RFC 6455 §5.1).
-var senders = []struct{ name, en, zh string }{
-	{"client", "a client's frames, which must be masked", "客户端发的帧，必须加掩码"},
-	{"server", "a server's frames, which must not be masked", "服务器发的帧，不得加掩码"},
-	{"any", "the default: each frame's MASK bit decides", "默认值，按每帧的 MASK 位判断"},
+var senders = []struct {
+	name string
+	what i18n.Key
+}{
+	{"client", i18n.DecodeSenderClient},
+	{"server", i18n.DecodeSenderServer},
+	{"any", i18n.DecodeSenderAny},
 }
 
 // senderFlagHint turns a guessed flag for the sender, such as
@@ -103,12 +106,10 @@ func senderFlagHint(err error, lang string) error {
 		return err
 	}
 	name, _, _ = strings.Cut(name, "=")
+	p := i18n.New(lang)
 	for _, s := range senders {
 		if s.name == name {
-			if lang == "zh" {
-				return fmt.Errorf("没有 --%s 这个选项：请用 --from %s（%s）；--from 的取值有 client、server 和 any（RFC 6455 §5.1）", name, s.name, s.zh)
-			}
-			return fmt.Errorf("unknown flag --%s: use --from %s (%s); --from takes client, server or any (RFC 6455 §5.1)", name, s.name, s.en)
+			return p.Errorf(i18n.DecodeUseFrom, name, s.name, p.Sprintf(s.what))
 		}
 	}
 	switch name {
@@ -116,15 +117,11 @@ func senderFlagHint(err error, lang string) error {
 	default:
 		return err
 	}
-	var en, zh []string
+	var choices []string
 	for _, s := range senders {
-		en = append(en, fmt.Sprintf("--from %s (%s)", s.name, s.en))
-		zh = append(zh, fmt.Sprintf("--from %s（%s）", s.name, s.zh))
+		choices = append(choices, p.Sprintf(i18n.DecodeFromChoice, s.name, p.Sprintf(s.what)))
 	}
-	if lang == "zh" {
-		return fmt.Errorf("没有 --%s 这个选项：帧是谁发的，用 --from 说明：%s（RFC 6455 §5.1）", name, strings.Join(zh, "；"))
-	}
-	return fmt.Errorf("unknown flag --%s: say who sent the frames with --from: %s (RFC 6455 §5.1)", name, strings.Join(en, "; "))
+	return p.Errorf(i18n.DecodeSayFrom, name, strings.Join(choices, p.Sprintf(i18n.ListSepStrong)))
 }
 
 func parseSender(s string) (websocket.Sender, error) {
