@@ -1176,4 +1176,406 @@ var catalogue = [numKeys]Text{
 	TutorTypedPrompt:          {"type the answer, [h]int, [s]kip, [b]ack, [q]uit > ", "输入答案，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > "},
 	TutorTypedSkipped:         {"Skipped. The answer: %s. %s", "已跳过。答案：%s。%s"},
 	TutorTypedWrong:           {"✗ Not quite: the answer is %s. %s%s", "✗ 不对：答案是 %s。%s%s"},
+
+	// The checker's messages (lessons/check): what a stage found, in both languages.
+	ChkServerClosedConnectionBefore: {
+		"Your server closed the connection before the request was sent.",
+		"在请求发出之前，你的服务器就关闭了连接。",
+	},
+	ChkServerGaveUpAfter: {
+		"Your server gave up after the first pieces of the request: keep reading until the request is whole.",
+		"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。",
+	},
+	ChkServerClosedConnectionAfter: {
+		"the server closed the connection after response %d, before the checker could send %s",
+		"服务器在第 %d 个响应之后关闭了连接，检查器来不及发送%s",
+	},
+	ChkServerClosedConnectionWhile: {
+		"the server closed the connection while the checker was sending %s (write %d of %d)",
+		"检查器发送%s时（第 %d 次写入，共 %d 次），服务器关闭了连接",
+	},
+	ChkBytesCameAfterEmpty: {
+		"%d bytes came after the empty line of the response to HEAD",
+		"HEAD 响应的空行之后又来了 %d 个字节",
+	},
+	ChkMoreBytesCameAfter: {
+		"%d more bytes came after the response to %s ended",
+		"%[2]s 的响应结束之后，又来了 %[1]d 个字节",
+	},
+	ChkContentLengthCountsBytes: {
+		"Content-Length counts the bytes of the body after encoding (UTF-8: \"é\" is 2 bytes, \"世\" 3), not its characters; send exactly that many bytes.",
+		"Content-Length 计算的是编码后响应体的字节数（UTF-8 中 \"é\" 是 2 字节，\"世\" 是 3 字节），不是字符数；正好发送这么多字节。",
+	},
+	ChkCameBeforeWriteRequest: {
+		" (it came before write %d of %d: the request was not whole yet)",
+		"（它在第 %d 次写入之前就到了，共 %d 次：请求还不完整）",
+	},
+	ChkAnswer: {
+		"the answer to %s",
+		"%s 的响应",
+	},
+	ChkServerStoppedAnsweringAfter: {
+		"the server stopped answering after response %d: %s",
+		"服务器在第 %d 个响应之后不再回答：%s",
+	},
+	ChkServerClosedConnectionAfter2: {
+		"the server closed the connection after response %d, before answering %s",
+		"服务器在第 %d 个响应之后、回答%s之前关闭了连接",
+	},
+	ChkHasStatusWant: {
+		"%s has status %d; want %d",
+		"%s：状态码是 %d，应为 %d",
+	},
+	ChkResponseHasNoField: {
+		"the response has no %s field; the request sent %q",
+		"响应里没有 %s 字段；请求发送的是 %q",
+	},
+	ChkRequestSent: {
+		"%s is %q; the request sent %q",
+		"%s 是 %q；请求发送的是 %q",
+	},
+	ChkHeadHasContentLength: {
+		"HEAD has Content-Length %q; GET / had %q",
+		"HEAD 的 Content-Length 是 %q；GET / 的是 %q",
+	},
+	ChkResponseHasNoContent: {
+		"the response has no Content-Length: frame the echoed body by its length in bytes",
+		"响应没有 Content-Length：回显的内容要用按字节计的长度来界定",
+	},
+	ChkAnnouncesConnectionCloses: {
+		"%s announces that the connection closes",
+		"%s声明连接将关闭",
+	},
+	ChkBody: {
+		"the body of %s",
+		"%s（响应体）",
+	},
+	ChkHasEmptyBodyAnswer: {
+		"%s has an empty body; answer with some content",
+		"%s：响应体为空，请返回一些内容",
+	},
+	ChkBodyRequestsBodyWas: {
+		"the body is %s; the request's body was %q",
+		"响应体是 %s；请求体是 %q",
+	},
+	ChkMalformedResponse: {
+		"malformed response: %s",
+		"响应格式错误：%s",
+	},
+	ChkHeaderSectionNeverEnded: {
+		"The header section never ended: after the last field line, send an empty line, so that the header ends with \"\\r\\n\\r\\n\".",
+		"头部一直没有结束：最后一个字段行之后要发送一个空行，也就是头部以 \"\\r\\n\\r\\n\" 结尾。",
+	},
+	ChkServerDidAnswerDoes: {
+		"Your server did not answer: does it read the request up to the empty line, then write a response to the same socket? ",
+		"你的服务器没有回答：它有没有读取请求直到空行，然后往同一个 socket 写回响应？",
+	},
+	ChkEndEveryLineCr: {
+		"End every line with CR LF (\"\\r\\n\"), not LF (\"\\n\") alone.",
+		"每一行都要以 CR LF（\"\\r\\n\"）结尾，不能只用 LF（\"\\n\"）。",
+	},
+	ChkStatusLineVersionSpace: {
+		"A status line is the version, a space, a 3-digit code, a space, a reason, and CR LF: \"HTTP/1.1 200 OK\\r\\n\".",
+		"状态行是：版本、空格、3 位状态码、空格、原因短语、CR LF，例如 \"HTTP/1.1 200 OK\\r\\n\"。",
+	},
+	ChkNoWhitespaceBetweenField: {
+		"No whitespace between a field name and its colon: \"Content-Length: 5\", not \"Content-Length : 5\".",
+		"字段名和冒号之间不能有空白：\"Content-Length: 5\"，而不是 \"Content-Length : 5\"。",
+	},
+	ChkEachFieldLineName: {
+		"Each field line is a name, a colon, the value and CR LF: \"Content-Type: text/plain\\r\\n\".",
+		"每个字段行是：字段名、冒号、值、CR LF，例如 \"Content-Type: text/plain\\r\\n\"。",
+	},
+	ChkSendContentLengthTransfer: {
+		"Send Content-Length or Transfer-Encoding: chunked, never both: two lengths are how requests get smuggled.",
+		"只发送 Content-Length 或 Transfer-Encoding: chunked 之一，不能都发：两个长度正是请求走私的根源。",
+	},
+	ChkChunkedBodySizeHexadecimal: {
+		"A chunked body is: the size in hexadecimal, CR LF, that many bytes, CR LF; repeated; then \"0\\r\\n\\r\\n\". 26 bytes is \"1a\", not \"26\".",
+		"chunked 响应体是：十六进制的长度、CR LF、这么多字节、CR LF，重复若干次，最后是 \"0\\r\\n\\r\\n\"。26 字节要写 \"1a\"，不是 \"26\"。",
+	},
+	ChkContentLengthAnnouncedBytes: {
+		"Content-Length announced %d bytes; send exactly that many, counted in bytes after encoding (UTF-8), not in characters.",
+		"Content-Length 声明了 %d 字节；就要发送这么多字节——按编码（UTF-8）后的字节数算，不是字符数。",
+	},
+	ChkEcho: {
+		"the echo",
+		"回显",
+	},
+	ChkServerReadFrame: {
+		"the server to read a frame",
+		"服务器读取帧",
+	},
+	ChkEcho2: {
+		"the echo of %q",
+		"%q 的回显",
+	},
+	ChkEchoByteMessage: {
+		"the echo of a %d-byte message",
+		"%d 字节消息的回显",
+	},
+	ChkReplyPingFramePong: {
+		"the reply to the ping is a %s frame, not a pong",
+		"对 ping 的回复是 %s 帧，不是 pong",
+	},
+	ChkPongCarriesPingCarried: {
+		"the pong carries %s; the ping carried %q",
+		"pong 的载荷是 %s；ping 的载荷是 %q",
+	},
+	ChkServerAnsweredCloseFrame: {
+		"the server answered the close frame with a %s frame",
+		"服务器用 %s 帧回答了 close 帧",
+	},
+	ChkClosePayloadEmptyByte: {
+		"A close payload is empty, or a 2-byte status code (1000 for a normal close) and a UTF-8 reason.",
+		"close 帧的载荷为空，或者是 2 字节状态码（正常关闭为 1000）加 UTF-8 原因。",
+	},
+	ChkServerClosedTcp: {
+		"the server closed TCP",
+		"服务器关闭了 TCP 连接",
+	},
+	ChkThenSentMoreBytes: {
+		"then sent more bytes (nothing may follow a close frame)",
+		"之后又发送了数据（close 帧之后不应再有数据）",
+	},
+	ChkDidCloseTcpWithin: {
+		"but did not close TCP within %s (RFC 6455 §7.1.1: the server should close it first)",
+		"但在 %s 内没有关闭 TCP 连接（RFC 6455 §7.1.1：应由服务器先关闭）",
+	},
+	ChkEngineRejectsFrame: {
+		"the engine rejects the %s frame: %s",
+		"引擎拒绝了这个 %s 帧：%s",
+	},
+	ChkServerReadHandshakeRequest: {
+		"the server to read the handshake request",
+		"服务器读取握手请求",
+	},
+	ChkHandshakeResponse: {
+		"the handshake response",
+		"握手响应",
+	},
+	ChkWebsocketHandshakeAnsweredHttp: {
+		"A WebSocket handshake is answered with \"HTTP/1.1 101 Switching Protocols\", not a normal response.",
+		"WebSocket 握手要用 \"HTTP/1.1 101 Switching Protocols\" 回答，而不是普通响应。",
+	},
+	ChkServerAnsweredPlainHttp: {
+		"Your server answered as a plain HTTP server: when the request has \"Upgrade: websocket\", answer 101 Switching Protocols.",
+		"你的服务器按普通 HTTP 回答了：请求带 \"Upgrade: websocket\" 时，要回答 101 Switching Protocols。",
+	},
+	ChkServerRejectedHandshakeChecker: {
+		"Your server rejected the handshake. The checker sends GET / with Host, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13; accept it at the path /.",
+		"你的服务器拒绝了握手。检查器发送 GET /，带 Host、Upgrade: websocket、Connection: Upgrade、Sec-WebSocket-Key 和 Sec-WebSocket-Version: 13；请在路径 / 上接受它。",
+	},
+	ChkStatusSwitchingProtocols: {
+		"the status is %d, not 101 Switching Protocols",
+		"状态码是 %d，不是 101 Switching Protocols",
+	},
+	ChkMustContain: {
+		"%s is %q; it must contain %q",
+		"%s 是 %q；它必须包含 %q",
+	},
+	ChkSendFieldLineResponse: {
+		"Send the field line %q in the 101 response.",
+		"在 101 响应里发送字段行 %q。",
+	},
+	ChkResponseHasNoField2: {
+		"the 101 response has no %s field",
+		"101 响应里没有 %s 字段",
+	},
+	ChkSendFieldLineResponse2: {
+		"Send the field line %q in the 101 response, before the empty line.",
+		"在 101 响应的空行之前发送字段行 %q。",
+	},
+	ChkResponseHasCheckerOffered: {
+		"the response has %s %q, but the checker offered none",
+		"响应里有 %s %q，但检查器并没有提出",
+	},
+	ChkOnlyAnswerValueClient: {
+		"Only answer %s with a value the client asked for; leave it out here.",
+		"只有客户端请求了才回 %s；这里不要发送它。",
+	},
+	ChkAppendGuidEafa5E914: {
+		"Append the GUID \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\" to the key exactly as received (no spaces), take SHA-1 of that string, and base64-encode the 20 raw bytes of the digest (not its hex text). For this key, %q gives %q.",
+		"把 GUID \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\" 接在收到的 key 后面（不加空格），对这个字符串做 SHA-1，再把摘要的 20 个原始字节做 base64 编码（不是十六进制文本）。对这个 key，%q 应得到 %q。",
+	},
+	ChkResponseHasNoSec: {
+		"the 101 response has no Sec-WebSocket-Accept field",
+		"101 响应里没有 Sec-WebSocket-Accept 字段",
+	},
+	ChkSecWebsocketAcceptKey: {
+		"Sec-WebSocket-Accept is %q; for the key %q it must be %q",
+		"Sec-WebSocket-Accept 是 %q；对 key %q，它应该是 %q",
+	},
+	ChkBadFrameFromServer: {
+		"bad frame from the server: %s",
+		"服务器发来的帧有误：%s",
+	},
+	ChkByteFinRsv1Opcode: {
+		"Byte 0 is FIN, RSV1-3 and the opcode; byte 1 is MASK and the 7-bit length (126: 16-bit length follows, 127: 64-bit).",
+		"第 0 字节是 FIN、RSV1-3 和 opcode；第 1 字节是 MASK 和 7 位长度（126 表示后面跟 16 位长度，127 表示 64 位）。",
+	},
+	ChkFrameHeaderStoppedMiddle: {
+		"The frame header stopped in the middle: write the whole header (2 to 14 bytes), then the payload.",
+		"帧头只发了一半：先写完整个帧头（2 到 14 字节），再写载荷。",
+	},
+	ChkReplyAnnouncesBytePayload: {
+		"the reply announces a %d-byte payload (%s); the checker sent %d bytes and expects them back",
+		"回复的帧声明载荷长度为 %d 字节（%s）；检查器发送了 %d 字节，期望原样收回",
+	},
+	ChkReplyAnnouncesBytePayload2: {
+		"the reply announces a %d-byte payload; no stage sends more than %d",
+		"回复的帧声明载荷长度为 %d 字节；没有哪个阶段发送超过 %d 字节",
+	},
+	ChkPayloadShorterThanLength: {
+		"The payload is shorter than the length in the frame header: send exactly as many bytes as announced.",
+		"载荷比帧头里声明的长度短：要发送与声明长度完全一致的字节数。",
+	},
+	ChkRestBytePayload: {
+		"the rest of a %d-byte payload",
+		"%d 字节载荷的其余部分",
+	},
+	ChkByteSaysBitLength: {
+		"byte 1 says 126: 16-bit length 0x%04x follows",
+		"第 1 字节为 126：后面是 16 位长度 0x%04x",
+	},
+	ChkByteSaysBitLength2: {
+		"byte 1 says 127: 64-bit length follows",
+		"第 1 字节为 127：后面是 64 位长度",
+	},
+	ChkBitLengthByte: {
+		"7-bit length %d in byte 1",
+		"第 1 字节中的 7 位长度 %d",
+	},
+	ChkServerSentCloseFrame: {
+		"the server sent a close frame (%s) instead of %s",
+		"服务器发来了 close 帧（%s），而不是%s",
+	},
+	ChkServerEndedConnectionDid: {
+		"Your server ended the connection: did it fail to parse the frame the checker sent? Client frames are masked: unmask the payload with the 4-byte key (RFC 6455 §5.3).",
+		"你的服务器结束了连接：是不是没能解析检查器发来的帧？客户端的帧带掩码：要用 4 字节掩码键还原载荷（RFC 6455 §5.3）。",
+	},
+	ChkEngineRejectsReply: {
+		"the engine rejects the reply: %s",
+		"引擎拒绝了这个回复：%s",
+	},
+	ChkNoDataMessageReply: {
+		"no data message in the reply",
+		"回复里没有数据消息",
+	},
+	ChkServerMustMaskFrames: {
+		"A server MUST NOT mask the frames it sends: set the MASK bit (0x80 of byte 1) to 0 and send no masking key. Only clients mask.",
+		"服务器发送的帧绝不能加掩码：把 MASK 位（第 1 字节的 0x80）置 0，也不要发送掩码键。只有客户端才加掩码。",
+	},
+	ChkFragmentedMessageTextBinary: {
+		"A fragmented message is a text or binary frame with FIN=0, continuation frames with FIN=0, and a last continuation frame with FIN=1.",
+		"分片消息是：一个 FIN=0 的 text 或 binary 帧，若干 FIN=0 的 continuation 帧，以及最后一个 FIN=1 的 continuation 帧。",
+	},
+	ChkCheckByteFinX80: {
+		"Check byte 0: FIN is 0x80, RSV1-3 must be 0 without an extension, the opcode is the low 4 bits (0x1 text, 0x0 continuation).",
+		"检查第 0 字节：FIN 是 0x80，没有扩展时 RSV1-3 必须为 0，opcode 是低 4 位（0x1 文本，0x0 续帧）。",
+	},
+	ChkTextMessageMustValid: {
+		"A text message must be valid UTF-8: echo the bytes exactly as received.",
+		"文本消息必须是合法的 UTF-8：按收到的字节原样回显。",
+	},
+	ChkEchoMessageCheckerSent: {
+		"the echo is a %s message; the checker sent text",
+		"回显是 %s 消息；检查器发送的是文本",
+	},
+	ChkEchoOpcodeReceivedX1: {
+		"Echo with the opcode received: 0x1 for text (byte 0 = 0x81 for a single frame).",
+		"用收到的 opcode 回显：文本是 0x1（单帧时第 0 字节为 0x81）。",
+	},
+	ChkEchoCheckerSentThey: {
+		"the echo is %s; the checker sent %s (they differ from byte %d of the payload)",
+		"回显是 %s；检查器发送的是 %s（从载荷第 %d 字节开始不同）",
+	},
+	ChkByteEchoWritesLength: {
+		"the %d-byte echo writes its length with %d in byte 1; the shortest form, %d, is required",
+		"%d 字节的回显在第 1 字节写了 %d；必须使用最短的形式 %d",
+	},
+	ChkText: {
+		" (%s)",
+		"（%s）",
+	},
+	ChkMoreFrames: {
+		"%s: %d more frames",
+		"%s：另有 %d 个帧",
+	},
+	ChkByteIncompleteFrameHeader: {
+		"%s byte %d: an incomplete frame header",
+		"%s 第 %d 字节：不完整的帧头",
+	},
+	ChkUnmasked: {
+		"unmasked",
+		"无掩码",
+	},
+	ChkMaskedKey: {
+		"masked (key % x)",
+		"带掩码（掩码键 % x）",
+	},
+	ChkOnlyBytesArrived: {
+		", only %d of the %d bytes arrived",
+		"，%d 字节中只收到 %d 字节",
+	},
+	ChkByteFinLengthPayload: {
+		"%s byte %d: %s FIN=%d, %s, %s length %d, payload %s",
+		"%s 第 %d 字节：%s FIN=%d，%s，%s 长度 %d，载荷 %s",
+	},
+	ChkSent: {
+		"sent",
+		"发送",
+	},
+	ChkReceived: {
+		"received",
+		"收到",
+	},
+	ChkConnectionRefusedNothingListening: {
+		"connection refused: nothing is listening on %s",
+		"连接被拒绝：%s 上没有程序在监听",
+	},
+	ChkServerRunningListeningPort: {
+		"Is your server running? Is it listening on port %s, and on %s (127.0.0.1, ::1 and 0.0.0.0 differ)? Start it, then run the checker again with --addr HOST:PORT.",
+		"你的服务器在运行吗？它监听的是 %s 端口吗？地址是 %s 吗（127.0.0.1、::1 和 0.0.0.0 不一样）？先启动服务器，再用 --addr HOST:PORT 重新运行检查。",
+	},
+	ChkCannotResolveHost: {
+		"cannot resolve the host %q: %v",
+		"无法解析主机名 %q：%v",
+	},
+	ChkUseIpAddressSuch: {
+		"Use an IP address such as 127.0.0.1, or localhost.",
+		"请使用 IP 地址（如 127.0.0.1）或 localhost。",
+	},
+	ChkNoAnswerTcpHandshake: {
+		"no answer to the TCP handshake from %s within %s",
+		"%s 在 %s 内没有回应 TCP 握手",
+	},
+	ChkHostRightFirewallMay: {
+		"Is the host right? A firewall may be dropping the packets. Is your server running on port %s?",
+		"主机地址对吗？可能有防火墙丢弃了数据包。你的服务器在 %s 端口上运行吗？",
+	},
+	ChkCannotConnect: {
+		"cannot connect to %s: %v",
+		"无法连接到 %s：%v",
+	},
+	ChkServerRunningListeningPort2: {
+		"Is your server running, and listening on port %s?",
+		"你的服务器在运行吗？它在监听 %s 端口吗？",
+	},
+	ChkTimedOutAfterWaiting: {
+		"timed out after %[1]s waiting for %[2]s",
+		"等待%[2]s超时（%[1]s）",
+	},
+	ChkServerClosedConnectionWhile2: {
+		"the server closed the connection while the checker waited for %s",
+		"检查器在等待%s时，服务器关闭了连接",
+	},
+	ChkServerResetConnectionWhile: {
+		"the server reset the connection while the checker waited for %s",
+		"检查器在等待%s时，服务器重置了连接",
+	},
+	ChkWhileWaiting: {
+		"%v while waiting for %s",
+		"等待%[2]s时出错：%[1]v",
+	},
 }
