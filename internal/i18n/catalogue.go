@@ -1578,4 +1578,124 @@ var catalogue = [numKeys]Text{
 		"%v while waiting for %s",
 		"等待%[2]s时出错：%[1]v",
 	},
+
+	// The demos' lines (lessons/demo).
+	DemoQueryByteByteAll: {
+		"The A query, byte by byte, all %d of them:",
+		"A 记录查询的逐字节内容，全部 %d 字节：",
+	},
+	DemoAnswerSameIdFlags: {
+		"The answer: same id, flags 81 80 (a response), the question again, then c0 0c\n(a pointer to the name), type A, class IN, TTL 60, length 4, and 7f 00 00 01 = 127.0.0.1\n(this server knows no EDNS, so it sends no OPT record back):",
+		"应答：相同的 id，标志 81 80（表示应答），再带上原问题，然后是 c0 0c（指向域名的指针）、\ntype A、class IN、TTL 60、长度 4，以及 7f 00 00 01 = 127.0.0.1\n（这个服务器不懂 EDNS，所以不回 OPT 记录）：",
+	},
+	DemoOneClientEachKind: {
+		"\nOne client of each kind over the same %v, while the server publishes %d messages;\nshort polls every %v. What each connection carried, recorded at both ends:",
+		"\n每种客户端各一个，在同样的 %v 里，服务端发布 %d 条消息；短轮询每 %v 问一次。\n两端记录下的每条连接上走过的内容：",
+	},
+	DemoHeaderRfcDrawsFrames: {
+		"   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:",
+		"   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：",
+	},
+	DemoHeaderByteEchoThen: {
+		"   The header of the 65535-byte echo: 126, then the length in 16 more bits:",
+		"   65535 字节回显的帧头：payload len 为 126，意思是“长度在随后的 16 位里”：",
+	},
+	DemoConnect: {
+		"connect",
+		"建立连接",
+	},
+	DemoHandshakeSynSynAck: {
+		"handshake: SYN, SYN-ACK, ACK",
+		"握手：SYN、SYN-ACK、ACK",
+	},
+	DemoPublish: {
+		"publish",
+		"发布",
+	},
+	DemoTcpConnect: {
+		"TCP connect",
+		"TCP 连接",
+	},
+
+	// The frame header's bit diagram (lessons/diagram).
+	DiagramMoreFramesMessageFollow: {
+		"more frames of this message follow (a fragment)",
+		"后面还有本消息的帧（分片）",
+	},
+	DiagramLastFrameMessage: {
+		"the last frame of its message",
+		"本消息的最后一帧",
+	},
+	DiagramFragmentedControlFrameProtocol: {
+		"a fragmented control frame: a protocol error (§5.5)",
+		"分片的控制帧：属于协议错误（§5.5）",
+	},
+	DiagramNoExtensionUse: {
+		"no extension in use",
+		"没有使用扩展",
+	},
+	DiagramSetOnlyAgreedExtension: {
+		"set: only an agreed extension may (RSV1: permessage-deflate), §5.2",
+		"置位：只有协商好的扩展才能用（RSV1：permessage-deflate），§5.2",
+	},
+	DiagramDataFrame: {
+		"a data frame",
+		"数据帧",
+	},
+	DiagramCarriesMessageDataFrame: {
+		"carries on the message a data frame started",
+		"延续前一个数据帧开始的消息",
+	},
+	DiagramReservedReceiverMustFail: {
+		"reserved: the receiver must fail the connection, §5.2",
+		"保留值：接收方必须断开连接，§5.2",
+	},
+	DiagramControlFrameMostBytes: {
+		"a control frame, at most 125 bytes, never fragmented, §5.5",
+		"控制帧，最多 125 字节，不可分片，§5.5",
+	},
+	DiagramText: {
+		": ",
+		"：",
+	},
+	DiagramMaskedServersFrame: {
+		"not masked: a server's frame (§5.1)",
+		"未加掩码：服务端发出的帧（§5.1）",
+	},
+	DiagramMaskedKeyBelowClients: {
+		"masked with the key below: a client's frame (§5.3)",
+		"用下面的密钥加了掩码：客户端发出的帧（§5.3）",
+	},
+	DiagramLengthNextBits: {
+		"the length is in the next 16 bits",
+		"长度在随后的 16 位里",
+	},
+	DiagramLengthNextBits2: {
+		"the length is in the next 64 bits",
+		"长度在随后的 64 位里",
+	},
+	DiagramPayloadBytesBitForm: {
+		"the payload is %d bytes (7-bit form, up to 125)",
+		"负载 %d 字节（7 位形式，最多 125）",
+	},
+	DiagramPayloadByteXoredKey: {
+		"payload byte i is XORed with key[i mod 4]",
+		"负载第 i 个字节与 key[i mod 4] 异或",
+	},
+	DiagramPayloadBytesBitForm2: {
+		"the payload is %d bytes (%d-bit form)",
+		"负载 %d 字节（%d 位形式）",
+	},
+	DiagramHeaderFields: {
+		"  The %d-byte header, field by field:",
+		"  %d 字节的帧头，逐个字段：",
+	},
+	DiagramContinued: {
+		"(continued)",
+		"（续）",
+	},
+	DiagramPayload: {
+		"payload data (%d bytes)",
+		"负载数据（%d 字节）",
+	},
 }

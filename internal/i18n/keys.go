@@ -832,5 +832,38 @@ const (
 	ChkServerResetConnectionWhile
 	ChkWhileWaiting
 
+	// The demos' lines (lessons/demo).
+	DemoQueryByteByteAll
+	DemoAnswerSameIdFlags
+	DemoOneClientEachKind
+	DemoHeaderRfcDrawsFrames
+	DemoHeaderByteEchoThen
+	DemoConnect
+	DemoHandshakeSynSynAck
+	DemoPublish
+	DemoTcpConnect
+
+	// The frame header's bit diagram (lessons/diagram).
+	DiagramMoreFramesMessageFollow
+	DiagramLastFrameMessage
+	DiagramFragmentedControlFrameProtocol
+	DiagramNoExtensionUse
+	DiagramSetOnlyAgreedExtension
+	DiagramDataFrame
+	DiagramCarriesMessageDataFrame
+	DiagramReservedReceiverMustFail
+	DiagramControlFrameMostBytes
+	DiagramText
+	DiagramMaskedServersFrame
+	DiagramMaskedKeyBelowClients
+	DiagramLengthNextBits
+	DiagramLengthNextBits2
+	DiagramPayloadBytesBitForm
+	DiagramPayloadByteXoredKey
+	DiagramPayloadBytesBitForm2
+	DiagramHeaderFields
+	DiagramContinued
+	DiagramPayload
+
 	numKeys
 )
