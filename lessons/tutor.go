@@ -199,7 +199,7 @@ func (t *Tutor) command(ctx context.Context) error {
 			}
 			return nil
 		case "r", "run":
-			env := &demo.Env{Out: t.Out, Lang: t.Lang}
+			env := &demo.Env{Out: t.Out, Lang: t.Lang, Width: t.Width}
 			if err := t.Course.RunDemos(ctx, t.lesson, env); err != nil {
 				t.tell(i18n.TutorDemoFailed, err)
 			}
