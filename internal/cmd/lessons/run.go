@@ -33,7 +33,7 @@ func NewCmdRun(ios *iostreams.IOStreams, runF func(*RunOptions) error) *cobra.Co
 	opts := &RunOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "run LESSON | --all",
-		Short: "Run a lesson's demos on loopback and print what crossed the wire",
+		Short: i18n.Pair(i18n.HelpRunShort)[0],
 		Example: `  wirelab lessons run 2
   wirelab lessons run ws-frames
   wirelab lessons run --all --json`,
@@ -59,10 +59,10 @@ func NewCmdRun(ios *iostreams.IOStreams, runF func(*RunOptions) error) *cobra.Co
 			return runRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.All, "all", false, "run the demos of every lesson")
+	cmd.Flags().BoolVar(&opts.All, "all", false, i18n.Pair(i18n.FlagAll)[0])
 	addLangFlag(cmd, &opts.Lang)
 	addWidthFlag(cmd, &opts.Width)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print [{"lesson","demo","passed","output","error"}] as JSON`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagRunJSON)[0])
 	return cmd
 }
 

@@ -28,7 +28,7 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 	opts := &ShowOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "show LESSON",
-		Short: "Print a lesson: its text, its demos and its quiz questions",
+		Short: i18n.Pair(i18n.HelpShowShort)[0],
 		Example: `  wirelab lessons show 3
   wirelab lessons show ws-frames --lang zh
   wirelab lessons show dns --raw
@@ -49,7 +49,7 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "print the Markdown source")
+	cmd.Flags().BoolVar(&opts.Raw, "raw", false, i18n.Pair(i18n.FlagRaw)[0])
 	addWidthFlag(cmd, &opts.Width)
 	return cmd
 }

@@ -79,7 +79,7 @@ func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *co
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
 	cmd.Flags().BoolVar(&opts.Bits, "bits", false, i18n.Pair(i18n.FlagWSDecodeBits)[0])
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the explanation: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagDecodeLang)[0])
 	return cmd
 }
 
