@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons/exercise"
 )
 
@@ -48,10 +49,7 @@ func (l *Lesson) Exercises() []ExerciseStage {
 //
 //	Exercise stages passed: http 1/6 · ws 2/12 (wirelab exercise list)
 func (p *Progress) StageLine(lang string) string {
-	if lang == "zh" {
-		return fmt.Sprintf("已通过的练习阶段：%s（wirelab exercise list）", p.StageSummary())
-	}
-	return fmt.Sprintf("Exercise stages passed: %s (wirelab exercise list)", p.StageSummary())
+	return i18n.New(lang).Sprintf(i18n.StageLine, p.StageSummary())
 }
 
 // ExerciseOffer returns what a lesson ends with when it prepares exercise
@@ -70,7 +68,7 @@ func ExerciseOffer(l *Lesson, lang string, p *Progress) string {
 	if p == nil {
 		p = &Progress{}
 	}
-	zh := lang == "zh"
+	pr := i18n.New(lang)
 	var tracks []string
 	byTrack := map[string][]string{}
 	passed := 0
@@ -87,31 +85,17 @@ func ExerciseOffer(l *Lesson, lang string, p *Progress) string {
 	}
 	var parts []string
 	for _, t := range tracks {
-		sep := ", "
-		if zh {
-			sep = "、"
-		}
-		parts = append(parts, t+" "+strings.Join(byTrack[t], sep))
+		parts = append(parts, t+" "+strings.Join(byTrack[t], pr.Sprintf(i18n.ListSep)))
 	}
 	var b strings.Builder
 	if passed == len(ex) {
-		if zh {
-			fmt.Fprintf(&b, "✓ 本课对应的练习阶段你都已通过：%s。\n", strings.Join(parts, "；"))
-		} else {
-			fmt.Fprintf(&b, "✓ You have passed the exercise stages this lesson prepares: %s.\n", strings.Join(parts, "; "))
-		}
+		pr.Fprintln(&b, i18n.OfferAllPassed, strings.Join(parts, pr.Sprintf(i18n.ListSepStrong)))
 		return b.String()
 	}
-	if zh {
-		fmt.Fprintf(&b, "本课为这些练习阶段打基础：%s（已通过 %d/%d）。\n", strings.Join(parts, "；"), passed, len(ex))
-		b.WriteString("在你自己写的服务器里实现它们（这里用 Python；想用 Go 就写 --lang go）：\n")
-	} else {
-		fmt.Fprintf(&b, "This lesson prepares these exercise stages: %s (%d of %d passed).\n", strings.Join(parts, "; "), passed, len(ex))
-		b.WriteString("Build them into your own server (in Python here; --lang go for Go):\n")
-	}
+	pr.Fprintln(&b, i18n.OfferPrepares, strings.Join(parts, pr.Sprintf(i18n.ListSepStrong)), passed, len(ex))
 	for _, t := range tracks {
 		initCmd, watchCmd := ExerciseCommands(t, "python", "")
-		fmt.Fprintf(&b, "  %s   # %s\n  %s\n", initCmd, map[bool]string{false: "once", true: "只需一次"}[zh], watchCmd)
+		fmt.Fprintf(&b, "  %s   # %s\n  %s\n", initCmd, pr.Sprintf(i18n.OfferOnce), watchCmd)
 	}
 	return b.String()
 }

@@ -62,15 +62,6 @@ func (t *Tutor) tell(k i18n.Key, args ...any) {
 // p is the tutor's message printer.
 func (t *Tutor) p() i18n.Printer { return i18n.New(t.Lang) }
 
-// say prints en or zh, for a string not yet in the catalogue; prefer tell.
-func (t *Tutor) say(en, zh string, args ...any) {
-	s := en
-	if t.Lang == "zh" {
-		s = zh
-	}
-	fmt.Fprint(t.Out, t.wrap(fmt.Sprintf(s, args...))+"\n")
-}
-
 // wrap wraps s to t.Width cells as lessons are wrapped: Chinese between
 // characters, English words, header values and GUIDs whole, a choice's
 // following lines under its text.
@@ -208,7 +199,7 @@ func (t *Tutor) command(ctx context.Context) error {
 			}
 			return nil
 		case "r", "run":
-			env := &demo.Env{Out: t.Out, Lang: t.Lang}
+			env := &demo.Env{Out: t.Out, Lang: t.Lang, Width: t.Width}
 			if err := t.Course.RunDemos(ctx, t.lesson, env); err != nil {
 				t.tell(i18n.TutorDemoFailed, err)
 			}
@@ -391,14 +382,6 @@ func (t *Tutor) showWork(in *quizgen.Instance) {
 	}
 }
 
-// pick returns m's text in the tutor's language, or the English one.
-func (t *Tutor) pick(m map[string]string) string {
-	if s := m[t.Lang]; s != "" {
-		return s
-	}
-	return m["en"]
-}
-
 func (t *Tutor) generator(id string) (quizgen.Generator, bool) {
 	if t.Generators != nil {
 		g, ok := t.Generators[id]
@@ -416,16 +399,14 @@ const liveTimeout = 10 * time.Second
 func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 	g, ok := t.generator(q.Live)
 	if !ok {
-		t.say("Question %d needs the live generator %q, which this wirelab lacks; skipped.",
-			"第 %d 题需要实时生成器 %q，但这个 wirelab 里没有；已跳过。", n, q.Live)
+		t.tell(i18n.TutorLiveMissing, n, q.Live)
 		return askSkipped, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	in, err := g.New(ctx, t.rng())
 	cancel()
 	if err != nil {
-		t.say("Question %d computes its values from a live demo, which failed: %v. Skipped.",
-			"第 %d 题要从实时演示中算出数值，但演示失败了：%v。已跳过。", n, err)
+		t.tell(i18n.TutorLiveFailed, n, err)
 		return askSkipped, nil
 	}
 	fill := func(s string) string { return in.Fill(s, t.Lang) }
@@ -434,11 +415,7 @@ func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 		fmt.Fprint(t.Out, "\n"+in.Show+"\n\n") // bytes: never wrapped
 	}
 	for {
-		prompt := "type the answer, [h]int, [s]kip, [b]ack, [q]uit > "
-		if t.Lang == "zh" {
-			prompt = "输入答案，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > "
-		}
-		line, err := t.readLine(prompt)
+		line, err := t.readLine(t.p().Sprintf(i18n.TutorTypedPrompt))
 		if err != nil {
 			return askSkipped, err
 		}
@@ -447,7 +424,7 @@ func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 			t.questionHint(fill(q.Hint))
 			continue
 		case "s", "skip":
-			t.say("Skipped. The answer: %s. %s", "已跳过。答案：%s。%s", in.Answer, fill(q.Explain))
+			t.tell(i18n.TutorTypedSkipped, in.Answer, fill(q.Explain))
 			t.showWork(in)
 			return askSkipped, nil
 		case "b", "back":
@@ -458,23 +435,23 @@ func (t *Tutor) askTyped(n, total int, q Question) (askResult, error) {
 		right, ok := g.Check(in, line)
 		remark := ""
 		if g.Remark != nil && !right {
-			if m := g.Remark(in, line); m != nil {
-				remark = t.pick(m)
+			if k, ok := g.Remark(in, line); ok {
+				remark = t.p().Sprintf(k)
 				if t.Lang != "zh" {
 					remark += " " // Chinese sentences end in 。 and need no space
 				}
 			}
 		}
 		if !ok {
-			fmt.Fprint(t.Out, t.wrap(remark+t.pick(g.Form))+"\n")
+			fmt.Fprint(t.Out, t.wrap(remark+t.p().Sprintf(g.Form))+"\n")
 			continue
 		}
 		if right {
-			t.say("✓ Right. %s", "✓ 正确。%s", fill(q.Explain))
+			t.tell(i18n.TutorRight, fill(q.Explain))
 			t.showWork(in)
 			return askRight, nil
 		}
-		t.say("✗ Not quite: the answer is %s. %s%s", "✗ 不对：答案是 %s。%s%s", in.Answer, remark, fill(q.Explain))
+		t.tell(i18n.TutorTypedWrong, in.Answer, remark, fill(q.Explain))
 		t.showWork(in)
 		return askWrong, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/httptext"
 )
 
 // RangeResource is the representation that /status/206 serves byte ranges
@@ -98,7 +99,8 @@ func parseCode(s string) (int, bool) {
 }
 
 func explain(st httpcore.Status) string {
-	return fmt.Sprintf("%d %s (%s)\n%s\n", st.Code, st.Reason, st.Spec, st.En)
+	en, _ := httptext.StatusExplanation(st.Code, "en")
+	return fmt.Sprintf("%d %s (%s)\n%s\n", st.Code, st.Reason, st.Spec, en)
 }
 
 // serveInterim sends an informational status as what it is, an interim

@@ -180,6 +180,10 @@ func TestChineseOutput(t *testing.T) {
 		{"lessons show --help", "", "lessons show --help --lang zh", false},
 		{"lessons run --help", "", "lessons run --help --lang zh", false},
 		{"lessons quiz --help", "", "lessons quiz --help --lang zh", false},
+		{"exercise list", "", "exercise list", false},
+		{"exercise init", "", "exercise init http --lang python --ui-lang zh " + filepath.Join(t.TempDir(), "http-python"), false},
+		{"ws decode --bits", "", "ws decode --bits --lang zh 81 85 37 fa 21 3d 7f 9f 4d 51 58", true},
+		{"unknown subcommand error", "", "ws dail --lang zh", false},
 	}
 	for n := 1; n <= 24; n++ {
 		cases = append(cases, zhCase{"lessons show " + strconv.Itoa(n), "", "lessons show --lang zh " + strconv.Itoa(n), true})
@@ -237,9 +241,43 @@ func TestChineseCheck(t *testing.T) {
 			}()
 		}
 	}()
-	out, code := zhRun(t, "", "check http --lang zh --timeout 2s --addr "+ln.Addr().String())
-	if code != 1 || !strings.Contains(out, "未通过") {
-		t.Fatalf("exit code %d, output:\n%s", code, out)
+	for _, kind := range []string{"http", "ws"} {
+		out, code := zhRun(t, "", "check "+kind+" --lang zh --timeout 2s --addr "+ln.Addr().String())
+		if code != 1 || !strings.Contains(out, "未通过") {
+			t.Fatalf("check %s: exit code %d, output:\n%s", kind, code, out)
+		}
+		checkChinese(t, "check "+kind, out, false)
 	}
-	checkChinese(t, "check http", out, false)
+}
+
+// TestChineseHelp runs --help of every command, cobra's own included, in a
+// Chinese environment: the descriptions, the flags and the headings must
+// all be Chinese.
+func TestChineseHelp(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var paths []string
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		paths = append(paths, strings.TrimPrefix(strings.TrimPrefix(c.CommandPath(), "wirelab"), " "))
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	root := root.NewCmdRoot(ios)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	walk(root)
+	if len(paths) < 30 {
+		t.Fatalf("only %d commands found: %v", len(paths), paths)
+	}
+	for _, p := range paths {
+		out, code := zhRun(t, "", strings.TrimSpace(p+" --help"))
+		if code != 0 {
+			t.Errorf("%s --help: exit code %d:\n%s", p, code, out)
+		}
+		if !hanRe.MatchString(out) {
+			t.Errorf("%s --help: no Chinese at all:\n%s", p, out)
+		}
+		checkChinese(t, p+" --help", out, true)
+	}
 }

@@ -87,6 +87,22 @@ var catalogue = [numKeys]Text{
 	CheckAllPassed:      {"all %d stages passed.", "全部 %d 个阶段通过。"},
 	CheckSomeFailed:     {"%d of %d stages passed; %s failed.", "%[2]d 个阶段中通过 %[1]d 个；%[3]s 未通过。"},
 	CheckSomePassed:     {"%d of %d stages passed.", "%[2]d 个阶段中通过 %[1]d 个。"},
+	WatchTitle:          {"%s · run %d · %s", "%s · 第 %d 次 · %s"},
+	WatchChanged:        {" · %s changed", " · %s 已修改"},
+	WatchPending:        {"pending", "待检查"},
+	WatchServerPrinted:  {"\nyour server printed (last lines):", "\n你的服务器输出（最后几行）："},
+	WatchWatching:       {"watching %s: save a file to restart your server and check again (Ctrl-C stops)", "正在监视 %s：保存文件即重启服务器并重新检查（Ctrl-C 退出）"},
+	WatchPressEnter:     {"press Enter to check again (Ctrl-C stops)", "按回车重新检查（Ctrl-C 退出）"},
+	WatchExited:         {"it exited", "它退出了"},
+	WatchServerStopped:  {"✗ your server (%s) stopped before it accepted a connection: %s.\n  Read what it printed below, fix it and save.\n", "✗ 你的服务器（%s）在接受连接之前就停止了：%s。\n  看看下面它的输出，改好后保存。\n"},
+	WatchBusy:           {"✗ something already listens on %s, so your server could not use it and the checker would test the wrong program.\n  Stop the other server (or choose another port with --addr), then save a file to try again.\n", "✗ %s 上已经有程序在监听：你的服务器用不了这个端口，检查器也会测错程序。\n  先停掉那个程序（或用 --addr 换一个端口），再保存文件重试。\n"},
+	WatchPortTimeout:    {"✗ your server did not accept a connection in time: %v.\n  Does it listen on the port in $PORT, on 127.0.0.1?\n", "✗ 你的服务器没有及时接受连接：%v。\n  它是否在 127.0.0.1 上监听 $PORT 指定的端口？\n"},
+	WatchExactRule:      {"failed again, so the exact rule: %s", "又没通过，给出确切的规则：%s"},
+	WatchNotRecorded:    {"wirelab: stages not recorded: %v", "wirelab：阶段进度没有保存：%v"},
+	WatchNotRecordedIn:  {"wirelab: stages not recorded in %s: %v", "wirelab：阶段进度没有保存到 %s：%v"},
+	CheckMarkPass:       {"PASS", "通过"},
+	CheckMarkFail:       {"FAIL", "未通过"},
+	CheckMarkSkip:       {"SKIP", "跳过"},
 	CheckFailed:         {"check %s %s: stage %s failed", "检查 %s %s：阶段 %s 未通过"},
 
 	// wirelab ws decode.
@@ -554,4 +570,1164 @@ var catalogue = [numKeys]Text{
 	TLSGroupHybrid:          {"X25519MLKEM768: a hybrid of X25519 ECDHE and ML-KEM-768, a post-quantum key encapsulation (FIPS 203); the secret stays safe unless both are broken", "X25519MLKEM768：X25519 ECDHE 与 ML-KEM-768（一种抗量子的密钥封装，FIPS 203）的混合；除非两者都被攻破，秘密都是安全的"},
 	TLSGroupX25519:          {"X25519: elliptic-curve Diffie-Hellman (ECDHE) on Curve25519", "X25519：基于 Curve25519 的椭圆曲线 Diffie-Hellman（ECDHE）"},
 	TLSGroupNIST:            {"%s: elliptic-curve Diffie-Hellman (ECDHE) on a NIST curve", "%s：基于 NIST 曲线的椭圆曲线 Diffie-Hellman（ECDHE）"},
+
+	// The help of every other command.
+	HelpRootShort: {
+		"Learn web protocols by running them: HTTP, HTTPS, polling, WebSocket, postMessage",
+		"边运行边学 Web 协议：HTTP、HTTPS、轮询、WebSocket、postMessage",
+	},
+	HelpRootLong: {
+		"wirelab runs the real protocols on loopback so you can watch them work:\na hand-written HTTP/1.1 engine, HTTPS, polling and Server-Sent Events,\nWebSocket and window.postMessage.",
+		"wirelab 在本机回环地址上运行真实的协议，让你亲眼看它们如何工作：\n手写的 HTTP/1.1 引擎、HTTPS、轮询与 Server-Sent Events、\nWebSocket 以及 window.postMessage。",
+	},
+	HelpCheckShort: {
+		"Test your own WebSocket or HTTP server, stage by stage, like the CodeCrafters testers",
+		"像 CodeCrafters 的测试器那样，逐个阶段测试你自己写的 WebSocket 或 HTTP 服务器",
+	},
+	HelpCheckKindShort: {
+		"Test your %s server: %s",
+		"测试你的 %s 服务器：%s",
+	},
+	HelpCheckKindLong: {
+		"Test your %[1]s server stage by stage.\n\n%[2]s\n\n%[3]s\n--stage ID runs the stages in order up to and including ID (as CodeCrafters\ndoes: build the server one stage at a time and re-check everything so far).\nEach stage is bounded by --timeout, so a server that never answers fails the\nstage instead of hanging the checker. A bare port (\"9001\") means 127.0.0.1;\nwithout --addr the port is %[4]s, the one the starters listen on.\n\n--watch checks again and again. With --run CMD it starts your server with\nCMD in DIR (default \".\", with PORT set to the port checked), waits for the\nport, checks, and on every file you save under DIR restarts the server and\nchecks again. Without --run it checks the server you started yourself each\ntime you press Enter. Ctrl-C stops the loop and the server it started.\n\nMessages and hints are in English or Chinese (--lang, by default from\nLC_ALL, LC_MESSAGES or LANG). The exit status is 0 only when every stage run\npassed. --json prints {\"passed\":…,\"stages\":[{\"id\":…,\"passed\":…,\"message\":…}]};\na stage after the first failure has \"skipped\":true.",
+		"逐个阶段测试你的 %[1]s 服务器。\n\n%[2]s\n\n%[3]s\n--stage ID 按顺序运行到 ID 为止的各个阶段（含 ID），和 CodeCrafters 一样：\n一次写好一个阶段，然后把到目前为止的全部阶段重新检查一遍。每个阶段都受\n--timeout 限制，所以一个永远不回应的服务器只会让该阶段失败，不会让检查器\n卡住。只写端口（\"9001\"）表示 127.0.0.1；不给 --addr 时端口是 %[4]s，也就是\n起始代码监听的端口。\n\n--watch 会反复检查。带 --run CMD 时，它在 DIR（默认 \".\"，并把 PORT 设为\n被检查的端口）中用 CMD 启动你的服务器，等端口就绪后检查；你每在 DIR 下\n保存一个文件，它就重启服务器再检查一遍。不带 --run 时，每按一次回车，它就\n检查你自己启动的服务器。Ctrl-C 停止循环以及它启动的服务器。\n\n消息和提示可以是英文或中文（--lang，默认取自 LC_ALL、LC_MESSAGES 或 LANG）。\n只有运行的每个阶段都通过，退出状态才是 0。--json 输出\n{\"passed\":…,\"stages\":[{\"id\":…,\"passed\":…,\"message\":…}]}；\n第一个失败之后的阶段带有 \"skipped\":true。",
+	},
+	HelpCheckContractWS: {
+		"Your server must accept the WebSocket opening handshake at \"/\" and echo\nevery data message back (same type, same bytes); answer a ping with a pong\nand a close frame with a close frame, then close TCP. Every stage after tcp\nopens its own connection and handshake.",
+		"你的服务器必须在 \"/\" 上接受 WebSocket 开始握手，并把每条数据消息原样回显\n（类型相同，字节相同）；用 pong 回应 ping，用关闭帧回应关闭帧，然后关闭 TCP。\ntcp 之后的每个阶段都会打开自己的连接，重新握手。",
+	},
+	HelpCheckContractHTTP: {
+		"Your server must answer GET / with 200 and a body, any other path with 404,\nGET /headers with the request's X-Wirelab-Echo field echoed back (names\nignore case), POST /echo with the request body (framed by Content-Length or\nchunked) as the response body framed by Content-Length, HEAD / like GET /\nwithout the body, a malformed request line with 400 and HTTP/3.0 with 505.\nConnections are persistent (HTTP/1.1), requests may be pipelined or arrive\nin pieces, and several clients may be connected at once.",
+		"你的服务器必须：对 GET / 回 200 并带消息体，对其他路径回 404；对 GET /headers\n回显请求中的 X-Wirelab-Echo 字段（字段名不区分大小写）；对 POST /echo 把请求体\n（以 Content-Length 或分块编码界定）作为响应体返回，并用 Content-Length 界定；\nHEAD / 与 GET / 相同但不带消息体；格式错误的请求行回 400，HTTP/3.0 回 505。\n连接是持久的（HTTP/1.1），请求可能以流水线方式到来，也可能分成几段到达，\n还可能有多个客户端同时连接。",
+	},
+	HelpCheckStages: {
+		"Stages, in order:",
+		"各个阶段，依次为：",
+	},
+	HelpCheckSends: {
+		"sends:",
+		"发送：",
+	},
+	HelpCheckExpects: {
+		"expects:",
+		"期望：",
+	},
+	FlagCheckAddr: {
+		"your server's `HOST:PORT` (default 127.0.0.1:%s; a bare port means 127.0.0.1)",
+		"你的服务器的 `HOST:PORT`（默认 127.0.0.1:%s；只写端口表示 127.0.0.1）",
+	},
+	HelpCheckLong: {
+		"Test a server you wrote, in any language, stage by stage. Each stage sends\nexact bytes over TCP and judges the answer with wirelab's own HTTP and\nWebSocket parsers. The first stage that fails shows what was sent and\nreceived as quoted bytes, a caret under the byte at fault, the RFC section\nand a hint, and the command exits non-zero; the stages after it are not run.\n\nWith --watch it checks again and again, redrawing the result: with\n--run 'python3 server.py' it starts your server in DIR, checks it, and\nrestarts it and checks again every time you save a file there; without\n--run it re-checks the server you started yourself each time you press\nEnter. Ctrl-C stops both. Stages passed are recorded with your course\nprogress, and \"wirelab learn\" and \"wirelab lessons list\" show them.\n\nRun \"wirelab check ws --help\" or \"wirelab check http --help\" for the\nstages and what your server must do to pass them.",
+		"逐个阶段测试你写的服务器，用什么语言写都可以。每个阶段通过 TCP 发送\n确切的字节，再用 wirelab 自己的 HTTP 和 WebSocket 解析器判断回应。\n第一个失败的阶段会以带引号的字节列出发送和收到的内容，在出错的字节下\n标出脱字符 ^，给出 RFC 章节和提示，命令以非零状态退出；之后的阶段不再运行。\n\n加上 --watch 会反复检查并重画结果：带 --run 'python3 server.py' 时，它在\nDIR 中启动你的服务器并检查，你每次在那里保存文件，它都会重启服务器再检查\n一遍；不带 --run 时，每按一次回车，它就重新检查你自己启动的服务器。\nCtrl-C 两者一起停止。通过的阶段会记入你的课程进度，\"wirelab learn\" 和\n\"wirelab lessons list\" 会显示出来。\n\n运行 \"wirelab check ws --help\" 或 \"wirelab check http --help\" 查看各个阶段，\n以及服务器要怎样才能通过它们。",
+	},
+	FlagCheckJSON: {
+		"print the report as JSON",
+		"以 JSON 输出报告",
+	},
+	FlagCheckLang: {
+		"language of messages and hints: `en` or zh (default from LANG)",
+		"消息和提示的语言：`en` 或 zh（默认取自 LANG）",
+	},
+	FlagCheckRun: {
+		"with --watch: the `command` that starts your server in DIR, such as 'python3 server.py'",
+		"与 --watch 一起用：在 DIR 中启动服务器的命令 `command`，例如 'python3 server.py'",
+	},
+	FlagCheckStage: {
+		"run the stages up to and including `ID`",
+		"运行到 `ID` 为止的各个阶段（含该阶段）",
+	},
+	FlagCheckTimeout: {
+		"bound on each stage",
+		"每个阶段的时间上限",
+	},
+	FlagCheckWatch: {
+		"check again on every saved change (with --run) or on Enter",
+		"每次保存改动（配合 --run）或每按一次回车就重新检查",
+	},
+	HelpCompareShort: {
+		"Measure short polling, long polling, SSE and WebSocket against one stream",
+		"在同一个消息流上测量短轮询、长轮询、SSE 和 WebSocket",
+	},
+	HelpCompareLong: {
+		"Run --clients readers of each transport on loopback against one stream of --rate\nmessages per second for --duration, each message --payload bytes, and measure\nper transport:\n\n  delivered, lost, dup   every client must see every message once, in order\n  bytes/msg, overhead    bytes on the wire in both directions, counted at the\n                         client sockets, per message delivered; overhead is\n                         everything but the payload (headers, chunk lines,\n                         frame headers, the JSON envelope, handshakes)\n  requests, conns        HTTP requests sent and TCP connections opened\n  p50, p95, p99          delivery latency: from publish to the client\n  server CPU             user+system CPU seconds of the server process\n\nEach transport runs in turn against a fresh server: a child process\n(\"wirelab poll serve --bench\"), so its CPU time is the server's alone\n(--in-process shares this process instead). A short-polling client asks every\n--interval; a long poll asks the server to hold it --wait.",
+		"在回环地址上，每种传输方式各开 --clients 个读者，对着同一个消息流测量：\n消息流每秒 --rate 条，持续 --duration，每条 --payload 字节。每种传输方式测出：\n\n  delivered, lost, dup   每个客户端都必须按顺序、不多不少地收到每一条消息\n  bytes/msg, overhead    在客户端套接字上统计的双向线上字节数，按送达的消息\n                         平均；overhead 是载荷之外的一切（头部、分块行、\n                         帧头、JSON 外壳、握手）\n  requests, conns        发出的 HTTP 请求数和打开的 TCP 连接数\n  p50, p95, p99          送达延迟：从发布到客户端收到\n  server CPU             服务器进程的用户态加内核态 CPU 秒数\n\n各传输方式依次运行，每次都对着一个新的服务器：一个子进程\n（\"wirelab poll serve --bench\"），这样它的 CPU 时间只属于服务器\n（--in-process 则改为共用本进程）。短轮询客户端每隔 --interval 询问一次；\n长轮询则请服务器把请求挂起 --wait。",
+	},
+	FlagCompareBrowserHeaders: {
+		"send a browser's request fields (User-Agent, Accept, Cookie, ...) with each request",
+		"每个请求都带上浏览器会发的请求字段（User-Agent、Accept、Cookie 等）",
+	},
+	FlagCompareClients: {
+		"readers per transport",
+		"每种传输方式的读者数",
+	},
+	FlagCompareDuration: {
+		"how long each transport's stream runs",
+		"每种传输方式的消息流运行多久",
+	},
+	FlagCompareHTML: {
+		"also write an HTML report with charts to this file",
+		"另外把带图表的 HTML 报告写入这个文件",
+	},
+	FlagCompareInProcess: {
+		"run the server in this process (its CPU time then includes the clients')",
+		"在本进程内运行服务器（这时它的 CPU 时间包含客户端的）",
+	},
+	FlagCompareInterval: {
+		"short-polling period",
+		"短轮询的间隔",
+	},
+	FlagCompareJSON: {
+		"print the results as JSON",
+		"以 JSON 输出结果",
+	},
+	FlagComparePayload: {
+		"bytes per message",
+		"每条消息的字节数",
+	},
+	FlagCompareRate: {
+		"messages per second on the stream",
+		"消息流每秒的消息数",
+	},
+	FlagCompareTransports: {
+		"transports to measure, comma-separated",
+		"要测量的传输方式，用逗号分隔",
+	},
+	FlagCompareWait: {
+		"how long a long poll asks to be held",
+		"长轮询请求服务器挂起多久",
+	},
+	CobraCompletionShort: {
+		"Generate the autocompletion script for the specified shell",
+		"为指定的 shell 生成自动补全脚本",
+	},
+	CobraCompletionLong: {
+		"Generate the autocompletion script for wirelab for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n",
+		"为指定的 shell 生成 wirelab 的自动补全脚本。\n各子命令的帮助说明了如何使用生成的脚本。\n",
+	},
+	CobraCompletionBashShort: {
+		"Generate the autocompletion script for bash",
+		"生成 bash 的自动补全脚本",
+	},
+	CobraCompletionBashLong: {
+		"Generate the autocompletion script for the bash shell.\n\nThis script depends on the 'bash-completion' package.\nIf it is not installed already, you can install it via your OS's package manager.\n\nTo load completions in your current shell session:\n\n\tsource <(wirelab completion bash)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\twirelab completion bash > /etc/bash_completion.d/wirelab\n\n#### macOS:\n\n\twirelab completion bash > $(brew --prefix)/etc/bash_completion.d/wirelab\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 bash 的自动补全脚本。\n\n这个脚本依赖 'bash-completion' 软件包。\n如果还没有安装，可以用操作系统的包管理器安装。\n\n在当前 shell 会话中加载补全：\n\n\tsource <(wirelab completion bash)\n\n要让以后每个会话都加载补全，执行一次：\n\n#### Linux:\n\n\twirelab completion bash > /etc/bash_completion.d/wirelab\n\n#### macOS:\n\n\twirelab completion bash > $(brew --prefix)/etc/bash_completion.d/wirelab\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	CobraCompletionBashNoDescriptions: {
+		"disable completion descriptions",
+		"不显示补全说明",
+	},
+	CobraCompletionFishShort: {
+		"Generate the autocompletion script for fish",
+		"生成 fish 的自动补全脚本",
+	},
+	CobraCompletionFishLong: {
+		"Generate the autocompletion script for the fish shell.\n\nTo load completions in your current shell session:\n\n\twirelab completion fish | source\n\nTo load completions for every new session, execute once:\n\n\twirelab completion fish > ~/.config/fish/completions/wirelab.fish\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 fish 的自动补全脚本。\n\n在当前 shell 会话中加载补全：\n\n\twirelab completion fish | source\n\n要让以后每个会话都加载补全，执行一次：\n\n\twirelab completion fish > ~/.config/fish/completions/wirelab.fish\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	CobraCompletionPowershellShort: {
+		"Generate the autocompletion script for powershell",
+		"生成 powershell 的自动补全脚本",
+	},
+	CobraCompletionPowershellLong: {
+		"Generate the autocompletion script for powershell.\n\nTo load completions in your current shell session:\n\n\twirelab completion powershell | Out-String | Invoke-Expression\n\nTo load completions for every new session, add the output of the above command\nto your powershell profile.\n",
+		"生成 powershell 的自动补全脚本。\n\n在当前 shell 会话中加载补全：\n\n\twirelab completion powershell | Out-String | Invoke-Expression\n\n要让以后每个会话都加载补全，把上面命令的输出\n加入你的 powershell 配置文件。\n",
+	},
+	CobraCompletionZshShort: {
+		"Generate the autocompletion script for zsh",
+		"生成 zsh 的自动补全脚本",
+	},
+	CobraCompletionZshLong: {
+		"Generate the autocompletion script for the zsh shell.\n\nIf shell completion is not already enabled in your environment you will need\nto enable it.  You can execute the following once:\n\n\techo \"autoload -U compinit; compinit\" >> ~/.zshrc\n\nTo load completions in your current shell session:\n\n\tsource <(wirelab completion zsh)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\twirelab completion zsh > \"${fpath[1]}/_wirelab\"\n\n#### macOS:\n\n\twirelab completion zsh > $(brew --prefix)/share/zsh/site-functions/_wirelab\n\nYou will need to start a new shell for this setup to take effect.\n",
+		"生成 zsh 的自动补全脚本。\n\n如果你的环境还没有启用 shell 补全，需要先启用。\n可以执行一次下面的命令：\n\n\techo \"autoload -U compinit; compinit\" >> ~/.zshrc\n\n在当前 shell 会话中加载补全：\n\n\tsource <(wirelab completion zsh)\n\n要让以后每个会话都加载补全，执行一次：\n\n#### Linux:\n\n\twirelab completion zsh > \"${fpath[1]}/_wirelab\"\n\n#### macOS:\n\n\twirelab completion zsh > $(brew --prefix)/share/zsh/site-functions/_wirelab\n\n需要新开一个 shell，设置才会生效。\n",
+	},
+	HelpExerciseShort: {
+		"Build your own HTTP or WebSocket server, stage by stage, in Python or Go",
+		"用 Python 或 Go 逐个阶段地自己动手写 HTTP 或 WebSocket 服务器",
+	},
+	HelpExerciseInitShort: {
+		"Write a runnable starter into DIR (default: the track's name)",
+		"把可以运行的起始代码写入 DIR（默认以练习名命名）",
+	},
+	FlagExerciseInitForce: {
+		"overwrite files that exist",
+		"覆盖已有的文件",
+	},
+	FlagExerciseInitLang: {
+		"the language you write the server in: `python` or go",
+		"你编写服务器所用的语言：`python` 或 go",
+	},
+	FlagExerciseInitSolution: {
+		"write the reference solution instead (default DIR: TRACK-LANG-solution)",
+		"改为写出参考答案（默认 DIR：TRACK-LANG-solution）",
+	},
+	FlagExerciseInitUILang: {
+		"language of messages: `en` or zh (default from LANG)",
+		"消息的语言：`en` 或 zh（默认取自 LANG）",
+	},
+	HelpExerciseListShort: {
+		"List the tracks, their stages and languages",
+		"列出各个练习、它们的阶段和可用语言",
+	},
+	FlagExerciseListJSON: {
+		"print the tracks as JSON",
+		"以 JSON 输出练习列表",
+	},
+	CobraHelpShort: {
+		"Help about any command",
+		"任意命令的帮助",
+	},
+	CobraHelpLong: {
+		"Help provides help for any command in the application.\nSimply type wirelab help [path to command] for full details.",
+		"help 为程序中的任意命令提供帮助。\n输入 wirelab help [命令路径] 查看完整说明。",
+	},
+	HelpHTTPShort: {
+		"Run, parse and probe HTTP/1.1 with the hand-written httpcore engine",
+		"用手写的 httpcore 引擎运行、解析和探查 HTTP/1.1",
+	},
+	HelpHTTPGetShort: {
+		"Send HTTP/1.1 requests and show the exact bytes on the wire",
+		"发送 HTTP/1.1 请求，并显示线上的确切字节",
+	},
+	HelpHTTPGetLong: {
+		"Send a request with httpcore's client and show every byte sent (\"> \") and\nreceived (\"< \"), header sections verbatim, bodies up to 4 KiB. Notes about\nconnections (\"* \") go to stderr.\n\nWith --keep-alive N the request is sent N times over one persistent connection\n(RFC 9112 §9.3); when the server closes it, get dials again, and the last line\nsays how many TCP connections the requests needed.",
+		"用 httpcore 的客户端发送请求，显示发出（\"> \"）和收到（\"< \"）的每一个字节：\n头部原样显示，消息体最多显示 4 KiB。关于连接的说明（\"* \"）写到 stderr。\n\n加上 --keep-alive N，请求会在一条持久连接上发送 N 次（RFC 9112 §9.3）；\n服务器关闭连接时 get 会重新连接，最后一行说明这些请求一共用了几条 TCP 连接。",
+	},
+	FlagHTTPGetData: {
+		"send `STRING` as the request body, with Content-Length",
+		"把 `STRING` 作为请求体发送，并带上 Content-Length",
+	},
+	FlagHTTPGetHeader: {
+		"add a field line `'Name: value'` (repeatable)",
+		"添加一行字段 `'Name: value'`（可重复）",
+	},
+	FlagHTTPGetJSON: {
+		"print a JSON summary instead of the bytes",
+		"输出 JSON 摘要，而不是字节",
+	},
+	FlagHTTPGetKeepAlive: {
+		"send the request `N` times, over one connection while the server allows",
+		"把请求发送 `N` 次，服务器允许时都走同一条连接",
+	},
+	FlagHTTPGetMethod: {
+		"request method (default GET, or POST with --data)",
+		"请求方法（默认 GET；带 --data 时为 POST）",
+	},
+	HelpHTTPParseShort: {
+		"Explain a raw HTTP/1.1 message byte by byte, with the RFC section for each part",
+		"逐字节解释一条原始 HTTP/1.1 消息，并给出每一部分的 RFC 章节",
+	},
+	HelpHTTPParseLong: {
+		"Parse one raw HTTP/1.1 message with httpcore and explain every part of it:\nthe start line, each field line, the empty line and the body (or each chunk),\nwith its byte offset and the RFC section that defines it. A message starting\nwith \"HTTP/\" is read as a response, anything else as a request.\n\nThe verdict is httpcore's own: a message the server would reject is shown up\nto the problem, and the command exits non-zero naming the byte offset and the\nRFC section. Bytes after the message (a pipelined request) are counted, not\nparsed.\n\nHTTP/1.1 lines end in CRLF, and httpcore rejects a bare LF (RFC 9112 §2.2).\nFor a file written in an editor, --crlf turns every bare LF into CRLF first,\nincluding any in the body: count the body's bytes after the conversion when\nyou write its Content-Length.",
+		"用 httpcore 解析一条原始 HTTP/1.1 消息，并解释它的每一部分：起始行、每一行\n字段、空行和消息体（或每一个分块），附上字节偏移和定义它的 RFC 章节。以\n\"HTTP/\" 开头的消息按响应读取，其余按请求读取。\n\n结论由 httpcore 自己给出：服务器会拒绝的消息只显示到出问题的地方为止，命令\n以非零状态退出，并指出字节偏移和 RFC 章节。消息之后的字节（流水线中的下一个\n请求）只计数，不解析。\n\nHTTP/1.1 的行以 CRLF 结尾，httpcore 拒绝单独的 LF（RFC 9112 §2.2）。对于在\n编辑器里写的文件，--crlf 会先把每个单独的 LF 换成 CRLF，消息体里的也一样：\n写 Content-Length 时，请按转换之后的消息体字节数计算。",
+	},
+	FlagHTTPParseCrlf: {
+		"convert bare LF line endings to CRLF before parsing (for hand-written files)",
+		"解析前把单独的 LF 行尾转换为 CRLF（用于手写的文件）",
+	},
+	FlagHTTPParseJSON: {
+		"print the segments as JSON",
+		"以 JSON 输出各个片段",
+	},
+	HelpHTTPServeShort: {
+		"Serve HTTP/1.1 with an inspector that echoes what the server parsed",
+		"运行 HTTP/1.1 服务器，附带回显服务器解析结果的检查器",
+	},
+	HelpHTTPServeLong: {
+		"Serve HTTP/1.1 with httpcore and the inspector (package httpcore/inspect):\n\n  /resource           a real resource with ETag and Last-Modified: conditional\n                      requests (If-None-Match, If-Modified-Since → 304; If-Range\n                      with Range → 206 or 200; RFC 9110 §13) and Range (206, 416)\n  /status/{code}      answer with that status and its semantics (206 with Range, 103, ...);\n                      /status/304 is the bare status whatever you send: for a 304\n                      earned by a validator, ask /resource\n  /drip?n=5&size=10   stream a chunked body, one chunk per piece\n  anything else       echo the request as JSON: headers and trailers in arrival order\n\nThe first line on stderr is \"listening on http://HOST:PORT\". Each connection\nis logged when it opens and when it closes, with the number of requests it\ncarried, so keep-alive shows. SIGINT or SIGTERM shuts down gracefully.",
+		"用 httpcore 和检查器（httpcore/inspect 包）提供 HTTP/1.1 服务：\n\n  /resource           一个带 ETag 和 Last-Modified 的真实资源：条件请求\n                      （If-None-Match、If-Modified-Since → 304；If-Range 配合\n                      Range → 206 或 200；RFC 9110 §13）以及 Range（206、416）\n  /status/{code}      用该状态码及其语义作答（带 Range 的 206、103 等）；\n                      /status/304 无论你发什么都只回一个光秃秃的状态：想要由\n                      验证器换来的 304，请访问 /resource\n  /drip?n=5&size=10   以分块编码流式发送消息体，每块一段\n  其他路径            以 JSON 回显请求：头部和尾部字段按到达顺序排列\n\nstderr 的第一行是 \"listening on http://HOST:PORT\"。每条连接在打开和关闭时\n都会记录，并注明它承载了多少个请求，keep-alive 的效果一目了然。收到 SIGINT\n或 SIGTERM 时平稳关闭。",
+	},
+	FlagHTTPServeAddr: {
+		"address to listen on (port 0 picks a free port)",
+		"监听的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagHTTPServeGrace: {
+		"how long shutdown waits for requests in progress",
+		"关闭时等待进行中的请求多久",
+	},
+	HelpHTTPSShort: {
+		"Serve and inspect HTTPS, and watch what TLS protects against",
+		"提供并检查 HTTPS 服务，看看 TLS 防住了什么",
+	},
+	HelpHTTPSLong: {
+		"HTTP sends everything in the clear, proves nothing about who answers, and\ncannot tell when a message was changed on the way. HTTPS = HTTP + encryption\n+ authentication + integrity. These commands show each weakness live on\n127.0.0.1, then TLS stopping it, and serve real HTTPS:\n\n  sniff        a tap on the wire reads a password over HTTP, only ciphertext over HTTPS\n  impersonate  a fake server is believed over HTTP, refused over HTTPS (and why)\n  tamper       a man in the middle rewrites a page over HTTP; over HTTPS the connection fails\n  ca           create the local development CA and issue certificates (like mkcert)\n  serve        serve HTTPS with the development CA (--dev) or an ACME CA (--acme)\n  inspect      show what a TLS server negotiates and the certificates it presents",
+		"HTTP 把一切都以明文发送，无法证明是谁在应答，也察觉不到消息在途中被改动。\nHTTPS = HTTP + 加密 + 身份验证 + 完整性。下面这些命令在 127.0.0.1 上现场演示\n每一个弱点，再演示 TLS 如何挡住它，并提供真正的 HTTPS 服务：\n\n  sniff        线路上的窃听者在 HTTP 下读到密码，在 HTTPS 下只看到密文\n  impersonate  假服务器在 HTTP 下被信任，在 HTTPS 下被拒绝（并说明原因）\n  tamper       中间人在 HTTP 下改写页面；在 HTTPS 下连接直接失败\n  ca           创建本地开发用 CA 并签发证书（类似 mkcert）\n  serve        用开发 CA（--dev）或 ACME CA（--acme）提供 HTTPS 服务\n  inspect      查看 TLS 服务器协商的参数以及它出示的证书",
+	},
+	HelpHTTPSCAShort: {
+		"Create the local development CA and issue certificates, like mkcert",
+		"创建本地开发用 CA 并签发证书，类似 mkcert",
+	},
+	HelpHTTPSCALong: {
+		"Create a root CA for development, or load the one already there: rootCA.pem and\nrootCA-key.pem (mode 0600) in the user config dir (`wirelab/ca`). It prints where\nthe CA is, its fingerprint, and how to trust it — for one program (curl\n--cacert, SSL_CERT_FILE) or system-wide. Nothing touches a system trust store\nunless --install is given.\n\nWith NAMEs (or --leaf), it also issues a leaf certificate for localhost,\n127.0.0.1, ::1 and the NAMEs, written as NAME+N.pem and NAME+N-key.pem in\n--out, as mkcert names them.",
+		"创建一个开发用的根 CA，或加载已有的那个：位于用户配置目录（`wirelab/ca`）\n中的 rootCA.pem 和 rootCA-key.pem（权限 0600）。它会输出 CA 的位置、指纹，以及\n如何信任它——只让某个程序信任（curl --cacert、SSL_CERT_FILE），或在整个系统\n范围信任。除非给出 --install，否则不会改动任何系统信任库。\n\n给出 NAME（或 --leaf）时，它还会为 localhost、127.0.0.1、::1 和这些 NAME\n签发一张叶子证书，按 mkcert 的命名方式写成 --out 中的 NAME+N.pem 和\nNAME+N-key.pem。",
+	},
+	FlagHTTPSCADir: {
+		"directory of the CA (default: the user config dir's wirelab/ca)",
+		"CA 所在的目录（默认：用户配置目录下的 wirelab/ca）",
+	},
+	FlagHTTPSCAInstall: {
+		"add the root to the system trust store (runs sudo; changes your system)",
+		"把根证书加入系统信任库（会运行 sudo，改动你的系统）",
+	},
+	FlagHTTPSCAJSON: {
+		"print a JSON summary",
+		"输出 JSON 摘要",
+	},
+	FlagHTTPSCALeaf: {
+		"issue a leaf certificate for localhost, 127.0.0.1 and ::1 even without NAMEs",
+		"即使没有 NAME，也为 localhost、127.0.0.1 和 ::1 签发叶子证书",
+	},
+	FlagHTTPSCAOut: {
+		"directory for leaf certificate files",
+		"叶子证书文件所在的目录",
+	},
+	HelpHTTPSImpersonateShort: {
+		"Pose as a server: believed over HTTP, refused over HTTPS with the exact reason",
+		"冒充服务器：在 HTTP 下被信任，在 HTTPS 下被拒绝，并给出确切原因",
+	},
+	HelpHTTPSImpersonateLong: {
+		"A client wants bank.test and trusts one CA. Fake servers on 127.0.0.1 try to\npass as the bank; each case prints what the client did, the exact\nverification error crypto/x509 returned, and what it means:\n\n  http          plain HTTP: nothing to check, the client believes the fake\n  untrusted-ca  a certificate for bank.test from the attacker's own CA\n  wrong-name    a genuine certificate from the trusted CA, for mallory.test\n  expired       the bank's real certificate, expired yesterday\n  genuine       the real bank, for comparison\n\nWith no CASE, all run.",
+		"一个客户端要访问 bank.test，它只信任一个 CA。127.0.0.1 上的几个假服务器\n试图冒充这家银行；每个场景都会输出客户端做了什么、crypto/x509 返回的确切\n验证错误，以及它的含义：\n\n  http          纯 HTTP：没有可检查的东西，客户端相信了假服务器\n  untrusted-ca  攻击者自己的 CA 签发的 bank.test 证书\n  wrong-name    受信任 CA 签发的真证书，但签给的是 mallory.test\n  expired       银行的真证书，昨天已经过期\n  genuine       真正的银行，用来对照\n\n不给 CASE 时，所有场景都运行。",
+	},
+	HelpHTTPSInspectShort: {
+		"Show what a TLS server negotiates and the certificate chain it presents",
+		"查看 TLS 服务器协商的参数和它出示的证书链",
+	},
+	HelpHTTPSInspectLong: {
+		"Run a TLS handshake with HOST:PORT and show the protocol version, cipher suite,\nkey-exchange group, the ALPN protocol the server chose, and each certificate of\nits chain (subject, issuer, names, validity, key type). The chain is verified\nagainst the system roots, or the PEM files given with --ca; an untrusted,\nexpired or misnamed certificate is still shown, with the exact reason a client\nwould refuse it. Last, it explains how this connection used hybrid encryption:\nkey agreement, then a symmetric AEAD cipher.",
+		"与 HOST:PORT 进行一次 TLS 握手，显示协议版本、密码套件、密钥交换组、服务器\n选定的 ALPN 协议，以及证书链中的每一张证书（主体、颁发者、名称、有效期、\n密钥类型）。证书链对照系统根证书验证，或对照 --ca 给出的 PEM 文件验证；\n不受信任、已过期或名称不符的证书照样显示，并给出客户端拒绝它的确切原因。\n最后说明这条连接如何使用混合加密：先协商密钥，再用对称的 AEAD 密码。",
+	},
+	FlagHTTPSInspectALPN: {
+		"ALPN protocols to offer",
+		"要提供的 ALPN 协议",
+	},
+	FlagHTTPSInspectCA: {
+		"trust the roots in this PEM `FILE` instead of the system's (repeatable)",
+		"信任这个 PEM `FILE` 中的根证书，而不是系统的（可重复）",
+	},
+	FlagHTTPSInspectServername: {
+		"server name to ask for (SNI) and verify (default: HOST)",
+		"要请求（SNI）并验证的服务器名（默认：HOST）",
+	},
+	FlagHTTPSInspectTimeout: {
+		"give up after this long",
+		"超过这个时间就放弃",
+	},
+	FlagHTTPSInspectTLS12: {
+		"offer TLS 1.2 only",
+		"只提供 TLS 1.2",
+	},
+	HelpHTTPSServeShort: {
+		"Serve HTTPS with the development CA or certificates from an ACME CA",
+		"用开发 CA 或 ACME CA 签发的证书提供 HTTPS 服务",
+	},
+	HelpHTTPSServeLong: {
+		"Serve the inspector of \"wirelab http serve\" over HTTPS, with httpcore behind\ncrypto/tls: TLS 1.2 at least, ECDHE with AEAD suites only, ALPN http/1.1 only\n(httpcore does not speak HTTP/2, so h2 is not advertised).\n\n--dev     a leaf certificate from the development CA (\"wirelab https ca\"),\n          created if missing, for localhost, 127.0.0.1, ::1 and any --name.\n--acme    certificates from an ACME CA through autocert: \"staging\" or\n          \"production\" for Let's Encrypt, or any directory URL. --domain is the\n          required allow-list; certificates are cached in --cache. The CA checks\n          control of each name with TLS-ALPN-01 on --addr or HTTP-01 on\n          --http-addr, which also redirects everything else to https. A public\n          CA must reach both: in production run with --addr :443 --http-addr :80.\n\nThe first line on stderr is \"listening on https://HOST:PORT\". Each TLS\nhandshake is logged with what it negotiated. SIGINT or SIGTERM shuts down\ngracefully.",
+		"通过 HTTPS 提供 \"wirelab http serve\" 的检查器，httpcore 运行在 crypto/tls 之后：\n至少 TLS 1.2，只用 ECDHE 加 AEAD 的密码套件，ALPN 只有 http/1.1\n（httpcore 不支持 HTTP/2，所以不通告 h2）。\n\n--dev     使用开发 CA（\"wirelab https ca\"）签发的叶子证书，缺少时自动创建，\n          覆盖 localhost、127.0.0.1、::1 以及每个 --name。\n--acme    通过 autocert 从 ACME CA 获取证书：Let's Encrypt 用 \"staging\" 或\n          \"production\"，也可以是任意目录 URL。--domain 是必填的允许列表；\n          证书缓存在 --cache 中。CA 通过 --addr 上的 TLS-ALPN-01 或\n          --http-addr 上的 HTTP-01 验证你对每个名称的控制权，后者还会把其余\n          请求重定向到 https。公共 CA 必须能访问到这两个地址：生产环境请用\n          --addr :443 --http-addr :80 运行。\n\nstderr 的第一行是 \"listening on https://HOST:PORT\"。每次 TLS 握手都会记录它\n协商出的参数。收到 SIGINT 或 SIGTERM 时平稳关闭。",
+	},
+	FlagHTTPSServeACME: {
+		"ACME directory `URL` (or staging, production)",
+		"ACME 目录 `URL`（或 staging、production）",
+	},
+	FlagHTTPSServeACMECA: {
+		"with --acme, trust this PEM `FILE` for the ACME server's HTTPS (for a test CA such as Pebble)",
+		"与 --acme 一起用：访问 ACME 服务器的 HTTPS 时信任这个 PEM `FILE`（用于 Pebble 这类测试 CA）",
+	},
+	FlagHTTPSServeAddr: {
+		"address to serve HTTPS on (port 0 picks a free port)",
+		"提供 HTTPS 服务的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagHTTPSServeCADir: {
+		"directory of the development CA (default: the user config dir's wirelab/ca)",
+		"开发 CA 所在的目录（默认：用户配置目录下的 wirelab/ca）",
+	},
+	FlagHTTPSServeCache: {
+		"with --acme, certificate cache directory (default: the user cache dir's wirelab/autocert)",
+		"与 --acme 一起用：证书缓存目录（默认：用户缓存目录下的 wirelab/autocert）",
+	},
+	FlagHTTPSServeDev: {
+		"use a certificate from the development CA",
+		"使用开发 CA 签发的证书",
+	},
+	FlagHTTPSServeDomain: {
+		"with --acme, a `NAME` to serve and ask certificates for (repeatable; required)",
+		"与 --acme 一起用：要服务并申请证书的`NAME`（可重复；必填）",
+	},
+	FlagHTTPSServeEmail: {
+		"with --acme, contact address for the ACME account",
+		"与 --acme 一起用：ACME 账户的联系地址",
+	},
+	FlagHTTPSServeHTTPAddr: {
+		"with --acme, address for HTTP-01 challenges and redirects to https",
+		"与 --acme 一起用：用于 HTTP-01 质询和重定向到 https 的地址",
+	},
+	FlagHTTPSServeName: {
+		"with --dev, another `NAME` for the certificate (repeatable)",
+		"与 --dev 一起用：证书的另一个`NAME`（可重复）",
+	},
+	HelpHTTPSSniffShort: {
+		"Read a password off the wire over HTTP, and fail to over HTTPS",
+		"在 HTTP 下从线路上读出密码，在 HTTPS 下读不出来",
+	},
+	HelpHTTPSSniffLong: {
+		"Start a login server, a tap proxy in front of it and a client on 127.0.0.1.\nThe client logs in through the tap, once over HTTP and once over HTTPS, and\nthe tap prints everything it saw: over HTTP the request with the password in\nits body; over HTTPS only TLS records — their types and sizes, the server\nname from the ClientHello, and ciphertext.",
+		"在 127.0.0.1 上启动一个登录服务器、挡在它前面的窃听代理和一个客户端。\n客户端经过窃听代理登录两次，一次走 HTTP，一次走 HTTPS，窃听代理把看到的一切\n都打印出来：HTTP 下是消息体里带着密码的请求；HTTPS 下只有 TLS 记录——它们的\n类型和大小、ClientHello 中的服务器名，以及密文。",
+	},
+	FlagHTTPSSniffHTTP: {
+		"run over plain HTTP only",
+		"只用纯 HTTP 运行",
+	},
+	FlagHTTPSSniffHTTPS: {
+		"run over HTTPS only",
+		"只用 HTTPS 运行",
+	},
+	FlagHTTPSSniffPassword: {
+		"the password the client sends (default correct-horse-battery-staple)",
+		"客户端发送的密码（默认 correct-horse-battery-staple）",
+	},
+	HelpHTTPSTamperShort: {
+		"Rewrite a page in flight: delivered over HTTP, refused over HTTPS",
+		"在途中改写页面：HTTP 下照样送达，HTTPS 下被拒绝",
+	},
+	HelpHTTPSTamperLong: {
+		"A server sends a page with an IBAN; a man in the middle on 127.0.0.1 rewrites\nthe IBAN to its own in every byte it relays. Over HTTP the client receives the\naltered page and has no way to tell. Over HTTPS the attacker cannot even find\nthe IBAN, flips a bit of ciphertext instead, and the client's TLS stack\ndetects it (bad record MAC) and fails the connection: altered data is never\ndelivered.",
+		"服务器发送一个带 IBAN 的页面；127.0.0.1 上的中间人在它转发的每个字节里把\nIBAN 改成自己的。HTTP 下客户端收到被改过的页面，却无从分辨。HTTPS 下攻击者\n连 IBAN 都找不到，只好翻转密文中的一位，客户端的 TLS 协议栈发现了这一点\n（\"bad record MAC\"）并让连接失败：被改动的数据永远不会送达。",
+	},
+	FlagLearnReset: {
+		"start the course over, forgetting the saved position and quizzes (not the exercise stages)",
+		"从头开始学习课程，忘掉保存的位置和测验（练习阶段保留）",
+	},
+	FlagLearnWidth: {
+		"wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)",
+		"在 `N` 个单元格处换行（默认：终端宽度、$COLUMNS 或 80）",
+	},
+	HelpPollShort: {
+		"Short polling, long polling, Server-Sent Events and WebSocket on one stream",
+		"在同一个消息流上运行短轮询、长轮询、Server-Sent Events 和 WebSocket",
+	},
+	HelpPollServeShort: {
+		"Serve one message stream four ways, with a live page that reads all four side by side",
+		"用四种方式提供同一个消息流，并附带一个把四者并排显示的实时页面",
+	},
+	HelpPollServeLong: {
+		"Serve one message stream with short polling, long polling, Server-Sent Events and\nWebSocket, on httpcore, and a page that subscribes with all four at once:\n\n  /                      the live page: per transport, messages, latency, requests,\n                         connections and bytes (counted at the server's sockets)\n  /poll?after=SEQ        short poll: the messages after SEQ, at once\n  /poll?after=SEQ&wait=S long poll: held up to S seconds until there is one\n  /events                Server-Sent Events; resumes from Last-Event-ID\n  /ws?after=SEQ          WebSocket, one text frame per message\n  /stats                 the server's per-transport counts (JSON)\n  /keepalive?n=100       n requests over HTTP/1.0 short connections against one\n                         HTTP/1.1 persistent connection (JSON)\n  POST /publish          with --publish: the body becomes a message\n\nEvery path takes &channel=NAME (1 to 64 ASCII letters, digits, '-' and '_') to\nread or publish one of many streams, each with its own cursors; without it the\nchannel is \"default\". The page takes ?channel=NAME too.\n\nWithout --nats the channels live in this process's memory. With --nats they\nlive in a NATS JetStream stream that several nodes share: a client may move\nfrom one node to another with its cursor and lose nothing. --nats embedded runs\nNATS inside this process (JetStream in --data, listening on --nats-listen), and\na second node joins it with --nats nats://127.0.0.1:4222.\n\nThe server publishes --rate messages per second itself, to --channel. At start it runs the\nkeep-alive demonstration against itself and prints the table. The first line\non stderr is \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.",
+		"在 httpcore 上用短轮询、长轮询、Server-Sent Events 和 WebSocket 提供同一个\n消息流，外加一个同时用这四种方式订阅的页面：\n\n  /                      实时页面：每种传输方式的消息、延迟、请求数、连接数和\n                         字节数（在服务器的套接字上统计）\n  /poll?after=SEQ        短轮询：立即返回 SEQ 之后的消息\n  /poll?after=SEQ&wait=S 长轮询：最多挂起 S 秒，直到有消息\n  /events                Server-Sent Events；根据 Last-Event-ID 续传\n  /ws?after=SEQ          WebSocket，每条消息一个文本帧\n  /stats                 服务器按传输方式统计的计数（JSON）\n  /keepalive?n=100       用 HTTP/1.0 短连接发 n 个请求，与一条 HTTP/1.1 持久连接\n                         对比（JSON）\n  POST /publish          带 --publish 时：请求体成为一条消息\n\n每个路径都可以带 &channel=NAME（1 到 64 个 ASCII 字母、数字、'-' 和 '_'），\n读取或发布众多消息流中的一个，每个流有自己的游标；不带时频道是 \"default\"。\n页面也接受 ?channel=NAME。\n\n不带 --nats 时，各频道保存在本进程的内存里。带 --nats 时，它们保存在几个节点\n共享的 NATS JetStream 流里：客户端可以带着游标从一个节点换到另一个节点，\n一条也不丢。--nats embedded 在本进程内运行 NATS（JetStream 数据在 --data，\n在 --nats-listen 上监听），第二个节点用 --nats nats://127.0.0.1:4222 加入。\n\n服务器自己每秒向 --channel 发布 --rate 条消息。启动时它先对自己运行 keep-alive\n演示并打印表格。stderr 的第一行是 \"listening on http://HOST:PORT\"。收到 SIGINT\n或 SIGTERM 时停止。",
+	},
+	FlagPollServeBench: {
+		"serve only the transports and POST /publish (what compare runs)",
+		"只提供各传输方式和 POST /publish（compare 运行的就是这个）",
+	},
+	FlagPollServeKeepalive: {
+		"requests in the short-versus-persistent demonstration at start (0: skip)",
+		"启动时短连接对比持久连接演示的请求数（0：跳过）",
+	},
+	FlagPollServePayload: {
+		"bytes per published message",
+		"每条发布消息的字节数",
+	},
+	FlagPollServePublish: {
+		"accept POST /publish: the request body becomes a message",
+		"接受 POST /publish：请求体成为一条消息",
+	},
+	FlagPollServeRate: {
+		"messages per second the server publishes (0: none)",
+		"服务器每秒发布的消息数（0：不发布）",
+	},
+	FlagPollServeRetention: {
+		"messages each channel keeps for clients that reconnect",
+		"每个频道为重连的客户端保留的消息数",
+	},
+	FlagPollServeRetentionAge: {
+		"also drop messages older than this (0: no age limit)",
+		"同时丢弃比这更旧的消息（0：不按时间限制）",
+	},
+	FlagPollServeChannelRetention: {
+		"NAME=COUNT[:AGE]: retention of one channel (repeatable)",
+		"NAME=COUNT[:AGE]：单个频道的保留量（可重复）",
+	},
+	FlagPollServeChannel: {
+		"channel the server publishes its --rate messages to",
+		"服务器把 --rate 条消息发布到的频道",
+	},
+	FlagPollServeNATS: {
+		"carry the channels on NATS JetStream: \"embedded\" runs NATS in this process; nats://h1:p1,nats://h2:p2 joins a cluster",
+		"用 NATS JetStream 承载各频道：\"embedded\" 在本进程内运行 NATS；nats://h1:p1,nats://h2:p2 加入一个集群",
+	},
+	FlagPollServeData: {
+		"with --nats embedded: JetStream's directory (default: a temporary one)",
+		"配合 --nats embedded：JetStream 的目录（默认用一个临时目录）",
+	},
+	FlagPollServeNATSListen: {
+		"with --nats embedded: where NATS listens for other nodes",
+		"配合 --nats embedded：NATS 为其他节点监听的地址",
+	},
+	FlagPollServeReplicas: {
+		"with --nats: NATS servers that keep each message (3 in a 3-server cluster)",
+		"配合 --nats：保存每条消息的 NATS 服务器数（三台的集群用 3）",
+	},
+	FlagPollServeNode: {
+		"this node's name in logs and /stats (default: the host name)",
+		"本节点在日志和 /stats 中的名字（默认是主机名）",
+	},
+	HelpPostMessageShort: {
+		"Serve window.postMessage between real origins: safe and vulnerable receivers, a WebSocket bridge",
+		"在真实的不同源之间提供 window.postMessage：安全与有漏洞的接收方，以及一个 WebSocket 桥",
+	},
+	HelpPostMessageServeShort: {
+		"Serve the postMessage lab on three loopback origins and print the URLs to open",
+		"在三个回环源上提供 postMessage 实验，并打印要打开的 URL",
+	},
+	HelpPostMessageServeLong: {
+		"Serve three origins on loopback and print the URLs to open:\n\n  parent    origin A: a safe and a deliberately vulnerable message receiver side by\n            side, and an iframe from origin B\n  frame     origin B: greets both receivers, and bridges the parent to a WebSocket\n            that only origin B may open (403 for every other Origin)\n  attacker  origin C: frames the parent and calls both receivers; the vulnerable one\n            hands over its token and renames its account, the safe one ignores it\n\nEach page shows event.data, event.origin and event.source for every message.\nThe allow-lists the pages check event.origin against, the WebSocket's\nOriginPolicy and the Content-Security-Policy headers are all built from the\nsame websocket.Origin values. The pages are embedded; they need no network.\n\nThe URLs go to stdout (--json for a JSON object); the log of pages served and\nWebSocket messages to stderr (--quiet turns it off). On macOS, where only\n127.0.0.1 is configured, use three ports of 127.0.0.1 (see the example).\nSIGINT or SIGTERM sends close 1001 to the bridge's WebSockets and stops.",
+		"在回环地址上提供三个源，并打印要打开的 URL：\n\n  parent    源 A：一个安全的和一个故意留有漏洞的消息接收方并排放着，\n            还有一个来自源 B 的 iframe\n  frame     源 B：向两个接收方打招呼，并把父页面桥接到一个只允许源 B\n            打开的 WebSocket（其他任何 Origin 都得到 403）\n  attacker  源 C：把父页面嵌入框架并调用两个接收方；有漏洞的那个交出令牌\n            并改掉账户名，安全的那个不予理睬\n\n每个页面都会显示每条消息的 event.data、event.origin 和 event.source。页面\n用来核对 event.origin 的允许列表、WebSocket 的 OriginPolicy 以及\nContent-Security-Policy 头部，都由同一组 websocket.Origin 值生成。页面是\n内嵌的，不需要联网。\n\nURL 写到 stdout（--json 输出一个 JSON 对象）；页面访问和 WebSocket 消息的\n日志写到 stderr（--quiet 关闭日志）。macOS 上只配置了 127.0.0.1，请使用\n127.0.0.1 的三个端口（见示例）。收到 SIGINT 或 SIGTERM 时向桥接的 WebSocket\n发送关闭码 1001 并停止。",
+	},
+	FlagPostMessageServeAttacker: {
+		"address of origin C, the attacker page",
+		"源 C（攻击者页面）的地址",
+	},
+	FlagPostMessageServeFrame: {
+		"address of origin B, the framed page and its WebSocket",
+		"源 B（被嵌入的页面及其 WebSocket）的地址",
+	},
+	FlagPostMessageServeJSON: {
+		"print the URLs and allow-lists as JSON",
+		"以 JSON 输出 URL 和允许列表",
+	},
+	FlagPostMessageServeParent: {
+		"address of origin A, the parent page (port 0 picks a free port)",
+		"源 A（父页面）的地址（端口 0 表示自动选一个空闲端口）",
+	},
+	FlagPostMessageServeQuiet: {
+		"log nothing per request or message",
+		"不为每个请求或消息记录日志",
+	},
+	HelpVersionShort: {
+		"Print the wirelab version",
+		"显示 wirelab 的版本",
+	},
+	HelpWSShort: {
+		"Serve, dial and decode WebSocket (RFC 6455) with the hand-written websocket engine",
+		"用手写的 websocket 引擎提供、连接和解码 WebSocket（RFC 6455）",
+	},
+	HelpWSDecodeShort: {
+		"Explain raw WebSocket frames field by field: FIN, RSV, opcode, MASK, length, key, payload",
+		"逐个字段解释原始 WebSocket 帧：FIN、RSV、操作码、MASK、长度、掩码键、载荷",
+	},
+	HelpWSDecodeLong: {
+		"Decode one or more WebSocket frames given in hex and explain every field, with\nits byte offset and the RFC 6455 section that defines it: FIN, RSV1-3, the\nopcode, MASK, the payload length and which of its three forms (7-bit, 16-bit\nor 64-bit) it uses, the masking key, and the payload, unmasked; for a close\nframe, its status code and reason. Fragmented messages are put back together.\n\nThe hex comes from the arguments, or from standard input when there are none\nor the argument is \"-\". Spaces, newlines and commas are ignored, and each\nbyte group may start with 0x or \\x.\n\nThe verdict is the websocket engine's own. A frame the engine would reject is\nshown up to the problem, and the command exits non-zero naming the byte\noffset and the RFC section. A masked frame is read as a client's and an\nunmasked one as a server's, unless --from says who sent them.",
+		"解码以十六进制给出的一个或多个 WebSocket 帧，并解释每个字段及其字节偏移和\n定义它的 RFC 6455 章节：FIN、RSV1-3、操作码、MASK、载荷长度及其所用的形式\n（7 位、16 位或 64 位三种之一）、掩码键，以及去掉掩码后的载荷；关闭帧还会\n给出状态码和原因。分片的消息会被重新拼起来。\n\n十六进制来自命令参数；没有参数或参数为 \"-\" 时来自标准输入。空格、换行和\n逗号都会被忽略，每组字节可以以 0x 或 \\x 开头。\n\n结论由 websocket 引擎自己给出。引擎会拒绝的帧只显示到出问题的地方为止，\n命令以非零状态退出，并指出字节偏移和 RFC 章节。带掩码的帧按客户端发送的\n来读，不带掩码的按服务器发送的来读，除非用 --from 指明发送方。",
+	},
+	FlagWSDecodeBits: {
+		"also draw each frame header as the RFC's bit diagram, with its real bits",
+		"另外按 RFC 的位图画出每个帧头，填入真实的位",
+	},
+	FlagWSDecodeFrom: {
+		"who sent the frames: `client` (must mask), server (must not) or any",
+		"帧的发送方：`client`（必须带掩码）、server（不得带掩码）或 any",
+	},
+	FlagWSDecodeJSON: {
+		"print the frames as JSON",
+		"以 JSON 输出各帧",
+	},
+	HelpWSDialShort: {
+		"Open a WebSocket and talk over it from the terminal, frame by frame",
+		"在终端里打开一条 WebSocket，逐帧收发",
+	},
+	HelpWSDialLong: {
+		"Open a WebSocket connection to a ws:// or wss:// URL and show the opening\nhandshake: the request sent (\"> \") and the response (\"< \"). Then each line\nread from standard input is sent as a text message, and every frame sent\n(\"send\") and received (\"recv\") is shown with its opcode, FIN bit, length and\nmasking key, followed by each message received.\n\nLines starting with a slash are commands:\n\n  /ping [DATA]             send a ping; the server answers with a pong\n  /close [CODE [REASON]]   run the closing handshake (default code 1000)\n  /binary HEX              send a binary message, such as /binary 00 ff 10\n  //text                   send the text message \"/text\"\n\nThe end of standard input closes the connection with 1000 (normal closure),\nso dial works in a pipe. Notes go to stderr. With --json, stdout carries one\nJSON object per event: handshake, frame, message, closed.",
+		"连接到一个 ws:// 或 wss:// URL，显示开始握手：发出的请求（\"> \"）和收到的\n响应（\"< \"）。之后从标准输入读到的每一行都作为文本消息发送，发出（\"send\"）\n和收到（\"recv\"）的每一帧都会显示操作码、FIN 位、长度和掩码键，随后是收到的\n每条消息。\n\n以斜杠开头的行是命令：\n\n  /ping [DATA]             发送 ping；服务器以 pong 回应\n  /close [CODE [REASON]]   执行关闭握手（默认关闭码 1000）\n  /binary HEX              发送二进制消息，例如 /binary 00 ff 10\n  //text                   发送文本消息 \"/text\"\n\n标准输入结束时以 1000（正常关闭）关闭连接，所以 dial 可以用在管道里。说明\n写到 stderr。带 --json 时，stdout 每个事件一个 JSON 对象：handshake、frame、\nmessage、closed。",
+	},
+	FlagWSDialJSON: {
+		"print one JSON object per event",
+		"每个事件输出一个 JSON 对象",
+	},
+	FlagWSDialOrigin: {
+		"send `ORIGIN` as the Origin header, as a browser page would",
+		"把 `ORIGIN` 作为 Origin 头部发送，就像浏览器页面那样",
+	},
+	FlagWSDialSubprotocol: {
+		"offer subprotocol `P` (repeatable, in order of preference)",
+		"提供子协议 `P`（可重复，按偏好排序）",
+	},
+	HelpWSServeShort: {
+		"Run a WebSocket echo server that logs each handshake and frame",
+		"运行一个记录每次握手和每一帧的 WebSocket 回显服务器",
+	},
+	HelpWSServeLong: {
+		"Serve WebSocket on every path (ws://HOST:PORT/echo, ws://HOST:PORT/, ...) with the\nwebsocket engine on httpcore, and echo every message whole: text as text,\nbinary as binary. A browser that asks for http://HOST:PORT/ gets a small page\nwith a text box that connects to /echo.\n\nThe log on stderr shows each handshake's request header fields in arrival\norder, the Origin accepted, every frame in (\"recv\") and out (\"send\") with its\nopcode, FIN bit, length and mask, and the close code and reason when a\nconnection ends. --quiet turns that off, for benchmarks. The first line is\nalways \"listening on ws://HOST:PORT\".\n\nLike the echo servers the WebSocket tutorials use, this demo accepts any\nOrigin, \"null\" (a page opened from disk) included, and logs the one it\naccepted. --origin restricts browsers to a list of origins plus the server's\nown (RFC 6455 §10.2); a refused handshake gets 403. The websocket library's\nown default is stricter: same origin only.\n\nSIGINT or SIGTERM sends close 1001 (going away) to every open connection,\nwaits up to 5s for the peers to answer, and stops.",
+		"在每个路径上提供 WebSocket（ws://HOST:PORT/echo、ws://HOST:PORT/ 等），使用\nhttpcore 上的 websocket 引擎，把每条消息原样回显：文本回文本，二进制回二进制。\n浏览器访问 http://HOST:PORT/ 会得到一个带文本框的小页面，它连接到 /echo。\n\nstderr 上的日志按到达顺序列出每次握手的请求头部字段、接受的 Origin、每一个\n收到（\"recv\"）和发出（\"send\"）的帧及其操作码、FIN 位、长度和掩码，连接结束时\n还有关闭码和原因。--quiet 关闭这些日志，用于基准测试。第一行总是\n\"listening on ws://HOST:PORT\"。\n\n和 WebSocket 教程里常用的回显服务器一样，这个演示接受任何 Origin，包括 \"null\"\n（从磁盘打开的页面），并记录它接受的 Origin。--origin 把浏览器限制在一组源加上\n服务器自己的源之内（RFC 6455 §10.2）；被拒绝的握手得到 403。websocket 库自己的\n默认规则更严：只接受同源。\n\n收到 SIGINT 或 SIGTERM 时，向每条打开的连接发送 1001（going away），最多等 5 秒\n让对端回应，然后停止。",
+	},
+	FlagWSServeOrigin: {
+		"accept browsers only from this `ORIGIN` (scheme://host[:port] or null; repeatable)",
+		"只接受来自这个 `ORIGIN` 的浏览器（scheme://host[:port] 或 null；可重复）",
+	},
+	FlagWSServeQuiet: {
+		"log nothing per connection",
+		"不为每条连接记录日志",
+	},
+	FlagWSServeSubprotocol: {
+		"speak this subprotocol `P` if the client offers it (repeatable, in order of preference)",
+		"如果客户端提供，就使用子协议 `P`（可重复，按偏好排序）",
+	},
+
+	// Lists, exercises, unknown commands, ws decode's flag hints.
+	ListSep:            {", ", "、"},
+	ListSepStrong:      {"; ", "；"},
+	ListOr:             {" or ", " 或 "},
+	ExerciseListLine:   {"%s (%d stages, %d passed): %s", "%s（%d 个阶段，已通过 %d 个）：%s"},
+	ExerciseInitNext:   {"run: cd %s && %s\ncheck: wirelab check %s\ncheck as you write (restarts and re-checks on every save): %s", "运行：cd %s && %s\n检查：wirelab check %s\n边写边检查（保存即重启并重新检查）：%s"},
+	RootUnknownSuggest: {"unknown command %[2]q for \"%[1]s\"; did you mean %[3]s?", "“%[1]s”没有子命令 %[2]q；你想输入的是 %[3]s 吗？"},
+	RootUnknownList:    {"unknown command %[2]q for \"%[1]s\"; its commands are %[3]s (see %[1]s --help)", "“%[1]s”没有子命令 %[2]q；可用的有：%[3]s（详见 %[1]s --help）"},
+	DecodeSenderClient: {"a client's frames, which must be masked", "客户端发的帧，必须加掩码"},
+	DecodeSenderServer: {"a server's frames, which must not be masked", "服务器发的帧，不得加掩码"},
+	DecodeSenderAny:    {"the default: each frame's MASK bit decides", "默认值，按每帧的 MASK 位判断"},
+	DecodeUseFrom:      {"unknown flag --%s: use --from %s (%s); --from takes client, server or any (RFC 6455 §5.1)", "没有 --%s 这个选项：请用 --from %s（%s）；--from 的取值有 client、server 和 any（RFC 6455 §5.1）"},
+	DecodeFromChoice:   {"--from %s (%s)", "--from %s 表示%s"},
+	DecodeSayFrom:      {"unknown flag --%s: say who sent the frames with --from: %s (RFC 6455 §5.1)", "没有 --%s 这个选项：帧是谁发的，用 --from 说明：%s（RFC 6455 §5.1）"},
+	ListExercises:      {"exercises: ", "练习阶段："},
+	ListFooter:         {"\n%d of %d lessons' quizzes passed · exercise stages passed: %s", "\n已通过 %d/%d 课的测验 · 练习阶段：%s"},
+	ShowTyped:          {"   (typed; the values in {…} come from a live demo when the quiz asks it)", "   （输入答案；{…} 中的数值在测验时由实时演示生成）"},
+	ShowExercises:      {"\nExercise stages this lesson prepares: %s. Start them with:\n\n%s", "\n本课为这些练习阶段打基础：%s。开始练习：\n\n%s"},
+	StageLine:          {"Exercise stages passed: %s (wirelab exercise list)", "已通过的练习阶段：%s（wirelab exercise list）"},
+	OfferAllPassed:     {"✓ You have passed the exercise stages this lesson prepares: %s.", "✓ 本课对应的练习阶段你都已通过：%s。"},
+	OfferPrepares:      {"This lesson prepares these exercise stages: %s (%d of %d passed).\nBuild them into your own server (in Python here; --lang go for Go):", "本课为这些练习阶段打基础：%s（已通过 %d/%d）。\n在你自己写的服务器里实现它们（这里用 Python；想用 Go 就写 --lang go）："},
+	OfferOnce:          {"once", "只需一次"},
+
+	// Typed quiz questions and the tutor that asks them.
+	QuizFormChunk:             {"Type the chunk-size as it is on the wire, such as 1a0 (hex digits; 0x is allowed).", "请按线路上的样子输入 chunk-size，例如 1a0（十六进制数字，可以带 0x）。"},
+	QuizRemarkChunkDecimal:    {"That is the size in decimal; a chunk-size is hexadecimal.", "这是十进制的长度；chunk-size 用的是十六进制。"},
+	QuizFormPoll:              {"Type a whole number of bytes, such as 123.", "请输入一个整数字节数，例如 123。"},
+	QuizRemarkPollRequest:     {"That is the request alone; add the response.", "这只是请求的字节数；还要加上响应。"},
+	QuizRemarkPollResponse:    {"That is the response alone; add the request.", "这只是响应的字节数；还要加上请求。"},
+	QuizFormAccept:            {"Type the Base64 value: 28 characters ending in =.", "请输入 Base64 值：28 个字符，以 = 结尾。"},
+	QuizRemarkAcceptHex:       {"That is the SHA-1 digest in hex; Base64 encodes its 20 raw bytes instead.", "这是 SHA-1 摘要的十六进制写法；要做 Base64 的是那 20 个原始字节。"},
+	QuizRemarkAcceptDecoded:   {"You decoded the key first; the key is hashed as the text it is.", "你先把密钥做了 Base64 解码；其实应该直接拿密钥的文本去拼接、哈希。"},
+	QuizFormFrameLen:          {"Type two bytes in hex, such as \"0a 1b\" (or 0x0a 0x1b, 0a1b).", "请输入两个十六进制字节，例如“0a 1b”（也可以写 0x0a 0x1b 或 0a1b）。"},
+	QuizRemarkFrameLenDecimal: {"Those are the right bytes, but in decimal; the question asks for hex.", "这两个字节的值对了，但写成了十进制；题目要的是十六进制。"},
+	TutorLiveMissing:          {"Question %d needs the live generator %q, which this wirelab lacks; skipped.", "第 %d 题需要实时生成器 %q，但这个 wirelab 里没有；已跳过。"},
+	TutorLiveFailed:           {"Question %d computes its values from a live demo, which failed: %v. Skipped.", "第 %d 题要从实时演示中算出数值，但演示失败了：%v。已跳过。"},
+	TutorTypedPrompt:          {"type the answer, [h]int, [s]kip, [b]ack, [q]uit > ", "输入答案，[h] 提示，[s] 跳过，[b] 返回，[q] 退出 > "},
+	TutorTypedSkipped:         {"Skipped. The answer: %s. %s", "已跳过。答案：%s。%s"},
+	TutorTypedWrong:           {"✗ Not quite: the answer is %s. %s%s", "✗ 不对：答案是 %s。%s%s"},
+
+	// The checker's messages (lessons/check): what a stage found, in both languages.
+	ChkServerClosedConnectionBefore: {
+		"Your server closed the connection before the request was sent.",
+		"在请求发出之前，你的服务器就关闭了连接。",
+	},
+	ChkServerGaveUpAfter: {
+		"Your server gave up after the first pieces of the request: keep reading until the request is whole.",
+		"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。",
+	},
+	ChkServerClosedConnectionAfter: {
+		"the server closed the connection after response %d, before the checker could send %s",
+		"服务器在第 %d 个响应之后关闭了连接，检查器来不及发送%s",
+	},
+	ChkServerClosedConnectionWhile: {
+		"the server closed the connection while the checker was sending %s (write %d of %d)",
+		"检查器发送%s时（第 %d 次写入，共 %d 次），服务器关闭了连接",
+	},
+	ChkBytesCameAfterEmpty: {
+		"%d bytes came after the empty line of the response to HEAD",
+		"HEAD 响应的空行之后又来了 %d 个字节",
+	},
+	ChkMoreBytesCameAfter: {
+		"%d more bytes came after the response to %s ended",
+		"%[2]s 的响应结束之后，又来了 %[1]d 个字节",
+	},
+	ChkContentLengthCountsBytes: {
+		"Content-Length counts the bytes of the body after encoding (UTF-8: \"é\" is 2 bytes, \"世\" 3), not its characters; send exactly that many bytes.",
+		"Content-Length 计算的是编码后响应体的字节数（UTF-8 中 \"é\" 是 2 字节，\"世\" 是 3 字节），不是字符数；正好发送这么多字节。",
+	},
+	ChkCameBeforeWriteRequest: {
+		" (it came before write %d of %d: the request was not whole yet)",
+		"（它在第 %d 次写入之前就到了，共 %d 次：请求还不完整）",
+	},
+	ChkAnswer: {
+		"the answer to %s",
+		"%s 的响应",
+	},
+	ChkServerStoppedAnsweringAfter: {
+		"the server stopped answering after response %d: %s",
+		"服务器在第 %d 个响应之后不再回答：%s",
+	},
+	ChkServerClosedConnectionAfter2: {
+		"the server closed the connection after response %d, before answering %s",
+		"服务器在第 %d 个响应之后、回答%s之前关闭了连接",
+	},
+	ChkHasStatusWant: {
+		"%s has status %d; want %d",
+		"%s：状态码是 %d，应为 %d",
+	},
+	ChkResponseHasNoField: {
+		"the response has no %s field; the request sent %q",
+		"响应里没有 %s 字段；请求发送的是 %q",
+	},
+	ChkRequestSent: {
+		"%s is %q; the request sent %q",
+		"%s 是 %q；请求发送的是 %q",
+	},
+	ChkHeadHasContentLength: {
+		"HEAD has Content-Length %q; GET / had %q",
+		"HEAD 的 Content-Length 是 %q；GET / 的是 %q",
+	},
+	ChkResponseHasNoContent: {
+		"the response has no Content-Length: frame the echoed body by its length in bytes",
+		"响应没有 Content-Length：回显的内容要用按字节计的长度来界定",
+	},
+	ChkAnnouncesConnectionCloses: {
+		"%s announces that the connection closes",
+		"%s声明连接将关闭",
+	},
+	ChkBody: {
+		"the body of %s",
+		"%s（响应体）",
+	},
+	ChkHasEmptyBodyAnswer: {
+		"%s has an empty body; answer with some content",
+		"%s：响应体为空，请返回一些内容",
+	},
+	ChkBodyRequestsBodyWas: {
+		"the body is %s; the request's body was %q",
+		"响应体是 %s；请求体是 %q",
+	},
+	ChkMalformedResponse: {
+		"malformed response: %s",
+		"响应格式错误：%s",
+	},
+	ChkHeaderSectionNeverEnded: {
+		"The header section never ended: after the last field line, send an empty line, so that the header ends with \"\\r\\n\\r\\n\".",
+		"头部一直没有结束：最后一个字段行之后要发送一个空行，也就是头部以 \"\\r\\n\\r\\n\" 结尾。",
+	},
+	ChkServerDidAnswerDoes: {
+		"Your server did not answer: does it read the request up to the empty line, then write a response to the same socket? ",
+		"你的服务器没有回答：它有没有读取请求直到空行，然后往同一个 socket 写回响应？",
+	},
+	ChkEndEveryLineCr: {
+		"End every line with CR LF (\"\\r\\n\"), not LF (\"\\n\") alone.",
+		"每一行都要以 CR LF（\"\\r\\n\"）结尾，不能只用 LF（\"\\n\"）。",
+	},
+	ChkStatusLineVersionSpace: {
+		"A status line is the version, a space, a 3-digit code, a space, a reason, and CR LF: \"HTTP/1.1 200 OK\\r\\n\".",
+		"状态行是：版本、空格、3 位状态码、空格、原因短语、CR LF，例如 \"HTTP/1.1 200 OK\\r\\n\"。",
+	},
+	ChkNoWhitespaceBetweenField: {
+		"No whitespace between a field name and its colon: \"Content-Length: 5\", not \"Content-Length : 5\".",
+		"字段名和冒号之间不能有空白：\"Content-Length: 5\"，而不是 \"Content-Length : 5\"。",
+	},
+	ChkEachFieldLineName: {
+		"Each field line is a name, a colon, the value and CR LF: \"Content-Type: text/plain\\r\\n\".",
+		"每个字段行是：字段名、冒号、值、CR LF，例如 \"Content-Type: text/plain\\r\\n\"。",
+	},
+	ChkSendContentLengthTransfer: {
+		"Send Content-Length or Transfer-Encoding: chunked, never both: two lengths are how requests get smuggled.",
+		"只发送 Content-Length 或 Transfer-Encoding: chunked 之一，不能都发：两个长度正是请求走私的根源。",
+	},
+	ChkChunkedBodySizeHexadecimal: {
+		"A chunked body is: the size in hexadecimal, CR LF, that many bytes, CR LF; repeated; then \"0\\r\\n\\r\\n\". 26 bytes is \"1a\", not \"26\".",
+		"chunked 响应体是：十六进制的长度、CR LF、这么多字节、CR LF，重复若干次，最后是 \"0\\r\\n\\r\\n\"。26 字节要写 \"1a\"，不是 \"26\"。",
+	},
+	ChkContentLengthAnnouncedBytes: {
+		"Content-Length announced %d bytes; send exactly that many, counted in bytes after encoding (UTF-8), not in characters.",
+		"Content-Length 声明了 %d 字节；就要发送这么多字节——按编码（UTF-8）后的字节数算，不是字符数。",
+	},
+	ChkEcho: {
+		"the echo",
+		"回显",
+	},
+	ChkServerReadFrame: {
+		"the server to read a frame",
+		"服务器读取帧",
+	},
+	ChkEcho2: {
+		"the echo of %q",
+		"%q 的回显",
+	},
+	ChkEchoByteMessage: {
+		"the echo of a %d-byte message",
+		"%d 字节消息的回显",
+	},
+	ChkReplyPingFramePong: {
+		"the reply to the ping is a %s frame, not a pong",
+		"对 ping 的回复是 %s 帧，不是 pong",
+	},
+	ChkPongCarriesPingCarried: {
+		"the pong carries %s; the ping carried %q",
+		"pong 的载荷是 %s；ping 的载荷是 %q",
+	},
+	ChkServerAnsweredCloseFrame: {
+		"the server answered the close frame with a %s frame",
+		"服务器用 %s 帧回答了 close 帧",
+	},
+	ChkClosePayloadEmptyByte: {
+		"A close payload is empty, or a 2-byte status code (1000 for a normal close) and a UTF-8 reason.",
+		"close 帧的载荷为空，或者是 2 字节状态码（正常关闭为 1000）加 UTF-8 原因。",
+	},
+	ChkServerClosedTcp: {
+		"the server closed TCP",
+		"服务器关闭了 TCP 连接",
+	},
+	ChkThenSentMoreBytes: {
+		"then sent more bytes (nothing may follow a close frame)",
+		"之后又发送了数据（close 帧之后不应再有数据）",
+	},
+	ChkDidCloseTcpWithin: {
+		"but did not close TCP within %s (RFC 6455 §7.1.1: the server should close it first)",
+		"但在 %s 内没有关闭 TCP 连接（RFC 6455 §7.1.1：应由服务器先关闭）",
+	},
+	ChkEngineRejectsFrame: {
+		"the engine rejects the %s frame: %s",
+		"引擎拒绝了这个 %s 帧：%s",
+	},
+	ChkServerReadHandshakeRequest: {
+		"the server to read the handshake request",
+		"服务器读取握手请求",
+	},
+	ChkHandshakeResponse: {
+		"the handshake response",
+		"握手响应",
+	},
+	ChkWebsocketHandshakeAnsweredHttp: {
+		"A WebSocket handshake is answered with \"HTTP/1.1 101 Switching Protocols\", not a normal response.",
+		"WebSocket 握手要用 \"HTTP/1.1 101 Switching Protocols\" 回答，而不是普通响应。",
+	},
+	ChkServerAnsweredPlainHttp: {
+		"Your server answered as a plain HTTP server: when the request has \"Upgrade: websocket\", answer 101 Switching Protocols.",
+		"你的服务器按普通 HTTP 回答了：请求带 \"Upgrade: websocket\" 时，要回答 101 Switching Protocols。",
+	},
+	ChkServerRejectedHandshakeChecker: {
+		"Your server rejected the handshake. The checker sends GET / with Host, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13; accept it at the path /.",
+		"你的服务器拒绝了握手。检查器发送 GET /，带 Host、Upgrade: websocket、Connection: Upgrade、Sec-WebSocket-Key 和 Sec-WebSocket-Version: 13；请在路径 / 上接受它。",
+	},
+	ChkStatusSwitchingProtocols: {
+		"the status is %d, not 101 Switching Protocols",
+		"状态码是 %d，不是 101 Switching Protocols",
+	},
+	ChkMustContain: {
+		"%s is %q; it must contain %q",
+		"%s 是 %q；它必须包含 %q",
+	},
+	ChkSendFieldLineResponse: {
+		"Send the field line %q in the 101 response.",
+		"在 101 响应里发送字段行 %q。",
+	},
+	ChkResponseHasNoField2: {
+		"the 101 response has no %s field",
+		"101 响应里没有 %s 字段",
+	},
+	ChkSendFieldLineResponse2: {
+		"Send the field line %q in the 101 response, before the empty line.",
+		"在 101 响应的空行之前发送字段行 %q。",
+	},
+	ChkResponseHasCheckerOffered: {
+		"the response has %s %q, but the checker offered none",
+		"响应里有 %s %q，但检查器并没有提出",
+	},
+	ChkOnlyAnswerValueClient: {
+		"Only answer %s with a value the client asked for; leave it out here.",
+		"只有客户端请求了才回 %s；这里不要发送它。",
+	},
+	ChkAppendGuidEafa5E914: {
+		"Append the GUID \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\" to the key exactly as received (no spaces), take SHA-1 of that string, and base64-encode the 20 raw bytes of the digest (not its hex text). For this key, %q gives %q.",
+		"把 GUID \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\" 接在收到的 key 后面（不加空格），对这个字符串做 SHA-1，再把摘要的 20 个原始字节做 base64 编码（不是十六进制文本）。对这个 key，%q 应得到 %q。",
+	},
+	ChkResponseHasNoSec: {
+		"the 101 response has no Sec-WebSocket-Accept field",
+		"101 响应里没有 Sec-WebSocket-Accept 字段",
+	},
+	ChkSecWebsocketAcceptKey: {
+		"Sec-WebSocket-Accept is %q; for the key %q it must be %q",
+		"Sec-WebSocket-Accept 是 %q；对 key %q，它应该是 %q",
+	},
+	ChkBadFrameFromServer: {
+		"bad frame from the server: %s",
+		"服务器发来的帧有误：%s",
+	},
+	ChkByteFinRsv1Opcode: {
+		"Byte 0 is FIN, RSV1-3 and the opcode; byte 1 is MASK and the 7-bit length (126: 16-bit length follows, 127: 64-bit).",
+		"第 0 字节是 FIN、RSV1-3 和 opcode；第 1 字节是 MASK 和 7 位长度（126 表示后面跟 16 位长度，127 表示 64 位）。",
+	},
+	ChkFrameHeaderStoppedMiddle: {
+		"The frame header stopped in the middle: write the whole header (2 to 14 bytes), then the payload.",
+		"帧头只发了一半：先写完整个帧头（2 到 14 字节），再写载荷。",
+	},
+	ChkReplyAnnouncesBytePayload: {
+		"the reply announces a %d-byte payload (%s); the checker sent %d bytes and expects them back",
+		"回复的帧声明载荷长度为 %d 字节（%s）；检查器发送了 %d 字节，期望原样收回",
+	},
+	ChkReplyAnnouncesBytePayload2: {
+		"the reply announces a %d-byte payload; no stage sends more than %d",
+		"回复的帧声明载荷长度为 %d 字节；没有哪个阶段发送超过 %d 字节",
+	},
+	ChkPayloadShorterThanLength: {
+		"The payload is shorter than the length in the frame header: send exactly as many bytes as announced.",
+		"载荷比帧头里声明的长度短：要发送与声明长度完全一致的字节数。",
+	},
+	ChkRestBytePayload: {
+		"the rest of a %d-byte payload",
+		"%d 字节载荷的其余部分",
+	},
+	ChkByteSaysBitLength: {
+		"byte 1 says 126: 16-bit length 0x%04x follows",
+		"第 1 字节为 126：后面是 16 位长度 0x%04x",
+	},
+	ChkByteSaysBitLength2: {
+		"byte 1 says 127: 64-bit length follows",
+		"第 1 字节为 127：后面是 64 位长度",
+	},
+	ChkBitLengthByte: {
+		"7-bit length %d in byte 1",
+		"第 1 字节中的 7 位长度 %d",
+	},
+	ChkServerSentCloseFrame: {
+		"the server sent a close frame (%s) instead of %s",
+		"服务器发来了 close 帧（%s），而不是%s",
+	},
+	ChkServerEndedConnectionDid: {
+		"Your server ended the connection: did it fail to parse the frame the checker sent? Client frames are masked: unmask the payload with the 4-byte key (RFC 6455 §5.3).",
+		"你的服务器结束了连接：是不是没能解析检查器发来的帧？客户端的帧带掩码：要用 4 字节掩码键还原载荷（RFC 6455 §5.3）。",
+	},
+	ChkEngineRejectsReply: {
+		"the engine rejects the reply: %s",
+		"引擎拒绝了这个回复：%s",
+	},
+	ChkNoDataMessageReply: {
+		"no data message in the reply",
+		"回复里没有数据消息",
+	},
+	ChkServerMustMaskFrames: {
+		"A server MUST NOT mask the frames it sends: set the MASK bit (0x80 of byte 1) to 0 and send no masking key. Only clients mask.",
+		"服务器发送的帧绝不能加掩码：把 MASK 位（第 1 字节的 0x80）置 0，也不要发送掩码键。只有客户端才加掩码。",
+	},
+	ChkFragmentedMessageTextBinary: {
+		"A fragmented message is a text or binary frame with FIN=0, continuation frames with FIN=0, and a last continuation frame with FIN=1.",
+		"分片消息是：一个 FIN=0 的 text 或 binary 帧，若干 FIN=0 的 continuation 帧，以及最后一个 FIN=1 的 continuation 帧。",
+	},
+	ChkCheckByteFinX80: {
+		"Check byte 0: FIN is 0x80, RSV1-3 must be 0 without an extension, the opcode is the low 4 bits (0x1 text, 0x0 continuation).",
+		"检查第 0 字节：FIN 是 0x80，没有扩展时 RSV1-3 必须为 0，opcode 是低 4 位（0x1 文本，0x0 续帧）。",
+	},
+	ChkTextMessageMustValid: {
+		"A text message must be valid UTF-8: echo the bytes exactly as received.",
+		"文本消息必须是合法的 UTF-8：按收到的字节原样回显。",
+	},
+	ChkEchoMessageCheckerSent: {
+		"the echo is a %s message; the checker sent text",
+		"回显是 %s 消息；检查器发送的是文本",
+	},
+	ChkEchoOpcodeReceivedX1: {
+		"Echo with the opcode received: 0x1 for text (byte 0 = 0x81 for a single frame).",
+		"用收到的 opcode 回显：文本是 0x1（单帧时第 0 字节为 0x81）。",
+	},
+	ChkEchoCheckerSentThey: {
+		"the echo is %s; the checker sent %s (they differ from byte %d of the payload)",
+		"回显是 %s；检查器发送的是 %s（从载荷第 %d 字节开始不同）",
+	},
+	ChkByteEchoWritesLength: {
+		"the %d-byte echo writes its length with %d in byte 1; the shortest form, %d, is required",
+		"%d 字节的回显在第 1 字节写了 %d；必须使用最短的形式 %d",
+	},
+	ChkText: {
+		" (%s)",
+		"（%s）",
+	},
+	ChkMoreFrames: {
+		"%s: %d more frames",
+		"%s：另有 %d 个帧",
+	},
+	ChkByteIncompleteFrameHeader: {
+		"%s byte %d: an incomplete frame header",
+		"%s 第 %d 字节：不完整的帧头",
+	},
+	ChkUnmasked: {
+		"unmasked",
+		"无掩码",
+	},
+	ChkMaskedKey: {
+		"masked (key % x)",
+		"带掩码（掩码键 % x）",
+	},
+	ChkOnlyBytesArrived: {
+		", only %d of the %d bytes arrived",
+		"，%d 字节中只收到 %d 字节",
+	},
+	ChkByteFinLengthPayload: {
+		"%s byte %d: %s FIN=%d, %s, %s length %d, payload %s",
+		"%s 第 %d 字节：%s FIN=%d，%s，%s 长度 %d，载荷 %s",
+	},
+	ChkSent: {
+		"sent",
+		"发送",
+	},
+	ChkReceived: {
+		"received",
+		"收到",
+	},
+	ChkConnectionRefusedNothingListening: {
+		"connection refused: nothing is listening on %s",
+		"连接被拒绝：%s 上没有程序在监听",
+	},
+	ChkServerRunningListeningPort: {
+		"Is your server running? Is it listening on port %s, and on %s (127.0.0.1, ::1 and 0.0.0.0 differ)? Start it, then run the checker again with --addr HOST:PORT.",
+		"你的服务器在运行吗？它监听的是 %s 端口吗？地址是 %s 吗（127.0.0.1、::1 和 0.0.0.0 不一样）？先启动服务器，再用 --addr HOST:PORT 重新运行检查。",
+	},
+	ChkCannotResolveHost: {
+		"cannot resolve the host %q: %v",
+		"无法解析主机名 %q：%v",
+	},
+	ChkUseIpAddressSuch: {
+		"Use an IP address such as 127.0.0.1, or localhost.",
+		"请使用 IP 地址（如 127.0.0.1）或 localhost。",
+	},
+	ChkNoAnswerTcpHandshake: {
+		"no answer to the TCP handshake from %s within %s",
+		"%s 在 %s 内没有回应 TCP 握手",
+	},
+	ChkHostRightFirewallMay: {
+		"Is the host right? A firewall may be dropping the packets. Is your server running on port %s?",
+		"主机地址对吗？可能有防火墙丢弃了数据包。你的服务器在 %s 端口上运行吗？",
+	},
+	ChkCannotConnect: {
+		"cannot connect to %s: %v",
+		"无法连接到 %s：%v",
+	},
+	ChkServerRunningListeningPort2: {
+		"Is your server running, and listening on port %s?",
+		"你的服务器在运行吗？它在监听 %s 端口吗？",
+	},
+	ChkTimedOutAfterWaiting: {
+		"timed out after %[1]s waiting for %[2]s",
+		"等待%[2]s超时（%[1]s）",
+	},
+	ChkServerClosedConnectionWhile2: {
+		"the server closed the connection while the checker waited for %s",
+		"检查器在等待%s时，服务器关闭了连接",
+	},
+	ChkServerResetConnectionWhile: {
+		"the server reset the connection while the checker waited for %s",
+		"检查器在等待%s时，服务器重置了连接",
+	},
+	ChkWhileWaiting: {
+		"%v while waiting for %s",
+		"等待%[2]s时出错：%[1]v",
+	},
+
+	// The demos' lines (lessons/demo).
+	DemoQueryByteByteAll: {
+		"The A query, byte by byte, all %d of them:",
+		"A 记录查询的逐字节内容，全部 %d 字节：",
+	},
+	DemoAnswerSameIdFlags: {
+		"The answer: same id, flags 81 80 (a response), the question again, then c0 0c\n(a pointer to the name), type A, class IN, TTL 60, length 4, and 7f 00 00 01 = 127.0.0.1\n(this server knows no EDNS, so it sends no OPT record back):",
+		"应答：相同的 id，标志 81 80（表示应答），再带上原问题，然后是 c0 0c（指向域名的指针）、\ntype A、class IN、TTL 60、长度 4，以及 7f 00 00 01 = 127.0.0.1\n（这个服务器不懂 EDNS，所以不回 OPT 记录）：",
+	},
+	DemoOneClientEachKind: {
+		"\nOne client of each kind over the same %v, while the server publishes %d messages;\nshort polls every %v. What each connection carried, recorded at both ends:",
+		"\n每种客户端各一个，在同样的 %v 里，服务端发布 %d 条消息；短轮询每 %v 问一次。\n两端记录下的每条连接上走过的内容：",
+	},
+	DemoHeaderRfcDrawsFrames: {
+		"   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:",
+		"   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：",
+	},
+	DemoHeaderByteEchoThen: {
+		"   The header of the 65535-byte echo: 126, then the length in 16 more bits:",
+		"   65535 字节回显的帧头：payload len 为 126，意思是“长度在随后的 16 位里”：",
+	},
+	DemoConnect: {
+		"connect",
+		"建立连接",
+	},
+	DemoHandshakeSynSynAck: {
+		"handshake: SYN, SYN-ACK, ACK",
+		"握手：SYN、SYN-ACK、ACK",
+	},
+	DemoPublish: {
+		"publish",
+		"发布",
+	},
+	DemoTcpConnect: {
+		"TCP connect",
+		"TCP 连接",
+	},
+
+	// The frame header's bit diagram (lessons/diagram).
+	DiagramMoreFramesMessageFollow: {
+		"more frames of this message follow (a fragment)",
+		"后面还有本消息的帧（分片）",
+	},
+	DiagramLastFrameMessage: {
+		"the last frame of its message",
+		"本消息的最后一帧",
+	},
+	DiagramFragmentedControlFrameProtocol: {
+		"a fragmented control frame: a protocol error (§5.5)",
+		"分片的控制帧：属于协议错误（§5.5）",
+	},
+	DiagramNoExtensionUse: {
+		"no extension in use",
+		"没有使用扩展",
+	},
+	DiagramSetOnlyAgreedExtension: {
+		"set: only an agreed extension may (RSV1: permessage-deflate), §5.2",
+		"置位：只有协商好的扩展才能用（RSV1：permessage-deflate），§5.2",
+	},
+	DiagramDataFrame: {
+		"a data frame",
+		"数据帧",
+	},
+	DiagramCarriesMessageDataFrame: {
+		"carries on the message a data frame started",
+		"延续前一个数据帧开始的消息",
+	},
+	DiagramReservedReceiverMustFail: {
+		"reserved: the receiver must fail the connection, §5.2",
+		"保留值：接收方必须断开连接，§5.2",
+	},
+	DiagramControlFrameMostBytes: {
+		"a control frame, at most 125 bytes, never fragmented, §5.5",
+		"控制帧，最多 125 字节，不可分片，§5.5",
+	},
+	DiagramText: {
+		": ",
+		"：",
+	},
+	DiagramMaskedServersFrame: {
+		"not masked: a server's frame (§5.1)",
+		"未加掩码：服务端发出的帧（§5.1）",
+	},
+	DiagramMaskedKeyBelowClients: {
+		"masked with the key below: a client's frame (§5.3)",
+		"用下面的密钥加了掩码：客户端发出的帧（§5.3）",
+	},
+	DiagramLengthNextBits: {
+		"the length is in the next 16 bits",
+		"长度在随后的 16 位里",
+	},
+	DiagramLengthNextBits2: {
+		"the length is in the next 64 bits",
+		"长度在随后的 64 位里",
+	},
+	DiagramPayloadBytesBitForm: {
+		"the payload is %d bytes (7-bit form, up to 125)",
+		"负载 %d 字节（7 位形式，最多 125）",
+	},
+	DiagramPayloadByteXoredKey: {
+		"payload byte i is XORed with key[i mod 4]",
+		"负载第 i 个字节与 key[i mod 4] 异或",
+	},
+	DiagramPayloadBytesBitForm2: {
+		"the payload is %d bytes (%d-bit form)",
+		"负载 %d 字节（%d 位形式）",
+	},
+	DiagramHeaderFields: {
+		"  The %d-byte header, field by field:",
+		"  %d 字节的帧头，逐个字段：",
+	},
+	DiagramContinued: {
+		"(continued)",
+		"（续）",
+	},
+	DiagramPayload: {
+		"payload data (%d bytes)",
+		"负载数据（%d 字节）",
+	},
 }

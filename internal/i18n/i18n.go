@@ -145,3 +145,8 @@ func Pair(k Key) [2]string {
 	t, _ := Lookup(k)
 	return [2]string{t.EN, t.ZH}
 }
+
+// LangAnnotation is the annotation of the root command that holds the
+// learner's language ("en" or "zh") once the CLI has resolved it, for a
+// command whose help is built when shown rather than translated.
+const LangAnnotation = "wirelab/lang"

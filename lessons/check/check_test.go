@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/rivo/uniseg"
 	"github.com/wirelab/wirelab/httpcore"
@@ -758,6 +760,9 @@ func TestHTTPHintsInJSON(t *testing.T) {
 	}
 }
 
+// englishWords is a run of three English words: prose, not code.
+var englishWords = regexp.MustCompile(`[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}`)
+
 func TestStagesDescribed(t *testing.T) {
 	for _, kind := range []string{"ws", "http"} {
 		for _, lang := range []string{"en", "zh"} {
@@ -771,6 +776,15 @@ func TestStagesDescribed(t *testing.T) {
 				}
 				if kind == "http" && (len(s.Hints) != 2 || s.Hints[0] == "" || s.Hints[1] == "") {
 					t.Errorf("http %s: stage %s has hints %q, want a nudge and the rule", lang, s.ID, s.Hints)
+				}
+				if lang == "zh" {
+					// A row of the stage table left in English shows here;
+					// a request line or a formula is the same in both.
+					for _, text := range append([]string{s.Sends, s.Expects}, s.Hints...) {
+						if !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) && englishWords.MatchString(text) {
+							t.Errorf("%s zh: stage %s says %q, with no Chinese", kind, s.ID, text)
+						}
+					}
 				}
 			}
 		}

@@ -117,4 +117,22 @@
 // Messages and hints are in English or Chinese (Options.Lang, by default
 // from LC_ALL, LC_MESSAGES or LANG); the ids, the bytes and the RFC sections
 // are the same in both.
+//
+// # Where the two languages live
+//
+// What the interpreter says about what it found ("the server closed the
+// connection after response %d …") is in the CLI's message catalogue,
+// internal/i18n, under Chk* keys, and runner.msg formats it; the catalogue's
+// test sees that each has both languages and the same verbs in each.
+//
+// The stage tables (httpTrack in http.go, the WebSocket stages in ws.go)
+// keep their texts as ltext{en, zh} pairs beside the bytes they describe:
+// what a stage sends, expects, its two hints and the message when it
+// passes. A stage table is itself a small bilingual catalogue, one row per
+// stage, and the row is the unit a reader changes: adding a stage, or
+// changing what it sends, means changing its description and its hints in
+// the same place, in both languages at once. Splitting each row between a
+// table here and a dozen keys in internal/i18n would put the bytes and
+// their explanation in two packages. TestStagesDescribed checks
+// every row has both texts, the Chinese one in Chinese, as TestCatalogue does for the keys.
 package check

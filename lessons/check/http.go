@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // The HTTP track, as data. Each stage is a list of steps; a step writes
@@ -367,22 +368,19 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 				if r.parent.Err() != nil {
 					return "", r.parent.Err()
 				}
-				hint := r.tr("Your server closed the connection before the request was sent.", "在请求发出之前，你的服务器就关闭了连接。")
+				hint := r.msg(i18n.ChkServerClosedConnectionBefore)
 				if k > 0 {
-					hint = r.tr("Your server gave up after the first pieces of the request: keep reading until the request is whole.",
-						"你的服务器只收到请求的前几段就放弃了：要一直读，直到请求完整。")
+					hint = r.msg(i18n.ChkServerGaveUpAfter)
 				}
 				if k == 0 && w.answers > 0 {
-					return "", r.failEnd(w, "RFC 9112 §9.3", r.tr("the server closed the connection after response %d, before the checker could send %s",
-						"服务器在第 %d 个响应之后关闭了连接，检查器来不及发送%s", w.answers, what), r.tr(keepAliveHint[0], keepAliveHint[1]))
+					return "", r.failEnd(w, "RFC 9112 §9.3", r.msg(i18n.ChkServerClosedConnectionAfter, w.answers, what), r.tr(keepAliveHint[0], keepAliveHint[1]))
 				}
 				if len(step.expect) > 0 && k > 0 {
 					if err := r.earlyAnswer(w, step.expect[0], what, &lastLen, k, len(step.writes)); err != nil {
 						return "", err
 					}
 				}
-				return "", r.failEnd(w, st.section, r.tr("the server closed the connection while the checker was sending %s (write %d of %d)",
-					"检查器发送%s时（第 %d 次写入，共 %d 次），服务器关闭了连接", what, k+1, len(step.writes)), hint)
+				return "", r.failEnd(w, st.section, r.msg(i18n.ChkServerClosedConnectionWhile, what, k+1, len(step.writes)), hint)
 			}
 		}
 		for _, want := range step.expect {
@@ -397,13 +395,12 @@ func (r *runner) runHTTP(st *httpStage) (string, error) {
 			// Content-Length, or a body after a response to HEAD.
 			if step.expect[len(step.expect)-1].method == "HEAD" {
 				return "", r.failAt(w, w.consumed(), "RFC 9110 §9.3.2",
-					r.tr("%d bytes came after the empty line of the response to HEAD", "HEAD 响应的空行之后又来了 %d 个字节", extra),
+					r.msg(i18n.ChkBytesCameAfterEmpty, extra),
 					r.tr(headNoBody[0], headNoBody[1]))
 			}
 			return "", r.failAt(w, w.consumed(), "RFC 9112 §6.2",
-				r.tr("%d more bytes came after the response to %s ended", "%[2]s 的响应结束之后，又来了 %[1]d 个字节", extra, what),
-				r.tr(`Content-Length counts the bytes of the body after encoding (UTF-8: "é" is 2 bytes, "世" 3), not its characters; send exactly that many bytes.`,
-					`Content-Length 计算的是编码后响应体的字节数（UTF-8 中 "é" 是 2 字节，"世" 是 3 字节），不是字符数；正好发送这么多字节。`))
+				r.msg(i18n.ChkMoreBytesCameAfter, extra, what),
+				r.msg(i18n.ChkContentLengthCountsBytes))
 		}
 	}
 	return r.tr(st.pass[0], st.pass[1]), nil
@@ -425,14 +422,14 @@ func (r *runner) earlyAnswer(w *wire, want httpWant, what string, lastLen *strin
 	if len(w.recv) == before || !errors.As(err, &sf) {
 		return nil
 	}
-	sf.msg += r.tr(" (it came before write %d of %d: the request was not whole yet)", "（它在第 %d 次写入之前就到了，共 %d 次：请求还不完整）", k+1, n)
+	sf.msg += r.msg(i18n.ChkCameBeforeWriteRequest, k+1, n)
 	return err
 }
 
 // expectHTTP reads one response from w and judges it against want.
 func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string) error {
 	hint := r.tr(want.hint[0], want.hint[1])
-	about := r.tr("the answer to %s", "%s 的响应", what)
+	about := r.msg(i18n.ChkAnswer, what)
 	resp, start, end, err := r.readResponse(w, want.method, want.section, about, hint)
 	if err != nil {
 		var sf *stageFail
@@ -443,9 +440,9 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 		case len(w.recv) == start && w.answers > 0 && sf.cause != nil:
 			// Nothing came on a connection that has answered before.
 			if isTimeout(sf.cause) {
-				sf.msg = r.tr("the server stopped answering after response %d: %s", "服务器在第 %d 个响应之后不再回答：%s", w.answers, sf.msg)
+				sf.msg = r.msg(i18n.ChkServerStoppedAnsweringAfter, w.answers, sf.msg)
 			} else {
-				sf.msg = r.tr("the server closed the connection after response %d, before answering %s", "服务器在第 %d 个响应之后、回答%s之前关闭了连接", w.answers, what)
+				sf.msg = r.msg(i18n.ChkServerClosedConnectionAfter2, w.answers, what)
 			}
 			sf.f.Section = "RFC 9112 §9.3"
 			sf.f.Hint = hint
@@ -466,37 +463,37 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	}
 	if resp.StatusCode != want.status {
 		return r.failAt(w, start+9, want.section,
-			r.tr("%s has status %d; want %d", "%s：状态码是 %d，应为 %d", about, resp.StatusCode, want.status), hint)
+			r.msg(i18n.ChkHasStatusWant, about, resp.StatusCode, want.status), hint)
 	}
 	if want.echo {
 		v, ok := resp.Header.Lookup(echoHeader)
 		if !ok {
 			return r.failAt(w, end-2, "RFC 9110 §5.1",
-				r.tr("the response has no %s field; the request sent %q", "响应里没有 %s 字段；请求发送的是 %q", echoHeader, echoHeaderSent+": "+r.echo), "")
+				r.msg(i18n.ChkResponseHasNoField, echoHeader, echoHeaderSent+": "+r.echo), "")
 		}
 		if v != r.echo {
 			return r.failAt(w, fieldOff(echoHeader, end-2), "RFC 9110 §5.5",
-				r.tr("%s is %q; the request sent %q", "%s 是 %q；请求发送的是 %q", echoHeader, v, r.echo), "")
+				r.msg(i18n.ChkRequestSent, echoHeader, v, r.echo), "")
 		}
 	}
 	if want.sameLength && *lastLen != "" {
 		if v := resp.Header.Get("Content-Length"); v != *lastLen {
 			return r.failAt(w, fieldOff("Content-Length", end-2), "RFC 9110 §9.3.2",
-				r.tr("HEAD has Content-Length %q; GET / had %q", "HEAD 的 Content-Length 是 %q；GET / 的是 %q", v, *lastLen), "")
+				r.msg(i18n.ChkHeadHasContentLength, v, *lastLen), "")
 		}
 	}
 	if want.lengthed && (resp.Chunked || !resp.Header.Has("Content-Length")) {
 		return r.failAt(w, end-2, "RFC 9112 §6.2",
-			r.tr("the response has no Content-Length: frame the echoed body by its length in bytes", "响应没有 Content-Length：回显的内容要用按字节计的长度来界定"), "")
+			r.msg(i18n.ChkResponseHasNoContent), "")
 	}
 	if want.open && resp.Close {
 		return r.failAt(w, fieldOff("Connection", start+7), "RFC 9112 §9.3",
-			r.tr("%s announces that the connection closes", "%s声明连接将关闭", about), "")
+			r.msg(i18n.ChkAnnouncesConnectionCloses, about), "")
 	}
 	if want.method == "HEAD" {
 		return nil
 	}
-	body, err := r.readBody(w, resp, start, r.tr("the body of %s", "%s（响应体）", about))
+	body, err := r.readBody(w, resp, start, r.msg(i18n.ChkBody, about))
 	if err != nil {
 		return err
 	}
@@ -505,7 +502,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 	}
 	if want.nonEmpty && len(body) == 0 {
 		return r.failAt(w, w.consumed(), "RFC 9110 §6.4",
-			r.tr("%s has an empty body; answer with some content", "%s：响应体为空，请返回一些内容", about), hint)
+			r.msg(i18n.ChkHasEmptyBodyAnswer, about), hint)
 	}
 	if want.body != nil && string(body) != *want.body {
 		at := w.consumed()
@@ -517,7 +514,7 @@ func (r *runner) expectHTTP(w *wire, want httpWant, what string, lastLen *string
 			at = at - len(body) + i
 		}
 		return r.failAt(w, at, want.section,
-			r.tr("the body is %s; the request's body was %q", "响应体是 %s；请求体是 %q", short(body), *want.body), hint)
+			r.msg(i18n.ChkBodyRequestsBodyWas, short(body), *want.body), hint)
 	}
 	return nil
 }
@@ -545,15 +542,13 @@ func (r *runner) respFail(w *wire, start int, err error, section, what, hint str
 	var pe *httpcore.ProtocolError
 	if errors.As(err, &pe) {
 		off := start + max(pe.Offset, 0)
-		return r.failAt(w, off, pe.Section, r.tr("malformed response: %s", "响应格式错误：%s", pe.Msg), r.httpHint(w, off, pe, hint))
+		return r.failAt(w, off, pe.Section, r.msg(i18n.ChkMalformedResponse, pe.Msg), r.httpHint(w, off, pe, hint))
 	}
 	if len(w.recv) > start && !bytes.Contains(w.recv[start:], []byte("\r\n\r\n")) {
-		hint = r.tr(`The header section never ended: after the last field line, send an empty line, so that the header ends with "\r\n\r\n".`,
-			`头部一直没有结束：最后一个字段行之后要发送一个空行，也就是头部以 "\r\n\r\n" 结尾。`)
+		hint = r.msg(i18n.ChkHeaderSectionNeverEnded)
 		section = "RFC 9112 §2.1"
 	} else if len(w.recv) == start {
-		hint = strings.TrimSpace(r.tr("Your server did not answer: does it read the request up to the empty line, then write a response to the same socket? ",
-			"你的服务器没有回答：它有没有读取请求直到空行，然后往同一个 socket 写回响应？") + hint)
+		hint = strings.TrimSpace(r.msg(i18n.ChkServerDidAnswerDoes) + hint)
 	}
 	return r.ioFail(w, err, section, what, hint)
 }
@@ -561,25 +556,20 @@ func (r *runner) respFail(w *wire, start int, err error, section, what, hint str
 // httpHint explains a ProtocolError at byte off of w.recv.
 func (r *runner) httpHint(w *wire, off int, pe *httpcore.ProtocolError, fallback string) string {
 	if off < len(w.recv) && w.recv[off] == '\n' && (off == 0 || w.recv[off-1] != '\r') {
-		return r.tr(`End every line with CR LF ("\r\n"), not LF ("\n") alone.`, `每一行都要以 CR LF（"\r\n"）结尾，不能只用 LF（"\n"）。`)
+		return r.msg(i18n.ChkEndEveryLineCr)
 	}
 	m := pe.Msg
 	switch {
 	case strings.Contains(m, "status"):
-		return r.tr(`A status line is the version, a space, a 3-digit code, a space, a reason, and CR LF: "HTTP/1.1 200 OK\r\n".`,
-			`状态行是：版本、空格、3 位状态码、空格、原因短语、CR LF，例如 "HTTP/1.1 200 OK\r\n"。`)
+		return r.msg(i18n.ChkStatusLineVersionSpace)
 	case strings.Contains(m, "and the colon"):
-		return r.tr(`No whitespace between a field name and its colon: "Content-Length: 5", not "Content-Length : 5".`,
-			`字段名和冒号之间不能有空白："Content-Length: 5"，而不是 "Content-Length : 5"。`)
+		return r.msg(i18n.ChkNoWhitespaceBetweenField)
 	case strings.Contains(m, "no colon"), strings.Contains(m, "field name"):
-		return r.tr(`Each field line is a name, a colon, the value and CR LF: "Content-Type: text/plain\r\n".`,
-			`每个字段行是：字段名、冒号、值、CR LF，例如 "Content-Type: text/plain\r\n"。`)
+		return r.msg(i18n.ChkEachFieldLineName)
 	case strings.Contains(m, "Transfer-Encoding and Content-Length"):
-		return r.tr("Send Content-Length or Transfer-Encoding: chunked, never both: two lengths are how requests get smuggled.",
-			"只发送 Content-Length 或 Transfer-Encoding: chunked 之一，不能都发：两个长度正是请求走私的根源。")
+		return r.msg(i18n.ChkSendContentLengthTransfer)
 	case strings.Contains(m, "chunk"):
-		return r.tr(`A chunked body is: the size in hexadecimal, CR LF, that many bytes, CR LF; repeated; then "0\r\n\r\n". 26 bytes is "1a", not "26".`,
-			`chunked 响应体是：十六进制的长度、CR LF、这么多字节、CR LF，重复若干次，最后是 "0\r\n\r\n"。26 字节要写 "1a"，不是 "26"。`)
+		return r.msg(i18n.ChkChunkedBodySizeHexadecimal)
 	}
 	return fallback
 }
@@ -590,8 +580,7 @@ func (r *runner) readBody(w *wire, resp *httpcore.Response, start int, what stri
 	if err != nil {
 		hint := ""
 		if resp.ContentLength > 0 {
-			hint = r.tr("Content-Length announced %d bytes; send exactly that many, counted in bytes after encoding (UTF-8), not in characters.",
-				"Content-Length 声明了 %d 字节；就要发送这么多字节——按编码（UTF-8）后的字节数算，不是字符数。", resp.ContentLength)
+			hint = r.msg(i18n.ChkContentLengthAnnouncedBytes, resp.ContentLength)
 		}
 		return body, r.respFail(w, start, err, "RFC 9112 §6", what, hint)
 	}

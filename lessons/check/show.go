@@ -114,19 +114,27 @@ func quoteLines(b []byte, off int, indent string, head int) []string {
 	return out
 }
 
-// WriteStage writes one line for a stage's result:
+// WriteStage writes one line for a stage's result in lang ("en" or "zh"),
+// its mark padded so the stage names line up whatever the mark:
 //
 //	PASS handshake         101 Switching Protocols with Upgrade and Connection
-func WriteStage(w io.Writer, s StageResult) error {
-	mark := "PASS"
+//	未通过 handshake         …
+func WriteStage(w io.Writer, s StageResult, lang string) error {
+	p := i18n.New(lang)
+	marks := [3]string{p.Sprintf(i18n.CheckMarkPass), p.Sprintf(i18n.CheckMarkFail), p.Sprintf(i18n.CheckMarkSkip)}
+	mark := marks[0]
 	switch {
 	case s.Skipped:
-		mark = "SKIP"
+		mark = marks[2]
 	case !s.Passed:
-		mark = "FAIL"
+		mark = marks[1]
 	}
-	head := fmt.Sprintf("%s %-17s ", mark, s.ID)
-	_, err := io.WriteString(w, wrap(head, s.Message, strings.Repeat(" ", len(head))))
+	widest := 0
+	for _, m := range marks {
+		widest = max(widest, uniseg.StringWidth(m))
+	}
+	head := fmt.Sprintf("%s%s %-17s ", mark, strings.Repeat(" ", widest-uniseg.StringWidth(mark)), s.ID)
+	_, err := io.WriteString(w, wrap(head, s.Message, strings.Repeat(" ", uniseg.StringWidth(head))))
 	return err
 }
 
@@ -280,7 +288,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		return err
 	}
 	for _, s := range r.Stages {
-		if err := WriteStage(w, s); err != nil {
+		if err := WriteStage(w, s, r.Lang); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // maxRecord bounds the bytes kept of each direction of a connection; no
@@ -29,7 +31,13 @@ type runner struct {
 	echo       string // the HTTP stage's random value for X-Wirelab-Echo
 }
 
-// tr picks the text in the stage's language and formats it.
+// msg formats catalogue message k in the stage's language.
+func (r *runner) msg(k i18n.Key, args ...any) string {
+	return i18n.New([2]string{"en", "zh"}[r.lang]).Sprintf(k, args...)
+}
+
+// tr picks the text of a stage table's pair (an ltext) in the stage's
+// language and formats it.
 func (r *runner) tr(en, zh string, args ...any) string {
 	f := en
 	if r.lang == 1 {
@@ -67,7 +75,7 @@ func (r *runner) failAt(w *wire, off int, section, msg, hint string) *stageFail 
 	sf := &stageFail{msg: msg, f: Failure{Sent: sent, Received: recv, Offset: off, Section: section, Hint: hint}}
 	if w.sentFrom > 0 {
 		// After a WebSocket handshake: explain the frames.
-		sf.f.Notes = append(r.describeFrames(r.tr("sent", "发送"), sent), r.describeFrames(r.tr("received", "收到"), recv)...)
+		sf.f.Notes = append(r.describeFrames(r.msg(i18n.ChkSent), sent), r.describeFrames(r.msg(i18n.ChkReceived), recv)...)
 	}
 	return sf
 }
@@ -138,22 +146,20 @@ func (r *runner) dialFail(err error) *stageFail {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return r.failNoBytes(section,
-			r.tr("connection refused: nothing is listening on %s", "连接被拒绝：%s 上没有程序在监听", r.addr),
-			r.tr("Is your server running? Is it listening on port %s, and on %s (127.0.0.1, ::1 and 0.0.0.0 differ)? Start it, then run the checker again with --addr HOST:PORT.",
-				"你的服务器在运行吗？它监听的是 %s 端口吗？地址是 %s 吗（127.0.0.1、::1 和 0.0.0.0 不一样）？先启动服务器，再用 --addr HOST:PORT 重新运行检查。", port, host))
+			r.msg(i18n.ChkConnectionRefusedNothingListening, r.addr),
+			r.msg(i18n.ChkServerRunningListeningPort, port, host))
 	case errors.As(err, &dnsErr):
 		return r.failNoBytes("RFC 1035",
-			r.tr("cannot resolve the host %q: %v", "无法解析主机名 %q：%v", host, err),
-			r.tr("Use an IP address such as 127.0.0.1, or localhost.", "请使用 IP 地址（如 127.0.0.1）或 localhost。"))
+			r.msg(i18n.ChkCannotResolveHost, host, err),
+			r.msg(i18n.ChkUseIpAddressSuch))
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return r.failNoBytes(section,
-			r.tr("no answer to the TCP handshake from %s within %s", "%s 在 %s 内没有回应 TCP 握手", r.addr, r.timeout),
-			r.tr("Is the host right? A firewall may be dropping the packets. Is your server running on port %s?",
-				"主机地址对吗？可能有防火墙丢弃了数据包。你的服务器在 %s 端口上运行吗？", port))
+			r.msg(i18n.ChkNoAnswerTcpHandshake, r.addr, r.timeout),
+			r.msg(i18n.ChkHostRightFirewallMay, port))
 	}
 	return r.failNoBytes(section,
-		r.tr("cannot connect to %s: %v", "无法连接到 %s：%v", r.addr, err),
-		r.tr("Is your server running, and listening on port %s?", "你的服务器在运行吗？它在监听 %s 端口吗？", port))
+		r.msg(i18n.ChkCannotConnect, r.addr, err),
+		r.msg(i18n.ChkServerRunningListeningPort2, port))
 }
 
 func isTimeout(err error) bool {
@@ -197,13 +203,13 @@ func (r *runner) ioFail(w *wire, err error, section, what, hint string) error {
 	var msg string
 	switch {
 	case isTimeout(err) || errors.Is(err, context.DeadlineExceeded):
-		msg = r.tr("timed out after %[1]s waiting for %[2]s", "等待%[2]s超时（%[1]s）", r.timeout, what)
+		msg = r.msg(i18n.ChkTimedOutAfterWaiting, r.timeout, what)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		msg = r.tr("the server closed the connection while the checker waited for %s", "检查器在等待%s时，服务器关闭了连接", what)
+		msg = r.msg(i18n.ChkServerClosedConnectionWhile2, what)
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
-		msg = r.tr("the server reset the connection while the checker waited for %s", "检查器在等待%s时，服务器重置了连接", what)
+		msg = r.msg(i18n.ChkServerResetConnectionWhile, what)
 	default:
-		msg = r.tr("%v while waiting for %s", "等待%[2]s时出错：%[1]v", err, what)
+		msg = r.msg(i18n.ChkWhileWaiting, err, what)
 	}
 	sf := r.failEnd(w, section, msg, hint)
 	sf.cause = err

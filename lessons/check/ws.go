@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
 	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
@@ -398,11 +399,11 @@ func (r *runner) sendFrames(w *wire, step wsStep, hint string) error {
 	for i, to := range append(slices.Clone(step.cuts), len(b)) {
 		if i > 0 {
 			if err := r.pause(splitPause); err != nil {
-				return r.ioFail(w, err, "RFC 6455 §5.2", r.tr("the echo", "回显"), hint)
+				return r.ioFail(w, err, "RFC 6455 §5.2", r.msg(i18n.ChkEcho), hint)
 			}
 		}
 		if err := w.write(b[from:to]); err != nil {
-			return r.ioFail(w, err, "RFC 6455 §5.2", r.tr("the server to read a frame", "服务器读取帧"), "")
+			return r.ioFail(w, err, "RFC 6455 §5.2", r.msg(i18n.ChkServerReadFrame), "")
 		}
 		from = to
 	}
@@ -417,9 +418,9 @@ func (r *runner) expectWS(w *wire, want wsWant, rule, payloadHint string, vars m
 	switch {
 	case what != "":
 	case len(want.data) <= 40:
-		what = r.tr("the echo of %q", "%q 的回显", want.data)
+		what = r.msg(i18n.ChkEcho2, want.data)
 	default:
-		what = r.tr("the echo of a %d-byte message", "%d 字节消息的回显", len(want.data))
+		what = r.msg(i18n.ChkEchoByteMessage, len(want.data))
 	}
 	switch want.reply {
 	case websocket.OpPong:
@@ -452,7 +453,7 @@ func (r *runner) expectPong(w *wire, data, what, hint string) error {
 	}
 	if fa.h.Opcode != websocket.OpPong {
 		return r.failAt(w, fa.off, "RFC 6455 §5.5.2",
-			r.tr("the reply to the ping is a %s frame, not a pong", "对 ping 的回复是 %s 帧，不是 pong", fa.h.Opcode), hint)
+			r.msg(i18n.ChkReplyPingFramePong, fa.h.Opcode), hint)
 	}
 	fr, err := r.decodeFrame(w, fa, r.frameHint)
 	if err != nil {
@@ -460,7 +461,7 @@ func (r *runner) expectPong(w *wire, data, what, hint string) error {
 	}
 	if got := fr.Payload; string(got) != data {
 		return r.failAt(w, fa.off+fa.hlen+common(got, []byte(data)), "RFC 6455 §5.5.3",
-			r.tr("the pong carries %s; the ping carried %q", "pong 的载荷是 %s；ping 的载荷是 %q", Quote(got), data), hint)
+			r.msg(i18n.ChkPongCarriesPingCarried, Quote(got), data), hint)
 	}
 	return nil
 }
@@ -480,12 +481,11 @@ func (r *runner) expectClose(w *wire, what, hint string, vars map[string]string)
 		}
 		if !fa.h.Opcode.IsControl() {
 			return r.failAt(w, fa.off, "RFC 6455 §5.5.1",
-				r.tr("the server answered the close frame with a %s frame", "服务器用 %s 帧回答了 close 帧", fa.h.Opcode), hint)
+				r.msg(i18n.ChkServerAnsweredCloseFrame, fa.h.Opcode), hint)
 		}
 	}
 	fr, err := r.decodeFrame(w, fa, func(*websocket.FrameError) string {
-		return r.tr("A close payload is empty, or a 2-byte status code (1000 for a normal close) and a UTF-8 reason.",
-			"close 帧的载荷为空，或者是 2 字节状态码（正常关闭为 1000）加 UTF-8 原因。")
+		return r.msg(i18n.ChkClosePayloadEmptyByte)
 	})
 	if err != nil {
 		return err
@@ -493,13 +493,13 @@ func (r *runner) expectClose(w *wire, what, hint string, vars map[string]string)
 	vars["close"] = fr.Close.Code.String()
 	// Wait a little for the server to close TCP, but only note it.
 	grace := min(closeTCPGrace, r.timeout)
-	vars["tcp"] = r.tr("the server closed TCP", "服务器关闭了 TCP 连接")
+	vars["tcp"] = r.msg(i18n.ChkServerClosedTcp)
 	w.c.SetReadDeadline(time.Now().Add(grace))
 	var one [1]byte
 	if _, err := w.br.Read(one[:]); err == nil {
-		vars["tcp"] = r.tr("then sent more bytes (nothing may follow a close frame)", "之后又发送了数据（close 帧之后不应再有数据）")
+		vars["tcp"] = r.msg(i18n.ChkThenSentMoreBytes)
 	} else if isTimeout(err) {
-		vars["tcp"] = r.tr("but did not close TCP within %s (RFC 6455 §7.1.1: the server should close it first)", "但在 %s 内没有关闭 TCP 连接（RFC 6455 §7.1.1：应由服务器先关闭）", grace)
+		vars["tcp"] = r.msg(i18n.ChkDidCloseTcpWithin, grace)
 	}
 	return nil
 }
@@ -511,7 +511,7 @@ func (r *runner) decodeFrame(w *wire, fa frameAt, hint func(*websocket.FrameErro
 	if err != nil {
 		fe := asFrameError(err)
 		return nil, r.failAt(w, fa.off+fe.Offset, "RFC 6455 "+fe.Section,
-			r.tr("the engine rejects the %s frame: %s", "引擎拒绝了这个 %s 帧：%s", fa.h.Opcode, fe.Msg), hint(fe))
+			r.msg(i18n.ChkEngineRejectsFrame, fa.h.Opcode, fe.Msg), hint(fe))
 	}
 	return &dec.Frames[0], nil
 }

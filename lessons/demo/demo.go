@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/textwrap"
 )
 
 // A Demo runs the real thing on loopback and prints what happened: the
@@ -31,6 +32,26 @@ type Env struct {
 	// MaskTimes prints the timings of sequence diagrams as "+#.# ms", so
 	// that tests can compare their shape.
 	MaskTimes bool
+	// Width, if positive, wraps the prose lines of Say and Tell to that
+	// many cells (internal/textwrap). Bytes (Quote, Hex), Printf's tables
+	// and the diagrams are never wrapped: a byte dump cut in two would
+	// lie about the line it shows.
+	Width int
+
+	// proseMark, set by tests, starts every line of prose, so that a test
+	// can tell the lines that wrap from the bytes and diagrams that do not.
+	proseMark string
+}
+
+// prose writes s as prose: wrapped to e.Width when it is set.
+func (e *Env) prose(s string) {
+	if e.Width > 0 {
+		s = textwrap.Wrap(s, e.Width)
+	}
+	if e.proseMark != "" {
+		s = e.proseMark + strings.ReplaceAll(s, "\n", "\n"+e.proseMark)
+	}
+	fmt.Fprintln(e.Out, s)
 }
 
 // Say prints one line in the chosen language: en or zh, formatted with args
@@ -43,7 +64,7 @@ func (e *Env) Say(en, zh string, args ...any) {
 	if len(args) > 0 {
 		s = fmt.Sprintf(s, args...)
 	}
-	fmt.Fprintln(e.Out, s)
+	e.prose(s)
 }
 
 // T returns en or zh, whichever is e's language.
@@ -57,7 +78,7 @@ func (e *Env) T(en, zh string) string {
 // Tell prints catalogue message k in the chosen language, formatted with
 // args, on one line.
 func (e *Env) Tell(k i18n.Key, args ...any) {
-	fmt.Fprintln(e.Out, e.P().Sprintf(k, args...))
+	e.prose(e.P().Sprintf(k, args...))
 }
 
 // P is the message printer for the demo's language.
@@ -156,10 +177,10 @@ func Exec(ctx context.Context, d Demo, e *Env) error {
 	if summary == "" {
 		summary = d.Summary["en"]
 	}
-	fmt.Fprintf(e.Out, "▶ %s — %s\n", d.ID, summary)
+	e.prose(fmt.Sprintf("▶ %s — %s", d.ID, summary))
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang, MaskTimes: e.MaskTimes}
+	le := &Env{Out: &lockedWriter{w: e.Out}, Lang: e.Lang, MaskTimes: e.MaskTimes, Width: e.Width, proseMark: e.proseMark}
 	if err := d.Run(ctx, le); err != nil {
 		return fmt.Errorf("demo %s: %w", d.ID, err)
 	}

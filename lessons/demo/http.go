@@ -410,7 +410,7 @@ func demoConnections(ctx context.Context, e *Env) error {
 	}
 	defer srv.Close()
 	const n = 5
-	connect := e.T("connect", "建立连接")
+	connect := e.P().Sprintf(i18n.DemoConnect)
 	// part draws the events recorded since from, once both ends have
 	// closed, and returns where the next part starts.
 	part := func(from int, title [2]string) (int, error) {

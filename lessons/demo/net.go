@@ -171,7 +171,7 @@ func demoTCPHandshake(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	c, err := ctap.Dial(ctx, srv.Addr, e.T("handshake: SYN, SYN-ACK, ACK", "握手：SYN、SYN-ACK、ACK"))
+	c, err := ctap.Dial(ctx, srv.Addr, e.P().Sprintf(i18n.DemoHandshakeSynSynAck))
 	if err != nil {
 		return err
 	}
@@ -377,13 +377,12 @@ func demoDNS(ctx context.Context, e *Env) error {
 	}
 	for _, s := range entries {
 		if s.q.Type == 1 {
-			e.Say("The A query, byte by byte, all %d of them:", "A 记录查询的逐字节内容，全部 %d 字节：", len(s.query))
+			e.Tell(i18n.DemoQueryByteByteAll, len(s.query))
 			e.Hex("    ", s.query)
 			for _, part := range dnsQueryParts(s.query, s.q) {
 				e.Say("  "+part[0], "  "+part[1])
 			}
-			e.Say("The answer: same id, flags 81 80 (a response), the question again, then c0 0c\n(a pointer to the name), type A, class IN, TTL 60, length 4, and 7f 00 00 01 = 127.0.0.1\n(this server knows no EDNS, so it sends no OPT record back):",
-				"应答：相同的 id，标志 81 80（表示应答），再带上原问题，然后是 c0 0c（指向域名的指针）、\ntype A、class IN、TTL 60、长度 4，以及 7f 00 00 01 = 127.0.0.1\n（这个服务器不懂 EDNS，所以不回 OPT 记录）：")
+			e.Tell(i18n.DemoAnswerSameIdFlags)
 			e.Hex("    ", s.resp)
 			break
 		}

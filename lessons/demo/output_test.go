@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/wirelab/wirelab/internal/textwrap"
 )
 
 // TestDemoFigures checks figures the demos print against what happened:
@@ -80,6 +83,49 @@ func TestDNSDumpsWhatItAnnounces(t *testing.T) {
 		}
 		if announced > 30 && !strings.Contains(text, "OPT") {
 			t.Errorf("%s: the query has an additional section but the OPT record is not named:\n%s", lang, text)
+		}
+	}
+}
+
+// TestDemoProseWraps runs every demo in both languages at width 80: no
+// line of prose (Say, Tell, the heading) is wider than 80 cells. The byte
+// dumps, annotated tables and diagrams are not prose and keep their lines;
+// a marker on the prose lines tells them apart.
+func TestDemoProseWraps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every demo")
+	}
+	const mark, width = "\x00prose:", 80
+	var mu sync.Mutex
+	prose := map[string]int{}
+	t.Run("demos", func(t *testing.T) {
+		for _, lang := range []string{"en", "zh"} {
+			for id, d := range All() {
+				t.Run(lang+"/"+id, func(t *testing.T) {
+					t.Parallel()
+					var out bytes.Buffer
+					if err := Exec(context.Background(), d, &Env{Out: &out, Lang: lang, Width: width, proseMark: mark}); err != nil {
+						t.Fatalf("%v", err)
+					}
+					for _, line := range strings.Split(out.String(), "\n") {
+						text, ok := strings.CutPrefix(line, mark)
+						if !ok {
+							continue
+						}
+						mu.Lock()
+						prose[lang]++
+						mu.Unlock()
+						if w := textwrap.Width(text); w > width {
+							t.Errorf("a prose line of %d cells:\n%s", w, text)
+						}
+					}
+				})
+			}
+		}
+	})
+	for _, lang := range []string{"en", "zh"} {
+		if prose[lang] < 2*len(All()) {
+			t.Errorf("%s: only %d prose lines in %d demos: the marker is not reaching them", lang, prose[lang], len(All()))
 		}
 	}
 }

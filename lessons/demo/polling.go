@@ -330,13 +330,12 @@ func pollTimeline(ctx context.Context, e *Env) error {
 		hs.Close()
 		hub.Close()
 	}()
-	e.Say("\nOne client of each kind over the same %v, while the server publishes %d messages;\nshort polls every %v. What each connection carried, recorded at both ends:",
-		"\n每种客户端各一个，在同样的 %v 里，服务端发布 %d 条消息；短轮询每 %v 问一次。\n两端记录下的每条连接上走过的内容：", time.Duration(n+1)*every, n, every)
+	e.Tell(i18n.DemoOneClientEachKind, time.Duration(n+1)*every, n, every)
 	errs := make(chan error, len(timelineClients))
 	for i, tc := range timelineClients {
 		tap := diagram.Tap{Rec: rec, Local: i, Remote: srvActor, Label: pollLabel}
 		c := &polling.Client{Transport: tc.t, Addr: hs.Addr, Interval: every, Wait: 5 * time.Second,
-			Dial: tap.DialFunc(e.T("connect", "建立连接"))}
+			Dial: tap.DialFunc(e.P().Sprintf(i18n.DemoConnect))}
 		go func() {
 			got, err := runClient(ctx, c, n)
 			if err == nil && got != n {
@@ -351,7 +350,7 @@ func pollTimeline(ctx context.Context, e *Env) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		rec.Note(srvActor, e.T("publish", "发布")+fmt.Sprintf(" news %d", i))
+		rec.Note(srvActor, e.P().Sprintf(i18n.DemoPublish)+fmt.Sprintf(" news %d", i))
 		if _, err := hub.Publish(ctx, []byte(fmt.Sprintf("news %d", i))); err != nil {
 			return err
 		}

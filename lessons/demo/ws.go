@@ -358,7 +358,7 @@ func demoWSHandshake(ctx context.Context, e *Env) error {
 	req := handshakeRequest(srv.Addr, rfcKey, "Origin: http://example.com", "Sec-WebSocket-Protocol: superchat, chat")
 	e.Tell(i18n.DemoWSClientRequest)
 	e.Quote("  > ", req)
-	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, req)
+	c, resp, raw, err := rawHandshakeVia(ctx, &ctap, e.P().Sprintf(i18n.DemoTcpConnect), srv.Addr, req)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if _, err := decode(e, frame, wsdecode.SenderClient); err != nil {
 		return err
 	}
-	e.Say("   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:", "   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：")
+	e.Tell(i18n.DemoHeaderRfcDrawsFrames)
 	if err := e.frameBits(frame); err != nil {
 		return err
 	}
@@ -476,8 +476,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		}
 	}
 
-	e.Say("   The header of the 65535-byte echo: 126, then the length in 16 more bits:",
-		"   65535 字节回显的帧头：payload len 为 126，意思是“长度在随后的 16 位里”：")
+	e.Tell(i18n.DemoHeaderByteEchoThen)
 	if err := e.frameBits(header16); err != nil {
 		return err
 	}
@@ -506,7 +505,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	defer srv.Close()
-	c, _, _, err := rawHandshakeVia(ctx, &ctap, e.T("TCP connect", "TCP 连接"), srv.Addr, handshakeRequest(srv.Addr, rfcKey))
+	c, _, _, err := rawHandshakeVia(ctx, &ctap, e.P().Sprintf(i18n.DemoTcpConnect), srv.Addr, handshakeRequest(srv.Addr, rfcKey))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/wirelab/wirelab/websocket"
+
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // A field is one field of a frame header: its name as the RFC's diagram
@@ -105,14 +107,12 @@ func rows(fs []field, payload string) [][]segment {
 
 // frameText holds the words of the bit diagram in one language.
 type frameText struct {
-	cont, payload string // payload: "payload data (%d bytes)"
+	cont string // "(continued)"
 }
 
 func frameWords(lang string) frameText {
-	if lang == "zh" {
-		return frameText{cont: "（续）", payload: "负载数据（%d 字节）"}
-	}
-	return frameText{cont: "(continued)", payload: "payload data (%d bytes)"}
+	p := i18n.New(lang)
+	return frameText{cont: p.Sprintf(i18n.DiagramContinued)}
 }
 
 // boxLeft is the margin before the diagram's left edge.
@@ -142,7 +142,7 @@ func FrameHeader(w io.Writer, b []byte, opts Options) error {
 	if len(fs) > 7 && fs[7].name != "masking key" {
 		length = fs[7].value
 	}
-	payload := fmt.Sprintf(words.payload, length)
+	payload := i18n.New(opts.Lang).Sprintf(i18n.DiagramPayload, length)
 	if length == 0 {
 		payload = ""
 	}
@@ -302,67 +302,57 @@ func segmentValue(s segment, f field) string {
 
 // legend says what each field of the header means.
 func legend(fs []field, header []byte, lang string) []string {
-	zh := lang == "zh"
-	say := func(en, zh2 string, args ...any) string {
-		if zh {
-			return fmt.Sprintf(zh2, args...)
-		}
-		return fmt.Sprintf(en, args...)
-	}
+	p := i18n.New(lang)
 	row := func(name, value, meaning string) string {
 		return fmt.Sprintf("  %-12s %-12s %s", name, value, meaning)
 	}
 	var ls []string
-	if zh {
-		ls = append(ls, fmt.Sprintf("  %d 字节的帧头，逐个字段：", len(header)))
-	} else {
-		ls = append(ls, fmt.Sprintf("  The %d-byte header, field by field:", len(header)))
-	}
-	fin := say("more frames of this message follow (a fragment)", "后面还有本消息的帧（分片）")
+	ls = append(ls, p.Sprintf(i18n.DiagramHeaderFields, len(header)))
+	fin := p.Sprintf(i18n.DiagramMoreFramesMessageFollow)
 	switch {
 	case fs[0].value == 1:
-		fin = say("the last frame of its message", "本消息的最后一帧")
+		fin = p.Sprintf(i18n.DiagramLastFrameMessage)
 	case websocket.Opcode(fs[4].value).IsControl():
-		fin = say("a fragmented control frame: a protocol error (§5.5)", "分片的控制帧：属于协议错误（§5.5）")
+		fin = p.Sprintf(i18n.DiagramFragmentedControlFrameProtocol)
 	}
 	ls = append(ls, row("FIN", fmt.Sprint(fs[0].value), fin))
 	rsv := fmt.Sprintf("%d %d %d", fs[1].value, fs[2].value, fs[3].value)
-	rsvMeaning := say("no extension in use", "没有使用扩展")
+	rsvMeaning := p.Sprintf(i18n.DiagramNoExtensionUse)
 	if rsv != "0 0 0" {
-		rsvMeaning = say("set: only an agreed extension may (RSV1: permessage-deflate), §5.2", "置位：只有协商好的扩展才能用（RSV1：permessage-deflate），§5.2")
+		rsvMeaning = p.Sprintf(i18n.DiagramSetOnlyAgreedExtension)
 	}
 	ls = append(ls, row("RSV1-3", rsv, rsvMeaning))
 	op := websocket.Opcode(fs[4].value)
-	kind := say("a data frame", "数据帧")
+	kind := p.Sprintf(i18n.DiagramDataFrame)
 	switch {
 	case op == websocket.OpContinuation:
-		kind = say("carries on the message a data frame started", "延续前一个数据帧开始的消息")
+		kind = p.Sprintf(i18n.DiagramCarriesMessageDataFrame)
 	case op > 0xA || (op > 2 && op < 8):
-		kind = say("reserved: the receiver must fail the connection, §5.2", "保留值：接收方必须断开连接，§5.2")
+		kind = p.Sprintf(i18n.DiagramReservedReceiverMustFail)
 	case op.IsControl():
-		kind = say("a control frame, at most 125 bytes, never fragmented, §5.5", "控制帧，最多 125 字节，不可分片，§5.5")
+		kind = p.Sprintf(i18n.DiagramControlFrameMostBytes)
 	}
-	ls = append(ls, row("opcode", fmt.Sprintf("0x%x", byte(op)), op.String()+say(": ", "：")+kind))
-	mask := say("not masked: a server's frame (§5.1)", "未加掩码：服务端发出的帧（§5.1）")
+	ls = append(ls, row("opcode", fmt.Sprintf("0x%x", byte(op)), op.String()+p.Sprintf(i18n.DiagramText)+kind))
+	mask := p.Sprintf(i18n.DiagramMaskedServersFrame)
 	if fs[5].value == 1 {
-		mask = say("masked with the key below: a client's frame (§5.3)", "用下面的密钥加了掩码：客户端发出的帧（§5.3）")
+		mask = p.Sprintf(i18n.DiagramMaskedKeyBelowClients)
 	}
 	ls = append(ls, row("MASK", fmt.Sprint(fs[5].value), mask))
 	pl := fs[6].value
 	switch pl {
 	case 126:
-		ls = append(ls, row("payload len", "126", say("the length is in the next 16 bits", "长度在随后的 16 位里")))
+		ls = append(ls, row("payload len", "126", p.Sprintf(i18n.DiagramLengthNextBits)))
 	case 127:
-		ls = append(ls, row("payload len", "127", say("the length is in the next 64 bits", "长度在随后的 64 位里")))
+		ls = append(ls, row("payload len", "127", p.Sprintf(i18n.DiagramLengthNextBits2)))
 	default:
-		ls = append(ls, row("payload len", fmt.Sprint(pl), say("the payload is %d bytes (7-bit form, up to 125)", "负载 %d 字节（7 位形式，最多 125）", pl)))
+		ls = append(ls, row("payload len", fmt.Sprint(pl), p.Sprintf(i18n.DiagramPayloadBytesBitForm, pl)))
 	}
 	for _, f := range fs[7:] {
 		switch f.name {
 		case "masking key":
-			ls = append(ls, row("masking key", fmt.Sprintf("% x", f.raw), say("payload byte i is XORed with key[i mod 4]", "负载第 i 个字节与 key[i mod 4] 异或")))
+			ls = append(ls, row("masking key", fmt.Sprintf("% x", f.raw), p.Sprintf(i18n.DiagramPayloadByteXoredKey)))
 		default:
-			ls = append(ls, row("ext. length", fmt.Sprint(f.value), say("the payload is %d bytes (%d-bit form)", "负载 %d 字节（%d 位形式）", f.value, f.bits)))
+			ls = append(ls, row("ext. length", fmt.Sprint(f.value), p.Sprintf(i18n.DiagramPayloadBytesBitForm2, f.value, f.bits)))
 		}
 	}
 	return ls

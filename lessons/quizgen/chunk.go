@@ -10,27 +10,22 @@ import (
 	"strings"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // ChunkSize asks for the chunk-size line of a chunked body (RFC 9112 §7.1):
 // a handler on the httpcore server flushes its header, then writes a random
 // number of bytes at once, which go out as one chunk.
 var ChunkSize = register(Generator{
-	ID:     "chunk-size",
-	Params: []string{"size", "answer", "addr"},
-	Form: map[string]string{
-		"en": "Type the chunk-size as it is on the wire, such as 1a0 (hex digits; 0x is allowed).",
-		"zh": "请按线路上的样子输入 chunk-size，例如 1a0（十六进制数字，可以带 0x）。",
-	},
+	ID:        "chunk-size",
+	Params:    []string{"size", "answer", "addr"},
+	Form:      i18n.QuizFormChunk,
 	Normalize: normalizeHex,
-	Remark: func(in *Instance, typed string) map[string]string {
+	Remark: func(in *Instance, typed string) (i18n.Key, bool) {
 		if strings.TrimSpace(typed) == in.Params["size"] {
-			return map[string]string{
-				"en": "That is the size in decimal; a chunk-size is hexadecimal.",
-				"zh": "这是十进制的长度；chunk-size 用的是十六进制。",
-			}
+			return i18n.QuizRemarkChunkDecimal, true
 		}
-		return nil
+		return 0, false
 	},
 	New: newChunkSize,
 })

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/polling"
 )
 
@@ -18,12 +19,9 @@ import (
 // message is published, and counts the request and response bytes at the
 // client's socket.
 var PollBytes = register(Generator{
-	ID:     "poll-bytes",
-	Params: []string{"addr", "request", "response", "body", "answer"},
-	Form: map[string]string{
-		"en": "Type a whole number of bytes, such as 123.",
-		"zh": "请输入一个整数字节数，例如 123。",
-	},
+	ID:        "poll-bytes",
+	Params:    []string{"addr", "request", "response", "body", "answer"},
+	Form:      i18n.QuizFormPoll,
 	Normalize: normalizeCount,
 	Remark:    pollRemark,
 	New:       func(ctx context.Context, r *rand.Rand) (*Instance, error) { return newPollBytes(ctx) },
@@ -110,17 +108,17 @@ func countLines(arrow string, raw []byte) string {
 }
 
 // pollRemark recognises one direction counted alone.
-func pollRemark(in *Instance, typed string) map[string]string {
+func pollRemark(in *Instance, typed string) (i18n.Key, bool) {
 	n, ok := normalizeCount(typed)
 	switch {
 	case !ok:
-		return nil
+		return 0, false
 	case n == in.Params["request"]:
-		return map[string]string{"en": "That is the request alone; add the response.", "zh": "这只是请求的字节数；还要加上响应。"}
+		return i18n.QuizRemarkPollRequest, true
 	case n == in.Params["response"]:
-		return map[string]string{"en": "That is the response alone; add the request.", "zh": "这只是响应的字节数；还要加上请求。"}
+		return i18n.QuizRemarkPollResponse, true
 	}
-	return nil
+	return 0, false
 }
 
 // normalizeCount reads a decimal count of bytes, allowing a unit after it.

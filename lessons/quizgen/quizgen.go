@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/wirelab/wirelab/internal/i18n"
 )
 
 // A Generator makes fresh instances of one typed question.
@@ -14,14 +16,14 @@ type Generator struct {
 	// Params names the placeholders an Instance fills, so that a lesson
 	// using an unknown {name} is caught when the course loads.
 	Params []string
-	// Form tells the learner, per language, how to type the answer, as a
+	// Form tells the learner how to type the answer, as a
 	// whole sentence; it is shown when Normalize does not recognise what
 	// was typed.
-	Form map[string]string
+	Form i18n.Key
 	// Remark, if set, recognises a typical mistake in a wrong or
-	// unrecognised answer and says what it is, per language; nil or an
-	// empty map when it sees none.
-	Remark func(in *Instance, typed string) map[string]string
+	// unrecognised answer and says what it is: a catalogue key, and false
+	// when it sees none.
+	Remark func(in *Instance, typed string) (i18n.Key, bool)
 	// Normalize returns the canonical spelling of a typed answer, and false
 	// when the text is not an answer of the expected shape at all.
 	Normalize func(typed string) (string, bool)

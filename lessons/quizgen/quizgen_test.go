@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -197,10 +198,8 @@ func TestRegistry(t *testing.T) {
 		if g.ID != id || g.New == nil || g.Normalize == nil || len(g.Params) == 0 {
 			t.Errorf("%s: incomplete generator", id)
 		}
-		for _, lang := range []string{"en", "zh"} {
-			if g.Form[lang] == "" {
-				t.Errorf("%s: no %s form", id, lang)
-			}
+		if tx, ok := i18n.Lookup(g.Form); !ok || !strings.HasPrefix(i18n.Pair(g.Form)[0], "Type") || tx.ZH == "" {
+			t.Errorf("%s: no form", id)
 		}
 	}
 	if len(IDs()) < 4 {
@@ -240,12 +239,12 @@ func TestRemarks(t *testing.T) {
 		{PollBytes, pb, pb.Params["response"] + " bytes", "response alone"},
 		{PollBytes, pb, "1", ""},
 	} {
-		m := tt.g.Remark(tt.in, tt.typed)
-		if got := m["en"]; (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
-			t.Errorf("%s %q: remark %q, want one with %q", tt.g.ID, tt.typed, got, tt.want)
+		got := ""
+		if k, ok := tt.g.Remark(tt.in, tt.typed); ok {
+			got = i18n.Pair(k)[0]
 		}
-		if (m["en"] == "") != (m["zh"] == "") {
-			t.Errorf("%s %q: remark %v lacks a language", tt.g.ID, tt.typed, m)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s %q: remark %q, want one with %q", tt.g.ID, tt.typed, got, tt.want)
 		}
 	}
 }
@@ -328,7 +327,7 @@ func TestChunkSize(t *testing.T) {
 				t.Errorf("%q: right=%v ok=%v, want %v", typed, right, ok, want)
 			}
 		}
-		if m := ChunkSize.Remark(in, in.Params["size"]); m["en"] == "" || m["zh"] == "" {
+		if k, ok := ChunkSize.Remark(in, in.Params["size"]); !ok || k != i18n.QuizRemarkChunkDecimal {
 			t.Errorf("the decimal size %s gets no remark", in.Params["size"])
 		}
 	}

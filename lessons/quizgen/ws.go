@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
 )
 
@@ -25,12 +26,9 @@ const guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // a real WebSocket handshake with that key against the websocket package's
 // server on loopback, and the answer is the value that server sent.
 var WSAccept = register(Generator{
-	ID:     "ws-accept",
-	Params: []string{"key", "answer", "addr"},
-	Form: map[string]string{
-		"en": "Type the Base64 value: 28 characters ending in =.",
-		"zh": "请输入 Base64 值：28 个字符，以 = 结尾。",
-	},
+	ID:        "ws-accept",
+	Params:    []string{"key", "answer", "addr"},
+	Form:      i18n.QuizFormAccept,
 	Normalize: normalizeAccept,
 	Remark:    acceptRemark,
 	New:       newWSAccept,
@@ -101,26 +99,20 @@ func acceptWork(key string) string {
 
 // acceptRemark recognises the two usual slips: the digest typed in hex,
 // and the key Base64-decoded before hashing.
-func acceptRemark(in *Instance, typed string) map[string]string {
+func acceptRemark(in *Instance, typed string) (i18n.Key, bool) {
 	key := in.Params["key"]
 	typed = strings.TrimSpace(typed)
 	sum := sha1.Sum([]byte(key + guid))
 	if strings.EqualFold(typed, hex.EncodeToString(sum[:])) {
-		return map[string]string{
-			"en": "That is the SHA-1 digest in hex; Base64 encodes its 20 raw bytes instead.",
-			"zh": "这是 SHA-1 摘要的十六进制写法；要做 Base64 的是那 20 个原始字节。",
-		}
+		return i18n.QuizRemarkAcceptHex, true
 	}
 	if raw, err := base64.StdEncoding.DecodeString(key); err == nil {
 		sum := sha1.Sum(append(raw, guid...))
 		if typed == base64.StdEncoding.EncodeToString(sum[:]) {
-			return map[string]string{
-				"en": "You decoded the key first; the key is hashed as the text it is.",
-				"zh": "你先把密钥做了 Base64 解码；其实应该直接拿密钥的文本去拼接、哈希。",
-			}
+			return i18n.QuizRemarkAcceptDecoded, true
 		}
 	}
-	return nil
+	return 0, false
 }
 
 // normalizeAccept trims spaces and a pasted header name; the value itself
@@ -141,12 +133,9 @@ func normalizeAccept(s string) (string, bool) {
 // is 126..65535 bytes long; the bytes come from the websocket package's frame
 // writer.
 var FrameLen = register(Generator{
-	ID:     "frame-len",
-	Params: []string{"size", "header", "hi", "lo", "answer"},
-	Form: map[string]string{
-		"en": `Type two bytes in hex, such as "0a 1b" (or 0x0a 0x1b, 0a1b).`,
-		"zh": "请输入两个十六进制字节，例如“0a 1b”（也可以写 0x0a 0x1b 或 0a1b）。",
-	},
+	ID:        "frame-len",
+	Params:    []string{"size", "header", "hi", "lo", "answer"},
+	Form:      i18n.QuizFormFrameLen,
 	Normalize: normalizeHexBytes,
 	Remark:    frameLenRemark,
 	New:       func(ctx context.Context, r *rand.Rand) (*Instance, error) { return frameLen(300) },
@@ -178,15 +167,12 @@ func frameLen(size int) (*Instance, error) {
 }
 
 // frameLenRemark recognises the bytes typed in decimal.
-func frameLenRemark(in *Instance, typed string) map[string]string {
+func frameLenRemark(in *Instance, typed string) (i18n.Key, bool) {
 	f := strings.Fields(strings.ReplaceAll(typed, ",", " "))
 	if len(f) == 2 && f[0] == in.Params["hi"] && f[1] == in.Params["lo"] && f[0]+f[1] != strings.ReplaceAll(in.Answer, " ", "") {
-		return map[string]string{
-			"en": "Those are the right bytes, but in decimal; the question asks for hex.",
-			"zh": "这两个字节的值对了，但写成了十进制；题目要的是十六进制。",
-		}
+		return i18n.QuizRemarkFrameLenDecimal, true
 	}
-	return nil
+	return 0, false
 }
 
 // normalizeHexBytes reads two bytes written in hex: two tokens of one or two

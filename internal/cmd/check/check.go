@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/internal/textwrap"
 	lcheck "github.com/wirelab/wirelab/lessons/check"
 )
 
@@ -53,22 +54,8 @@ var DefaultPorts = map[string]string{lcheck.KindHTTP: "8080", lcheck.KindWebSock
 func NewCmdCheck(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check ws|http [--addr HOST:PORT] [--watch [--run CMD] [DIR]]",
-		Short: "Test your own WebSocket or HTTP server, stage by stage, like the CodeCrafters testers",
-		Long: `Test a server you wrote, in any language, stage by stage. Each stage sends
-exact bytes over TCP and judges the answer with wirelab's own HTTP and
-WebSocket parsers. The first stage that fails shows what was sent and
-received as quoted bytes, a caret under the byte at fault, the RFC section
-and a hint, and the command exits non-zero; the stages after it are not run.
-
-With --watch it checks again and again, redrawing the result: with
---run 'python3 server.py' it starts your server in DIR, checks it, and
-restarts it and checks again every time you save a file there; without
---run it re-checks the server you started yourself each time you press
-Enter. Ctrl-C stops both. Stages passed are recorded with your course
-progress, and "wirelab learn" and "wirelab lessons list" show them.
-
-Run "wirelab check ws --help" or "wirelab check http --help" for the
-stages and what your server must do to pass them.`,
+		Short: i18n.Pair(i18n.HelpCheckShort)[0],
+		Long:  i18n.Pair(i18n.HelpCheckLong)[0],
 		Example: `  wirelab check ws --addr 127.0.0.1:9001
   wirelab check http --watch --run 'python3 server.py' http-python
   wirelab check http --addr 8080 --stage keep-alive
@@ -79,45 +66,27 @@ stages and what your server must do to pass them.`,
 	return cmd
 }
 
-var contracts = map[string]string{
-	lcheck.KindWebSocket: `Your server must accept the WebSocket opening handshake at "/" and echo
-every data message back (same type, same bytes); answer a ping with a pong
-and a close frame with a close frame, then close TCP. Every stage after tcp
-opens its own connection and handshake.`,
-	lcheck.KindHTTP: `Your server must answer GET / with 200 and a body, any other path with 404,
-GET /headers with the request's X-Wirelab-Echo field echoed back (names
-ignore case), POST /echo with the request body (framed by Content-Length or
-chunked) as the response body framed by Content-Length, HEAD / like GET /
-without the body, a malformed request line with 400 and HTTP/3.0 with 505.
-Connections are persistent (HTTP/1.1), requests may be pipelined or arrive
-in pieces, and several clients may be connected at once.`,
+var contracts = map[string]i18n.Key{
+	lcheck.KindWebSocket: i18n.HelpCheckContractWS,
+	lcheck.KindHTTP:      i18n.HelpCheckContractHTTP,
+}
+
+// kindNames are the protocols the checkers test, as the help names them.
+var kindNames = map[string]string{lcheck.KindWebSocket: "WebSocket (RFC 6455)", lcheck.KindHTTP: "HTTP/1.1 (RFC 9112)"}
+
+// kindLong is the long help of "check KIND" in p's language, its stage
+// table wrapped to width cells.
+func kindLong(kind string, p i18n.Printer, width int) string {
+	return p.Sprintf(i18n.HelpCheckKindLong, kindNames[kind], p.Sprintf(contracts[kind]), stageTable(kind, p, width), DefaultPorts[kind])
 }
 
 func newCmdKind(ios *iostreams.IOStreams, kind string, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: ios, Kind: kind}
 	ids, _ := lcheck.StageIDs(kind)
-	name := map[string]string{lcheck.KindWebSocket: "WebSocket (RFC 6455)", lcheck.KindHTTP: "HTTP/1.1 (RFC 9112)"}[kind]
 	cmd := &cobra.Command{
-		Use:   kind + " [--addr HOST:PORT] [--watch [--run CMD] [DIR]]",
-		Short: "Test your " + name + " server: " + strings.Join(ids, ", "),
-		Long: "Test your " + name + " server stage by stage.\n\n" + contracts[kind] + "\n\n" +
-			stageTable(kind) + `
---stage ID runs the stages in order up to and including ID (as CodeCrafters
-does: build the server one stage at a time and re-check everything so far).
-Each stage is bounded by --timeout, so a server that never answers fails the
-stage instead of hanging the checker. A bare port ("9001") means 127.0.0.1;
-without --addr the port is ` + DefaultPorts[kind] + `, the one the starters listen on.
-
---watch checks again and again. With --run CMD it starts your server with
-CMD in DIR (default ".", with PORT set to the port checked), waits for the
-port, checks, and on every file you save under DIR restarts the server and
-checks again. Without --run it checks the server you started yourself each
-time you press Enter. Ctrl-C stops the loop and the server it started.
-
-Messages and hints are in English or Chinese (--lang, by default from
-LC_ALL, LC_MESSAGES or LANG). The exit status is 0 only when every stage run
-passed. --json prints {"passed":…,"stages":[{"id":…,"passed":…,"message":…}]};
-a stage after the first failure has "skipped":true.`,
+		Use:     kind + " [--addr HOST:PORT] [--watch [--run CMD] [DIR]]",
+		Short:   fmt.Sprintf(i18n.Pair(i18n.HelpCheckKindShort)[0], kindNames[kind], strings.Join(ids, " → ")),
+		Long:    kindLong(kind, i18n.New("en"), helpWidth),
 		Example: fmt.Sprintf("  wirelab check %[1]s --addr 127.0.0.1:9001\n  wirelab check %[1]s --addr 9001 --stage %[2]s\n  wirelab check %[1]s --addr 127.0.0.1:9001 --json\n  wirelab check %[1]s --watch --run 'python3 server.py' %[1]s-python\n  wirelab check %[1]s --watch --run 'go run .' %[1]s-go", kind, ids[min(2, len(ids)-1)]),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && !opts.Watch {
@@ -158,14 +127,24 @@ a stage after the first failure has "skipped":true.`,
 			return runCheck(cmd.Context(), opts)
 		},
 	}
+	// The stage table is data in both languages, so the help says it in the
+	// learner's language when it is shown (see localizeHelp).
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		lang := c.Root().Annotations[i18n.LangAnnotation]
+		if opts.Lang != "" {
+			lang = opts.Lang
+		}
+		c.Long = kindLong(kind, i18n.New(lang), helpWidth)
+		c.Root().HelpFunc()(c, args)
+	})
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "", "your server's `HOST:PORT` (default 127.0.0.1:"+DefaultPorts[kind]+"; a bare port means 127.0.0.1)")
-	f.StringVar(&opts.Stage, "stage", "", "run the stages up to and including `ID`")
-	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
-	f.StringVar(&opts.Lang, "lang", "", "language of messages and hints: `en` or zh (default from LANG)")
-	f.DurationVar(&opts.Timeout, "timeout", lcheck.DefaultTimeout, "bound on each stage")
-	f.BoolVar(&opts.Watch, "watch", false, "check again on every saved change (with --run) or on Enter")
-	f.StringVar(&opts.Run, "run", "", "with --watch: the `command` that starts your server in DIR, such as 'python3 server.py'")
+	f.StringVar(&opts.Addr, "addr", "", fmt.Sprintf(i18n.Pair(i18n.FlagCheckAddr)[0], DefaultPorts[kind]))
+	f.StringVar(&opts.Stage, "stage", "", i18n.Pair(i18n.FlagCheckStage)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCheckJSON)[0])
+	f.StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagCheckLang)[0])
+	f.DurationVar(&opts.Timeout, "timeout", lcheck.DefaultTimeout, i18n.Pair(i18n.FlagCheckTimeout)[0])
+	f.BoolVar(&opts.Watch, "watch", false, i18n.Pair(i18n.FlagCheckWatch)[0])
+	f.StringVar(&opts.Run, "run", "", i18n.Pair(i18n.FlagCheckRun)[0])
 	cmd.RegisterFlagCompletionFunc("stage", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return ids, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -173,16 +152,27 @@ a stage after the first failure has "skipped":true.`,
 	return cmd
 }
 
-// stageTable lists the stages with what each sends and expects:
+// helpWidth is the width the stage table of the help is wrapped to.
+const helpWidth = 80
+
+// stageTable lists the stages with what each sends and expects, in p's
+// language, the last column wrapped to width cells:
 //
 //	tcp               sends:   opens a TCP connection to ADDR
 //	                  expects: the server accepts it (RFC 9293 §3.5)
-func stageTable(kind string) string {
-	st, _ := lcheck.Stages(kind, "en")
+func stageTable(kind string, p i18n.Printer, width int) string {
+	st, _ := lcheck.Stages(kind, string(p.Lang()))
+	sends, expects := p.Sprintf(i18n.HelpCheckSends), p.Sprintf(i18n.HelpCheckExpects)
+	label := max(textwrap.Width(sends), textwrap.Width(expects)) + 1
+	pad := func(s string) string { return s + strings.Repeat(" ", label-textwrap.Width(s)) }
 	var b strings.Builder
-	b.WriteString("Stages, in order:\n\n")
+	b.WriteString(p.Sprintf(i18n.HelpCheckStages) + "\n\n")
 	for _, s := range st {
-		fmt.Fprintf(&b, "  %-17s sends:   %s\n  %-17s expects: %s (%s)\n", s.ID, s.Sends, "", s.Expects, s.Section)
+		b.WriteString(textwrap.Hang(fmt.Sprintf("  %-17s %s", s.ID, pad(sends)), s.Sends, width) + "\n")
+		// The section is one unit: no-break spaces while wrapping.
+		section := "(" + strings.ReplaceAll(s.Section, " ", "\u00a0") + ")"
+		expect := textwrap.Hang(fmt.Sprintf("  %-17s %s", "", pad(expects)), s.Expects+" "+section, width)
+		b.WriteString(strings.ReplaceAll(expect, "\u00a0", " ") + "\n")
 	}
 	return b.String()
 }
@@ -208,7 +198,8 @@ func runCheck(ctx context.Context, opts *Options) error {
 	out := opts.IO.Out
 	if !opts.JSON {
 		fmt.Fprintf(out, "wirelab check %s %s\n\n", opts.Kind, opts.Addr)
-		lo.Progress = func(s lcheck.StageResult) { lcheck.WriteStage(out, s) }
+		lang := lcheckLang(opts.Lang)
+		lo.Progress = func(s lcheck.StageResult) { lcheck.WriteStage(out, s, lang) }
 	}
 	rep, err := lcheck.Run(ctx, lo)
 	if rep == nil {

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons"
 	lcheck "github.com/wirelab/wirelab/lessons/check"
 	"github.com/wirelab/wirelab/lessons/check/watch"
@@ -133,7 +134,7 @@ func recordStages(opts *Options, rep *lcheck.Report) {
 	if path == "" {
 		var err error
 		if path, err = lessons.DefaultProgressPath(os.Getenv); err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "wirelab: stages not recorded: %v\n", err)
+			i18n.New(lcheckLang(opts.Lang)).Fprintln(opts.IO.ErrOut, i18n.WatchNotRecorded, err)
 			return
 		}
 	}
@@ -143,6 +144,15 @@ func recordStages(opts *Options, rep *lcheck.Report) {
 		err = p.Save(path)
 	}
 	if err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "wirelab: stages not recorded in %s: %v\n", path, err)
+		i18n.New(lcheckLang(opts.Lang)).Fprintln(opts.IO.ErrOut, i18n.WatchNotRecordedIn, path, err)
 	}
+}
+
+// lcheckLang is the checker's language: the --lang flag, else the
+// environment's.
+func lcheckLang(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return lcheck.LangFromEnv()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/lessons"
 	lex "github.com/wirelab/wirelab/lessons/exercise"
@@ -19,7 +20,7 @@ import (
 func NewCmdExercise(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "exercise <command>",
-		Short: "Build your own HTTP or WebSocket server, stage by stage, in Python or Go",
+		Short: i18n.Pair(i18n.HelpExerciseShort)[0],
 	}
 	cmd.AddCommand(NewCmdList(ios, nil), NewCmdInit(ios, nil))
 	return cmd
@@ -36,7 +37,7 @@ type ListOptions struct {
 func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.Command {
 	opts := &ListOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use: "list", Short: "List the tracks, their stages and languages", Args: cobra.NoArgs,
+		Use: "list", Short: i18n.Pair(i18n.HelpExerciseListShort)[0], Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := lessons.ResolveLang(opts.UI, os.Getenv); err != nil {
 				return err
@@ -47,8 +48,8 @@ func NewCmdList(ios *iostreams.IOStreams, runF func(*ListOptions) error) *cobra.
 			return runList(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the tracks as JSON")
-	cmd.Flags().StringVar(&opts.UI, "ui-lang", "", "language of messages: `en` or zh (default from LANG)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagExerciseListJSON)[0])
+	cmd.Flags().StringVar(&opts.UI, "ui-lang", "", i18n.Pair(i18n.FlagExerciseInitUILang)[0])
 	return cmd
 }
 
@@ -92,11 +93,7 @@ func runList(opts *ListOptions) error {
 				stages[i] += " ✓"
 			}
 		}
-		if ui == "zh" {
-			fmt.Fprintf(opts.IO.Out, "%s（%d 个阶段，已通过 %d 个）：%s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
-		} else {
-			fmt.Fprintf(opts.IO.Out, "%s (%d stages, %d passed): %s\n", t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
-		}
+		i18n.New(ui).Fprintln(opts.IO.Out, i18n.ExerciseListLine, t.Track.Track, len(t.Stages), len(t.Passed), strings.Join(stages, " → "))
 		fmt.Fprintf(opts.IO.Out, "  python: %s   go: %s\n", t.Languages.Python.Run, t.Languages.Go.Run)
 	}
 	return nil
@@ -118,7 +115,7 @@ type InitOptions struct {
 func NewCmdInit(ios *iostreams.IOStreams, runF func(*InitOptions) error) *cobra.Command {
 	opts := &InitOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use: "init http|ws --lang python|go [DIR]", Short: "Write a runnable starter into DIR (default: the track's name)",
+		Use: "init http|ws --lang python|go [DIR]", Short: i18n.Pair(i18n.HelpExerciseInitShort)[0],
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Track = args[0]
@@ -144,10 +141,10 @@ func NewCmdInit(ios *iostreams.IOStreams, runF func(*InitOptions) error) *cobra.
 			return runInit(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "the language you write the server in: `python` or go")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite files that exist")
-	cmd.Flags().BoolVar(&opts.Solution, "solution", false, "write the reference solution instead (default DIR: TRACK-LANG-solution)")
-	cmd.Flags().StringVar(&opts.UI, "ui-lang", "", "language of messages: `en` or zh (default from LANG)")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagExerciseInitLang)[0])
+	cmd.Flags().BoolVar(&opts.Force, "force", false, i18n.Pair(i18n.FlagExerciseInitForce)[0])
+	cmd.Flags().BoolVar(&opts.Solution, "solution", false, i18n.Pair(i18n.FlagExerciseInitSolution)[0])
+	cmd.Flags().StringVar(&opts.UI, "ui-lang", "", i18n.Pair(i18n.FlagExerciseInitUILang)[0])
 	return cmd
 }
 
@@ -166,10 +163,6 @@ func runInit(opts *InitOptions) error {
 		fmt.Fprintln(opts.IO.Out, f)
 	}
 	_, watch := lessons.ExerciseCommands(opts.Track, opts.Lang, opts.Dir)
-	if ui == "zh" {
-		fmt.Fprintf(opts.IO.Out, "运行：cd %s && %s\n检查：wirelab check %s\n边写边检查（保存即重启并重新检查）：%s\n", opts.Dir, run, opts.Track, watch)
-	} else {
-		fmt.Fprintf(opts.IO.Out, "run: cd %s && %s\ncheck: wirelab check %s\ncheck as you write (restarts and re-checks on every save): %s\n", opts.Dir, run, opts.Track, watch)
-	}
+	i18n.New(ui).Fprintln(opts.IO.Out, i18n.ExerciseInitNext, opts.Dir, run, opts.Track, watch)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -44,14 +45,8 @@ func NewCmdGet(ios *iostreams.IOStreams, runF func(*GetOptions) error) *cobra.Co
 	opts := &GetOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "get URL",
-		Short: "Send HTTP/1.1 requests and show the exact bytes on the wire",
-		Long: `Send a request with httpcore's client and show every byte sent ("> ") and
-received ("< "), header sections verbatim, bodies up to 4 KiB. Notes about
-connections ("* ") go to stderr.
-
-With --keep-alive N the request is sent N times over one persistent connection
-(RFC 9112 §9.3); when the server closes it, get dials again, and the last line
-says how many TCP connections the requests needed.`,
+		Short: i18n.Pair(i18n.HelpHTTPGetShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPGetLong)[0],
 		Example: `  wirelab http get http://127.0.0.1:8080/hello
   wirelab http get --keep-alive 3 http://127.0.0.1:8080/
   wirelab http get -X PUT -H 'Content-Type: text/plain' --data hi http://127.0.0.1:8080/x
@@ -70,11 +65,11 @@ says how many TCP connections the requests needed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVarP(&opts.Requests, "keep-alive", "n", 1, "send the request `N` times, over one connection while the server allows")
-	f.StringVarP(&opts.Method, "method", "X", "", "request method (default GET, or POST with --data)")
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a field line `'Name: value'` (repeatable)")
-	f.StringVarP(&opts.Data, "data", "d", "", "send `STRING` as the request body, with Content-Length")
-	f.BoolVar(&opts.JSON, "json", false, "print a JSON summary instead of the bytes")
+	f.IntVarP(&opts.Requests, "keep-alive", "n", 1, i18n.Pair(i18n.FlagHTTPGetKeepAlive)[0])
+	f.StringVarP(&opts.Method, "method", "X", "", i18n.Pair(i18n.FlagHTTPGetMethod)[0])
+	f.StringArrayVarP(&opts.Headers, "header", "H", nil, i18n.Pair(i18n.FlagHTTPGetHeader)[0])
+	f.StringVarP(&opts.Data, "data", "d", "", i18n.Pair(i18n.FlagHTTPGetData)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagHTTPGetJSON)[0])
 	return cmd
 }
 

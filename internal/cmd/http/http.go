@@ -3,6 +3,7 @@ package http
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -10,7 +11,7 @@ import (
 func NewCmdHTTP(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "http <command>",
-		Short: "Run, parse and probe HTTP/1.1 with the hand-written httpcore engine",
+		Short: i18n.Pair(i18n.HelpHTTPShort)[0],
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
 	cmd.AddCommand(NewCmdParse(ios, nil))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore/annotate"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -35,21 +36,8 @@ func NewCmdParse(ios *iostreams.IOStreams, runF func(*ParseOptions) error) *cobr
 	opts := &ParseOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "parse [FILE|-]",
-		Short: "Explain a raw HTTP/1.1 message byte by byte, with the RFC section for each part",
-		Long: `Parse one raw HTTP/1.1 message with httpcore and explain every part of it:
-the start line, each field line, the empty line and the body (or each chunk),
-with its byte offset and the RFC section that defines it. A message starting
-with "HTTP/" is read as a response, anything else as a request.
-
-The verdict is httpcore's own: a message the server would reject is shown up
-to the problem, and the command exits non-zero naming the byte offset and the
-RFC section. Bytes after the message (a pipelined request) are counted, not
-parsed.
-
-HTTP/1.1 lines end in CRLF, and httpcore rejects a bare LF (RFC 9112 §2.2).
-For a file written in an editor, --crlf turns every bare LF into CRLF first,
-including any in the body: count the body's bytes after the conversion when
-you write its Content-Length.`,
+		Short: i18n.Pair(i18n.HelpHTTPParseShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPParseLong)[0],
 		Example: `  printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | wirelab http parse
   wirelab http parse --crlf request.http
   curl -si http://127.0.0.1:8080/ | wirelab http parse --json -`,
@@ -65,8 +53,8 @@ you write its Content-Length.`,
 			return runParse(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the segments as JSON")
-	cmd.Flags().BoolVar(&opts.CRLF, "crlf", false, "convert bare LF line endings to CRLF before parsing (for hand-written files)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagHTTPParseJSON)[0])
+	cmd.Flags().BoolVar(&opts.CRLF, "crlf", false, i18n.Pair(i18n.FlagHTTPParseCrlf)[0])
 	return cmd
 }
 

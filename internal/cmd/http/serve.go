@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -34,21 +35,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve HTTP/1.1 with an inspector that echoes what the server parsed",
-		Long: `Serve HTTP/1.1 with httpcore and the inspector (package httpcore/inspect):
-
-  /resource           a real resource with ETag and Last-Modified: conditional
-                      requests (If-None-Match, If-Modified-Since → 304; If-Range
-                      with Range → 206 or 200; RFC 9110 §13) and Range (206, 416)
-  /status/{code}      answer with that status and its semantics (206 with Range, 103, ...);
-                      /status/304 is the bare status whatever you send: for a 304
-                      earned by a validator, ask /resource
-  /drip?n=5&size=10   stream a chunked body, one chunk per piece
-  anything else       echo the request as JSON: headers and trailers in arrival order
-
-The first line on stderr is "listening on http://HOST:PORT". Each connection
-is logged when it opens and when it closes, with the number of requests it
-carried, so keep-alive shows. SIGINT or SIGTERM shuts down gracefully.`,
+		Short: i18n.Pair(i18n.HelpHTTPServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPServeLong)[0],
 		Example: `  wirelab http serve
   wirelab http serve --addr 127.0.0.1:0     # any free port
   curl -v http://127.0.0.1:8080/status/206 -H 'Range: bytes=0-4'
@@ -61,8 +49,8 @@ carried, so keep-alive shows. SIGINT or SIGTERM shuts down gracefully.`,
 			return runServe(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	cmd.Flags().DurationVar(&opts.Grace, "grace", 5*time.Second, "how long shutdown waits for requests in progress")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", i18n.Pair(i18n.FlagHTTPServeAddr)[0])
+	cmd.Flags().DurationVar(&opts.Grace, "grace", 5*time.Second, i18n.Pair(i18n.FlagHTTPServeGrace)[0])
 	return cmd
 }
 

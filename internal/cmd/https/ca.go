@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -57,20 +58,12 @@ func NewCmdCA(ios *iostreams.IOStreams, runF func(*CAOptions) error) *cobra.Comm
 	opts := &CAOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "ca [NAME...]",
-		Short: "Create the local development CA and issue certificates, like mkcert",
-		Long: `Create a root CA for development, or load the one already there: rootCA.pem and
-rootCA-key.pem (mode 0600) in the user config dir (` + "`wirelab/ca`" + `). It prints where
-the CA is, its fingerprint, and how to trust it — for one program (curl
---cacert, SSL_CERT_FILE) or system-wide. Nothing touches a system trust store
-unless --install is given.
-
-With NAMEs (or --leaf), it also issues a leaf certificate for localhost,
-127.0.0.1, ::1 and the NAMEs, written as NAME+N.pem and NAME+N-key.pem in
---out, as mkcert names them.`,
+		Short: i18n.Pair(i18n.HelpHTTPSCAShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSCALong)[0],
 		Example: `  wirelab https ca
   wirelab https ca myapp.test           # writes localhost+3.pem, localhost+3-key.pem
   wirelab https ca --dir /tmp/ca --json
-  wirelab https ca --install            # asks sudo to add the root to the system store`,
+  wirelab https ca --install            # runs sudo (system trust store)`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Names = args
 			if runF != nil {
@@ -80,11 +73,11 @@ With NAMEs (or --leaf), it also issues a leaf certificate for localhost,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Dir, "dir", "", "directory of the CA (default: the user config dir's wirelab/ca)")
-	f.BoolVar(&opts.Leaf, "leaf", false, "issue a leaf certificate for localhost, 127.0.0.1 and ::1 even without NAMEs")
-	f.StringVar(&opts.Out, "out", ".", "directory for leaf certificate files")
-	f.BoolVar(&opts.Install, "install", false, "add the root to the system trust store (runs sudo; changes your system)")
-	f.BoolVar(&opts.JSON, "json", false, "print a JSON summary")
+	f.StringVar(&opts.Dir, "dir", "", i18n.Pair(i18n.FlagHTTPSCADir)[0])
+	f.BoolVar(&opts.Leaf, "leaf", false, i18n.Pair(i18n.FlagHTTPSCALeaf)[0])
+	f.StringVar(&opts.Out, "out", ".", i18n.Pair(i18n.FlagHTTPSCAOut)[0])
+	f.BoolVar(&opts.Install, "install", false, i18n.Pair(i18n.FlagHTTPSCAInstall)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagHTTPSCAJSON)[0])
 	return cmd
 }
 

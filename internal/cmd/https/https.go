@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -16,18 +17,8 @@ import (
 func NewCmdHTTPS(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "https <command>",
-		Short: "Serve and inspect HTTPS, and watch what TLS protects against",
-		Long: `HTTP sends everything in the clear, proves nothing about who answers, and
-cannot tell when a message was changed on the way. HTTPS = HTTP + encryption
-+ authentication + integrity. These commands show each weakness live on
-127.0.0.1, then TLS stopping it, and serve real HTTPS:
-
-  sniff        a tap on the wire reads a password over HTTP, only ciphertext over HTTPS
-  impersonate  a fake server is believed over HTTP, refused over HTTPS (and why)
-  tamper       a man in the middle rewrites a page over HTTP; over HTTPS the connection fails
-  ca           create the local development CA and issue certificates (like mkcert)
-  serve        serve HTTPS with the development CA (--dev) or an ACME CA (--acme)
-  inspect      show what a TLS server negotiates and the certificates it presents`,
+		Short: i18n.Pair(i18n.HelpHTTPSShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSLong)[0],
 	}
 	cmd.AddCommand(NewCmdCA(ios, nil))
 	cmd.AddCommand(NewCmdServe(ios, nil))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -24,18 +25,8 @@ func NewCmdImpersonate(ios *iostreams.IOStreams, runF func(*ImpersonateOptions) 
 	opts := &ImpersonateOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "impersonate [CASE...]",
-		Short: "Pose as a server: believed over HTTP, refused over HTTPS with the exact reason",
-		Long: `A client wants bank.test and trusts one CA. Fake servers on 127.0.0.1 try to
-pass as the bank; each case prints what the client did, the exact
-verification error crypto/x509 returned, and what it means:
-
-  http          plain HTTP: nothing to check, the client believes the fake
-  untrusted-ca  a certificate for bank.test from the attacker's own CA
-  wrong-name    a genuine certificate from the trusted CA, for mallory.test
-  expired       the bank's real certificate, expired yesterday
-  genuine       the real bank, for comparison
-
-With no CASE, all run.`,
+		Short: i18n.Pair(i18n.HelpHTTPSImpersonateShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSImpersonateLong)[0],
 		Example: `  wirelab https impersonate
   wirelab https impersonate wrong-name expired --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,7 +42,7 @@ With no CASE, all run.`,
 			return runImpersonate(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the results as JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCompareJSON)[0])
 	return cmd
 }
 

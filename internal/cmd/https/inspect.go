@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -32,14 +33,8 @@ func NewCmdInspect(ios *iostreams.IOStreams, runF func(*InspectOptions) error) *
 	opts := &InspectOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "inspect HOST:PORT",
-		Short: "Show what a TLS server negotiates and the certificate chain it presents",
-		Long: `Run a TLS handshake with HOST:PORT and show the protocol version, cipher suite,
-key-exchange group, the ALPN protocol the server chose, and each certificate of
-its chain (subject, issuer, names, validity, key type). The chain is verified
-against the system roots, or the PEM files given with --ca; an untrusted,
-expired or misnamed certificate is still shown, with the exact reason a client
-would refuse it. Last, it explains how this connection used hybrid encryption:
-key agreement, then a symmetric AEAD cipher.`,
+		Short: i18n.Pair(i18n.HelpHTTPSInspectShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSInspectLong)[0],
 		Example: `  wirelab https inspect 127.0.0.1:8443 --ca ~/.config/wirelab/ca/rootCA.pem
   wirelab https inspect example.com:443
   wirelab https inspect --tls12 --servername localhost 127.0.0.1:8443 --json`,
@@ -56,12 +51,12 @@ key agreement, then a symmetric AEAD cipher.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.CAFiles, "ca", nil, "trust the roots in this PEM `FILE` instead of the system's (repeatable)")
-	f.StringVar(&opts.ServerName, "servername", "", "server name to ask for (SNI) and verify (default: HOST)")
-	f.StringSliceVar(&opts.ALPN, "alpn", []string{"h2", "http/1.1"}, "ALPN protocols to offer")
-	f.BoolVar(&opts.TLS12, "tls12", false, "offer TLS 1.2 only")
-	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up after this long")
-	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	f.StringArrayVar(&opts.CAFiles, "ca", nil, i18n.Pair(i18n.FlagHTTPSInspectCA)[0])
+	f.StringVar(&opts.ServerName, "servername", "", i18n.Pair(i18n.FlagHTTPSInspectServername)[0])
+	f.StringSliceVar(&opts.ALPN, "alpn", []string{"h2", "http/1.1"}, i18n.Pair(i18n.FlagHTTPSInspectALPN)[0])
+	f.BoolVar(&opts.TLS12, "tls12", false, i18n.Pair(i18n.FlagHTTPSInspectTLS12)[0])
+	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, i18n.Pair(i18n.FlagHTTPSInspectTimeout)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCheckJSON)[0])
 	return cmd
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/httpcore/inspect"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -53,23 +54,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve (--dev | --acme DIRECTORY_URL --domain NAME...)",
-		Short: "Serve HTTPS with the development CA or certificates from an ACME CA",
-		Long: `Serve the inspector of "wirelab http serve" over HTTPS, with httpcore behind
-crypto/tls: TLS 1.2 at least, ECDHE with AEAD suites only, ALPN http/1.1 only
-(httpcore does not speak HTTP/2, so h2 is not advertised).
-
---dev     a leaf certificate from the development CA ("wirelab https ca"),
-          created if missing, for localhost, 127.0.0.1, ::1 and any --name.
---acme    certificates from an ACME CA through autocert: "staging" or
-          "production" for Let's Encrypt, or any directory URL. --domain is the
-          required allow-list; certificates are cached in --cache. The CA checks
-          control of each name with TLS-ALPN-01 on --addr or HTTP-01 on
-          --http-addr, which also redirects everything else to https. A public
-          CA must reach both: in production run with --addr :443 --http-addr :80.
-
-The first line on stderr is "listening on https://HOST:PORT". Each TLS
-handshake is logged with what it negotiated. SIGINT or SIGTERM shuts down
-gracefully.`,
+		Short: i18n.Pair(i18n.HelpHTTPSServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSServeLong)[0],
 		Example: `  wirelab https serve --dev
   curl --cacert ~/.config/wirelab/ca/rootCA.pem https://localhost:8443/hello
   wirelab https serve --acme staging --domain example.com --addr :443 --http-addr :80`,
@@ -92,17 +78,17 @@ gracefully.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "address to serve HTTPS on (port 0 picks a free port)")
-	f.BoolVar(&opts.Dev, "dev", false, "use a certificate from the development CA")
-	f.StringVar(&opts.CADir, "ca-dir", "", "directory of the development CA (default: the user config dir's wirelab/ca)")
-	f.StringArrayVar(&opts.Names, "name", nil, "with --dev, another `NAME` for the certificate (repeatable)")
-	f.StringVar(&opts.ACME, "acme", "", "ACME directory `URL` (or staging, production)")
-	f.StringArrayVar(&opts.Domains, "domain", nil, "with --acme, a `NAME` to serve and ask certificates for (repeatable; required)")
-	f.StringVar(&opts.CacheDir, "cache", "", "with --acme, certificate cache directory (default: the user cache dir's wirelab/autocert)")
-	f.StringVar(&opts.Email, "email", "", "with --acme, contact address for the ACME account")
-	f.StringVar(&opts.HTTPAddr, "http-addr", "127.0.0.1:8080", "with --acme, address for HTTP-01 challenges and redirects to https")
-	f.StringArrayVar(&opts.ACMECAFiles, "acme-ca", nil, "with --acme, trust this PEM `FILE` for the ACME server's HTTPS (for a test CA such as Pebble)")
-	f.DurationVar(&opts.Grace, "grace", 5*time.Second, "how long shutdown waits for requests in progress")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", i18n.Pair(i18n.FlagHTTPSServeAddr)[0])
+	f.BoolVar(&opts.Dev, "dev", false, i18n.Pair(i18n.FlagHTTPSServeDev)[0])
+	f.StringVar(&opts.CADir, "ca-dir", "", i18n.Pair(i18n.FlagHTTPSServeCADir)[0])
+	f.StringArrayVar(&opts.Names, "name", nil, i18n.Pair(i18n.FlagHTTPSServeName)[0])
+	f.StringVar(&opts.ACME, "acme", "", i18n.Pair(i18n.FlagHTTPSServeACME)[0])
+	f.StringArrayVar(&opts.Domains, "domain", nil, i18n.Pair(i18n.FlagHTTPSServeDomain)[0])
+	f.StringVar(&opts.CacheDir, "cache", "", i18n.Pair(i18n.FlagHTTPSServeCache)[0])
+	f.StringVar(&opts.Email, "email", "", i18n.Pair(i18n.FlagHTTPSServeEmail)[0])
+	f.StringVar(&opts.HTTPAddr, "http-addr", "127.0.0.1:8080", i18n.Pair(i18n.FlagHTTPSServeHTTPAddr)[0])
+	f.StringArrayVar(&opts.ACMECAFiles, "acme-ca", nil, i18n.Pair(i18n.FlagHTTPSServeACMECA)[0])
+	f.DurationVar(&opts.Grace, "grace", 5*time.Second, i18n.Pair(i18n.FlagHTTPServeGrace)[0])
 	return cmd
 }
 

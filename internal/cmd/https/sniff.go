@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -23,12 +24,8 @@ func NewCmdSniff(ios *iostreams.IOStreams, runF func(*SniffOptions) error) *cobr
 	opts := &SniffOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "sniff",
-		Short: "Read a password off the wire over HTTP, and fail to over HTTPS",
-		Long: `Start a login server, a tap proxy in front of it and a client on 127.0.0.1.
-The client logs in through the tap, once over HTTP and once over HTTPS, and
-the tap prints everything it saw: over HTTP the request with the password in
-its body; over HTTPS only TLS records — their types and sizes, the server
-name from the ClientHello, and ciphertext.`,
+		Short: i18n.Pair(i18n.HelpHTTPSSniffShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSSniffLong)[0],
 		Example: `  wirelab https sniff
   wirelab https sniff --http --password hunter2
   wirelab https sniff --json`,
@@ -41,10 +38,10 @@ name from the ClientHello, and ciphertext.`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&opts.HTTPOnly, "http", false, "run over plain HTTP only")
-	f.BoolVar(&opts.TLSOnly, "https", false, "run over HTTPS only")
-	f.StringVar(&opts.Password, "password", "", "the password the client sends (default correct-horse-battery-staple)")
-	f.BoolVar(&opts.JSON, "json", false, "print the results as JSON")
+	f.BoolVar(&opts.HTTPOnly, "http", false, i18n.Pair(i18n.FlagHTTPSSniffHTTP)[0])
+	f.BoolVar(&opts.TLSOnly, "https", false, i18n.Pair(i18n.FlagHTTPSSniffHTTPS)[0])
+	f.StringVar(&opts.Password, "password", "", i18n.Pair(i18n.FlagHTTPSSniffPassword)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCompareJSON)[0])
 	cmd.MarkFlagsMutuallyExclusive("http", "https")
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/tlsdemo"
 )
@@ -22,13 +23,8 @@ func NewCmdTamper(ios *iostreams.IOStreams, runF func(*TamperOptions) error) *co
 	opts := &TamperOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "tamper",
-		Short: "Rewrite a page in flight: delivered over HTTP, refused over HTTPS",
-		Long: `A server sends a page with an IBAN; a man in the middle on 127.0.0.1 rewrites
-the IBAN to its own in every byte it relays. Over HTTP the client receives the
-altered page and has no way to tell. Over HTTPS the attacker cannot even find
-the IBAN, flips a bit of ciphertext instead, and the client's TLS stack
-detects it (bad record MAC) and fails the connection: altered data is never
-delivered.`,
+		Short: i18n.Pair(i18n.HelpHTTPSTamperShort)[0],
+		Long:  i18n.Pair(i18n.HelpHTTPSTamperLong)[0],
 		Example: `  wirelab https tamper
   wirelab https tamper --https --json`,
 		Args: cobra.NoArgs,
@@ -40,9 +36,9 @@ delivered.`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&opts.HTTPOnly, "http", false, "run over plain HTTP only")
-	f.BoolVar(&opts.TLSOnly, "https", false, "run over HTTPS only")
-	f.BoolVar(&opts.JSON, "json", false, "print the results as JSON")
+	f.BoolVar(&opts.HTTPOnly, "http", false, i18n.Pair(i18n.FlagHTTPSSniffHTTP)[0])
+	f.BoolVar(&opts.TLSOnly, "https", false, i18n.Pair(i18n.FlagHTTPSSniffHTTPS)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCompareJSON)[0])
 	cmd.MarkFlagsMutuallyExclusive("http", "https")
 	return cmd
 }

@@ -35,7 +35,7 @@ func NewCmdLearn(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Com
 	opts := &Options{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "learn [LESSON]",
-		Short: "Take the course step by step: read, run the real thing on loopback, answer the quiz",
+		Short: i18n.Pair(i18n.HelpLearnShort)[0],
 		Long:  i18n.Pair(i18n.HelpLearnLong)[0],
 		Example: `  wirelab learn
   wirelab learn 15 --lang zh
@@ -58,10 +58,10 @@ func NewCmdLearn(ios *iostreams.IOStreams, runF func(*Options) error) *cobra.Com
 			return runLearn(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
-	cmd.Flags().BoolVar(&opts.Reset, "reset", false, "start the course over, forgetting the saved position and quizzes (not the exercise stages)")
-	cmd.Flags().StringVar(&opts.ProgressFile, "progress-file", "", "keep progress in this `file`")
-	cmd.Flags().IntVar(&opts.Width, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagLang)[0])
+	cmd.Flags().BoolVar(&opts.Reset, "reset", false, i18n.Pair(i18n.FlagLearnReset)[0])
+	cmd.Flags().StringVar(&opts.ProgressFile, "progress-file", "", i18n.Pair(i18n.FlagProgressFile)[0])
+	cmd.Flags().IntVar(&opts.Width, "width", 0, i18n.Pair(i18n.FlagLearnWidth)[0])
 	return cmd
 }
 

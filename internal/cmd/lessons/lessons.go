@@ -15,14 +15,8 @@ import (
 func NewCmdLessons(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lessons <command>",
-		Short: "List, read, run and quiz the lessons of the course (wirelab learn walks through them)",
-		Long: `The course teaches web protocols in order, from TCP/IP layers to a WebSocket
-server you write yourself. Each lesson explains one idea, runs a demo on
-loopback that prints the real bytes, and ends with a quiz.
-
-A lesson is named by its number or its id: "wirelab lessons show 3" and
-"wirelab lessons show dns" are the same. --lang en|zh picks the language;
-the default comes from LC_ALL, LC_MESSAGES or LANG.`,
+		Short: i18n.Pair(i18n.HelpLessonsShort)[0],
+		Long:  i18n.Pair(i18n.HelpLessonsLong)[0],
 	}
 	cmd.AddCommand(NewCmdList(ios, nil))
 	cmd.AddCommand(NewCmdShow(ios, nil))
@@ -43,7 +37,7 @@ func renderer(ios *iostreams.IOStreams, width int) (*lessons.Renderer, error) {
 
 // addWidthFlag adds --width, the width in cells to wrap text at.
 func addWidthFlag(cmd *cobra.Command, p *int) {
-	cmd.Flags().IntVar(p, "width", 0, "wrap text at `N` cells (default: the terminal's width, $COLUMNS or 80)")
+	cmd.Flags().IntVar(p, "width", 0, i18n.Pair(i18n.FlagLearnWidth)[0])
 }
 
 // printer is the message printer for the --lang flag; English when the
@@ -54,7 +48,7 @@ func printer(flag string) i18n.Printer {
 }
 
 func addLangFlag(cmd *cobra.Command, p *string) {
-	cmd.Flags().StringVar(p, "lang", "", "language: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+	cmd.Flags().StringVar(p, "lang", "", i18n.Pair(i18n.FlagLang)[0])
 }
 
 // validateLang fails early on a --lang the course does not have.

@@ -102,18 +102,10 @@ func runList(opts *ListOptions) error {
 		fmt.Fprintf(opts.IO.Out, "%s %2d  %-20s  %s\n", mark, i+1, l.ID, l.Title)
 		fmt.Fprintf(opts.IO.Out, "     %-20s  %s\n", "", strings.Join(l.Concepts, " · "))
 		if len(l.Exercises) > 0 {
-			label := "exercises: "
-			if lang == "zh" {
-				label = "练习阶段："
-			}
-			fmt.Fprintf(opts.IO.Out, "     %-20s  %s%s\n", "", label, exerciseList(l.Exercises))
+			fmt.Fprintf(opts.IO.Out, "     %-20s  %s%s\n", "", i18n.New(lang).Sprintf(i18n.ListExercises), exerciseList(l.Exercises))
 		}
 	}
-	if lang == "zh" {
-		fmt.Fprintf(opts.IO.Out, "\n已通过 %d/%d 课的测验 · 练习阶段：%s\n", done, len(list), prog.StageSummary())
-	} else {
-		fmt.Fprintf(opts.IO.Out, "\n%d of %d lessons' quizzes passed · exercise stages passed: %s\n", done, len(list), prog.StageSummary())
-	}
+	i18n.New(lang).Fprintln(opts.IO.Out, i18n.ListFooter, done, len(list), prog.StageSummary())
 	return nil
 }
 

@@ -29,7 +29,7 @@ func NewCmdQuiz(ios *iostreams.IOStreams, runF func(*QuizOptions) error) *cobra.
 	opts := &QuizOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "quiz LESSON",
-		Short: "Answer a lesson's quiz; each answer is checked as you give it",
+		Short: i18n.Pair(i18n.HelpQuizShort)[0],
 		Long:  i18n.Pair(i18n.HelpQuizLong)[0],
 		Example: `  wirelab lessons quiz 4
   printf '2\n1\n2\n' | wirelab lessons quiz http-message --json`,
@@ -46,8 +46,8 @@ func NewCmdQuiz(ios *iostreams.IOStreams, runF func(*QuizOptions) error) *cobra.
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().Uint64Var(&opts.Seed, "seed", 0, "shuffle the choices in the order this seed gives (0: a new order each time)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"lesson","right","total","passed"} as JSON at the end`)
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 0, i18n.Pair(i18n.FlagSeed)[0])
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagQuizJSON)[0])
 	return cmd
 }
 

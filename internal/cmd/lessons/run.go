@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/wirelab/wirelab/lessons/demo"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/i18n"
@@ -21,6 +22,9 @@ type RunOptions struct {
 	All  bool
 	Lang string
 	JSON bool
+	// Width wraps the demos' prose at that many cells; 0 picks the
+	// terminal's width, $COLUMNS or 80.
+	Width int
 }
 
 // NewCmdRun returns "wirelab lessons run". runF replaces the behaviour in
@@ -29,7 +33,7 @@ func NewCmdRun(ios *iostreams.IOStreams, runF func(*RunOptions) error) *cobra.Co
 	opts := &RunOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "run LESSON | --all",
-		Short: "Run a lesson's demos on loopback and print what crossed the wire",
+		Short: i18n.Pair(i18n.HelpRunShort)[0],
 		Example: `  wirelab lessons run 2
   wirelab lessons run ws-frames
   wirelab lessons run --all --json`,
@@ -55,9 +59,10 @@ func NewCmdRun(ios *iostreams.IOStreams, runF func(*RunOptions) error) *cobra.Co
 			return runRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.All, "all", false, "run the demos of every lesson")
+	cmd.Flags().BoolVar(&opts.All, "all", false, i18n.Pair(i18n.FlagAll)[0])
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print [{"lesson","demo","passed","output","error"}] as JSON`)
+	addWidthFlag(cmd, &opts.Width)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagRunJSON)[0])
 	return cmd
 }
 
@@ -92,6 +97,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		ls = []*lessons.Lesson{l}
 	}
+	width := lessons.Width(opts.Width, opts.IO.Out, os.Getenv)
 	var results []DemoResult
 	failed := 0
 	for _, l := range ls {
@@ -101,7 +107,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			if opts.JSON {
 				out = &buf
 			}
-			err := c.RunDemo(ctx, id, &demo.Env{Out: out, Lang: lang})
+			err := c.RunDemo(ctx, id, &demo.Env{Out: out, Lang: lang, Width: width})
 			r := DemoResult{Lesson: l.ID, Demo: id, Passed: err == nil, Output: buf.String()}
 			if err != nil {
 				failed++

@@ -28,7 +28,7 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 	opts := &ShowOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "show LESSON",
-		Short: "Print a lesson: its text, its demos and its quiz questions",
+		Short: i18n.Pair(i18n.HelpShowShort)[0],
 		Example: `  wirelab lessons show 3
   wirelab lessons show ws-frames --lang zh
   wirelab lessons show dns --raw
@@ -49,7 +49,7 @@ func NewCmdShow(ios *iostreams.IOStreams, runF func(*ShowOptions) error) *cobra.
 		},
 	}
 	addLangFlag(cmd, &opts.Lang)
-	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "print the Markdown source")
+	cmd.Flags().BoolVar(&opts.Raw, "raw", false, i18n.Pair(i18n.FlagRaw)[0])
 	addWidthFlag(cmd, &opts.Width)
 	return cmd
 }
@@ -104,11 +104,7 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 		// choice stays on a line of its own.
 		fmt.Fprintf(&b, "%d. %s\\\n", i+1, q.Text)
 		if q.Live != "" {
-			if zh {
-				b.WriteString("   （输入答案；{…} 中的数值在测验时由实时演示生成）\n")
-			} else {
-				b.WriteString("   (typed; the values in {…} come from a live demo when the quiz asks it)\n")
-			}
+			p.Fprintln(&b, i18n.ShowTyped)
 		}
 		for j, ch := range q.Choices {
 			end := "\\\n"
@@ -118,13 +114,13 @@ func ShowMarkdown(c *lessons.Course, l *lessons.Lesson, lang string) string {
 			fmt.Fprintf(&b, "   %c) %s%s", 'a'+j, ch, end)
 		}
 	}
-	writeExercises(&b, l, zh)
+	writeExercises(&b, l, p)
 	return b.String()
 }
 
 // writeExercises names the exercise stages the lesson prepares and the
 // commands that start them.
-func writeExercises(b *strings.Builder, l *lessons.Lesson, zh bool) {
+func writeExercises(b *strings.Builder, l *lessons.Lesson, p i18n.Printer) {
 	ex := l.Exercises()
 	if len(ex) == 0 {
 		return
@@ -139,9 +135,5 @@ func writeExercises(b *strings.Builder, l *lessons.Lesson, zh bool) {
 			cmds = append(cmds, "    "+initCmd, "    "+watchCmd)
 		}
 	}
-	if zh {
-		fmt.Fprintf(b, "\n本课为这些练习阶段打基础：%s。开始练习：\n\n%s\n", strings.Join(names, "、"), strings.Join(cmds, "\n"))
-	} else {
-		fmt.Fprintf(b, "\nExercise stages this lesson prepares: %s. Start them with:\n\n%s\n", strings.Join(names, ", "), strings.Join(cmds, "\n"))
-	}
+	p.Fprintln(b, i18n.ShowExercises, strings.Join(names, p.Sprintf(i18n.ListSep)), strings.Join(cmds, "\n"))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/polling"
 	"github.com/wirelab/wirelab/polling/compare"
@@ -49,24 +50,8 @@ func NewCmdCompare(ios *iostreams.IOStreams, runF func(*CompareOptions) error) *
 	var transports string
 	cmd := &cobra.Command{
 		Use:   "compare",
-		Short: "Measure short polling, long polling, SSE and WebSocket against one stream",
-		Long: `Run --clients readers of each transport on loopback against one stream of --rate
-messages per second for --duration, each message --payload bytes, and measure
-per transport:
-
-  delivered, lost, dup   every client must see every message once, in order
-  bytes/msg, overhead    bytes on the wire in both directions, counted at the
-                         client sockets, per message delivered; overhead is
-                         everything but the payload (headers, chunk lines,
-                         frame headers, the JSON envelope, handshakes)
-  requests, conns        HTTP requests sent and TCP connections opened
-  p50, p95, p99          delivery latency: from publish to the client
-  server CPU             user+system CPU seconds of the server process
-
-Each transport runs in turn against a fresh server: a child process
-("wirelab poll serve --bench"), so its CPU time is the server's alone
-(--in-process shares this process instead). A short-polling client asks every
---interval; a long poll asks the server to hold it --wait.`,
+		Short: i18n.Pair(i18n.HelpCompareShort)[0],
+		Long:  i18n.Pair(i18n.HelpCompareLong)[0],
 		Example: `  wirelab compare --clients 100 --rate 1 --duration 20s --payload 64
   wirelab compare --clients 1000 --transports long,ws --json
   wirelab compare --clients 100 --html report.html --browser-headers`,
@@ -97,17 +82,17 @@ Each transport runs in turn against a fresh server: a child process
 			return runCompare(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().IntVarP(&opts.Clients, "clients", "n", 100, "readers per transport")
-	cmd.Flags().Float64VarP(&opts.Rate, "rate", "r", 1, "messages per second on the stream")
-	cmd.Flags().DurationVarP(&opts.Duration, "duration", "d", 10*time.Second, "how long each transport's stream runs")
-	cmd.Flags().IntVarP(&opts.Payload, "payload", "b", 64, "bytes per message")
-	cmd.Flags().StringVar(&transports, "transports", "short,long,sse,ws", "transports to measure, comma-separated")
-	cmd.Flags().DurationVar(&opts.Interval, "interval", time.Second, "short-polling period")
-	cmd.Flags().DurationVar(&opts.Wait, "wait", 25*time.Second, "how long a long poll asks to be held")
-	cmd.Flags().BoolVar(&opts.BrowserHeaders, "browser-headers", false, "send a browser's request fields (User-Agent, Accept, Cookie, ...) with each request")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the results as JSON")
-	cmd.Flags().StringVar(&opts.HTML, "html", "", "also write an HTML report with charts to this file")
-	cmd.Flags().BoolVar(&opts.InProcess, "in-process", false, "run the server in this process (its CPU time then includes the clients')")
+	cmd.Flags().IntVarP(&opts.Clients, "clients", "n", 100, i18n.Pair(i18n.FlagCompareClients)[0])
+	cmd.Flags().Float64VarP(&opts.Rate, "rate", "r", 1, i18n.Pair(i18n.FlagCompareRate)[0])
+	cmd.Flags().DurationVarP(&opts.Duration, "duration", "d", 10*time.Second, i18n.Pair(i18n.FlagCompareDuration)[0])
+	cmd.Flags().IntVarP(&opts.Payload, "payload", "b", 64, i18n.Pair(i18n.FlagComparePayload)[0])
+	cmd.Flags().StringVar(&transports, "transports", "short,long,sse,ws", i18n.Pair(i18n.FlagCompareTransports)[0])
+	cmd.Flags().DurationVar(&opts.Interval, "interval", time.Second, i18n.Pair(i18n.FlagCompareInterval)[0])
+	cmd.Flags().DurationVar(&opts.Wait, "wait", 25*time.Second, i18n.Pair(i18n.FlagCompareWait)[0])
+	cmd.Flags().BoolVar(&opts.BrowserHeaders, "browser-headers", false, i18n.Pair(i18n.FlagCompareBrowserHeaders)[0])
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCompareJSON)[0])
+	cmd.Flags().StringVar(&opts.HTML, "html", "", i18n.Pair(i18n.FlagCompareHTML)[0])
+	cmd.Flags().BoolVar(&opts.InProcess, "in-process", false, i18n.Pair(i18n.FlagCompareInProcess)[0])
 	return cmd
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/polling"
 	"github.com/wirelab/wirelab/polling/compare"
@@ -29,7 +30,7 @@ import (
 func NewCmdPoll(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "poll <command>",
-		Short: "Short polling, long polling, Server-Sent Events and WebSocket on one stream",
+		Short: i18n.Pair(i18n.HelpPollShort)[0],
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
 	return cmd
@@ -112,34 +113,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	var channelRetention []string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve one message stream four ways, with a live page that reads all four side by side",
-		Long: `Serve one message stream with short polling, long polling, Server-Sent Events and
-WebSocket, on httpcore, and a page that subscribes with all four at once:
-
-  /                      the live page: per transport, messages, latency, requests,
-                         connections and bytes (counted at the server's sockets)
-  /poll?after=SEQ        short poll: the messages after SEQ, at once
-  /poll?after=SEQ&wait=S long poll: held up to S seconds until there is one
-  /events                Server-Sent Events; resumes from Last-Event-ID
-  /ws?after=SEQ          WebSocket, one text frame per message
-  /stats                 the server's per-transport counts (JSON)
-  /keepalive?n=100       n requests over HTTP/1.0 short connections against one
-                         HTTP/1.1 persistent connection (JSON)
-  POST /publish          with --publish: the body becomes a message
-
-Every path takes &channel=NAME (1 to 64 ASCII letters, digits, '-' and '_') to
-read or publish one of many streams, each with its own cursors; without it the
-channel is "default". The page takes ?channel=NAME too.
-
-Without --nats the channels live in this process's memory. With --nats they
-live in a NATS JetStream stream that several nodes share: a client may move
-from one node to another with its cursor and lose nothing. --nats embedded runs
-NATS inside this process (JetStream in --data, listening on --nats-listen), and
-a second node joins it with --nats nats://127.0.0.1:4222.
-
-The server publishes --rate messages per second itself, to --channel. At start it runs the
-keep-alive demonstration against itself and prints the table. The first line
-on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
+		Short: i18n.Pair(i18n.HelpPollServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpPollServeLong)[0],
 		Example: `  wirelab poll serve                          # http://127.0.0.1:8090/
   wirelab poll serve --rate 5 --payload 200
   wirelab poll serve --addr 127.0.0.1:0 --publish
@@ -187,21 +162,21 @@ on stderr is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.`,
 			return runServe(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8090", "address to listen on (port 0 picks a free port)")
-	cmd.Flags().Float64Var(&opts.Rate, "rate", 1, "messages per second the server publishes (0: none)")
-	cmd.Flags().IntVar(&opts.Payload, "payload", 32, "bytes per published message")
-	cmd.Flags().BoolVar(&opts.Publish, "publish", false, "accept POST /publish: the request body becomes a message")
-	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, "requests in the short-versus-persistent demonstration at start (0: skip)")
-	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, "messages each channel keeps for clients that reconnect")
-	cmd.Flags().DurationVar(&opts.RetentionAge, "retention-age", 0, "also drop messages older than this (0: no age limit)")
-	cmd.Flags().StringArrayVar(&channelRetention, "channel-retention", nil, "NAME=COUNT[:AGE]: retention of one channel (repeatable)")
-	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, "channel the server publishes its --rate messages to")
-	cmd.Flags().StringVar(&opts.NATS, "nats", "", `carry the channels on NATS JetStream: "embedded" runs NATS in this process; nats://h1:p1,nats://h2:p2 joins a cluster`)
-	cmd.Flags().StringVar(&opts.Data, "data", "", "with --nats embedded: JetStream's directory (default: a temporary one)")
-	cmd.Flags().StringVar(&opts.NATSListen, "nats-listen", "127.0.0.1:4222", "with --nats embedded: where NATS listens for other nodes")
-	cmd.Flags().IntVar(&opts.Replicas, "replicas", 1, "with --nats: NATS servers that keep each message (3 in a 3-server cluster)")
-	cmd.Flags().StringVar(&opts.Node, "node", "", "this node's name in logs and /stats (default: the host name)")
-	cmd.Flags().BoolVar(&opts.Bench, "bench", false, "serve only the transports and POST /publish (what compare runs)")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8090", i18n.Pair(i18n.FlagHTTPServeAddr)[0])
+	cmd.Flags().Float64Var(&opts.Rate, "rate", 1, i18n.Pair(i18n.FlagPollServeRate)[0])
+	cmd.Flags().IntVar(&opts.Payload, "payload", 32, i18n.Pair(i18n.FlagPollServePayload)[0])
+	cmd.Flags().BoolVar(&opts.Publish, "publish", false, i18n.Pair(i18n.FlagPollServePublish)[0])
+	cmd.Flags().IntVar(&opts.KeepAlive, "keepalive", 100, i18n.Pair(i18n.FlagPollServeKeepalive)[0])
+	cmd.Flags().IntVar(&opts.Retention, "retention", 1<<16, i18n.Pair(i18n.FlagPollServeRetention)[0])
+	cmd.Flags().BoolVar(&opts.Bench, "bench", false, i18n.Pair(i18n.FlagPollServeBench)[0])
+	cmd.Flags().DurationVar(&opts.RetentionAge, "retention-age", 0, i18n.Pair(i18n.FlagPollServeRetentionAge)[0])
+	cmd.Flags().StringArrayVar(&channelRetention, "channel-retention", nil, i18n.Pair(i18n.FlagPollServeChannelRetention)[0])
+	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, i18n.Pair(i18n.FlagPollServeChannel)[0])
+	cmd.Flags().StringVar(&opts.NATS, "nats", "", i18n.Pair(i18n.FlagPollServeNATS)[0])
+	cmd.Flags().StringVar(&opts.Data, "data", "", i18n.Pair(i18n.FlagPollServeData)[0])
+	cmd.Flags().StringVar(&opts.NATSListen, "nats-listen", "127.0.0.1:4222", i18n.Pair(i18n.FlagPollServeNATSListen)[0])
+	cmd.Flags().IntVar(&opts.Replicas, "replicas", 1, i18n.Pair(i18n.FlagPollServeReplicas)[0])
+	cmd.Flags().StringVar(&opts.Node, "node", "", i18n.Pair(i18n.FlagPollServeNode)[0])
 	cmd.Flags().MarkHidden("bench")
 	return cmd
 }

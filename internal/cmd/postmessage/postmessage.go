@@ -3,6 +3,7 @@ package postmessage
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -11,7 +12,7 @@ func NewCmdPostMessage(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "postmessage <command>",
 		Aliases: []string{"pm"},
-		Short:   "Serve window.postMessage between real origins: safe and vulnerable receivers, a WebSocket bridge",
+		Short:   i18n.Pair(i18n.HelpPostMessageShort)[0],
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
 	return cmd

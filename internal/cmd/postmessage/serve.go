@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/postmessage"
 )
@@ -41,25 +42,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the postMessage lab on three loopback origins and print the URLs to open",
-		Long: `Serve three origins on loopback and print the URLs to open:
-
-  parent    origin A: a safe and a deliberately vulnerable message receiver side by
-            side, and an iframe from origin B
-  frame     origin B: greets both receivers, and bridges the parent to a WebSocket
-            that only origin B may open (403 for every other Origin)
-  attacker  origin C: frames the parent and calls both receivers; the vulnerable one
-            hands over its token and renames its account, the safe one ignores it
-
-Each page shows event.data, event.origin and event.source for every message.
-The allow-lists the pages check event.origin against, the WebSocket's
-OriginPolicy and the Content-Security-Policy headers are all built from the
-same websocket.Origin values. The pages are embedded; they need no network.
-
-The URLs go to stdout (--json for a JSON object); the log of pages served and
-WebSocket messages to stderr (--quiet turns it off). On macOS, where only
-127.0.0.1 is configured, use three ports of 127.0.0.1 (see the example).
-SIGINT or SIGTERM sends close 1001 to the bridge's WebSockets and stops.`,
+		Short: i18n.Pair(i18n.HelpPostMessageServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpPostMessageServeLong)[0],
 		Example: `  wirelab postmessage serve
   wirelab postmessage serve --parent 127.0.0.1:0 --frame 127.0.0.2:0 --attacker 127.0.0.3:0
   wirelab postmessage serve --parent 127.0.0.1:8401 --frame 127.0.0.1:8402 --attacker 127.0.0.1:8403
@@ -73,11 +57,11 @@ SIGINT or SIGTERM sends close 1001 to the bridge's WebSockets and stops.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Parent, "parent", postmessage.DefaultParentAddr, "address of origin A, the parent page (port 0 picks a free port)")
-	f.StringVar(&opts.Frame, "frame", postmessage.DefaultFrameAddr, "address of origin B, the framed page and its WebSocket")
-	f.StringVar(&opts.Attacker, "attacker", postmessage.DefaultAttackerAddr, "address of origin C, the attacker page")
-	f.BoolVar(&opts.JSON, "json", false, "print the URLs and allow-lists as JSON")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "log nothing per request or message")
+	f.StringVar(&opts.Parent, "parent", postmessage.DefaultParentAddr, i18n.Pair(i18n.FlagPostMessageServeParent)[0])
+	f.StringVar(&opts.Frame, "frame", postmessage.DefaultFrameAddr, i18n.Pair(i18n.FlagPostMessageServeFrame)[0])
+	f.StringVar(&opts.Attacker, "attacker", postmessage.DefaultAttackerAddr, i18n.Pair(i18n.FlagPostMessageServeAttacker)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagPostMessageServeJSON)[0])
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, i18n.Pair(i18n.FlagPostMessageServeQuiet)[0])
 	return cmd
 }
 

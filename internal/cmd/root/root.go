@@ -15,17 +15,16 @@ import (
 	pollcmd "github.com/wirelab/wirelab/internal/cmd/poll"
 	pmcmd "github.com/wirelab/wirelab/internal/cmd/postmessage"
 	wscmd "github.com/wirelab/wirelab/internal/cmd/ws"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
 // NewCmdRoot returns the wirelab root command writing to ios.
 func NewCmdRoot(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "wirelab <command>",
-		Short: "Learn web protocols by running them: HTTP, HTTPS, polling, WebSocket, postMessage",
-		Long: `wirelab runs the real protocols on loopback so you can watch them work:
-a hand-written HTTP/1.1 engine, HTTPS, polling and Server-Sent Events,
-WebSocket and window.postMessage.`,
+		Use:           "wirelab <command>",
+		Short:         i18n.Pair(i18n.HelpRootShort)[0],
+		Long:          i18n.Pair(i18n.HelpRootLong)[0],
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -53,7 +52,7 @@ WebSocket and window.postMessage.`,
 func newCmdVersion(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the wirelab version",
+		Short: i18n.Pair(i18n.HelpVersionShort)[0],
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(ios.Out, "wirelab %s\n", build.String())

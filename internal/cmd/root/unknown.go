@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons"
 )
 
@@ -61,11 +62,8 @@ func unknownCommand(c *cobra.Command, name, lang string) error {
 		c.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own root path
 	}
 	if sugg := c.SuggestionsFor(name); len(sugg) > 0 {
-		q := quoteAll(sugg)
-		if lang == "zh" {
-			return fmt.Errorf("“%s”没有子命令 %q；你想输入的是 %s 吗？", path, name, orList(q, "、", " 或 "))
-		}
-		return fmt.Errorf("unknown command %q for %q; did you mean %s?", name, path, orList(q, ", ", " or "))
+		p := i18n.New(lang)
+		return p.Errorf(i18n.RootUnknownSuggest, path, name, orList(quoteAll(sugg), p.Sprintf(i18n.ListSep), p.Sprintf(i18n.ListOr)))
 	}
 	var names []string
 	for _, s := range c.Commands() {
@@ -73,10 +71,8 @@ func unknownCommand(c *cobra.Command, name, lang string) error {
 			names = append(names, s.Name())
 		}
 	}
-	if lang == "zh" {
-		return fmt.Errorf("“%s”没有子命令 %q；可用的有：%s（详见 %s --help）", path, name, strings.Join(names, "、"), path)
-	}
-	return fmt.Errorf("unknown command %q for %q; its commands are %s (see %s --help)", name, path, strings.Join(names, ", "), path)
+	p := i18n.New(lang)
+	return p.Errorf(i18n.RootUnknownList, path, name, strings.Join(names, p.Sprintf(i18n.ListSep)))
 }
 
 // orList joins "a", "b", "c" as `"a", "b" or "c"` (with sep ", " and

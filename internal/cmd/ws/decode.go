@@ -42,21 +42,8 @@ func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *co
 	opts := &DecodeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "decode [HEX...|-]",
-		Short: "Explain raw WebSocket frames field by field: FIN, RSV, opcode, MASK, length, key, payload",
-		Long: `Decode one or more WebSocket frames given in hex and explain every field, with
-its byte offset and the RFC 6455 section that defines it: FIN, RSV1-3, the
-opcode, MASK, the payload length and which of its three forms (7-bit, 16-bit
-or 64-bit) it uses, the masking key, and the payload, unmasked; for a close
-frame, its status code and reason. Fragmented messages are put back together.
-
-The hex comes from the arguments, or from standard input when there are none
-or the argument is "-". Spaces, newlines and commas are ignored, and each
-byte group may start with 0x or \x.
-
-The verdict is the websocket engine's own. A frame the engine would reject is
-shown up to the problem, and the command exits non-zero naming the byte
-offset and the RFC section. A masked frame is read as a client's and an
-unmasked one as a server's, unless --from says who sent them.`,
+		Short: i18n.Pair(i18n.HelpWSDecodeShort)[0],
+		Long:  i18n.Pair(i18n.HelpWSDecodeLong)[0],
 		Example: `  wirelab ws decode 81 05 48 65 6c 6c 6f                 # RFC 6455 §5.7: "Hello"
   wirelab ws decode 81 85 37 fa 21 3d 7f 9f 4d 51 58     # the same, masked
   wirelab ws decode '01 03 48 65 6c 80 02 6c 6f'         # fragmented
@@ -86,21 +73,24 @@ unmasked one as a server's, unless --from says who sent them.`,
 			return runDecode(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.From, "from", "any", "who sent the frames: `client` (must mask), server (must not) or any")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the frames as JSON")
+	cmd.Flags().StringVar(&opts.From, "from", "any", i18n.Pair(i18n.FlagWSDecodeFrom)[0])
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagWSDecodeJSON)[0])
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
-	cmd.Flags().BoolVar(&opts.Bits, "bits", false, "also draw each frame header as the RFC's bit diagram, with its real bits")
-	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the explanation: `en` or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+	cmd.Flags().BoolVar(&opts.Bits, "bits", false, i18n.Pair(i18n.FlagWSDecodeBits)[0])
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagDecodeLang)[0])
 	return cmd
 }
 
 // senders are the values of --from, with what each means (RFC 6455 §5.1).
-var senders = []struct{ name, en, zh string }{
-	{"client", "a client's frames, which must be masked", "客户端发的帧，必须加掩码"},
-	{"server", "a server's frames, which must not be masked", "服务器发的帧，不得加掩码"},
-	{"any", "the default: each frame's MASK bit decides", "默认值，按每帧的 MASK 位判断"},
+var senders = []struct {
+	name string
+	what i18n.Key
+}{
+	{"client", i18n.DecodeSenderClient},
+	{"server", i18n.DecodeSenderServer},
+	{"any", i18n.DecodeSenderAny},
 }
 
 // senderFlagHint turns a guessed flag for the sender, such as
@@ -116,12 +106,10 @@ func senderFlagHint(err error, lang string) error {
 		return err
 	}
 	name, _, _ = strings.Cut(name, "=")
+	p := i18n.New(lang)
 	for _, s := range senders {
 		if s.name == name {
-			if lang == "zh" {
-				return fmt.Errorf("没有 --%s 这个选项：请用 --from %s（%s）；--from 的取值有 client、server 和 any（RFC 6455 §5.1）", name, s.name, s.zh)
-			}
-			return fmt.Errorf("unknown flag --%s: use --from %s (%s); --from takes client, server or any (RFC 6455 §5.1)", name, s.name, s.en)
+			return p.Errorf(i18n.DecodeUseFrom, name, s.name, p.Sprintf(s.what))
 		}
 	}
 	switch name {
@@ -129,15 +117,11 @@ func senderFlagHint(err error, lang string) error {
 	default:
 		return err
 	}
-	var en, zh []string
+	var choices []string
 	for _, s := range senders {
-		en = append(en, fmt.Sprintf("--from %s (%s)", s.name, s.en))
-		zh = append(zh, fmt.Sprintf("--from %s（%s）", s.name, s.zh))
+		choices = append(choices, p.Sprintf(i18n.DecodeFromChoice, s.name, p.Sprintf(s.what)))
 	}
-	if lang == "zh" {
-		return fmt.Errorf("没有 --%s 这个选项：帧是谁发的，用 --from 说明：%s（RFC 6455 §5.1）", name, strings.Join(zh, "；"))
-	}
-	return fmt.Errorf("unknown flag --%s: say who sent the frames with --from: %s (RFC 6455 §5.1)", name, strings.Join(en, "; "))
+	return p.Errorf(i18n.DecodeSayFrom, name, strings.Join(choices, p.Sprintf(i18n.ListSepStrong)))
 }
 
 func parseSender(s string) (wsdecode.Sender, error) {
@@ -198,7 +182,7 @@ func decode(opts *DecodeOptions, p i18n.Printer) error {
 	for _, f := range d.Frames {
 		if h := data[f.Offset:]; opts.Bits && !opts.JSON && err == nil && f.HeaderLen > 0 && f.HeaderLen <= len(h) {
 			fmt.Fprintf(opts.IO.Out, "\nframe at byte %d:\n", f.Offset)
-			err = diagram.FrameHeader(opts.IO.Out, h[:f.HeaderLen], diagram.Options{})
+			err = diagram.FrameHeader(opts.IO.Out, h[:f.HeaderLen], diagram.Options{Lang: string(p.Lang())})
 		}
 	}
 	if err != nil {

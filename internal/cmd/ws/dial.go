@@ -22,6 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -47,23 +48,8 @@ func NewCmdDial(ios *iostreams.IOStreams, runF func(*DialOptions) error) *cobra.
 	opts := &DialOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "dial URL",
-		Short: "Open a WebSocket and talk over it from the terminal, frame by frame",
-		Long: `Open a WebSocket connection to a ws:// or wss:// URL and show the opening
-handshake: the request sent ("> ") and the response ("< "). Then each line
-read from standard input is sent as a text message, and every frame sent
-("send") and received ("recv") is shown with its opcode, FIN bit, length and
-masking key, followed by each message received.
-
-Lines starting with a slash are commands:
-
-  /ping [DATA]             send a ping; the server answers with a pong
-  /close [CODE [REASON]]   run the closing handshake (default code 1000)
-  /binary HEX              send a binary message, such as /binary 00 ff 10
-  //text                   send the text message "/text"
-
-The end of standard input closes the connection with 1000 (normal closure),
-so dial works in a pipe. Notes go to stderr. With --json, stdout carries one
-JSON object per event: handshake, frame, message, closed.`,
+		Short: i18n.Pair(i18n.HelpWSDialShort)[0],
+		Long:  i18n.Pair(i18n.HelpWSDialLong)[0],
 		Example: `  wirelab ws dial ws://127.0.0.1:9998/echo
   printf 'hello\n/ping x\n/close 4000 bye\n' | wirelab ws dial ws://127.0.0.1:9998/
   wirelab ws dial --subprotocol chat --origin http://localhost:8000 ws://127.0.0.1:9998/`,
@@ -90,9 +76,9 @@ JSON object per event: handshake, frame, message, closed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, "offer subprotocol `P` (repeatable, in order of preference)")
-	f.StringVar(&opts.Origin, "origin", "", "send `ORIGIN` as the Origin header, as a browser page would")
-	f.BoolVar(&opts.JSON, "json", false, "print one JSON object per event")
+	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, i18n.Pair(i18n.FlagWSDialSubprotocol)[0])
+	f.StringVar(&opts.Origin, "origin", "", i18n.Pair(i18n.FlagWSDialOrigin)[0])
+	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagWSDialJSON)[0])
 	return cmd
 }
 

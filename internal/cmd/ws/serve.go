@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 )
@@ -53,26 +54,8 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	opts := &ServeOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run a WebSocket echo server that logs each handshake and frame",
-		Long: `Serve WebSocket on every path (ws://HOST:PORT/echo, ws://HOST:PORT/, ...) with the
-websocket engine on httpcore, and echo every message whole: text as text,
-binary as binary. A browser that asks for http://HOST:PORT/ gets a small page
-with a text box that connects to /echo.
-
-The log on stderr shows each handshake's request header fields in arrival
-order, the Origin accepted, every frame in ("recv") and out ("send") with its
-opcode, FIN bit, length and mask, and the close code and reason when a
-connection ends. --quiet turns that off, for benchmarks. The first line is
-always "listening on ws://HOST:PORT".
-
-Like the echo servers the WebSocket tutorials use, this demo accepts any
-Origin, "null" (a page opened from disk) included, and logs the one it
-accepted. --origin restricts browsers to a list of origins plus the server's
-own (RFC 6455 §10.2); a refused handshake gets 403. The websocket library's
-own default is stricter: same origin only.
-
-SIGINT or SIGTERM sends close 1001 (going away) to every open connection,
-waits up to 5s for the peers to answer, and stops.`,
+		Short: i18n.Pair(i18n.HelpWSServeShort)[0],
+		Long:  i18n.Pair(i18n.HelpWSServeLong)[0],
 		Example: `  wirelab ws serve                       # ws://127.0.0.1:9998/echo
   wirelab ws serve --addr 127.0.0.1:0    # any free port
   wirelab ws serve --origin http://localhost:8000 --origin null
@@ -94,10 +77,10 @@ waits up to 5s for the peers to answer, and stops.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:9998", "address to listen on (port 0 picks a free port)")
-	f.StringArrayVar(&opts.Origins, "origin", nil, "accept browsers only from this `ORIGIN` (scheme://host[:port] or null; repeatable)")
-	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, "speak this subprotocol `P` if the client offers it (repeatable, in order of preference)")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "log nothing per connection")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:9998", i18n.Pair(i18n.FlagHTTPServeAddr)[0])
+	f.StringArrayVar(&opts.Origins, "origin", nil, i18n.Pair(i18n.FlagWSServeOrigin)[0])
+	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, i18n.Pair(i18n.FlagWSServeSubprotocol)[0])
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, i18n.Pair(i18n.FlagWSServeQuiet)[0])
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -13,7 +14,7 @@ import (
 func NewCmdWS(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ws <command>",
-		Short: "Serve, dial and decode WebSocket (RFC 6455) with the hand-written websocket engine",
+		Short: i18n.Pair(i18n.HelpWSShort)[0],
 	}
 	cmd.AddCommand(NewCmdServe(ios, nil))
 	cmd.AddCommand(NewCmdDial(ios, nil))

@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/wirelab/wirelab/internal/i18n"
+	"github.com/wirelab/wirelab/internal/textwrap"
+	"github.com/wirelab/wirelab/lessons/check"
 )
 
 // clearScreen moves the cursor home and clears the terminal (ECMA-48 CUP
@@ -29,14 +33,32 @@ type Screen struct {
 	Dir string
 	// Now stamps each pass; nil means time.Now.
 	Now func() time.Time
+
+	// lastFailed is the stage that failed in the pass drawn last, "" if
+	// none did: the same stage failing again earns the second hint.
+	lastFailed string
 }
 
-func (s *Screen) tr(en, zh string) string {
-	if s.Lang == "zh" {
-		return zh
+// secondHint returns the second level of the failed stage's hints, the
+// exact rule, when the same stage failed in the pass before too: the first
+// failure shows the nudge (in WriteSummary), a second one in a row the
+// rule as well. It remembers the stage for the next pass.
+func (s *Screen) secondHint(rep *check.Report) string {
+	f := rep.Failed()
+	id := ""
+	if f != nil {
+		id = f.ID
 	}
-	return en
+	again := id != "" && id == s.lastFailed
+	s.lastFailed = id
+	if !again || f.Failure == nil || len(f.Failure.Hints) < 2 {
+		return ""
+	}
+	return textwrap.Hang(s.p().Sprintf(i18n.WatchExactRule, ""), f.Failure.Hints[1], check.TextWidth) + "\n"
 }
+
+// p is the screen's message printer.
+func (s *Screen) p() i18n.Printer { return i18n.New(s.Lang) }
 
 // Draw writes one pass:
 //
@@ -62,9 +84,10 @@ func (s *Screen) Draw(r Result) {
 	if s.Now != nil {
 		now = s.Now
 	}
-	fmt.Fprintf(&b, s.tr("%s · run %d · %s", "%s · 第 %d 次 · %s"), s.Title, r.Run, now().Format("15:04:05"))
+	p := s.p()
+	p.Fprintf(&b, i18n.WatchTitle, s.Title, r.Run, now().Format("15:04:05"))
 	if r.Changed != "" {
-		fmt.Fprintf(&b, s.tr(" · %s changed", " · %s 已修改"), filepath.Base(r.Changed))
+		p.Fprintf(&b, i18n.WatchChanged, filepath.Base(r.Changed))
 	}
 	b.WriteString("\n\n")
 	if r.Report != nil {
@@ -72,30 +95,30 @@ func (s *Screen) Draw(r Result) {
 			mark, msg := s.paint(green, "✓"), st.Message
 			switch {
 			case st.Skipped:
-				mark, msg = "·", s.tr("pending", "待检查")
+				mark, msg = "·", p.Sprintf(i18n.WatchPending)
 			case !st.Passed:
 				mark = s.paint(red, "✗")
 			}
 			fmt.Fprintf(&b, "%s %-17s %s\n", mark, st.ID, msg)
 		}
 		_ = r.Report.WriteSummary(&b)
+		b.WriteString(s.secondHint(r.Report))
 	}
 	if r.Err != nil {
 		b.WriteString(s.explain(r.Err))
 	}
 	failed := r.Err != nil || r.Report != nil && !r.Report.Passed
 	if failed && strings.TrimSpace(r.Output) != "" {
-		b.WriteString(s.tr("\nyour server printed (last lines):\n", "\n你的服务器输出（最后几行）：\n"))
+		p.Fprintln(&b, i18n.WatchServerPrinted)
 		for _, line := range lastLines(r.Output, 12) {
 			b.WriteString("  │ " + line + "\n")
 		}
 	}
 	b.WriteString("\n")
 	if s.Dir != "" {
-		fmt.Fprintf(&b, s.tr("watching %s: save a file to restart your server and check again (Ctrl-C stops)\n",
-			"正在监视 %s：保存文件即重启服务器并重新检查（Ctrl-C 退出）\n"), s.Dir)
+		p.Fprintln(&b, i18n.WatchWatching, s.Dir)
 	} else {
-		b.WriteString(s.tr("press Enter to check again (Ctrl-C stops)\n", "按回车重新检查（Ctrl-C 退出）\n"))
+		p.Fprintln(&b, i18n.WatchPressEnter)
 	}
 	io.WriteString(s.Out, b.String())
 }
@@ -121,18 +144,16 @@ func (s *Screen) explain(err error) string {
 	var busy *BusyError
 	switch {
 	case errors.As(err, &exit):
-		status := s.tr("it exited", "它退出了")
+		p := s.p()
+		status := p.Sprintf(i18n.WatchExited)
 		if exit.Err != nil {
 			status = exit.Err.Error()
 		}
-		return fmt.Sprintf(s.tr("✗ your server (%s) stopped before it accepted a connection: %s.\n  Read what it printed below, fix it and save.\n",
-			"✗ 你的服务器（%s）在接受连接之前就停止了：%s。\n  看看下面它的输出，改好后保存。\n"), exit.Command, status)
+		return p.Sprintf(i18n.WatchServerStopped, exit.Command, status)
 	case errors.As(err, &busy):
-		return fmt.Sprintf(s.tr("✗ something already listens on %s, so your server could not use it and the checker would test the wrong program.\n  Stop the other server (or choose another port with --addr), then save a file to try again.\n",
-			"✗ %s 上已经有程序在监听：你的服务器用不了这个端口，检查器也会测错程序。\n  先停掉那个程序（或用 --addr 换一个端口），再保存文件重试。\n"), busy.Addr)
+		return s.p().Sprintf(i18n.WatchBusy, busy.Addr)
 	case errors.Is(err, ErrPortTimeout):
-		return fmt.Sprintf(s.tr("✗ your server did not accept a connection in time: %v.\n  Does it listen on the port in $PORT, on 127.0.0.1?\n",
-			"✗ 你的服务器没有及时接受连接：%v。\n  它是否在 127.0.0.1 上监听 $PORT 指定的端口？\n"), err)
+		return s.p().Sprintf(i18n.WatchPortTimeout, err)
 	}
 	return "✗ " + err.Error() + "\n"
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons/check"
 	"go.uber.org/goleak"
 )
@@ -386,6 +387,49 @@ func TestScreen(t *testing.T) {
 		}
 		if rules := strings.Count(got, strings.Repeat("═", 64)); rules != map[bool]int{false: 1, true: 0}[tty] {
 			t.Errorf("tty=%v: %d rule lines", tty, rules)
+		}
+	}
+}
+
+// TestScreenHintLevels checks the two levels of a stage's hints: the
+// first failure at a stage shows the nudge; the same stage failing on the
+// next pass shows the exact rule as well; another stage failing, or a
+// pass, starts over.
+func TestScreenHintLevels(t *testing.T) {
+	failing := func(id, lang string) *check.Report {
+		return &check.Report{Kind: "http", Lang: lang, Stages: []check.StageResult{
+			{ID: "tcp", Passed: true, Message: "ok"},
+			{ID: id, Message: "wrong", Failure: &check.Failure{Offset: -1, Section: "RFC 9112 §9.3",
+				Hint: "nudge-" + id, Hints: []string{"nudge-" + id, "rule-" + id}}},
+		}}
+	}
+	passing := &check.Report{Kind: "http", Lang: "en", Passed: true, Stages: []check.StageResult{{ID: "tcp", Passed: true, Message: "ok"}}}
+	for _, lang := range []string{"en", "zh"} {
+		var out bytes.Buffer
+		s := &Screen{Out: &out, Lang: lang, Title: "t", Dir: "."}
+		steps := []struct {
+			rep  *check.Report
+			rule string // the rule the pass must show, "" for none
+		}{
+			{failing("keep-alive", lang), ""},
+			{failing("keep-alive", lang), "rule-keep-alive"},
+			{failing("keep-alive", lang), "rule-keep-alive"},
+			{failing("chunked", lang), ""},
+			{passing, ""},
+			{failing("chunked", lang), ""},
+			{failing("chunked", lang), "rule-chunked"},
+		}
+		for i, st := range steps {
+			out.Reset()
+			s.Draw(Result{Run: i + 1, Report: st.rep})
+			got := out.String()
+			if f := st.rep.Failed(); f != nil && !strings.Contains(got, f.Failure.Hint) {
+				t.Errorf("%s pass %d: no nudge %q:\n%s", lang, i+1, f.Failure.Hint, got)
+			}
+			hasRule := strings.Contains(got, "rule-")
+			if hasRule != (st.rule != "") || st.rule != "" && !strings.Contains(got, i18n.New(lang).Sprintf(i18n.WatchExactRule, st.rule)) {
+				t.Errorf("%s pass %d: want rule %q:\n%s", lang, i+1, st.rule, got)
+			}
 		}
 	}
 }
