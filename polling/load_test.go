@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +41,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("the open-files limit is %d; %d connections need about %d descriptors per process: raise it with ulimit -n %d (scripts/polling-load does)",
 			rl.Cur, n, n+500, n+500)
 	}
-	for _, tr := range []Transport{LongPoll, WebSocket} {
+	for _, tr := range []Transport{LongPoll, SSE, WebSocket} {
 		t.Run(tr.String(), func(t *testing.T) { loadOne(t, tr, n) })
 	}
 }
@@ -181,7 +182,12 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
-	var got [3]atomic.Int64  // clients that received message 1, 2, 3
+	var got [3]atomic.Int64    // clients that received message 1, 2, 3
+	var stored [3]atomic.Int64 // latencies written of message k
+	var lat [3][]time.Duration // publish-to-delivery of message k, one per delivery
+	for k := range lat {
+		lat[k] = make([]time.Duration, n)
+	}
 	var all [3]chan struct{} // closed when every client has message k
 	for k := range all {
 		all[k] = make(chan struct{})
@@ -206,7 +212,13 @@ func loadOne(t *testing.T, tr Transport, n int) {
 				return d.DialContext(ctx, network, a)
 			}
 			err := c.Run(ctx, func(m Message) error {
-				if got[m.Seq-1].Add(1) == int64(n) {
+				d := time.Since(m.Time) // the hub stamped it; same machine, same clock
+				i := got[m.Seq-1].Add(1)
+				if i <= int64(n) {
+					lat[m.Seq-1][i-1] = d
+				}
+				// Close once every latency is written, not at the n-th count.
+				if i <= int64(n) && stored[m.Seq-1].Add(1) == int64(n) {
 					close(all[m.Seq-1])
 				}
 				return nil
@@ -226,7 +238,7 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	var st loadStats
 	for {
 		st = serverStats(t, &ctl, addr)
-		if tr == LongPoll && st.LongPolls >= int64(n) || tr == WebSocket && st.Streams >= int64(n) {
+		if tr == LongPoll && st.LongPolls >= int64(n) || tr != LongPoll && st.Streams >= int64(n) {
 			break
 		}
 		select {
@@ -262,7 +274,10 @@ func loadOne(t *testing.T, tr Transport, n int) {
 		case <-deadline:
 			t.Fatalf("message %d reached %d of %d subscribers", k, got[k-1].Load(), n)
 		}
-		t.Logf("%s: message %d reached all %d subscribers in %v", tr, k, n, time.Since(t0).Round(time.Millisecond))
+		took := time.Since(t0)
+		p50, p99 := percentiles(lat[k-1])
+		t.Logf("%s: message %d reached all %d subscribers in %v (from the hub's stamp: p50 %v, p99 %v)",
+			tr, k, n, took.Round(time.Millisecond), p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond))
 	}
 	cancel()
 	wg.Wait()
@@ -274,4 +289,13 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	if f := failed.Load(); f > 0 {
 		t.Errorf("%s: %d clients failed; last error: %v", tr, f, lastErr.Load())
 	}
+}
+
+// percentiles returns the 50th and 99th percentiles of ds (sorted in place).
+func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[len(ds)*99/100]
 }
