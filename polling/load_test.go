@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,22 @@ func TestLoadServerProcess(t *testing.T) {
 	}
 	srv := &Server{Hub: NewMemoryHub(64), AllowPublish: true}
 	hs := &httpcore.Server{MaxConns: -1, Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		if prof := os.Getenv("WIRELAB_LOAD_CPUPROFILE"); prof != "" && r.Path() == "/load/profile" {
+			// The test profiles the fan-out only: from before the first
+			// publish to after the last delivery.
+			if r.Method == "POST" {
+				f, err := os.Create(prof + "." + r.RawQuery())
+				if err == nil {
+					err = pprof.StartCPUProfile(f)
+				}
+				if err != nil {
+					httpError(w, 500, err.Error())
+				}
+			} else {
+				pprof.StopCPUProfile()
+			}
+			return
+		}
 		if r.Path() != "/load/stats" {
 			srv.ServeHTTP(w, r)
 			return
@@ -261,6 +278,18 @@ func loadOne(t *testing.T, tr Transport, n int) {
 		t.Fatal(err)
 	}
 	defer pub.Close()
+	profile := func(method string) {
+		if os.Getenv("WIRELAB_LOAD_CPUPROFILE") == "" {
+			return
+		}
+		resp, err := pub.Do(&httpcore.Request{Method: method, Target: "/load/profile?" + tr.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+	}
+	profile("POST")
+	defer profile("GET")
 	for k := 1; k <= 3; k++ {
 		t0 := time.Now()
 		body := []byte(fmt.Sprintf("message %d", k))
