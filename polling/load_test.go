@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +42,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("the open-files limit is %d; %d connections need about %d descriptors per process: raise it with ulimit -n %d (scripts/polling-load does)",
 			rl.Cur, n, n+500, n+500)
 	}
-	for _, tr := range []Transport{LongPoll, WebSocket} {
+	for _, tr := range []Transport{LongPoll, SSE, WebSocket} {
 		t.Run(tr.String(), func(t *testing.T) { loadOne(t, tr, n) })
 	}
 }
@@ -53,6 +55,7 @@ type loadStats struct {
 	Sys        uint64 `json:"sys"`
 	RSS        uint64 `json:"rss"`
 	Goroutines int    `json:"goroutines"`
+	CPU        int64  `json:"cpu_ns"` // user + system time of the process
 }
 
 // TestLoadServerProcess is the server half of TestLoad, run in a child
@@ -64,12 +67,32 @@ func TestLoadServerProcess(t *testing.T) {
 	}
 	srv := &Server{Hub: NewMemoryHub(64), AllowPublish: true}
 	hs := &httpcore.Server{MaxConns: -1, Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		if prof := os.Getenv("WIRELAB_LOAD_CPUPROFILE"); prof != "" && r.Path() == "/load/profile" {
+			// The test profiles the fan-out only: from before the first
+			// publish to after the last delivery.
+			if r.Method == "POST" {
+				f, err := os.Create(prof + "." + r.RawQuery())
+				if err == nil {
+					err = pprof.StartCPUProfile(f)
+				}
+				if err != nil {
+					httpError(w, 500, err.Error())
+				}
+			} else {
+				pprof.StopCPUProfile()
+			}
+			return
+		}
 		if r.Path() != "/load/stats" {
 			srv.ServeHTTP(w, r)
 			return
 		}
 		m := readMemory()
 		st := loadStats{HeapInuse: m.heap, Sys: m.sys, RSS: m.rss, Goroutines: m.goroutines}
+		var ru syscall.Rusage
+		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+			st.CPU = ru.Utime.Nano() + ru.Stime.Nano()
+		}
 		st.LongPolls, st.Streams = srv.Held()
 		b, _ := json.Marshal(st) // plain numbers: cannot fail
 		w.Header().Set("Content-Type", "application/json")
@@ -181,7 +204,12 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
-	var got [3]atomic.Int64  // clients that received message 1, 2, 3
+	var got [3]atomic.Int64    // clients that received message 1, 2, 3
+	var stored [3]atomic.Int64 // latencies written of message k
+	var lat [3][]time.Duration // publish-to-delivery of message k, one per delivery
+	for k := range lat {
+		lat[k] = make([]time.Duration, n)
+	}
 	var all [3]chan struct{} // closed when every client has message k
 	for k := range all {
 		all[k] = make(chan struct{})
@@ -206,7 +234,13 @@ func loadOne(t *testing.T, tr Transport, n int) {
 				return d.DialContext(ctx, network, a)
 			}
 			err := c.Run(ctx, func(m Message) error {
-				if got[m.Seq-1].Add(1) == int64(n) {
+				d := time.Since(m.Time) // the hub stamped it; same machine, same clock
+				i := got[m.Seq-1].Add(1)
+				if i <= int64(n) {
+					lat[m.Seq-1][i-1] = d
+				}
+				// Close once every latency is written, not at the n-th count.
+				if i <= int64(n) && stored[m.Seq-1].Add(1) == int64(n) {
 					close(all[m.Seq-1])
 				}
 				return nil
@@ -226,7 +260,7 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	var st loadStats
 	for {
 		st = serverStats(t, &ctl, addr)
-		if tr == LongPoll && st.LongPolls >= int64(n) || tr == WebSocket && st.Streams >= int64(n) {
+		if tr == LongPoll && st.LongPolls >= int64(n) || tr != LongPoll && st.Streams >= int64(n) {
 			break
 		}
 		select {
@@ -249,6 +283,21 @@ func loadOne(t *testing.T, tr Transport, n int) {
 		t.Fatal(err)
 	}
 	defer pub.Close()
+	profile := func(method string) {
+		if os.Getenv("WIRELAB_LOAD_CPUPROFILE") == "" {
+			return
+		}
+		resp, err := pub.Do(&httpcore.Request{Method: method, Target: "/load/profile?" + tr.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+	}
+	profile("POST")
+	defer profile("GET")
+	// On a shared machine the latencies swing with the other load; the
+	// server's CPU time per delivery much less.
+	cpu0 := serverStats(t, &ctl, addr).CPU
 	for k := 1; k <= 3; k++ {
 		t0 := time.Now()
 		body := []byte(fmt.Sprintf("message %d", k))
@@ -262,8 +311,14 @@ func loadOne(t *testing.T, tr Transport, n int) {
 		case <-deadline:
 			t.Fatalf("message %d reached %d of %d subscribers", k, got[k-1].Load(), n)
 		}
-		t.Logf("%s: message %d reached all %d subscribers in %v", tr, k, n, time.Since(t0).Round(time.Millisecond))
+		took := time.Since(t0)
+		p50, p99 := percentiles(lat[k-1])
+		t.Logf("%s: message %d reached all %d subscribers in %v (from the hub's stamp: p50 %v, p99 %v)",
+			tr, k, n, took.Round(time.Millisecond), p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond))
 	}
+	cpu := time.Duration(serverStats(t, &ctl, addr).CPU - cpu0)
+	t.Logf("%s: server CPU time over the 3 messages: %v, %.1f µs per delivery (for long polls the answer and the next request too)",
+		tr, cpu.Round(time.Millisecond), float64(cpu.Microseconds())/float64(3*n))
 	cancel()
 	wg.Wait()
 	for k := range got {
@@ -274,4 +329,13 @@ func loadOne(t *testing.T, tr Transport, n int) {
 	if f := failed.Load(); f > 0 {
 		t.Errorf("%s: %d clients failed; last error: %v", tr, f, lastErr.Load())
 	}
+}
+
+// percentiles returns the 50th and 99th percentiles of ds (sorted in place).
+func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[len(ds)*99/100]
 }
