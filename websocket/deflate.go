@@ -166,8 +166,13 @@ func aOfferOrResponse(response bool) string {
 }
 
 // Compression configures permessage-deflate on an Upgrader or a Dialer.
-// The zero value offers (or accepts) it with context takeover and 32 KiB
-// windows, as browsers ask.
+// The zero value costs no memory between messages: it offers (on a Dialer)
+// or imposes (on an Upgrader) server_no_context_takeover and
+// client_no_context_takeover, as gorilla/websocket does, so that each
+// message starts from an empty window and the flate state goes back to a
+// pool. Context takeover compresses a stream of similar messages better but
+// keeps, per connection, a compressor (about 800 KB at level 1 with
+// klauspost/compress) and a 2^bits-byte window for the decompressor.
 type Compression struct {
 	// Threshold is the payload size in bytes under which a message goes
 	// uncompressed: DEFLATE's block header and Huffman tables cost more
@@ -177,12 +182,12 @@ type Compression struct {
 	// Level is the compress/flate level (1 fastest … 9 smallest); 0 means
 	// DefaultCompressionLevel.
 	Level int
-	// ServerNoContextTakeover and ClientNoContextTakeover ask (on a
-	// Dialer) or impose (on an Upgrader) that the server's or the client's
-	// messages each start from an empty window, so that no compressor or
-	// decompressor state lives on the connection between messages.
-	ServerNoContextTakeover bool
-	ClientNoContextTakeover bool
+	// ServerContextTakeover and ClientContextTakeover let the server's or
+	// the client's LZ77 window carry over from one message to the next
+	// (RFC 7692 §7.1.1); a peer can still refuse it with
+	// *_no_context_takeover.
+	ServerContextTakeover bool
+	ClientContextTakeover bool
 	// ServerMaxWindowBits and ClientMaxWindowBits (8 to 15; 0 for none)
 	// limit the LZ77 window of the server's or the client's compressor.
 	ServerMaxWindowBits int
@@ -204,8 +209,8 @@ func (c *Compression) Offer() string { return c.offer().String() }
 
 func (c *Compression) offer() DeflateParams {
 	p := DeflateParams{
-		ServerNoContextTakeover: c.ServerNoContextTakeover,
-		ClientNoContextTakeover: c.ClientNoContextTakeover,
+		ServerNoContextTakeover: !c.ServerContextTakeover,
+		ClientNoContextTakeover: !c.ClientContextTakeover,
 		ServerMaxWindowBits:     c.ServerMaxWindowBits,
 		ClientMaxWindowBits:     c.ClientMaxWindowBits,
 	}
@@ -224,7 +229,8 @@ func (c *Compression) offer() DeflateParams {
 // them).
 //
 // The response carries server_no_context_takeover and
-// client_no_context_takeover when the client asked or c imposes them,
+// client_no_context_takeover when the client asked or c does not allow
+// context takeover,
 // server_max_window_bits when the offer limited it (the smaller of the offer
 // and c) or c limits it, and client_max_window_bits only when the offer
 // allows it (§7.1.2.2).
@@ -239,8 +245,8 @@ func (c *Compression) Accept(offers []Extension) (resp string, p DeflateParams, 
 			continue
 		}
 		p = DeflateParams{
-			ServerNoContextTakeover: o.ServerNoContextTakeover || c.ServerNoContextTakeover,
-			ClientNoContextTakeover: o.ClientNoContextTakeover || c.ClientNoContextTakeover,
+			ServerNoContextTakeover: o.ServerNoContextTakeover || !c.ServerContextTakeover,
+			ClientNoContextTakeover: o.ClientNoContextTakeover || !c.ClientContextTakeover,
 			ServerMaxWindowBits:     minBits(o.ServerMaxWindowBits, c.ServerMaxWindowBits),
 		}
 		if o.ClientMaxWindowBits != 0 { // the client can honour a limit

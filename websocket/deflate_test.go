@@ -109,6 +109,7 @@ func TestParseDeflate(t *testing.T) {
 }
 
 func TestCompressionAccept(t *testing.T) {
+	takeover := Compression{ServerContextTakeover: true, ClientContextTakeover: true}
 	tests := []struct {
 		name     string
 		cfg      Compression
@@ -116,22 +117,24 @@ func TestCompressionAccept(t *testing.T) {
 		want     string // "" for declined
 		declined int
 	}{
-		{name: "browser", raw: []string{"permessage-deflate; client_max_window_bits"}, want: "permessage-deflate"},
+		{name: "browser", raw: []string{"permessage-deflate; client_max_window_bits"},
+			want: "permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
+		{name: "browser, takeover allowed", cfg: takeover, raw: []string{"permessage-deflate; client_max_window_bits"}, want: "permessage-deflate"},
 		{name: "no deflate", raw: []string{"x-webkit-deflate-frame"}, want: ""},
-		{name: "first supported of several", raw: []string{"permessage-deflate; server_max_window_bits=10; client_max_window_bits, permessage-deflate"},
+		{name: "first supported of several", cfg: takeover, raw: []string{"permessage-deflate; server_max_window_bits=10; client_max_window_bits, permessage-deflate"},
 			want: "permessage-deflate; server_max_window_bits=10"},
-		{name: "bad first offer declined", raw: []string{"permessage-deflate; server_max_window_bits=16", "permessage-deflate; client_no_context_takeover"},
+		{name: "bad first offer declined", cfg: takeover, raw: []string{"permessage-deflate; server_max_window_bits=16", "permessage-deflate; client_no_context_takeover"},
 			want: "permessage-deflate; client_no_context_takeover", declined: 1},
 		{name: "all bad", raw: []string{"permessage-deflate; foo, permessage-deflate; server_no_context_takeover=x"}, want: "", declined: 2},
-		{name: "server imposes no takeover", cfg: Compression{ServerNoContextTakeover: true, ClientNoContextTakeover: true},
-			raw: []string{"permessage-deflate"}, want: "permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
-		{name: "server limits its window", cfg: Compression{ServerMaxWindowBits: 12}, raw: []string{"permessage-deflate; server_max_window_bits=14"},
+		{name: "client refuses takeover", cfg: takeover,
+			raw: []string{"permessage-deflate; server_no_context_takeover"}, want: "permessage-deflate; server_no_context_takeover"},
+		{name: "server limits its window", cfg: Compression{ServerMaxWindowBits: 12, ServerContextTakeover: true, ClientContextTakeover: true}, raw: []string{"permessage-deflate; server_max_window_bits=14"},
 			want: "permessage-deflate; server_max_window_bits=12"},
-		{name: "client bits only when offered", cfg: Compression{ClientMaxWindowBits: 10}, raw: []string{"permessage-deflate"},
+		{name: "client bits only when offered", cfg: Compression{ClientMaxWindowBits: 10, ServerContextTakeover: true, ClientContextTakeover: true}, raw: []string{"permessage-deflate"},
 			want: "permessage-deflate"},
-		{name: "client bits lowered", cfg: Compression{ClientMaxWindowBits: 10}, raw: []string{"permessage-deflate; client_max_window_bits=12"},
+		{name: "client bits lowered", cfg: Compression{ClientMaxWindowBits: 10, ServerContextTakeover: true, ClientContextTakeover: true}, raw: []string{"permessage-deflate; client_max_window_bits=12"},
 			want: "permessage-deflate; client_max_window_bits=10"},
-		{name: "client bits without value", cfg: Compression{ClientMaxWindowBits: 9}, raw: []string{"permessage-deflate; client_max_window_bits"},
+		{name: "client bits without value", cfg: Compression{ClientMaxWindowBits: 9, ServerContextTakeover: true, ClientContextTakeover: true}, raw: []string{"permessage-deflate; client_max_window_bits"},
 			want: "permessage-deflate; client_max_window_bits=9"},
 	}
 	for _, tt := range tests {
@@ -192,12 +195,12 @@ func TestVerifyDeflate(t *testing.T) {
 // TestOfferAcceptVerify runs the handshake's three steps end to end: what
 // a Compression offers, another accepts, and the first verifies.
 func TestOfferAcceptVerify(t *testing.T) {
-	for _, c := range []Compression{{}, {ServerNoContextTakeover: true}, {ClientMaxWindowBits: 10, ServerMaxWindowBits: 9}, {ClientNoContextTakeover: true}} {
+	for _, c := range []Compression{{}, {ServerContextTakeover: true}, {ClientMaxWindowBits: 10, ServerMaxWindowBits: 9}, {ClientContextTakeover: true, ServerContextTakeover: true}} {
 		offers, err := ParseExtensions(c.Offer())
 		if err != nil {
 			t.Fatal(err)
 		}
-		server := Compression{ClientMaxWindowBits: 12}
+		server := Compression{ClientMaxWindowBits: 12, ServerContextTakeover: true, ClientContextTakeover: true}
 		resp, sp, ok, declined := server.Accept(offers)
 		if !ok || len(declined) > 0 {
 			t.Fatalf("%q: server declined: %v", c.Offer(), declined)
