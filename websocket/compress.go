@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -187,17 +188,72 @@ func (t *trailerWriter) finish() error {
 	return nil
 }
 
-// readerPool holds flate decompressors; each holds about 40 KiB (its 32 KiB
-// window and Huffman tables), so a connection without context takeover
-// takes one only while it reads a compressed message.
-var readerPool sync.Pool
+// An inflater is a flate decompressor with its input: the message's
+// payload, then inflateTail, through a bufio.Reader (flate reads byte by
+// byte and would otherwise allocate its own bufio.Reader on every Reset).
+// It holds about 45 KiB (its 32 KiB window, Huffman tables and the 4 KiB
+// buffer), so it lives in a pool and a connection takes one only while it
+// reads a compressed message.
+type inflater struct {
+	fr  io.ReadCloser
+	br  *bufio.Reader
+	src tailSource
+}
+
+var inflaterPool sync.Pool
+
+func getInflater(src io.Reader, dict []byte) *inflater {
+	f, ok := inflaterPool.Get().(*inflater)
+	if !ok {
+		f = &inflater{}
+		f.br = bufio.NewReaderSize(&f.src, 4096)
+	}
+	f.src = tailSource{r: src}
+	f.br.Reset(&f.src)
+	if f.fr == nil {
+		f.fr = flate.NewReaderDict(f.br, dict)
+	} else {
+		_ = f.fr.(flate.Resetter).Reset(f.br, dict)
+	}
+	return f
+}
+
+func putInflater(f *inflater) {
+	f.src = tailSource{}
+	f.br.Reset(&f.src)
+	inflaterPool.Put(f)
+}
+
+// tailSource reads r to its end, then inflateTail.
+type tailSource struct {
+	r    io.Reader
+	tail int // bytes of inflateTail already read
+}
+
+func (t *tailSource) Read(p []byte) (int, error) {
+	if t.r != nil {
+		n, err := t.r.Read(p)
+		if err == io.EOF {
+			t.r, err = nil, nil
+		}
+		if n > 0 || err != nil {
+			return n, err
+		}
+	}
+	if t.tail == len(inflateTail) {
+		return 0, io.EOF
+	}
+	n := copy(p, inflateTail[t.tail:])
+	t.tail += n
+	return n, nil
+}
 
 // A decompressor inflates one direction's messages.
 type decompressor struct {
 	takeover bool
 	bits     int
-	fr       io.ReadCloser // in use, or kept with takeover
-	dict     []byte        // with takeover: the last 2^bits bytes inflated
+	in       *inflater // while a message is read
+	dict     []byte    // with takeover: the last 2^bits bytes inflated
 	n, limit int64
 }
 
@@ -213,13 +269,10 @@ func newDecompressor(bits int, takeover bool) *decompressor {
 // with ErrInflateLimit once more than limit bytes come out (limit ≤ 0: no
 // limit). The message ends when the reader returns io.EOF.
 func (d *decompressor) reader(src io.Reader, limit int64) io.Reader {
-	in := io.MultiReader(src, bytes.NewReader(inflateTail))
-	if fr, ok := readerPool.Get().(io.ReadCloser); ok {
-		_ = fr.(flate.Resetter).Reset(in, d.dict)
-		d.fr = fr
-	} else {
-		d.fr = flate.NewReaderDict(in, d.dict)
+	if d.in != nil {
+		d.end() // the previous message was abandoned
 	}
+	d.in = getInflater(src, d.dict)
 	d.n, d.limit = 0, limit
 	return (*inflateMessage)(d)
 }
@@ -235,13 +288,13 @@ type inflateMessage decompressor
 
 func (r *inflateMessage) Read(p []byte) (int, error) {
 	d := (*decompressor)(r)
-	if d.fr == nil {
+	if d.in == nil {
 		return 0, io.EOF
 	}
 	if d.limit > 0 && int64(len(p)) > d.limit-d.n+1 {
 		p = p[:d.limit-d.n+1] // one byte past the limit proves it passed
 	}
-	n, err := d.fr.Read(p)
+	n, err := d.in.fr.Read(p)
 	d.n += int64(n)
 	if d.takeover {
 		d.remember(p[:n])
@@ -273,11 +326,11 @@ func (d *decompressor) remember(p []byte) {
 	d.dict = append(d.dict, p...)
 }
 
-// end gives the flate reader back to the pool; with context takeover the
+// end gives the inflater back to the pool; with context takeover the
 // window lives on in dict.
 func (d *decompressor) end() {
-	if d.fr != nil {
-		readerPool.Put(d.fr)
-		d.fr = nil
+	if d.in != nil {
+		putInflater(d.in)
+		d.in = nil
 	}
 }

@@ -79,8 +79,8 @@ func TestContextTakeover(t *testing.T) {
 				t.Errorf("takeover %v: inflate got %q, %v", takeover, got, err)
 			}
 		}
-		if !takeover && (c.fw != nil || d.fr != nil || d.dict != nil) {
-			t.Errorf("without takeover the connection holds flate state: writer %v reader %v dict %d", c.fw != nil, d.fr != nil, len(d.dict))
+		if !takeover && (c.fw != nil || d.in != nil || d.dict != nil) {
+			t.Errorf("without takeover the connection holds flate state: writer %v reader %v dict %d", c.fw != nil, d.in != nil, len(d.dict))
 		}
 	}
 }
@@ -128,7 +128,7 @@ func TestInflateLimit(t *testing.T) {
 	if src.n >= int64(len(z))/2 {
 		t.Errorf("the decompressor read all %d compressed bytes; it should stop early", len(z))
 	}
-	if d.fr != nil {
+	if d.in != nil {
 		t.Error("decompressor kept its flate reader after the limit")
 	}
 	// Exactly at the limit is fine.

@@ -80,7 +80,7 @@ func FuzzInflate(f *testing.F) {
 			if len(out) > limit+1 {
 				t.Fatalf("inflated %d bytes past the limit %d", len(out), limit)
 			}
-			if err != nil && !errors.Is(err, ErrInflateLimit) && d.fr != nil {
+			if err != nil && !errors.Is(err, ErrInflateLimit) && d.in != nil {
 				t.Fatal("flate reader kept after an error")
 			}
 		}

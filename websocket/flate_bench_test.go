@@ -67,6 +67,11 @@ func BenchmarkFlate(b *testing.B) {
 					}
 					b.ReportMetric(float64(z.Len()-4)/float64(len(msg)), "ratio")
 				})
+				if z.Len() == 0 { // the compress case was filtered out
+					w.Reset(&z)
+					_, _ = w.Write(msg)
+					_ = w.Flush()
+				}
 				compressed := bytes.Clone(z.Bytes()[:z.Len()-4])
 				r := c.r()
 				out := make([]byte, 0, len(msg))
@@ -107,6 +112,17 @@ func BenchmarkFlate(b *testing.B) {
 				z, _ = c.compress(z[:0], msg)
 			}
 			b.ReportMetric(float64(len(z))/float64(len(msg)), "ratio")
+		})
+		b.Run(fmt.Sprintf("%s/wirelab/decompressor", f.name), func(b *testing.B) {
+			z, _ := newCompressor(1, 0, false).compress(nil, msg)
+			d := newDecompressor(0, false)
+			out := make([]byte, 0, len(msg))
+			b.SetBytes(int64(len(msg)))
+			b.ReportAllocs()
+			defer cpuMBs(b, len(msg))()
+			for b.Loop() {
+				out, _ = d.decompress(out[:0], z, 0)
+			}
 		})
 	}
 }
