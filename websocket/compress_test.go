@@ -202,3 +202,67 @@ func TestTrailerWriter(t *testing.T) {
 		t.Errorf("bad tail: got %v", err)
 	}
 }
+
+// TestDeflateConnDirections runs what a client and a server agreed on
+// through both sides' state, several messages each way: each side's
+// compressor must match the other's decompressor (window bits and context
+// takeover of its direction).
+func TestDeflateConnDirections(t *testing.T) {
+	msgs := [][]byte{jsonMessage(1, 1024), jsonMessage(2, 16<<10), []byte("tiny"), jsonMessage(1, 1024), jsonMessage(3, 2048), jsonMessage(3, 2048)}
+	for _, p := range []DeflateParams{
+		{},
+		{ServerNoContextTakeover: true, ClientNoContextTakeover: true},
+		{ServerNoContextTakeover: true, ClientMaxWindowBits: 9},
+		{ServerMaxWindowBits: 8, ClientNoContextTakeover: true},
+		{ServerMaxWindowBits: 10, ClientMaxWindowBits: 12},
+	} {
+		client, server := newDeflateConn(p, false, nil), newDeflateConn(p, true, &Compression{Threshold: 16})
+		// The server's compressor follows the server_* parameters (§7.1).
+		if server.w.bits != p.serverBits() || server.w.takeover == p.ServerNoContextTakeover ||
+			client.w.bits != p.clientBits() || client.w.takeover == p.ClientNoContextTakeover {
+			t.Fatalf("%+v: server compresses with %d bits (takeover %v), client with %d (takeover %v)",
+				p, server.w.bits, server.w.takeover, client.w.bits, client.w.takeover)
+		}
+		for _, dir := range []struct {
+			name     string
+			from, to *deflateConn
+		}{{"client→server", client, server}, {"server→client", server, client}} {
+			for i, m := range msgs {
+				payload, rsv, err := dir.from.compress(nil, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rsv == 0 {
+					if !bytes.Equal(payload, m) {
+						t.Fatalf("%+v %s message %d: uncompressed payload changed", p, dir.name, i)
+					}
+					continue
+				}
+				got, err := io.ReadAll(dir.to.reader(bytes.NewReader(payload), 0))
+				if err != nil || !bytes.Equal(got, m) {
+					t.Fatalf("%+v %s message %d: round trip failed: %v", p, dir.name, i, err)
+				}
+			}
+		}
+		client.release()
+		server.release()
+	}
+}
+
+func TestDeflateConnThreshold(t *testing.T) {
+	for _, tt := range []struct {
+		c    *Compression
+		n    int
+		want byte
+	}{
+		{nil, DefaultCompressionThreshold - 1, 0},
+		{nil, DefaultCompressionThreshold, rsv1},
+		{&Compression{Threshold: -1}, 0, rsv1},
+		{&Compression{Threshold: 1000}, 999, 0},
+	} {
+		_, rsv, err := newDeflateConn(DeflateParams{}, true, tt.c).compress(nil, make([]byte, tt.n))
+		if err != nil || rsv != tt.want {
+			t.Errorf("%+v, %d bytes: rsv %x, %v; want %x", tt.c, tt.n, rsv, err, tt.want)
+		}
+	}
+}
