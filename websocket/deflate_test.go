@@ -30,6 +30,8 @@ func TestParseExtensions(t *testing.T) {
 			want: []Extension{pd(kv("server_max_window_bits", "9"))}},
 		{name: "empty", raw: []string{""}, want: nil},
 		{name: "empty value", raw: []string{"permessage-deflate; server_max_window_bits="}, wantErr: "empty or malformed value"},
+		{name: "quoted non-token", raw: []string{`permessage-deflate; a="b c"`}, wantErr: "empty or malformed value"},
+		{name: "quoted escape", raw: []string{`permessage-deflate; a="\1\0"`}, want: []Extension{pd(kv("a", "10"))}},
 		{name: "unclosed quote", raw: []string{`permessage-deflate; a="10`}, wantErr: "empty or malformed value"},
 		{name: "no name", raw: []string{"; a"}, wantErr: "not a token"},
 		{name: "stray char", raw: []string{"permessage-deflate / x"}, wantErr: `"/" where a comma`},

@@ -48,7 +48,7 @@ func (e *ExtensionError) Error() string {
 //	extension-param = token [ "=" (token | quoted-string) ]
 //
 // A parameter without a value has "" as its value; a quoted value is
-// unquoted. Anything else (a name that is not a token, "a=", a stray
+// unquoted, and must then be a token too (§9.1). Anything else (a name that is not a token, "a=", a stray
 // character) is an *ExtensionError that quotes the element.
 func ParseExtensions(values ...string) ([]Extension, error) {
 	var out []Extension
@@ -139,7 +139,8 @@ func (p *extParser) extension() (Extension, error) {
 	}
 }
 
-// value reads a token or a quoted-string (RFC 9110 §5.6.4), unquoted.
+// value reads a token or a quoted-string (RFC 9110 §5.6.4) whose unquoted
+// text is a token.
 func (p *extParser) value() (string, bool) {
 	if p.done() || p.s[p.i] != '"' {
 		t := p.token()
@@ -149,8 +150,15 @@ func (p *extParser) value() (string, bool) {
 	for p.i++; p.i < len(p.s); p.i++ {
 		switch c := p.s[p.i]; {
 		case c == '"':
+			// RFC 6455 §9.1: unquoted, the value must still be a token.
 			p.i++
-			return b.String(), b.Len() > 0
+			v := b.String()
+			for j := 0; j < len(v); j++ {
+				if !isTokenChar(v[j]) {
+					return "", false
+				}
+			}
+			return v, v != ""
 		case c == '\\' && p.i+1 < len(p.s):
 			p.i++
 			b.WriteByte(p.s[p.i])
