@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -148,10 +149,17 @@ func contenders() []contender {
 // BenchmarkReadRequest parses each sample's header section with each
 // contender. MB/s counts header bytes only; cpu-ns/op is the process's CPU
 // time per parse.
+//
+// The httpcore contenders run the byte classifier that httpcore picked for
+// this build and CPU; their log line names it (scripts/bench-readrequest
+// prints it above its table).
 func BenchmarkReadRequest(b *testing.B) {
 	for _, sm := range samples() {
 		for _, c := range contenders() {
 			b.Run(sm.name+"/"+c.name, func(b *testing.B) {
+				if strings.HasPrefix(c.name, "httpcore") {
+					b.Logf("httpcore classifier: %s", httpcore.Classifier())
+				}
 				s := newSource(sm.wire)
 				parse := c.new(s)
 				b.SetBytes(int64(sm.headerLen))

@@ -54,7 +54,7 @@ func (b untilClose) Read(p []byte) (int, error) { return b.br.Read(p) }
 //	X-Sum: 1\r\n     trailer-section
 //	\r\n
 //
-// Chunk extensions are checked for stray control bytes and then ignored.
+// Chunk extensions are checked against their grammar and then ignored.
 type chunkedBody struct {
 	br         *bufio.Reader
 	state      uint8
@@ -196,23 +196,127 @@ func parseChunkSize(line []byte, off int) (int64, error) {
 	if i == 0 {
 		return 0, perr(400, off, "RFC 9112 §7.1", "chunk size %s is not hexadecimal", quote(line))
 	}
-	rest := line[i:]
-	j := 0
-	for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t') {
-		j++
-	}
-	if j == len(rest) && j > 0 {
-		return 0, perr(400, off+i, "RFC 9112 §7.1", "whitespace after chunk size %s", quote(line))
-	}
-	if j < len(rest) && rest[j] != ';' {
-		return 0, perr(400, off+i+j, "RFC 9112 §7.1", "chunk size %s is followed by %q, not a chunk extension", quote(line[:i]), rest[j])
-	}
-	for k, ch := range rest {
-		if (ch < ' ' && ch != '\t') || ch == 0x7f {
-			return 0, perr(400, off+i+k, "RFC 9112 §7.1.1", "control byte 0x%02x in a chunk extension", ch)
-		}
+	if err := checkChunkExt(line, i, off); err != nil {
+		return 0, err
 	}
 	return n, nil
+}
+
+// chunkExtGrammar is quoted by the errors of checkChunkExt.
+const chunkExtGrammar = `chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`
+
+// checkChunkExt checks what follows the chunk size at line[i:] against the
+// chunk extension grammar (RFC 9112 §7.1.1), whose values it then ignores:
+//
+//	chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//	chunk-ext-name = token
+//	chunk-ext-val  = token / quoted-string
+//
+// BWS is optional whitespace (SP or HTAB).
+func checkChunkExt(line []byte, i, off int) *ProtocolError {
+	size := line[:i]
+	bws := func() {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+	}
+	for {
+		ws := i
+		bws()
+		if i == len(line) {
+			if i > ws {
+				return perr(400, off+ws, "RFC 9112 §7.1", "whitespace at the end of chunk-size line %s (no chunk extension follows it)", quote(line))
+			}
+			return nil
+		}
+		if line[i] != ';' {
+			if ws == len(size) && vchar[line[i]] {
+				return perr(400, off+i, "RFC 9112 §7.1", "chunk size %s is followed by %q, not a chunk extension", quote(size), line[i])
+			}
+			return chunkExtErr(line, i, off, "%q where a chunk extension should start with \";\" in %s", line[i], quote(line))
+		}
+		i++
+		bws()
+		name := i
+		for i < len(line) && tchar[line[i]] {
+			i++
+		}
+		if i == name {
+			if i == len(line) {
+				return chunkExtErr(line, i, off, "chunk extension in %s has \";\" but no chunk-ext-name after it", quote(line))
+			}
+			return chunkExtErr(line, i, off, "chunk extension in %s: %q where a chunk-ext-name (a token) should start", quote(line), line[i])
+		}
+		after := i
+		bws()
+		if i == len(line) || line[i] != '=' {
+			i = after // a name without a value; BWS is read again above
+			continue
+		}
+		i++
+		bws()
+		switch {
+		case i == len(line):
+			return chunkExtErr(line, i, off, "chunk extension %s has \"=\" but no chunk-ext-val (a token or a quoted-string)", quote(line[name:]))
+		case line[i] == '"':
+			var err *ProtocolError
+			if i, err = skipQuoted(line, i, off); err != nil {
+				return err
+			}
+		default:
+			v := i
+			for i < len(line) && tchar[line[i]] {
+				i++
+			}
+			if i == v {
+				return chunkExtErr(line, i, off, "chunk extension %s: %q where a chunk-ext-val (a token or a quoted-string) should start", quote(line[name:]), line[i])
+			}
+		}
+	}
+}
+
+// quotedSection names the rules a quoted chunk-ext-val breaks.
+const quotedSection = "RFC 9112 §7.1.1, RFC 9110 §5.6.4"
+
+// skipQuoted returns the index after the quoted-string that starts at
+// line[i] (RFC 9110 §5.6.4):
+//
+//	quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+//	qdtext        = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+//	quoted-pair   = "\" ( HTAB / SP / VCHAR / obs-text )
+func skipQuoted(line []byte, i, off int) (int, *ProtocolError) {
+	open := i
+	for i++; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '"':
+			return i + 1, nil
+		case c == '\\':
+			if i+1 == len(line) {
+				return 0, perr(400, off+i, quotedSection, "quoted-string %s in a chunk extension ends in a lone backslash and has no closing quote (%s, chunk-ext-val = token / quoted-string)", quote(line[open:]), chunkExtGrammar)
+			}
+			i++
+			if c := line[i]; c != '\t' && !vchar[c] {
+				return 0, chunkExtErr(line, i, off, "")
+			}
+		case c != '\t' && !vchar[c]:
+			return 0, chunkExtErr(line, i, off, "")
+		}
+	}
+	return 0, perr(400, off+open, quotedSection, "quoted-string %s in a chunk extension has no closing quote (%s, chunk-ext-val = token / quoted-string)", quote(line[open:]), chunkExtGrammar)
+}
+
+// chunkExtErr reports the byte at line[i] that breaks the chunk extension
+// grammar: a control byte is named as such, anything else with msg and the
+// grammar.
+func chunkExtErr(line []byte, i, off int, format string, args ...any) *ProtocolError {
+	if i < len(line) {
+		if c := line[i]; c != '\t' && !vchar[c] {
+			return perr(400, off+i, "RFC 9112 §7.1.1", "control byte 0x%02x in a chunk extension", c)
+		}
+	}
+	e := perr(400, off+i, "RFC 9112 §7.1.1", format, args...)
+	e.Msg += " (" + chunkExtGrammar + ")"
+	return e
 }
 
 func unhex(c byte) int {

@@ -18,6 +18,11 @@ import "math/bits"
 // buffer holding several pipelined requests is classified only as far as the
 // current one reaches.
 
+// Classifier names the byte classifier the parser runs in this build on
+// this CPU: "avx2" (amd64 with AVX2, without the purego build tag) or
+// "generic". Benchmarks report it beside their figures.
+func Classifier() string { return classifierName() }
+
 // classes holds the masks for one buffer. The slices are reused between
 // requests, so steady-state parsing allocates nothing.
 type classes struct {

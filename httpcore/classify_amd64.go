@@ -15,6 +15,14 @@ func classifyAVX2(p *byte, n int, ctl, nt *uint64)
 // scalar code around them.)
 var hasAVX2 = cpu.X86.HasAVX2
 
+// classifierName is what Classifier reports.
+func classifierName() string {
+	if hasAVX2 {
+		return "avx2"
+	}
+	return "generic"
+}
+
 func classify(p []byte, ctl, nt []uint64) {
 	if hasAVX2 && len(p) >= 64 {
 		classifyAVX2(&p[0], len(p), &ctl[0], &nt[0])

@@ -149,8 +149,12 @@ func (cc *ClientConn) DoContext(ctx context.Context, req *Request) (resp *Respon
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The callback may still run after DoContext returns (stop reports
+	// false then), when Close may already have cleared cc.conn: it holds
+	// its own copy.
+	nc := cc.conn
 	stop := context.AfterFunc(ctx, func() {
-		cc.conn.SetDeadline(aLongTimeAgo) // wake any blocked read or write
+		nc.SetDeadline(aLongTimeAgo) // wake any blocked read or write
 	})
 	defer func() {
 		if !stop() {

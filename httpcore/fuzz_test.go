@@ -36,6 +36,9 @@ func FuzzReadRequest(f *testing.F) {
 	for _, raw := range validCorpus() {
 		f.Add([]byte(raw))
 	}
+	for _, tt := range goodRequests {
+		f.Add([]byte(tt.raw))
+	}
 	for _, tt := range badRequests {
 		f.Add([]byte(tt.raw))
 	}

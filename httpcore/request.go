@@ -7,10 +7,23 @@ import (
 	"crypto/tls"
 	"io"
 	"math/bits"
+	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 )
 
 // A Request is an HTTP request, as read by a server or written by a client.
+//
+// The strings of a Request read by this package (Method, Target, Proto,
+// Host, Expect, and the names and values in Header and Trailer) are not
+// copies: they point into the buffer that holds the request's header
+// section. That buffer is the Request's own, so the strings stay valid as
+// long as the Request is not filled again: for ReadRequest, as long as the
+// Request is reachable; for a Reader, until its next ReadRequest into the
+// same Request; on a Server, until the Handler returns, after which the
+// server reuses the Request for the next request on the connection. Copy
+// what you keep longer (strings.Clone, Header.Clone).
 type Request struct {
 	// Method is the request method token, such as "GET" (RFC 9110 §9).
 	Method string
@@ -56,9 +69,8 @@ type Request struct {
 	// for plain HTTP. Set by the server.
 	TLS *tls.ConnectionState
 
-	buf     []byte  // owns the header section; the strings above point into it
-	cls     classes // byte classes of buf, for parse
-	conn    *conn   // the server connection while a handler runs
+	buf     []byte // owns the header section; the strings above point into it
+	conn    *conn  // the server connection while a handler runs
 	fixed   fixedBody
 	chunked chunkedBody
 }
@@ -101,8 +113,13 @@ type Limits struct {
 	MaxBodyBytes int64
 }
 
-// DefaultLimits are the limits used when a field of Limits is zero.
-var DefaultLimits = Limits{
+// DefaultLimits returns the limits used when a field of Limits is zero, and
+// by ReadRequest.
+func DefaultLimits() Limits { return defaultLimits }
+
+// defaultLimits is unexported so that no package can change the limits of
+// every other one.
+var defaultLimits = Limits{
 	MaxTargetBytes: 8 << 10,
 	MaxHeaderBytes: 16 << 10,
 	MaxHeaderCount: 128,
@@ -111,16 +128,16 @@ var DefaultLimits = Limits{
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxTargetBytes <= 0 {
-		l.MaxTargetBytes = DefaultLimits.MaxTargetBytes
+		l.MaxTargetBytes = defaultLimits.MaxTargetBytes
 	}
 	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = DefaultLimits.MaxHeaderBytes
+		l.MaxHeaderBytes = defaultLimits.MaxHeaderBytes
 	}
 	if l.MaxHeaderCount <= 0 {
-		l.MaxHeaderCount = DefaultLimits.MaxHeaderCount
+		l.MaxHeaderCount = defaultLimits.MaxHeaderCount
 	}
 	if l.MaxBodyBytes == 0 {
-		l.MaxBodyBytes = DefaultLimits.MaxBodyBytes
+		l.MaxBodyBytes = defaultLimits.MaxBodyBytes
 	}
 	return l
 }
@@ -133,6 +150,7 @@ func (l Limits) withDefaults() Limits {
 type Reader struct {
 	br  *bufio.Reader
 	lim Limits
+	cls classes // byte classes of the header section being parsed
 }
 
 // NewReader returns a Reader over br with the given limits.
@@ -146,21 +164,53 @@ func NewReader(br *bufio.Reader, lim Limits) *Reader {
 // connection cleanly before a request began, and a *ProtocolError for
 // malformed input.
 func (rd *Reader) ReadRequest(req *Request) error {
-	return readRequest(rd.br, req, &rd.lim)
+	return readRequest(rd.br, req, &rd.cls, &rd.lim)
 }
 
 // ReadRequest reads and parses one request from br with DefaultLimits, like
-// net/http's ReadRequest. The Request it returns owns its memory.
+// net/http's ReadRequest. The Request it returns owns its memory: for a
+// request of up to 752 buffered bytes and 20 field lines (most requests),
+// one allocation holds the Request, its header fields and the copy of the
+// header section its strings point into. A Reader filling one Request again
+// and again allocates nothing at all.
 func ReadRequest(br *bufio.Reader) (*Request, error) {
-	req := &Request{Header: Header{fields: make([]Field, 0, 16)}}
-	lim := DefaultLimits
-	if err := readRequest(br, req, &lim); err != nil {
+	m := new(oneShot)
+	req := &m.req
+	req.Header.fields = m.fields[:0]
+	req.buf = m.buf[:0]
+	lim := defaultLimits
+	cls := classesPool.Get().(*classes)
+	err := readRequest(br, req, cls, &lim)
+	cls.b = nil // do not keep the request's bytes alive from the pool
+	classesPool.Put(cls)
+	if err != nil {
 		return nil, err
 	}
 	return req, nil
 }
 
-func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
+// classesPool holds the parser's byte classes for ReadRequest: they are
+// needed only while parsing, and cannot live on the stack (their slices
+// point into themselves).
+var classesPool = sync.Pool{New: func() any { return new(classes) }}
+
+// oneShot is the single allocation behind ReadRequest, sized to the 1792-byte
+// size class of the Go allocator; buf takes what is left after the Request
+// and the fields: 816 bytes, less padLen for the classifier. If the
+// buffered bytes do not fit, padCopy allocates a larger buffer; a request
+// with more fields makes append allocate a larger slice.
+type oneShot struct {
+	req    Request
+	fields [oneShotFields]Field
+	buf    [oneShotSize - unsafe.Sizeof(Request{}) - oneShotFields*unsafe.Sizeof(Field{})]byte
+}
+
+const (
+	oneShotSize   = 1792 - 8 // less the malloc header of an object with pointers
+	oneShotFields = 20
+)
+
+func readRequest(br *bufio.Reader, req *Request, cls *classes, lim *Limits) error {
 	req.Method = "" // so a failed read leaves nothing from the last request
 	// RFC 9112 §2.2: a server SHOULD ignore at least one empty line (CRLF)
 	// received prior to the request-line. We ignore exactly one.
@@ -189,7 +239,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 	// section itself, so the bytes are walked once.
 	if len(peek) > 0 {
 		req.buf = padCopy(req.buf, peek)
-		end, err := req.parse(req.buf, lim)
+		end, err := req.parse(req.buf, cls, lim)
 		if err != nil {
 			err.Offset += skipped
 			return err
@@ -211,7 +261,7 @@ func readRequest(br *bufio.Reader, req *Request, lim *Limits) error {
 		}
 		return err
 	}
-	end, perr := req.parse(block, lim)
+	end, perr := req.parse(block, cls, lim)
 	if perr != nil {
 		perr.Offset += skipped
 		return perr
@@ -278,13 +328,35 @@ func readBlock(br *bufio.Reader, buf []byte, maxLine, maxFields int, isRequest b
 	}
 }
 
-// parse parses the request-line and field lines at the start of b. It
-// returns the length of the header section, or -1 if b ends before the
-// empty line that closes it.
-func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
-	// request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
-	cls := &req.cls
+// parse parses the header section at the start of b in the three phases
+// RFC 9112 names: the request-line (§3), the field lines (§5), and the
+// decision on the message body (§6). It returns the length of the header
+// section, or -1 if b ends before the empty line that closes it.
+func (req *Request) parse(b []byte, cls *classes, lim *Limits) (int, *ProtocolError) {
 	cls.reset(b)
+	i, err := req.parseRequestLine(b, cls, lim)
+	if i < 0 || err != nil {
+		return i, err
+	}
+	var fs framing
+	end, err := req.parseFields(b, cls, i, lim, &fs)
+	if end < 0 || err != nil {
+		return end, err
+	}
+	if err := req.decide(&fs, lim, end); err != nil {
+		return 0, err
+	}
+	return end, nil
+}
+
+// parseRequestLine parses the request-line at the start of b and sets
+// Method, Target and the version fields:
+//
+//	request-line = method SP request-target SP HTTP-version CRLF  (RFC 9112 §3)
+//
+// It returns the index of the first field line, or -1 if b ends first.
+func (req *Request) parseRequestLine(b []byte, cls *classes, lim *Limits) (int, *ProtocolError) {
+	maxLine := lim.MaxTargetBytes + 32 // method, version and spaces
 	// The first control byte is the request-line's CR, normally; if not,
 	// look for the LF the slow way, for the errors below.
 	lf := cls.next(cls.ctl, 0) + 1
@@ -292,8 +364,8 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		lf = bytes.IndexByte(b, '\n')
 	}
 	if lf < 0 {
-		if len(b) > lim.MaxTargetBytes+32 {
-			return 0, perr(414, lim.MaxTargetBytes+32, "RFC 9112 §3", "request-line longer than %d bytes", lim.MaxTargetBytes+32)
+		if len(b) > maxLine {
+			return 0, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
 		}
 		return -1, nil
 	}
@@ -308,7 +380,7 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 		return 0, perr(400, 0, "RFC 9112 §3", "request-line must start with a method token, found byte 0x%02x", b[0])
 	}
 	if b[i] != ' ' {
-		return 0, perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+		return 0, methodEndErr(b, i)
 	}
 	method := b[:i]
 	i++
@@ -322,7 +394,10 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	}
 	target := b[ts:i]
 	if b[i] != ' ' {
-		if b[i] == '\r' || b[i] == '\n' {
+		if err := lineBreakErr(b, i, "request-line"); err != nil {
+			return 0, err
+		}
+		if b[i] == '\r' {
 			return 0, perr(400, i, "RFC 9112 §3", "request-line has no HTTP version (HTTP/0.9 is not supported)")
 		}
 		return 0, perr(400, i, "RFC 9112 §3.2", "byte 0x%02x is not allowed in the request-target", b[i])
@@ -330,25 +405,18 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	if len(target) > lim.MaxTargetBytes {
 		return 0, perr(414, ts, "RFC 9112 §3", "request-target is %d bytes, limit %d", len(target), lim.MaxTargetBytes)
 	}
-	if maxLine := lim.MaxTargetBytes + 32; lf > maxLine {
+	if lf > maxLine {
 		// A long method: the same limit readBlock applies while the line
 		// is still arriving, so the outcome does not depend on how the
 		// bytes were split into reads.
 		return 0, perr(414, maxLine, "RFC 9112 §3", "request-line longer than %d bytes", maxLine)
 	}
-	i++
-	// HTTP-version = HTTP-name "/" DIGIT "." DIGIT; HTTP-name is
-	// case-sensitive (RFC 9112 §2.3).
-	v := b[i : lf+1]
-	if len(v) != 10 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) || v[8] != '\r' {
-		if len(v) == 9 && v[8] == '\n' {
-			return 0, perr(400, lf, "RFC 9112 §2.2", "bare LF ends the request-line (a line must end in CRLF)")
-		}
-		return 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(firstLine(v)))
+	if err := checkTargetForm(b2s(method), target, ts); err != nil {
+		return 0, err
 	}
-	major, minor := int(v[5]-'0'), int(v[7]-'0')
-	if major != 1 {
-		return 0, perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+	major, minor, err := parseVersion(b, i+1, lf)
+	if err != nil {
+		return 0, err
 	}
 	req.Method = b2s(method)
 	req.Target = b2s(target)
@@ -358,139 +426,211 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 	case 0:
 		req.Proto = "HTTP/1.0"
 	default:
-		req.Proto = b2s(v[:8])
+		req.Proto = b2s(b[i+1 : i+9])
 	}
 	req.ProtoMajor, req.ProtoMinor = major, minor
-	i = lf + 1
-	lineEnd := i
+	return lf + 1, nil
+}
 
-	var fs framing
+// methodEndErr explains the byte at b[i] that ends the method but is not
+// the SP that must follow it.
+func methodEndErr(b []byte, i int) *ProtocolError {
+	if err := lineBreakErr(b, i, "request-line"); err != nil {
+		return err
+	}
+	switch c := b[i]; {
+	case c == '\r':
+		return perr(400, i, "RFC 9112 §3", "request-line ends after the method %s: no request-target and no HTTP version", quote(b[:i]))
+	case c > ' ' && c < 0x7f:
+		return perr(400, i, "RFC 9110 §9.1", "byte %q is not a token character, so it cannot be part of the method %s", c, quote(b[:i+1]))
+	}
+	return perr(400, i, "RFC 9112 §3", "method %s must be followed by a single SP, found byte 0x%02x", quote(b[:i]), b[i])
+}
+
+// parseVersion parses the HTTP-version that starts at b[i] and ends the
+// request-line whose LF is b[lf]:
+//
+//	HTTP-version = HTTP-name "/" DIGIT "." DIGIT   (RFC 9112 §2.3)
+//
+// HTTP-name is case-sensitive. The version runs to the first control
+// byte, which must be the CR of the line's CRLF.
+func parseVersion(b []byte, i, lf int) (major, minor int, err *ProtocolError) {
+	e := i
+	for e < lf && b[e] != '\r' && vchar[b[e]] {
+		e++
+	}
+	if e != lf-1 || b[e] != '\r' {
+		if err := lineBreakErr(b, e, "request-line"); err != nil {
+			return 0, 0, err
+		}
+		if b[e] != '\r' {
+			return 0, 0, perr(400, e, "RFC 9112 §2.3", "control byte 0x%02x in the HTTP version", b[e])
+		}
+	}
+	v := b[i:e]
+	if len(v) != 8 || string(v[:5]) != "HTTP/" || !isDigit(v[5]) || v[6] != '.' || !isDigit(v[7]) {
+		return 0, 0, perr(400, i, "RFC 9112 §2.3", "malformed HTTP version %s (want HTTP/1.1)", quote(v))
+	}
+	major, minor = int(v[5]-'0'), int(v[7]-'0')
+	if major != 1 {
+		return 0, 0, perr(505, i, "RFC 9110 §15.6.6", "HTTP major version %d is not supported (this server speaks HTTP/1.x)", major)
+	}
+	return major, minor, nil
+}
+
+// parseFields parses the field lines from b[i] up to and including the
+// empty line that ends the header section, into req.Header, noting the
+// fields that matter to the server on the way (Host, Expect, and in fs
+// those that decide framing and persistence). It returns the index after
+// the empty line, or -1 if b ends first.
+//
+//	field-line = field-name ":" OWS field-value OWS CRLF   (RFC 9112 §5)
+func (req *Request) parseFields(b []byte, cls *classes, i int, lim *Limits, fs *framing) (int, *ProtocolError) {
 	fields := req.Header.fields[:0] // no clear: the old strings point into buf too
-	bs := b2s(b)                    // the strings of the request are slices of this one
 	req.Trailer.Reset()
 	req.Host = ""
 	req.Expect = ""
-	hosts := 0
-	maxBytes, maxCount := lim.MaxHeaderBytes, lim.MaxHeaderCount
+	first := i
+	for {
+		// Field lines of the common shape, as many as follow one another.
+		var err *ProtocolError
+		if fields, i, err = req.commonFields(b, cls, i, first, fields, lim, fs); err != nil {
+			return 0, err
+		}
+		// The line at i is not of that shape: the empty line, a line b
+		// cuts short, or one that parseFieldLine parses and explains.
+		switch {
+		case i >= len(b) || b[i] == '\r' && i+1 >= len(b):
+			return -1, nil
+		case b[i] == '\r' && b[i+1] == '\n':
+			req.Header.fields = fields
+			if i-first > lim.MaxHeaderBytes {
+				return 0, fieldLimitErr(i, first, len(fields), lim)
+			}
+			return i + 2, nil
+		case b[i] == '\r':
+			return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
+		}
+		if i-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
+			return 0, fieldLimitErr(i, first, len(fields), lim)
+		}
+		n, v, next, err := parseFieldLine(b, i)
+		if err != nil || next < 0 {
+			return next, err
+		}
+		name, value := b2s(n), b2s(v)
+		fields = append(fields, Field{name, value})
+		if noted>>len(name)&1 != 0 {
+			if err := req.noteField(fs, name, value, i); err != nil {
+				return 0, err
+			}
+		}
+		i = next
+	}
+}
+
+// commonFields parses field lines of the common shape "Name: value\r\n"
+// from b[i] with two bit scans each (see classify.go), appending them to
+// fields: the name runs to the first byte that is not a tchar, which must
+// be the colon, and the value to the first control byte other than HTAB,
+// which must be the CR of the line's CRLF. It stops at the first line not
+// of that shape and returns its index. The scans' common case, a set bit
+// in the window of i or in the next one, is written out; next does the
+// rest.
+func (req *Request) commonFields(b []byte, cls *classes, i, first int, fields []Field, lim *Limits, fs *framing) ([]Field, int, *ProtocolError) {
+	bs := b2s(b) // the strings of the request are slices of this one
 	for {
 		start := i
-		var n, val string
-		// The common shape of a field line, "Name: value\r\n", is parsed
-		// with two bit scans (see classify.go): the name runs to the first
-		// byte that is not a tchar, which must be the colon, and the value
-		// to the first control byte other than HTAB, which must be the CR
-		// of the line's CRLF. parseFieldLine handles (and explains)
-		// everything else, and the empty line that ends the section is
-		// looked for only when a line is not of that shape. The scans'
-		// common case is written out here: a set bit in an already
-		// classified window.
 		if w := i >> 6; w < cls.done && cls.nt[w]>>(uint(i)&63) != 0 {
 			i += bits.TrailingZeros64(cls.nt[w] >> (uint(i) & 63))
-		} else if w+1 < cls.done && cls.nt[w+1] != 0 { // the next window, also common
+		} else if w+1 < cls.done && cls.nt[w+1] != 0 {
 			i = (w+1)<<6 + bits.TrailingZeros64(cls.nt[w+1])
 		} else {
 			i = cls.next(cls.nt, i)
 		}
-		if i+1 < len(b) && i > start && b[i] == ':' {
-			if start-lineEnd > maxBytes {
-				return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
-			}
-			if len(fields) >= maxCount {
-				return 0, perr(431, start, "RFC 6585 §5", "more than %d header fields", maxCount)
-			}
-			n = bs[start:i]
+		if i+1 >= len(b) || i == start || b[i] != ':' {
+			return fields, start, nil
+		}
+		name := bs[start:i]
+		i++
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 			i++
-			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
-				i++
-			}
-			vs := i
-			if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
-				i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
-			} else if w+1 < cls.done && cls.ctl[w+1] != 0 { // the next window, also common
-				i = (w+1)<<6 + bits.TrailingZeros64(cls.ctl[w+1])
-			} else {
-				i = cls.next(cls.ctl, i)
-			}
-			if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
-				i = start
-				goto slow
-			}
-			ve := i
-			for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
-				ve--
-			}
-			val = bs[vs:ve]
-			i += 2
-			goto got
 		}
-		i = start
-		if i >= len(b) {
-			return -1, nil
+		vs := i
+		if w := i >> 6; w < cls.done && cls.ctl[w]>>(uint(i)&63) != 0 {
+			i += bits.TrailingZeros64(cls.ctl[w] >> (uint(i) & 63))
+		} else if w+1 < cls.done && cls.ctl[w+1] != 0 {
+			i = (w+1)<<6 + bits.TrailingZeros64(cls.ctl[w+1])
+		} else {
+			i = cls.next(cls.ctl, i)
 		}
-		if b[i] == '\r' {
-			if i+1 >= len(b) {
-				return -1, nil
-			}
-			if b[i+1] != '\n' {
-				return 0, perr(400, i, "RFC 9112 §2.2", "bare CR where a field line or the empty line should start")
-			}
-			i += 2
-			break
+		if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
+			return fields, start, nil
 		}
-	slow:
-		if i-lineEnd > maxBytes {
-			return 0, perr(431, lineEnd+maxBytes, "RFC 6585 §5", "header section larger than %d bytes", maxBytes)
+		if start-first > lim.MaxHeaderBytes || len(fields) >= lim.MaxHeaderCount {
+			return fields, start, fieldLimitErr(start, first, len(fields), lim)
 		}
-		if len(fields) >= maxCount {
-			return 0, perr(431, i, "RFC 6585 §5", "more than %d header fields", maxCount)
+		ve := i
+		for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
+			ve--
 		}
-		{
-			name, value, next, err := parseFieldLine(b, i)
-			if err != nil {
-				return 0, err
-			}
-			if next < 0 {
-				return -1, nil
-			}
-			i = next
-			n, val = b2s(name), b2s(value)
-		}
-	got:
-		fields = append(fields, Field{n, val})
-		// The fields that matter to the server, told apart by length and
-		// first letter before a full comparison.
-		switch len(n) {
-		case 4:
-			if n[0]|0x20 == 'h' && equalFoldLower(n, "host") {
-				hosts++
-				if hosts > 1 {
-					return 0, perr(400, start, "RFC 9112 §3.2", "more than one Host field")
-				}
-				if !validHost(val) {
-					return 0, perr(400, start, "RFC 9112 §3.2", "invalid Host %s", quote([]byte(val)))
-				}
-				req.Host = val
-			}
-		case 6:
-			if n[0]|0x20 == 'e' && equalFoldLower(n, "expect") {
-				req.Expect = val
-			}
-		case 10, 14:
-			if n[0]|0x20 == 'c' {
-				if err := fs.field(n, val, start); err != nil {
-					return 0, err
-				}
-			}
-		case 17:
-			if err := fs.field(n, val, start); err != nil {
-				return 0, err
+		value := bs[vs:ve]
+		fields = append(fields, Field{name, value})
+		if noted>>len(name)&1 != 0 {
+			if err := req.noteField(fs, name, value, start); err != nil {
+				return fields, start, err
 			}
 		}
+		i += 2
 	}
-	req.Header.fields = fields
-	if i-lineEnd > lim.MaxHeaderBytes+2 {
-		return 0, perr(431, lineEnd+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
+}
+
+// fieldLimitErr reports the limit that a field line starting at b[start]
+// breaks, with n fields read since the header section began at b[first].
+func fieldLimitErr(start, first, n int, lim *Limits) *ProtocolError {
+	if start-first > lim.MaxHeaderBytes {
+		return perr(431, first+lim.MaxHeaderBytes, "RFC 6585 §5", "header section larger than %d bytes", lim.MaxHeaderBytes)
 	}
+	return perr(431, start, "RFC 6585 §5", "more than %d header fields", lim.MaxHeaderCount)
+}
+
+// noted has bit n set when noteField looks at names of n bytes.
+const noted = 1<<4 | 1<<6 | 1<<10 | 1<<14 | 1<<17
+
+// noteField records a field that matters to the server, told apart by
+// length and first letter before a full comparison.
+func (req *Request) noteField(fs *framing, n, val string, off int) *ProtocolError {
+	switch len(n) {
+	case 4:
+		if n[0]|0x20 == 'h' && equalFoldLower(n, "host") {
+			fs.hosts++
+			if fs.hosts > 1 {
+				return perr(400, off, "RFC 9112 §3.2", "more than one Host field")
+			}
+			if !validHost(val) {
+				return perr(400, off, "RFC 9112 §3.2", "invalid Host %s", quote([]byte(val)))
+			}
+			req.Host = val
+		}
+	case 6:
+		if n[0]|0x20 == 'e' && equalFoldLower(n, "expect") {
+			req.Expect = val
+		}
+	case 10, 14:
+		if n[0]|0x20 == 'c' {
+			return fs.field(n, val, off)
+		}
+	case 17:
+		return fs.field(n, val, off)
+	}
+	return nil
+}
+
+// decide completes the request once its header section is parsed: the
+// authority of an absolute-form target, the Host rule, persistence, and
+// the length of the body (RFC 9112 §6.3). The header section ends at
+// b[end], after the empty line.
+func (req *Request) decide(fs *framing, lim *Limits, end int) *ProtocolError {
 	// RFC 9112 §3.2.2: for an absolute-form target the authority in the
 	// target wins over the Host field.
 	if t := req.Target; t[0] != '/' && t[0] != '*' {
@@ -505,21 +645,70 @@ func (req *Request) parse(b []byte, lim *Limits) (int, *ProtocolError) {
 			req.Host = auth
 		}
 	}
-	if minor >= 1 && hosts == 0 {
-		return 0, perr(400, i-2, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
+	minor := req.ProtoMinor
+	if minor >= 1 && fs.hosts == 0 {
+		return perr(400, end-2, "RFC 9112 §3.2", "an HTTP/1.1 request must have a Host field")
 	}
 	if minor == 0 {
 		req.Close = !fs.keepAlive
 	} else {
 		req.Close = fs.close
 	}
-	if err := fs.decide(req, minor, lim, i); err != nil {
-		return 0, err
+	if err := fs.decide(req, minor, lim); err != nil {
+		return err
 	}
-	return i, nil
+	// RFC 9110 §9.3.6: a CONNECT request has no content; what follows its
+	// header section is the tunnel. A length or a chunked body announced
+	// for it is refused rather than read.
+	if req.Method == "CONNECT" && (req.Chunked || req.ContentLength > 0) {
+		req.Close = true
+		return perr(400, fs.framingOff(), "RFC 9110 §9.3.6", "a CONNECT request has no content, but this one announces a body (%s)", fs.framingField())
+	}
+	return nil
 }
 
-// framing collects the fields that decide message length and persistence.
+// lineBreakErr explains a CR or LF at b[i] that does not end a line the way
+// RFC 9112 §2.2 asks (CRLF), or returns nil: for a CRLF, or any other byte.
+func lineBreakErr(b []byte, i int, what string) *ProtocolError {
+	switch {
+	case b[i] == '\n':
+		return perr(400, i, "RFC 9112 §2.2", "bare LF ends the %s (a line must end in CRLF)", what)
+	case b[i] == '\r' && (i+1 >= len(b) || b[i+1] != '\n'):
+		return perr(400, i, "RFC 9112 §2.2", "bare CR in the %s (CR may appear only in the CRLF that ends a line)", what)
+	}
+	return nil
+}
+
+// checkTargetForm checks the two request-target forms that belong to one
+// method each (RFC 9112 §3.2): the asterisk-form "*" only for a server-wide
+// OPTIONS, and CONNECT only with the authority-form host:port.
+func checkTargetForm(method string, target []byte, off int) *ProtocolError {
+	switch {
+	case target[0] == '*' && (len(target) != 1 || method != "OPTIONS"):
+		return perr(400, off, "RFC 9112 §3.2.4", "asterisk-form target %s is only for OPTIONS * (method %s)", quote(target), method)
+	case method == "CONNECT" && !authorityForm(target):
+		return perr(400, off, "RFC 9112 §3.2.3", "CONNECT needs an authority-form target host:port, not %s", quote(target))
+	}
+	return nil
+}
+
+// authorityForm reports whether t is uri-host ":" port with a non-empty
+// host and port (RFC 9112 §3.2.3), such as "example.com:443" or "[::1]:80".
+func authorityForm(t []byte) bool {
+	k := bytes.LastIndexByte(t, ':')
+	if k <= 0 || k == len(t)-1 || !validHost(b2s(t[:k])) || bytes.IndexByte(t[:k], '@') >= 0 {
+		return false
+	}
+	for _, c := range t[k+1:] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// framing collects the fields that decide message length and persistence,
+// and counts the Host fields.
 type framing struct {
 	clSeen       bool
 	cl           int64
@@ -531,6 +720,7 @@ type framing struct {
 	close        bool
 	keepAlive    bool
 	clOff, teOff int
+	hosts        int // Host field lines seen
 }
 
 func (fs *framing) field(name, value string, off int) *ProtocolError {
@@ -560,6 +750,22 @@ func (fs *framing) field(name, value string, off int) *ProtocolError {
 		}
 	}
 	return nil
+}
+
+// framingOff is the offset of the field that announced a body.
+func (fs *framing) framingOff() int {
+	if fs.teSeen {
+		return fs.teOff
+	}
+	return fs.clOff
+}
+
+// framingField names the field that announced a body, for errors.
+func (fs *framing) framingField() string {
+	if fs.teSeen {
+		return "Transfer-Encoding: chunked"
+	}
+	return "Content-Length: " + strconv.FormatInt(fs.cl, 10)
 }
 
 // connection records the close and keep-alive options of a Connection
@@ -625,7 +831,7 @@ func (fs *framing) codings(v string) {
 }
 
 // decide applies RFC 9112 §6.3 to a request.
-func (fs *framing) decide(req *Request, minor int, lim *Limits, end int) *ProtocolError {
+func (fs *framing) decide(req *Request, minor int, lim *Limits) *ProtocolError {
 	req.Chunked = false
 	req.ContentLength = 0
 	if fs.teSeen {
@@ -792,29 +998,30 @@ func valueErr(b []byte, i int, name []byte) *ProtocolError {
 }
 
 // scanValue returns the index of the first byte at or after i that cannot
-// appear in a field value (field-vchar, SP, HTAB, obs-text), or len(b). It
-// checks eight bytes at a time and jumps straight to the first control byte.
+// appear in a field value (field-vchar, SP, HTAB, obs-text), or len(b).
 func scanValue(b []byte, i int) int {
 	for {
-		for i+8 <= len(b) {
-			if m := ctlMask(le64(b[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto found
-			}
-			i += 8
-		}
-		for i < len(b) && vchar[b[i]] {
-			i++
-		}
-		if i == len(b) {
-			return i
-		}
-	found:
-		if b[i] != '\t' {
+		i = nextCtl(b, i)
+		if i == len(b) || b[i] != '\t' {
 			return i
 		}
 		i++ // HTAB is allowed inside a value
 	}
+}
+
+// nextCtl returns the index of the first control byte (HTAB included) at
+// or after i, or len(b). It checks eight bytes at a time and jumps straight
+// to the first control byte.
+func nextCtl(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := ctlMask(le64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(b) && vchar[b[i]] {
+		i++
+	}
+	return i
 }
 
 // scanTarget returns the index of the first byte at or after i that is not

@@ -30,6 +30,7 @@ type reqTest struct {
 	raw     string
 	status  int    // 0: must parse; else the ProtocolError status
 	section string // expected RFC section for errors (substring), optional
+	cause   string // for errors: the words of the message that name the cause
 	check   func(t *testing.T, r *Request, body string)
 }
 
@@ -119,6 +120,31 @@ var goodRequests = []reqTest{
 		eq(t, "host", r.Host, "[::1]:8080")
 	}},
 	{name: "empty list elements in Transfer-Encoding", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n"},
+	// Chunk extensions that follow RFC 9112 §7.1.1 to the letter.
+	{name: "chunk-ext with BWS, quoted-pair and a bare name", raw: chunked("5 ;\ta = \"q\\\"x\" ; b\r\nhello\r\n0 ;z\r\n\r\n"), check: func(t *testing.T, _ *Request, body string) {
+		eq(t, "body", body, "hello")
+	}},
+	{name: "chunk-ext names and values use every tchar", raw: chunked("1;!#$%&'*+-.^_`|~09azAZ=!#$%&'*+-.^_`|~09azAZ\r\nx\r\n0\r\n\r\n"), check: func(t *testing.T, _ *Request, body string) {
+		eq(t, "body", body, "x")
+	}},
+	{name: "chunk-ext quoted-string with obs-text, HTAB and an escaped backslash", raw: chunked("1;a=\"\\\\\xe9\t;=\"\r\nx\r\n0\r\n\r\n"), check: func(t *testing.T, _ *Request, body string) {
+		eq(t, "body", body, "x")
+	}},
+	// Target forms (RFC 9112 §3.2) and CONNECT (RFC 9110 §9.3.6).
+	{name: "CONNECT with Content-Length: 0 has no content", raw: "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 0\r\n\r\n", check: func(t *testing.T, r *Request, body string) {
+		eq(t, "target", r.Target, "example.com:443")
+		eq(t, "body", body, "")
+	}},
+	{name: "CONNECT to an IPv6 literal", raw: "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", check: func(t *testing.T, r *Request, _ string) {
+		eq(t, "target", r.Target, "[::1]:8443")
+	}},
+	{name: "absolute-form authority wins over Host, userinfo dropped", raw: "GET http://u@example.com:8080/x?y HTTP/1.1\r\nHost: other\r\n\r\n", check: func(t *testing.T, r *Request, _ string) {
+		eq(t, "host", r.Host, "example.com:8080")
+		eq(t, "path", r.Path(), "http://u@example.com:8080/x")
+	}},
+	{name: "OPTIONS in absolute-form without a path", raw: "OPTIONS http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n", check: func(t *testing.T, r *Request, _ string) {
+		eq(t, "host", r.Host, "a.example")
+	}},
 	{name: "expect 100-continue recorded", raw: "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx", check: func(t *testing.T, r *Request, _ string) {
 		eq(t, "expect", r.Expect, "100-continue")
 	}},
@@ -126,80 +152,108 @@ var goodRequests = []reqTest{
 
 var badRequests = []reqTest{
 	// Request-line and version (RFC 9112 §2.3, §3).
-	{name: "empty request line after the one allowed", raw: "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "lower-case version name", raw: "GET / http/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§2.3"},
-	{name: "version without minor", raw: "GET / HTTP/1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "two-digit minor", raw: "GET / HTTP/1.10\r\nHost: a\r\n\r\n", status: 400},
-	{name: "space after version", raw: "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", status: 400},
-	{name: "HTTP/0.9 request line", raw: "GET /\r\n\r\n", status: 400},
-	{name: "HTTP/2.0 → 505", raw: "GET / HTTP/2.0\r\nHost: a\r\n\r\n", status: 505},
-	{name: "HTTP/0.9 version → 505", raw: "GET / HTTP/0.9\r\nHost: a\r\n\r\n", status: 505},
-	{name: "two spaces after method", raw: "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "tab instead of space", raw: "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "non-token method", raw: "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "NUL in target", raw: "GET /\x00 HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "non-ASCII in target", raw: "GET /\xe9 HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
-	{name: "bare CR in request line", raw: "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n", status: 400},
+	{name: "empty request line after the one allowed", raw: "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "empty request-line"},
+	{name: "lower-case version name", raw: "GET / http/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§2.3", cause: "malformed HTTP version"},
+	{name: "version without minor", raw: "GET / HTTP/1\r\nHost: a\r\n\r\n", status: 400, cause: "malformed HTTP version"},
+	{name: "two-digit minor", raw: "GET / HTTP/1.10\r\nHost: a\r\n\r\n", status: 400, cause: "malformed HTTP version"},
+	{name: "space after version", raw: "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", status: 400, cause: "malformed HTTP version"},
+	{name: "HTTP/0.9 request line", raw: "GET /\r\n\r\n", status: 400, cause: "no HTTP version"},
+	{name: "HTTP/2.0 → 505", raw: "GET / HTTP/2.0\r\nHost: a\r\n\r\n", status: 505, cause: "major version 2 is not supported"},
+	{name: "HTTP/0.9 version → 505", raw: "GET / HTTP/0.9\r\nHost: a\r\n\r\n", status: 505, cause: "major version 0 is not supported"},
+	{name: "two spaces after method", raw: "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "more than one SP"},
+	{name: "tab instead of space", raw: "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "followed by a single SP"},
+	{name: "non-token method", raw: "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "not a token character"},
+	{name: "NUL in target", raw: "GET /\x00 HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "not allowed in the request-target"},
+	{name: "non-ASCII in target", raw: "GET /\xe9 HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "not allowed in the request-target"},
+	{name: "bare CR in request line", raw: "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, cause: "bare CR"},
+	{name: "bare CR after the version", raw: "GET / HTTP/1.1\rLine: 1\r\nHost: a\r\n\r\n", status: 400, section: "§2.2", cause: "bare CR"},
+	{name: "bare CR after the method", raw: "GET\r/ HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§2.2", cause: "bare CR"},
+	{name: "not HTTP: ICE/1.0 is a malformed version, not a bare LF", raw: "SOURCE / ICE/1.0\r\nHost: a\r\n\r\n", status: 400, section: "§2.3", cause: "malformed HTTP version \"ICE/1.0\""},
+	{name: "version of nine bytes ending in LF", raw: "GET / HTTP/1.1\nHost: a\r\n\r\n", status: 400, section: "§2.2", cause: "bare LF"},
+	{name: "NUL after the version", raw: "GET / HTTP/1.1\x00\r\nHost: a\r\n\r\n", status: 400, section: "§2.3", cause: "control byte 0x00 in the HTTP version"},
+	{name: "method followed by CRLF", raw: "GET\r\nHost: a\r\n\r\n", status: 400, cause: "no request-target"},
+	// Target forms (RFC 9112 §3.2) and CONNECT (RFC 9110 §9.3.6).
+	{name: "CONNECT with Content-Length: 10", raw: "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 10\r\n\r\n0123456789", status: 400, section: "§9.3.6", cause: "CONNECT request has no content"},
+	{name: "CONNECT with a chunked body", raw: "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400, section: "§9.3.6", cause: "CONNECT request has no content"},
+	{name: "CONNECT to an origin-form target", raw: "CONNECT / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§3.2.3", cause: "authority-form"},
+	{name: "CONNECT without a port", raw: "CONNECT example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", status: 400, section: "§3.2.3", cause: "authority-form"},
+	{name: "CONNECT with userinfo", raw: "CONNECT u@example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", status: 400, section: "§3.2.3", cause: "authority-form"},
+	{name: "asterisk-form with GET", raw: "GET * HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§3.2.4", cause: "asterisk-form"},
+	{name: "OPTIONS with a target that starts with *", raw: "OPTIONS *x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400, section: "§3.2.4", cause: "asterisk-form"},
 	// Field lines (RFC 9110 §5, RFC 9112 §5).
-	{name: "whitespace before colon", raw: "GET / HTTP/1.1\r\nHost : a\r\n\r\n", status: 400, section: "§5.1"},
-	{name: "tab before colon", raw: "GET / HTTP/1.1\r\nHost: a\r\nX\t: b\r\n\r\n", status: 400, section: "§5.1"},
-	{name: "empty field name", raw: "GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n", status: 400},
-	{name: "non-token field name", raw: "GET / HTTP/1.1\r\nHost: a\r\nX[y]: b\r\n\r\n", status: 400},
-	{name: "no colon", raw: "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", status: 400},
-	{name: "obs-fold rejected", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", status: 400, section: "§5.2"},
-	{name: "bare CR in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", status: 400, section: "§2.2"},
-	{name: "bare LF ends a line", raw: "GET / HTTP/1.1\nHost: a\n\n", status: 400, section: "§2.2"},
-	{name: "bare LF hiding a header", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: y\nTransfer-Encoding: chunked\r\n\r\n", status: 400, section: "§2.2"},
-	{name: "NUL in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x00b\r\n\r\n", status: 400, section: "§5.5"},
-	{name: "DEL in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n", status: 400},
-	{name: "control byte in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", status: 400},
+	{name: "whitespace before colon", raw: "GET / HTTP/1.1\r\nHost : a\r\n\r\n", status: 400, section: "§5.1", cause: "whitespace between field name"},
+	{name: "tab before colon", raw: "GET / HTTP/1.1\r\nHost: a\r\nX\t: b\r\n\r\n", status: 400, section: "§5.1", cause: "whitespace between field name"},
+	{name: "empty field name", raw: "GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n", status: 400, cause: "empty field name"},
+	{name: "non-token field name", raw: "GET / HTTP/1.1\r\nHost: a\r\nX[y]: b\r\n\r\n", status: 400, cause: "not allowed in a field name"},
+	{name: "no colon", raw: "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", status: 400, cause: "has no colon"},
+	{name: "obs-fold rejected", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", status: 400, section: "§5.2", cause: "obsolete line folding"},
+	{name: "bare CR in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", status: 400, section: "§2.2", cause: "bare CR"},
+	{name: "bare LF ends a line", raw: "GET / HTTP/1.1\nHost: a\n\n", status: 400, section: "§2.2", cause: "bare LF"},
+	{name: "bare LF hiding a header", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: y\nTransfer-Encoding: chunked\r\n\r\n", status: 400, section: "§2.2", cause: "bare LF"},
+	{name: "NUL in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x00b\r\n\r\n", status: 400, section: "§5.5", cause: "control byte 0x00"},
+	{name: "DEL in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n", status: 400, cause: "control byte 0x7f"},
+	{name: "control byte in value", raw: "GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", status: 400, cause: "control byte 0x01"},
 	// Host (RFC 9112 §3.2).
-	{name: "missing Host in HTTP/1.1", raw: "GET / HTTP/1.1\r\n\r\n", status: 400, section: "§3.2"},
-	{name: "duplicate Host", raw: "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, section: "§3.2"},
-	{name: "duplicate Host, same value", raw: "GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", status: 400},
-	{name: "invalid Host", raw: "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", status: 400},
-	{name: "Host with space", raw: "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", status: 400},
+	{name: "missing Host in HTTP/1.1", raw: "GET / HTTP/1.1\r\n\r\n", status: 400, section: "§3.2", cause: "must have a Host"},
+	{name: "duplicate Host", raw: "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400, section: "§3.2", cause: "more than one Host"},
+	{name: "duplicate Host, same value", raw: "GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", status: 400, cause: "more than one Host"},
+	{name: "invalid Host", raw: "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", status: 400, cause: "invalid Host"},
+	{name: "Host with space", raw: "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", status: 400, cause: "invalid Host"},
 	// Content-Length (RFC 9110 §8.6).
-	{name: "CL with plus sign", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello", status: 400, section: "§8.6"},
-	{name: "CL negative", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", status: 400},
-	{name: "CL hex", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\nhello", status: 400},
-	{name: "CL empty", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", status: 400},
-	{name: "CL overflow", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", status: 400},
-	{name: "CL list of different values", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 5\r\n\r\nabcde", status: 400},
-	{name: "CL duplicate lines differ", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde", status: 400, section: "§8.6"},
-	{name: "CL with inner space", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n", status: 400},
-	{name: "CL empty list element", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3,\r\n\r\nabc", status: 400},
+	{name: "CL with plus sign", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello", status: 400, section: "§8.6", cause: "invalid Content-Length"},
+	{name: "CL negative", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", status: 400, cause: "invalid Content-Length"},
+	{name: "CL hex", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\nhello", status: 400, cause: "invalid Content-Length"},
+	{name: "CL empty", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", status: 400, cause: "invalid Content-Length"},
+	{name: "CL overflow", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", status: 400, cause: "invalid Content-Length"},
+	{name: "CL list of different values", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 5\r\n\r\nabcde", status: 400, cause: "invalid Content-Length"},
+	{name: "CL duplicate lines differ", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde", status: 400, section: "§8.6", cause: "conflicting Content-Length"},
+	{name: "CL with inner space", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n", status: 400, cause: "invalid Content-Length"},
+	{name: "CL empty list element", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3,\r\n\r\nabc", status: 400, cause: "invalid Content-Length"},
 	// Smuggling: Transfer-Encoding vs Content-Length (RFC 9112 §6.1, §6.3).
-	{name: "CL.TE: both present", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nX", status: 400, section: "§6.3"},
-	{name: "TE.CL: both present, TE first", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3"},
-	{name: "TE.TE: xchunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3"},
-	{name: "TE.TE: chunked, identity", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3"},
-	{name: "TE.TE: chunked then identity on two lines", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE.TE: non-ASCII space after chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\xa0\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE.TE: vertical tab", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\x0bchunked\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE.TE: space before colon", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE.TE: obs-fold continuation", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE.TE: quoted chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n", status: 400},
-	{name: "TE not ending in chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", status: 400, section: "§6.3"},
-	{name: "TE empty", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n", status: 400},
-	{name: "chunked twice", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", status: 400, section: "§7"},
-	{name: "unknown coding before chunked → 501", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xzip, chunked\r\n\r\n0\r\n\r\n", status: 501, section: "§6.1"},
-	{name: "gzip, chunked → 501 (not implemented)", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", status: 501},
-	{name: "HTTP/1.0 with Transfer-Encoding", raw: "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400, section: "§6.1"},
+	{name: "CL.TE: both present", raw: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nX", status: 400, section: "§6.3", cause: "both Transfer-Encoding and Content-Length"},
+	{name: "TE.CL: both present, TE first", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3", cause: "both Transfer-Encoding and Content-Length"},
+	{name: "TE.TE: xchunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3", cause: "does not end in chunked"},
+	{name: "TE.TE: chunked, identity", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", status: 400, section: "§6.3", cause: "does not end in chunked"},
+	{name: "TE.TE: chunked then identity on two lines", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n", status: 400, cause: "does not end in chunked"},
+	{name: "TE.TE: non-ASCII space after chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\xa0\r\n\r\n0\r\n\r\n", status: 400, cause: "does not end in chunked"},
+	{name: "TE.TE: vertical tab", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\x0bchunked\r\n\r\n0\r\n\r\n", status: 400, cause: "control byte 0x0b"},
+	{name: "TE.TE: space before colon", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", status: 400, cause: "whitespace between field name"},
+	{name: "TE.TE: obs-fold continuation", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", status: 400, cause: "obsolete line folding"},
+	{name: "TE.TE: quoted chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n", status: 400, cause: "does not end in chunked"},
+	{name: "TE not ending in chunked", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", status: 400, section: "§6.3", cause: "does not end in chunked"},
+	{name: "TE empty", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n", status: 400, cause: "empty Transfer-Encoding"},
+	{name: "chunked twice", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", status: 400, section: "§7", cause: "more than once"},
+	{name: "unknown coding before chunked → 501", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xzip, chunked\r\n\r\n0\r\n\r\n", status: 501, section: "§6.1", cause: "not implemented"},
+	{name: "gzip, chunked → 501 (not implemented)", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", status: 501, cause: "not implemented"},
+	{name: "HTTP/1.0 with Transfer-Encoding", raw: "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400, section: "§6.1", cause: "HTTP/1.0"},
 	// Chunked framing (RFC 9112 §7.1).
-	{name: "chunk size 0x", raw: chunked("0x5\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1"},
-	{name: "chunk size +", raw: chunked("+5\r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "chunk size -", raw: chunked("-5\r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "chunk size empty", raw: chunked("\r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "chunk size overflow", raw: chunked("10000000000000000\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1"},
-	{name: "chunk size non-hex", raw: chunked("g\r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "chunk size with space only", raw: chunked("5 \r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "chunk size bare LF", raw: chunked("5\nhello\r\n0\r\n\r\n"), status: 400, section: "§2.2"},
-	{name: "chunk data too long", raw: chunked("3\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1"},
-	{name: "chunk data without CRLF", raw: chunked("5\r\nhelloXX0\r\n\r\n"), status: 400},
-	{name: "control byte in chunk extension", raw: chunked("5;a\x00b\r\nhello\r\n0\r\n\r\n"), status: 400},
-	{name: "bad trailer field", raw: chunked("0\r\nBad Trailer: x\r\n\r\n"), status: 400},
-	{name: "trailer with bare LF", raw: chunked("0\r\nX: y\n\r\n"), status: 400},
+	{name: "chunk size 0x", raw: chunked("0x5\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1", cause: "not a chunk extension"},
+	{name: "chunk size +", raw: chunked("+5\r\nhello\r\n0\r\n\r\n"), status: 400, cause: "not hexadecimal"},
+	{name: "chunk size -", raw: chunked("-5\r\nhello\r\n0\r\n\r\n"), status: 400, cause: "not hexadecimal"},
+	{name: "chunk size empty", raw: chunked("\r\nhello\r\n0\r\n\r\n"), status: 400, cause: "not hexadecimal"},
+	{name: "chunk size overflow", raw: chunked("10000000000000000\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1", cause: "overflows"},
+	{name: "chunk size non-hex", raw: chunked("g\r\nhello\r\n0\r\n\r\n"), status: 400, cause: "not hexadecimal"},
+	{name: "chunk size with space only", raw: chunked("5 \r\nhello\r\n0\r\n\r\n"), status: 400, cause: "whitespace at the end"},
+	{name: "chunk size bare LF", raw: chunked("5\nhello\r\n0\r\n\r\n"), status: 400, section: "§2.2", cause: "bare LF"},
+	{name: "chunk data too long", raw: chunked("3\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1", cause: "not followed by CRLF"},
+	{name: "chunk data without CRLF", raw: chunked("5\r\nhelloXX0\r\n\r\n"), status: 400, cause: "not followed by CRLF"},
+	{name: "control byte in chunk extension", raw: chunked("5;a\x00b\r\nhello\r\n0\r\n\r\n"), status: 400, cause: "control byte 0x00"},
+	// Chunk extensions (RFC 9112 §7.1.1).
+	{name: "chunk-ext: ; without a name", raw: chunked("2;\r\nab\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "no chunk-ext-name"},
+	{name: "chunk-ext: unbalanced quotes", raw: chunked("5;a=\"def; ghi\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§5.6.4", cause: "no closing quote"},
+	{name: "chunk-ext: BWS then ; without a name", raw: chunked("5 ; \r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "no chunk-ext-name"},
+	{name: "chunk-ext: = without a name", raw: chunked("5;=v\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "where a chunk-ext-name"},
+	{name: "chunk-ext: trailing ;", raw: chunked("5;a=b;\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "no chunk-ext-name"},
+	{name: "chunk-ext: = without a value", raw: chunked("5;a=\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "no chunk-ext-val"},
+	{name: "chunk-ext: value not a token", raw: chunked("5;a=@\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "where a chunk-ext-val"},
+	{name: "chunk-ext: two names without ;", raw: chunked("5;a b\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "should start with \";\""},
+	{name: "chunk-ext: text after a quoted value", raw: chunked("5;a=\"x\"y\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "should start with \";\""},
+	{name: "chunk-ext: quoted value ends in a lone backslash", raw: chunked("5;a=\"x\\\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§5.6.4", cause: "lone backslash"},
+	{name: "chunk-ext: control byte in a quoted value", raw: chunked("5;a=\"x\x01\"\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "control byte 0x01"},
+	{name: "chunk-ext: control byte after a quoted-pair backslash", raw: chunked("5;a=\"\\\x7f\"\r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1.1", cause: "control byte 0x7f"},
+	{name: "chunk-ext: whitespace at the end", raw: chunked("5;a=1 \r\nhello\r\n0\r\n\r\n"), status: 400, section: "§7.1", cause: "whitespace at the end"},
+	{name: "bad trailer field", raw: chunked("0\r\nBad Trailer: x\r\n\r\n"), status: 400, cause: "whitespace inside field name"},
+	{name: "trailer with bare LF", raw: chunked("0\r\nX: y\n\r\n"), status: 400, cause: "bare LF"},
 }
 
 func chunked(body string) string {
@@ -249,6 +303,10 @@ func TestReadRequestBad(t *testing.T) {
 				if tt.section != "" && !strings.Contains(pe.Section, tt.section) {
 					t.Errorf("%s: got section %q, want it to contain %q", tt.name, pe.Section, tt.section)
 				}
+				// The message names the true cause, not a symptom further on.
+				if tt.cause == "" || !strings.Contains(pe.Msg, tt.cause) {
+					t.Errorf("%s: got %q, want the cause %q named", tt.name, pe.Msg, tt.cause)
+				}
 				if !strings.HasPrefix(pe.Error(), "httpcore: ") {
 					t.Errorf("error %q lacks the package prefix", pe.Error())
 				}
@@ -264,19 +322,20 @@ func TestLimits(t *testing.T) {
 		name   string
 		raw    string
 		status int
+		cause  string // words of the error that name the limit
 	}{
-		{"target at limit", "GET /" + strings.Repeat("a", 63) + " HTTP/1.1\r\nHost: a\r\n\r\n", 0},
-		{"target over limit", "GET /" + long + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
-		{"request line never ends", "GET /" + strings.Repeat("a", 500), 414},
-		{"method makes the request line too long", strings.Repeat("M", 90) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 414},
-		{"request line at its limit", strings.Repeat("M", 84) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 0},
-		{"header section over limit", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("b", 300) + "\r\n\r\n", 431},
-		{"header section never ends", "GET / HTTP/1.1\r\nHost: a\r\n" + strings.Repeat("X: b\r\n", 100), 431},
-		{"too many fields", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n", 431},
-		{"body at limit", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", 0},
-		{"content-length over limit, decided before reading", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", 413},
-		{"chunked body over limit", chunked("6\r\n012345\r\n6\r\n012345\r\n0\r\n\r\n"), 413},
-		{"trailer over limit", chunked("0\r\nX: " + strings.Repeat("t", 300) + "\r\n\r\n"), 431},
+		{"target at limit", "GET /" + strings.Repeat("a", 63) + " HTTP/1.1\r\nHost: a\r\n\r\n", 0, ""},
+		{"target over limit", "GET /" + long + " HTTP/1.1\r\nHost: a\r\n\r\n", 414, "request-target is 66 bytes"},
+		{"request line never ends", "GET /" + strings.Repeat("a", 500), 414, "request-line longer"},
+		{"method makes the request line too long", strings.Repeat("M", 90) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 414, "request-line longer"},
+		{"request line at its limit", strings.Repeat("M", 84) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 0, ""},
+		{"header section over limit", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("b", 300) + "\r\n\r\n", 431, "header section larger"},
+		{"header section never ends", "GET / HTTP/1.1\r\nHost: a\r\n" + strings.Repeat("X: "+strings.Repeat("b", 100)+"\r\n", 3), 431, "header section larger"},
+		{"too many fields", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n", 431, "more than 5 header fields"},
+		{"body at limit", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", 0, ""},
+		{"content-length over limit, decided before reading", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", 413, "exceeds the limit"},
+		{"chunked body over limit", chunked("6\r\n012345\r\n6\r\n012345\r\n0\r\n\r\n"), 413, "exceeds the limit"},
+		{"trailer over limit", chunked("0\r\nX: " + strings.Repeat("t", 300) + "\r\n\r\n"), 431, "trailer section larger"},
 	}
 	// Each row is read whole and one byte at a time: a limit must not
 	// depend on how the bytes were split into reads.
@@ -294,13 +353,16 @@ func TestLimits(t *testing.T) {
 				if got := StatusOf(err); err == nil || got != tt.status {
 					t.Fatalf("%s: got %v (status %d), want status %d", tt.name, err, got, tt.status)
 				}
+				if tt.cause == "" || !strings.Contains(err.Error(), tt.cause) {
+					t.Errorf("%s: got %q, want the cause %q named", tt.name, err, tt.cause)
+				}
 			})
 		}
 	}
 }
 
 func TestDefaultLimitsApply(t *testing.T) {
-	_, _, err := readAll("GET /"+strings.Repeat("a", DefaultLimits.MaxTargetBytes+1)+" HTTP/1.1\r\nHost: a\r\n\r\n", Limits{}, nil)
+	_, _, err := readAll("GET /"+strings.Repeat("a", DefaultLimits().MaxTargetBytes+1)+" HTTP/1.1\r\nHost: a\r\n\r\n", Limits{}, nil)
 	if StatusOf(err) != 414 {
 		t.Fatalf("got %v, want 414", err)
 	}
@@ -376,4 +438,35 @@ func TestReaderAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, read); n != 0 {
 		t.Errorf("Reader.ReadRequest allocates %.1f times per request, want 0", n)
 	}
+}
+
+// TestReadRequestOneAlloc checks the one-shot ReadRequest on a typical
+// request: one allocation for the Request, its fields and its bytes.
+func TestReadRequestOneAlloc(t *testing.T) {
+	raw := "GET /index.html?q=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: test\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n"
+	sr := strings.NewReader(raw)
+	br := bufio.NewReader(sr)
+	var req *Request
+	read := func() {
+		sr.Reset(raw)
+		br.Reset(sr)
+		var err error
+		if req, err = ReadRequest(br); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testing.AllocsPerRun(100, read); n > 1 {
+		t.Errorf("ReadRequest allocates %.1f times per request, want at most 1", n)
+	}
+	// The request owns its bytes: reading the next one over the same
+	// bufio.Reader leaves it intact.
+	first := req
+	sr.Reset("PUT /other HTTP/1.1\r\nHost: other.example\r\n\r\n")
+	br.Reset(sr)
+	if _, err := ReadRequest(br); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "target", first.Target, "/index.html?q=1")
+	eq(t, "host", first.Host, "example.com")
+	eq(t, "user-agent", first.Header.Get("User-Agent"), "test")
 }

@@ -40,7 +40,7 @@ type Response struct {
 // for the final response.
 func ReadResponse(br *bufio.Reader, req *Request) (*Response, error) {
 	resp := new(Response)
-	lim := DefaultLimits
+	lim := defaultLimits
 	lim.MaxBodyBytes = -1
 	block, err := readBlock(br, nil, 8<<10, lim.MaxHeaderBytes, false)
 	resp.buf = block

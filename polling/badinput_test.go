@@ -2,8 +2,10 @@ package polling
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -79,7 +81,7 @@ func TestClientStopsOnPermanentError(t *testing.T) {
 	hub := NewMemoryHub(2)
 	addr := startServer(t, &Server{Hub: hub}, nil)
 	publishN(t, hub, 1, 5)
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		c := &Client{Transport: tr, Addr: addr, After: 1}
 		err := c.Run(context.Background(), func(Message) error { return nil })
 		var he *HTTPError
@@ -268,5 +270,39 @@ func TestSlowReaderCutOff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPublishLimit posts a body of exactly MaxPublishBytes, which becomes a
+// message, and one byte more, which is answered 413.
+func TestPublishLimit(t *testing.T) {
+	hub := NewMemoryHub(4)
+	addr := startServer(t, &Server{Hub: hub, AllowPublish: true}, nil)
+	for _, tt := range []struct {
+		size   int
+		status int
+		body   string
+	}{
+		{MaxPublishBytes, 200, `{"seq":1}`},
+		{MaxPublishBytes + 1, 413, fmt.Sprintf("at most %d bytes", MaxPublishBytes)},
+	} {
+		cc, err := httpcore.Dial(context.Background(), addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload := bytes.Repeat([]byte{'x'}, tt.size)
+		resp, err := cc.Do(&httpcore.Request{Method: "POST", Target: "/publish", ContentLength: int64(tt.size), Body: bytes.NewReader(payload)})
+		if err != nil {
+			cc.Close()
+			t.Fatalf("POST %d bytes: %v", tt.size, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		cc.Close()
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.body) {
+			t.Errorf("POST %d bytes: got %d %q, want %d containing %q", tt.size, resp.StatusCode, body, tt.status, tt.body)
+		}
+	}
+	if last := hub.Last(); last != 1 {
+		t.Errorf("hub holds %d messages, want 1", last)
 	}
 }

@@ -64,14 +64,16 @@
 //
 // # Measuring
 //
-// Compare runs many clients of each transport against one stream on
-// loopback and reports, per transport, messages delivered, lost and
-// duplicated, delivery latency percentiles, bytes on the wire in each
-// direction counted at the socket (a counting net.Conn) and split into
-// overhead and payload, HTTP requests, TCP connections and server CPU time.
-// KeepAlive shows the older lesson underneath: N requests over HTTP/1.0
-// connections that close after each response against one persistent
-// HTTP/1.1 connection.
+// The engine counts what each transport costs: a Meter, set on a Server
+// (Server.Meters, one per transport) or a Client (Client.Meter), counts
+// requests, connections and messages, and bytes at the socket through a
+// counting net.Conn (CountConn, TransportListener). What compares the
+// transports with those counts lives in package
+// github.com/wirelab/wirelab/polling/compare: the measurement behind
+// "wirelab compare" and its HTML report with charts, the live lab page of
+// "wirelab poll serve", and the HTTP/1.0 against HTTP/1.1 keep-alive
+// demonstration. A program that only serves or reads a stream links none of
+// it.
 //
 // # Serving
 //

@@ -128,6 +128,10 @@ func cut(s string, sep byte) (before, after string, found bool) {
 	return s, "", false
 }
 
+// Meters holds one Meter per transport, indexed by Transport:
+// m[polling.SSE] counts the Server-Sent Events streams.
+type Meters [numTransports]Meter
+
 // A TransportListener counts bytes per transport on the server side. Each
 // connection is attributed to the transport of the request it carries,
 // read from the request line as it arrives (httpcore does not tell a handler
@@ -137,7 +141,7 @@ func cut(s string, sep byte) (before, after string, found bool) {
 // each request; bytes of requests for other paths are not counted.
 type TransportListener struct {
 	net.Listener
-	Meters *[numTransports]Meter
+	Meters *Meters
 }
 
 // Accept wraps each connection.
@@ -151,7 +155,7 @@ func (l *TransportListener) Accept() (net.Conn, error) {
 
 type sniffConn struct {
 	net.Conn
-	meters *[numTransports]Meter
+	meters *Meters
 	cur    int32 // atomic: transport of the current request, or -1
 	seen   [numTransports]atomic.Bool
 	ws     atomic.Bool // upgraded: frames follow, never request lines

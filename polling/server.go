@@ -23,8 +23,11 @@ const (
 	DefaultRetry               = time.Second
 	DefaultHeartbeat           = 15 * time.Second
 	DefaultWriteTimeout        = 10 * time.Second
-	maxPublishBytes            = 1 << 20
 )
+
+// MaxPublishBytes is the largest body POST /publish accepts; a longer one is
+// answered 413 Content Too Large (RFC 9110 §15.5.14).
+const MaxPublishBytes = 1 << 20
 
 // Server is an httpcore.Handler that serves a Hub's stream on four paths:
 //
@@ -69,7 +72,7 @@ type Server struct {
 	AllowPublish bool
 	// Meters, if set, counts per transport the requests and the messages
 	// and payload bytes sent.
-	Meters *[numTransports]Meter
+	Meters *Meters
 
 	once    sync.Once
 	ctx     context.Context
@@ -472,13 +475,13 @@ func truncate(s string, n int) string {
 // servePublish appends the request body as one message and answers
 // {"seq":N}.
 func (s *Server) servePublish(w *httpcore.ResponseWriter, r *httpcore.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxPublishBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPublishBytes+1))
 	if err != nil {
 		httpError(w, 400, "polling: reading the message: "+err.Error())
 		return
 	}
-	if len(body) > maxPublishBytes {
-		httpError(w, 413, fmt.Sprintf("polling: a message may be at most %d bytes", maxPublishBytes))
+	if len(body) > MaxPublishBytes {
+		httpError(w, 413, fmt.Sprintf("polling: a message may be at most %d bytes", MaxPublishBytes))
 		return
 	}
 	msg, err := s.Hub.Publish(r.Context(), body)

@@ -97,7 +97,7 @@ func runClient(t *testing.T, c *Client, want uint64, fn func(Message)) {
 }
 
 func TestEveryTransportDeliversEveryMessageOnce(t *testing.T) {
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		t.Run(tr.String(), func(t *testing.T) {
 			hub := NewMemoryHub(1000)
 			addr := startServer(t, &Server{Hub: hub, MaxBatch: 7}, nil)
@@ -157,7 +157,7 @@ func (d *dropper) dials() int {
 // stream, while messages keep coming: the client reconnects with its cursor
 // and still sees every message exactly once, in order.
 func TestResumeAfterDrop(t *testing.T) {
-	for _, tr := range Transports {
+	for _, tr := range Transports() {
 		t.Run(tr.String(), func(t *testing.T) {
 			hub := NewMemoryHub(1000)
 			// retry: 1 (ms) in the event stream, so SSE reconnects at once.

@@ -29,8 +29,9 @@ const (
 	numTransports = 4
 )
 
-// Transports lists every transport in order.
-var Transports = [numTransports]Transport{ShortPoll, LongPoll, SSE, WebSocket}
+// Transports returns every transport, in order, in a new slice the caller
+// may keep or change.
+func Transports() []Transport { return []Transport{ShortPoll, LongPoll, SSE, WebSocket} }
 
 var transportNames = [numTransports]string{"short", "long", "sse", "ws"}
 

@@ -98,6 +98,22 @@ func FormatClose(code CloseCode, reason string) []byte {
 // bytes, two of which hold the code.
 const maxReason = 123
 
+// ParseClose reads a received close payload as a Conn does (RFC 6455 §5.5.1,
+// §7.4): empty is code 1005 (no status received); otherwise a 2-byte code
+// that may be sent on the wire, then a UTF-8 reason:
+//
+//	03 e8 62 79 65   code 1000 (normal closure), reason "bye"
+//
+// The error is a *FrameError whose Offset is 0 when the code is at fault and
+// 2 when the reason is.
+func ParseClose(p []byte) (*CloseError, error) {
+	ce, ferr := parseClose(p)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return ce, nil
+}
+
 // parseClose validates a received close payload (RFC 6455 §5.5.1, §7.4).
 func parseClose(p []byte) (*CloseError, *FrameError) {
 	switch {

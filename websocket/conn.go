@@ -49,8 +49,11 @@ const closeTimeout = 5 * time.Second
 // Flush, SetWriteCork and Close may be called from any goroutine,
 // concurrently with the rest.
 //
-// Writes are not buffered unless corking is turned on (SetWriteCork): then
-// the answers to a batch of messages go out in one write.
+// A frame written while the reader holds received bytes it has not yet
+// returned waits until the reader has handled them, so that the answers to
+// a batch of messages go out in one write; any other frame is written
+// before the call returns. SetWriteCork gathers every frame until the
+// reader waits for the peer (see there).
 //
 // A Conn answers pings with pongs and echoes a received close frame on its
 // own, while the application reads. As RFC 6455 §7.1.1 asks, a server closes
@@ -98,6 +101,7 @@ type Conn struct {
 	mw            writerState
 	cork          *corkState  // set while corking is on (cork.go)
 	corkHeld      atomic.Bool // corked frames wait to be sent; the reader looks without wmu
+	readAhead     atomic.Bool // the reader returned with received bytes in hand (automatic corking)
 	tcpOnce       sync.Once
 	proto         string
 	exts          string
@@ -230,6 +234,7 @@ func (c *Conn) endRead() {
 	// Nothing more will be read: the buffer goes back to the pool now, not
 	// when the application drops the Conn. (The caller holds the read lock.)
 	c.releaseReadBuf()
+	c.readAhead.Store(false) // nothing more will be returned: gather no frame
 	c.cmu.Lock()
 	c.readDone = true
 	if x := c.ext.Load(); x != nil && x.readDoneCh != nil {
@@ -254,6 +259,7 @@ func (c *Conn) NextReader() (MessageType, io.Reader, error) {
 		return 0, nil, err
 	}
 	c.readerGen = c.gen
+	c.noteReadAhead()
 	return c.msgType, (*messageReader)(c), nil
 }
 
@@ -316,7 +322,19 @@ func (c *Conn) ReadMessageTo(buf []byte) (MessageType, []byte, error) {
 	// Make room for the first frame here, not deeper: the allocation can
 	// take the runtime deep, and a goroutine's stack grows to fit the
 	// deepest call it ever makes.
-	return c.appendMessage(c.grow(buf))
+	mt, b, err := c.appendMessage(c.grow(buf))
+	c.noteReadAhead()
+	return mt, b, err
+}
+
+// noteReadAhead records, for writers, whether the reader returns to the
+// application with received bytes it has not consumed: automatic corking
+// gathers the frames written meanwhile (cork.go). The caller holds the
+// read lock.
+func (c *Conn) noteReadAhead() {
+	if ahead := c.rr < c.rw; ahead != c.readAhead.Load() {
+		c.readAhead.Store(ahead)
+	}
 }
 
 // pendingTo returns a message Close kept for the application. It is kept
@@ -394,7 +412,9 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if c.readerGen != c.gen {
 		return 0, errStaleReader
 	}
-	return c.readPayload(p, false)
+	n, err := c.readPayload(p, false)
+	c.noteReadAhead()
+	return n, err
 }
 
 // readPayload reads message bytes into p, crossing frame boundaries. It
@@ -606,6 +626,11 @@ func (c *Conn) abnormal(err error) error {
 	}
 	c.readErr = err
 	c.endRead()
+	if c.corkHeld.Load() {
+		// The peer may still read (a half-closed connection): send what
+		// was gathered for it.
+		c.flushForRead()
+	}
 	return err
 }
 
@@ -724,7 +749,7 @@ func (c *Conn) writeClose(code CloseCode, reason string) error {
 	return c.WriteControl(OpClose, FormatClose(code, reason), time.Now().Add(closeTimeout))
 }
 
-// WriteMessage writes data as one message in a single frame. Up to 16 KiB,
+// WriteMessage writes data as one message in a single frame. Up to 64 KiB,
 // the header and the payload go out in one write from a pooled buffer;
 // a larger payload goes out with its header in one writev (servers) or a
 // buffer at a time, masked (clients). With corking on (SetWriteCork), a
@@ -1016,8 +1041,18 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	return err
 }
 
-// CloseNow closes the TCP connection without a close handshake.
+// CloseNow closes the TCP connection without a close handshake. Frames
+// that automatic corking gathered are sent first if the write lock is free
+// and the write completes within 100 ms; frames corked by SetWriteCork are
+// dropped.
 func (c *Conn) CloseNow() error {
 	c.tcpOnce.Do(func() {})
+	if c.corkHeld.Load() && c.wmu.TryLock() {
+		if k := c.cork; k != nil && k.n > 0 && !k.on {
+			c.conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			c.writeCorked(nil)
+		}
+		c.wmu.Unlock()
+	}
 	return c.conn.Close()
 }

@@ -1,31 +1,65 @@
 package websocket
 
-import "net"
+import (
+	"net"
+	"time"
+)
 
-// Write corking. By default each data frame is one write to the connection.
-// An echo or request/response server that answers every message that way
-// makes one system call per message, and at small sizes that call is most
-// of its CPU time. A corked Conn gathers its outgoing frames instead and
-// sends them together when its reader has handled everything received so
-// far, so that a batch of messages that arrived in one read is answered in
-// one write. uWebSockets corks the same way around each batch it reads.
+// Write corking. An echo or request/response server that answers every
+// message with its own write makes one system call per message, and at
+// small sizes that call is most of its CPU time. A corked Conn gathers its
+// outgoing frames instead and sends them together when its reader has
+// handled everything received so far, so that a batch of messages that
+// arrived in one read is answered in one write. uWebSockets corks the same
+// way around each batch it reads.
+//
+// Every Conn does this on its own where it cannot delay an answer the peer
+// waits for (automatic corking): a data frame is gathered only while the
+// reader holds received bytes it has not yet returned, which it will come
+// to without waiting for the peer, and it goes out when the reader has
+// handled them, or with the next frame written once they are handled. A
+// frame written when the reader has nothing in hand goes out at once, as
+// before. A timer bounds the wait (autoFlushDelay) for a reader that stops
+// reading with input in hand. SetWriteCork(true) gathers every frame,
+// whatever the reader holds, until the reader is about to wait for the
+// peer, with no timer: the explicit case, for a writer that knows more
+// frames follow.
 
-// corkState is a corked Conn's unsent frames: cork.buf[:cork.n], in a pooled
-// buffer held only while n > 0. iov and bufs send them and one more frame
-// with one writev, without allocating. The caller holds wmu.
+// autoFlushDelay bounds how long a frame gathered by automatic corking
+// waits for the reader to come back. An echo loop comes back within
+// microseconds; the timer is for a reader that stopped, or a writer on
+// another goroutine that raced with it.
+const autoFlushDelay = time.Millisecond
+
+// corkState is a corking Conn's unsent frames: cork.buf[:cork.n], in a
+// pooled buffer held only while n > 0. iov and bufs send them and one more
+// frame with one writev, without allocating. It is made by SetWriteCork or
+// by the first frame that automatic corking gathers, and kept. The caller
+// holds wmu.
 type corkState struct {
-	buf  *[bufSize]byte
-	n    int
-	iov  [2][]byte
-	bufs net.Buffers
+	buf   *[bufSize]byte
+	n     int
+	iov   [2][]byte
+	bufs  net.Buffers
+	on    bool        // SetWriteCork(true): gather every frame that fits
+	timer *time.Timer // automatic corking: sends frames the reader left waiting
+	armed bool        // timer is set for the frames in buf
 }
 
-// SetWriteCork turns write corking on or off; it is off on a new Conn.
+// SetWriteCork turns explicit write corking on or off; it is off on a new
+// Conn, which corks automatically instead (below).
 //
 // Off, each WriteMessage, and each frame of a NextWriter message, is one
-// write to the connection, made before the call returns.
+// write to the connection made before the call returns, except while the
+// reader holds received bytes it has not yet returned to the application:
+// then the frame is gathered, and goes out, with the frames gathered
+// before it, when the reader has handled those bytes (as below), or with
+// the next frame written once it has, or at the latest after a
+// millisecond. A read-then-answer loop thus makes one write per batch of
+// messages that arrived together, with no wait for an answer the peer
+// could be waiting for: the reader had more input in hand.
 //
-// On, data frames are gathered in a pooled 16 KiB buffer instead, and go
+// On, data frames are gathered in a pooled 64 KiB buffer instead, and go
 // out together, in one write, when
 //
 //   - the reader is about to wait for the peer: ReadMessage, ReadMessageTo
@@ -35,7 +69,7 @@ type corkState struct {
 //     whenever the reader reads from it);
 //   - Flush is called;
 //   - the next frame does not fit in the buffer: the buffer and that frame
-//     go out in one writev (a frame over 16 KiB goes out on its own, after
+//     go out in one writev (a frame over 64 KiB goes out on its own, after
 //     the buffer);
 //   - a control frame is written (Ping, WriteControl, the automatic pong,
 //     Close), in the same write;
@@ -53,7 +87,8 @@ type corkState struct {
 // started waiting; the reader does not wait for another writer's lock),
 // and before the read loop stops reading. CloseNow drops frames still
 // waiting, rather than risk a write that blocks; Close sends them before
-// its close frame.
+// its close frame. (Frames gathered automatically, with corking off, are
+// not dropped: CloseNow tries to send them, for at most 100 ms.)
 //
 // SetWriteCork and Flush take the write lock, so any goroutine may call
 // them; they wait for a write in progress. Turning corking off returns the
@@ -67,13 +102,16 @@ func (c *Conn) SetWriteCork(on bool) error {
 		if c.cork == nil {
 			c.cork = new(corkState)
 		}
+		c.cork.on = true
 		return nil
 	}
 	var err error
-	if c.cork != nil && c.cork.n > 0 {
-		err = c.writeCorked(nil)
+	if k := c.cork; k != nil {
+		if k.n > 0 {
+			err = c.writeCorked(nil)
+		}
+		k.on = false
 	}
-	c.cork = nil
 	return err
 }
 
@@ -88,22 +126,63 @@ func (c *Conn) Flush() error {
 	return c.writeErr
 }
 
-// corkRoom reports whether a frame of size bytes fits after the frames
-// already corked. The caller holds wmu.
+// corkRoom reports whether a frame of size bytes is to be gathered after
+// the frames already corked: corking is on, or the reader holds input it
+// has not returned yet (automatic corking), and the frame fits. The caller
+// holds wmu.
 func (c *Conn) corkRoom(size int) bool {
-	return c.cork != nil && c.cork.n+size <= bufSize
+	k := c.cork
+	if k != nil && k.on {
+		return k.n+size <= bufSize
+	}
+	if !c.readAhead.Load() {
+		return false
+	}
+	if k == nil {
+		k = new(corkState)
+		c.cork = k
+	}
+	return k.n+size <= bufSize
 }
 
 // corkTail returns the empty slice after the corked frames, with room for
-// the rest of the buffer; the first frame takes the buffer from the pool.
-// The caller holds wmu.
+// the rest of the buffer; the first frame takes the buffer from the pool,
+// and, corked automatically, sets the timer. The caller holds wmu.
 func (c *Conn) corkTail() []byte {
 	k := c.cork
 	if k.buf == nil {
 		k.buf = getBuf()
 		c.corkHeld.Store(true)
+		if !k.on {
+			c.armAutoFlush()
+		}
 	}
 	return k.buf[k.n:k.n]
+}
+
+// armAutoFlush sets the timer that sends automatically corked frames if
+// the reader does not come back for them. The caller holds wmu.
+//
+//go:noinline
+func (c *Conn) armAutoFlush() {
+	k := c.cork
+	switch {
+	case k.armed:
+	case k.timer == nil:
+		k.timer = time.AfterFunc(autoFlushDelay, c.autoFlush)
+	default:
+		k.timer.Reset(autoFlushDelay)
+	}
+	k.armed = true
+}
+
+// autoFlush is the timer's function: it sends the frames still corked.
+func (c *Conn) autoFlush() {
+	c.wmu.Lock()
+	if k := c.cork; k != nil && k.n > 0 {
+		c.writeCorked(nil)
+	}
+	c.wmu.Unlock()
 }
 
 // corkAppend adds the frame with header h and payload p, which fits
@@ -146,6 +225,10 @@ func (c *Conn) writeCorked(frame []byte) error {
 	putBuf(k.buf)
 	k.buf, k.n = nil, 0
 	c.corkHeld.Store(false)
+	if k.armed {
+		k.timer.Stop()
+		k.armed = false
+	}
 	if err != nil {
 		c.writeErr = err
 	}

@@ -19,8 +19,8 @@ import (
 // record boundaries: each write(2) or writev(2) the Conn makes arrives as
 // one record, so reading records counts the Conn's writes. The Conn waits
 // on it through syscall.RawConn, as on TCP. The raw side must write whole
-// frames, at most 16 KiB a record: the Conn reads a record at a time into
-// its 16 KiB buffer.
+// frames, at most bufSize a record: the Conn reads a record at a time into
+// its buffer.
 func packetPair(t *testing.T, isServer bool) (*Conn, net.Conn) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ws") // short: a socket path has at most 108 bytes
@@ -92,9 +92,9 @@ func echoLoop(c *Conn) error {
 	}
 }
 
-// TestCorkOneWritePerBatch: an echo loop on a corked Conn answers the
-// messages that arrived in one read with one write, when it goes back to
-// the socket for more; uncorked, it writes each echo.
+// TestCorkOneWritePerBatch: an echo loop answers the messages that
+// arrived in one read with one write, by default (automatic corking) and
+// corked with SetWriteCork alike.
 func TestCorkOneWritePerBatch(t *testing.T) {
 	const batch, rounds = 8, 3
 	for _, cork := range []bool{false, true} {
@@ -119,11 +119,7 @@ func TestCorkOneWritePerBatch(t *testing.T) {
 				writes++
 			}
 		}
-		want := rounds * batch
-		if cork {
-			want = rounds
-		}
-		if writes != want {
+		if want := rounds; writes != want {
 			t.Errorf("cork %v: %d messages echoed in %d writes, want %d", cork, rounds*batch, writes, want)
 		}
 		raw.Write(frame(true, OpClose, closePayload(1000, ""), true))
@@ -133,12 +129,18 @@ func TestCorkOneWritePerBatch(t *testing.T) {
 	}
 }
 
-// TestCorkMidFrame: when a read ends inside a frame, a corked Conn reads
-// on, and its corked frames go out with the next answer if the rest of the
+// TestCorkMidFrame: when a read ends inside a frame, a corked Conn (by
+// default or by SetWriteCork) reads on, and its corked frames go out with the next answer if the rest of the
 // frame is already there, or on their own before it waits for the rest.
 func TestCorkMidFrame(t *testing.T) {
+	for _, cork := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SetWriteCork(%v)", cork), func(t *testing.T) { testCorkMidFrame(t, cork) })
+	}
+}
+
+func testCorkMidFrame(t *testing.T, cork bool) {
 	c, raw := packetPair(t, true)
-	c.SetWriteCork(true)
+	c.SetWriteCork(cork)
 	split := func(a, b string) (first, rest []byte) {
 		fb := frame(true, OpText, []byte(b), true)
 		return append(frame(true, OpText, []byte(a), true), fb[:5]...), fb[5:]
@@ -179,7 +181,7 @@ func TestCorkMidFrame(t *testing.T) {
 }
 
 // TestCorkBound: corked frames go out when the next one does not fit in
-// the 16 KiB buffer, together with it in one writev; a message too large
+// the buffer (bufSize), together with it in one writev; a message too large
 // for the buffer goes out after the corked ones; fragments of a NextWriter
 // message are corked like whole messages; SetWriteCork(false) and Flush
 // send what is corked. Both sides: a client's corked frames are masked.
@@ -205,15 +207,17 @@ func TestCorkBound(t *testing.T) {
 			}
 		}
 
-		// Two 8 KiB messages do not fit together: the second goes out
-		// with the first, in one write made by WriteMessage itself.
-		a, b, d := msg(0, 8192), msg(1, 8192), msg(2, 8192)
+		// Two messages of half the buffer do not fit together (with
+		// their headers): the second goes out with the first, in one
+		// write made by WriteMessage itself.
+		half := bufSize / 2
+		a, b, d := msg(0, half), msg(1, half), msg(2, half)
 		c.WriteMessage(BinaryMessage, a)
 		c.WriteMessage(BinaryMessage, b)
-		expect("two 8 KiB messages", a, b)
+		expect("two messages of half the buffer", a, b)
 		c.WriteMessage(BinaryMessage, d)
 		if c.cork.n == 0 || !c.corkHeld.Load() {
-			t.Fatalf("server %v: the third 8 KiB message was not corked", isServer)
+			t.Fatalf("server %v: the third message of half the buffer was not corked", isServer)
 		}
 		if err := c.Flush(); err != nil {
 			t.Fatal(err)
@@ -227,7 +231,7 @@ func TestCorkBound(t *testing.T) {
 		// the frame that did not fit.
 		const small = 100
 		var sent [][]byte
-		for i := range 400 {
+		for i := range 2*bufSize/small + 5 {
 			sent = append(sent, msg(i, small))
 			c.WriteMessage(BinaryMessage, sent[i])
 			if c.cork.n > bufSize {
@@ -243,7 +247,7 @@ func TestCorkBound(t *testing.T) {
 
 		// A message too large for the buffer goes out after the corked
 		// frames, which go first; then a fragmented message, corked.
-		large := msg(3, 40000)
+		large := msg(3, bufSize+20000)
 		c.WriteMessage(BinaryMessage, large)
 		expect("the frames corked before a large message", sent...)
 		// A client masks a large message a buffer at a time: it may take
@@ -305,8 +309,8 @@ func TestCorkEchoTCP(t *testing.T) {
 	}
 
 	// A burst, written while the echoes come back.
-	const n = 300
-	size := func(i int) int { return i * 997 % 40000 } // 0 to 40 KB: small, 16 KiB-bound and large frames
+	const n = 120
+	size := func(i int) int { return i * 997 % (bufSize * 5 / 2) } // 0 to 2.5 buffers: small, buffer-bound and large frames
 	werr := make(chan error, 1)
 	go func() {
 		for i := range n {
@@ -500,5 +504,94 @@ func TestCorkStreamingEcho(t *testing.T) {
 	}
 	if err := c.Close(CloseNormal, ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAutoCorkLoneMessage: by default, a frame written while the reader
+// holds no unread input goes out before WriteMessage returns: a lone
+// request's answer never waits.
+func TestAutoCorkLoneMessage(t *testing.T) {
+	c, raw := packetPair(t, true)
+	raw.Write(frame(true, OpText, []byte("ping"), true))
+	mt, p, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(mt, p); err != nil {
+		t.Fatal(err)
+	}
+	if c.corkHeld.Load() {
+		t.Fatal("the answer to a lone message was gathered, not written")
+	}
+	expectOne(t, raw, "ping")
+}
+
+// TestAutoCorkReaderStops: a frame gathered because the reader held more
+// input goes out on its own (the timer, autoFlushDelay) when the reader
+// does not come back for that input.
+func TestAutoCorkReaderStops(t *testing.T) {
+	c, raw := packetPair(t, true)
+	start := answerFirstOfTwo(t, c, raw)
+	raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+	expectOne(t, raw, "one")
+	t.Logf("the gathered frame went out after %v (autoFlushDelay %v)", time.Since(start), autoFlushDelay)
+}
+
+// TestAutoCorkCloseNow: CloseNow sends the frames automatic corking
+// gathered (SetWriteCork's are dropped, TestCorkHeldUntilFlush's rule).
+func TestAutoCorkCloseNow(t *testing.T) {
+	c, raw := packetPair(t, true)
+	answerFirstOfTwo(t, c, raw)
+	c.CloseNow()
+	expectOne(t, raw, "one")
+}
+
+// answerFirstOfTwo sends "one" and "two" in one record, reads the first
+// and answers it, and checks that the answer waits in the cork buffer: the
+// reader holds "two". If autoFlushDelay passes before the check (a loaded
+// machine), the timer may have sent it already, and nothing can be told.
+// It returns when the answer was written.
+func answerFirstOfTwo(t *testing.T, c *Conn, raw net.Conn) time.Time {
+	t.Helper()
+	raw.Write(append(frame(true, OpText, []byte("one"), true), frame(true, OpText, []byte("two"), true)...))
+	_, p, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := c.WriteMessage(TextMessage, p); err != nil {
+		t.Fatal(err)
+	}
+	if held := c.corkHeld.Load(); !held && time.Since(start) < autoFlushDelay {
+		t.Fatal("with a second message in hand, the answer to the first was written at once, not gathered")
+	}
+	return start
+}
+
+// expectOne reads one record from raw and fails unless it is one frame
+// with payload want.
+func expectOne(t *testing.T, raw net.Conn, want string) {
+	t.Helper()
+	if got := readRecord(t, raw); len(got) != 1 || string(got[0]) != want {
+		t.Fatalf("got %q, want one frame %q", got, want)
+	}
+}
+
+// TestAutoCorkOtherWriter: a writer on another goroutine, while the reader
+// waits for the peer with nothing in hand, writes at once.
+func TestAutoCorkOtherWriter(t *testing.T) {
+	c, raw := packetPair(t, true)
+	done := make(chan error, 1)
+	go func() { _, _, err := c.ReadMessage(); done <- err }()
+	for i := range 3 {
+		msg := fmt.Sprintf("push %d", i)
+		if err := c.WriteMessage(TextMessage, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		expectOne(t, raw, msg)
+	}
+	raw.Write(frame(true, OpClose, closePayload(1000, ""), true))
+	if err := <-done; !IsCloseError(err, CloseNormal) {
+		t.Errorf("reader ended with %v", err)
 	}
 }

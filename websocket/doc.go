@@ -39,6 +39,10 @@
 // across fragments, so it fails fast — and 1009 for a message over the read
 // limit.
 //
+// The checks a Conn runs are exported for tools that read frames without a
+// connection: ParseFrameHeader, ParseClose and UTF8Validator. Package
+// websocket/wsdecode builds on them to explain frames field by field.
+//
 // # Connections
 //
 // A Conn offers whole messages (ReadMessage, WriteMessage) and streams
@@ -76,19 +80,23 @@
 // goroutine stack (about 3.5–3.8 KB in all; see docs/benchmarks-websocket.md).
 // Frames are written from pooled buffers, header and payload in one write.
 // For a busy server, ReadMessageTo appends each message to a buffer the
-// caller reuses instead of allocating one per message, and SetWriteCork
-// lets a read-then-answer loop send the answers to all the messages that
-// arrived together in one write, as uWebSockets does: a corked Conn sends
-// what was written when its reader needs more input, on Flush, on a control
-// frame or Close, or when the next frame would overflow its 16 KiB buffer. A
-// message written while corked from outside the read loop waits for one of
-// those, so call Flush there.
+// caller reuses instead of allocating one per message. A read-then-answer
+// loop sends the answers to all the messages that arrived together in one
+// write, as uWebSockets does, with no setting: while the reader holds
+// received bytes it has not returned yet, a frame written is gathered in a
+// pooled 64 KiB buffer, and it goes out with the next frame written once
+// the reader has handled them, or when the reader goes back to the peer,
+// or after a millisecond at most (automatic corking). A frame written
+// while the reader holds nothing goes out at once, so a lone answer never
+// waits. SetWriteCork gathers every frame until the reader needs more
+// input, a Flush, a control frame or Close, or the buffer is full: for a
+// writer that knows more frames follow.
 //
 // Upgrade on the httpcore server allocates one object, the Conn. The
-// Sec-WebSocket-Accept value comes from a SHA-1 specialised to the 60 bytes
-// it hashes (assembly on amd64 with BMI2, about 1.7 times as fast as the
-// same rounds in Go and twice as fast as crypto/sha1 there without the SHA
-// extensions), and httpcore's DetachBuffered hands over the bytes that came
+// Sec-WebSocket-Accept value comes from crypto/sha1 on a CPU with the SHA
+// extensions, and elsewhere from a SHA-1 specialised to the 60 bytes it
+// hashes (assembly on amd64 with BMI2, about 1.7 times as fast as the same
+// rounds in Go and twice as fast as crypto/sha1 there), and httpcore's DetachBuffered hands over the bytes that came
 // after the request without handing over its reader.
 //
 // # The browser's API

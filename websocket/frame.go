@@ -169,6 +169,31 @@ func ReadFrameHeader(r io.Reader) (FrameHeader, error) {
 	return h, err
 }
 
+// ParseFrameHeader decodes the frame header at the start of b with the checks
+// a Conn makes on every header before its payload: no reserved opcode, and
+// control frames final with at most 125 bytes (RFC 6455 §5.2, §5.5). It
+// returns the header and its length on the wire, 2 to 14 bytes:
+//
+//	81 85 37 fa 21 3d   FIN, text, masked, 5-byte payload, key 37fa213d: n = 6
+//
+// When b ends before the header does, n is the length the header needs (2
+// until byte 1 is known) and err is io.ErrUnexpectedEOF. Any other error is a
+// *FrameError whose Offset is the byte of b at fault. What depends on the
+// connection (RSV bits of a negotiated extension, the masking direction, the
+// order of fragments) is left to the caller.
+func ParseFrameHeader(b []byte) (h FrameHeader, n int, err error) {
+	if len(b) < 2 {
+		return FrameHeader{}, 2, io.ErrUnexpectedEOF
+	}
+	if n = headerLen(b[1]); len(b) < n {
+		return FrameHeader{}, n, io.ErrUnexpectedEOF
+	}
+	if h, _, err = parseHeader(b[:n]); err != nil {
+		return h, n, err
+	}
+	return h, n, nil
+}
+
 // AppendFrameHeader appends h in wire form to b, using the shortest length
 // encoding (RFC 6455 §5.2: "the minimal number of bytes MUST be used").
 func AppendFrameHeader(b []byte, h FrameHeader) []byte {

@@ -4,8 +4,10 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
+	"maps"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,19 +84,33 @@ func TestAcceptTables(t *testing.T) {
 	}
 }
 
-// TestAcceptSumGeneric compares acceptSum (the assembly on amd64) with
-// acceptSumGeneric for random 24-byte keys of any bytes, not only base64
-// text.
-func TestAcceptSumGeneric(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	var key [24]byte
-	for range 10000 {
-		for i := range key {
-			key[i] = byte(r.Uint32())
-		}
-		if got, want := acceptSum(string(key[:])), acceptSumGeneric(string(key[:])); got != want {
-			t.Fatalf("key %x: acceptSum gave %x, acceptSumGeneric %x", key, got, want)
-		}
+// TestAcceptSumImpls compares every implementation of acceptSum this CPU
+// can run (the Go rounds; the assembly where there is BMI2; crypto/sha1),
+// each in a subtest named after it, with crypto/sha1 over key+acceptGUID
+// built the plain way, for random 24-byte keys of any bytes, not only
+// base64 text. The one acceptSum runs is checked as well, by its name.
+func TestAcceptSumImpls(t *testing.T) {
+	impls := acceptImpls()
+	if _, ok := impls[acceptImpl]; !ok {
+		t.Fatalf("acceptSum runs %s, which acceptImpls does not list", acceptImpl)
+	}
+	t.Logf("acceptSum runs %s on this CPU", acceptImpl)
+	ids := slices.Sorted(maps.Keys(impls))
+	for _, id := range ids {
+		t.Run(id.String(), func(t *testing.T) {
+			sum := impls[id]
+			r := rand.New(rand.NewPCG(5, 6))
+			var key [24]byte
+			for range 10000 {
+				for i := range key {
+					key[i] = byte(r.Uint32())
+				}
+				want := sha1.Sum(append(key[:], acceptGUID...))
+				if got := sum(string(key[:])); got != want {
+					t.Fatalf("key %x: %s gave %x, crypto/sha1 %x", key, id, got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -121,22 +137,22 @@ func BenchmarkAcceptKey(b *testing.B) {
 			buf = appendAccept(buf[:0], key)
 		}
 	})
-	b.Run("acceptSum", func(b *testing.B) {
+	// acceptSum=NAME is the one acceptSum runs on this CPU; impl=NAME
+	// times each implementation the CPU can run.
+	b.Run("acceptSum="+acceptImpl.String(), func(b *testing.B) {
 		for b.Loop() {
 			acceptSum(key)
 		}
 	})
-	b.Run("acceptSum-generic", func(b *testing.B) {
-		for b.Loop() {
-			acceptSumGeneric(key)
-		}
-	})
-	b.Run("crypto-sha1", func(b *testing.B) {
-		in := []byte(key + acceptGUID)
-		for b.Loop() {
-			sha1.Sum(in)
-		}
-	})
+	impls := acceptImpls()
+	for _, id := range slices.Sorted(maps.Keys(impls)) {
+		sum := impls[id]
+		b.Run("impl="+id.String(), func(b *testing.B) {
+			for b.Loop() {
+				sum(key)
+			}
+		})
+	}
 }
 
 // TestAppendBase64Sum checks the written-out encoder against

@@ -80,6 +80,24 @@ func (v *utf8Validator) complete() bool { return v.state == utf8Accept }
 
 func (v *utf8Validator) reset() { v.state = utf8Accept }
 
+// A UTF8Validator checks the text of a message as it arrives, frame by
+// frame, with the validator a Conn uses: Write fails at the first byte that
+// cannot continue valid UTF-8, even before the message ends, and Complete
+// tells whether the text ends on a character boundary (RFC 6455 §8.1). The
+// zero value is ready for a new message.
+type UTF8Validator struct{ v utf8Validator }
+
+// Write adds p to the text and reports false once the text can no longer be
+// valid UTF-8; after that it keeps reporting false until Reset.
+func (u *UTF8Validator) Write(p []byte) bool { return u.v.state != utf8Reject && u.v.write(p) }
+
+// Complete reports whether the text so far is valid UTF-8 that does not end
+// inside a character.
+func (u *UTF8Validator) Complete() bool { return u.v.complete() }
+
+// Reset starts a new message.
+func (u *UTF8Validator) Reset() { u.v.reset() }
+
 // validUTF8 reports whether b is complete, valid UTF-8.
 func validUTF8(b []byte) bool {
 	var v utf8Validator

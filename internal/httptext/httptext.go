@@ -1,9 +1,9 @@
 // Package httptext says what the HTTP engine writes in English, its
-// annotated view of a message (httpcore.Annotation.WriteText), in the
+// annotated view of a message (annotate.Annotation.WriteText), in the
 // learner's language, through the catalogue of internal/i18n. The engine
 // keeps one language; the lessons' HTTP demos print through this package:
 //
-//	a, _ := httpcore.Annotate([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))
+//	a, _ := annotate.Annotate([]byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))
 //	httptext.WriteAnnotation(os.Stdout, a, i18n.New("zh"))
 //	//  0  request-line  GET / HTTP/1.1\r\n  方法 GET，目标 "/"（origin-form），版本 HTTP/1.1（RFC 9112 §3）
 //	// 16  field         Host: a\r\n         Host = "a"——HTTP/1.1 中必须出现且只出现一次（RFC 9112 §3.2）
@@ -16,7 +16,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/internal/i18n"
 )
 
@@ -45,11 +45,11 @@ var noteKeys = []i18n.Key{
 // rawCut is how the raw column ends a long body: "...(+12 bytes)".
 var rawCut = regexp.MustCompile(`\.\.\.\(\+\d+ bytes\)`)
 
-// WriteAnnotation writes a as httpcore.Annotation.WriteText does, in p's
+// WriteAnnotation writes a as annotate.Annotation.WriteText does, in p's
 // language: the notes are translated, the offsets, kinds and raw bytes
 // stay. It returns the notes it found no translation for (shown as they
 // are), so a test can tell when the engine says something new.
-func WriteAnnotation(w io.Writer, a *httpcore.Annotation, p i18n.Printer) (missed []string, err error) {
+func WriteAnnotation(w io.Writer, a *annotate.Annotation, p i18n.Printer) (missed []string, err error) {
 	if p.Lang() == i18n.English {
 		return nil, a.WriteText(w)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/internal/i18n"
 )
 
@@ -45,7 +45,7 @@ var english = regexp.MustCompile(`\b(the|bytes?|length|from|body|message|field|h
 func TestAnnotationInChinese(t *testing.T) {
 	zh := i18n.New("zh")
 	for _, msg := range corpus {
-		a, _ := httpcore.Annotate([]byte(msg))
+		a, _ := annotate.Annotate([]byte(msg))
 		var out bytes.Buffer
 		missed, err := WriteAnnotation(&out, a, zh)
 		if err != nil {
@@ -70,7 +70,7 @@ func TestAnnotationInChinese(t *testing.T) {
 }
 
 func TestAnnotationEnglishUnchanged(t *testing.T) {
-	a, _ := httpcore.Annotate([]byte(corpus[0]))
+	a, _ := annotate.Annotate([]byte(corpus[0]))
 	var want, got bytes.Buffer
 	a.WriteText(&want)
 	if _, err := WriteAnnotation(&got, a, i18n.New("en")); err != nil || got.String() != want.String() {

@@ -1,10 +1,10 @@
 // Package wstext says what the websocket engine writes in English, its
-// explanation of frames (websocket.Decoding.WriteText) and its frame
+// explanation of frames (wsdecode.Decoding.WriteText) and its frame
 // errors, in the learner's language, through the catalogue of
 // internal/i18n. The engine keeps one language; "wirelab ws decode --lang
 // zh" and the lessons' frame demos print through this package:
 //
-//	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{})
+//	d, err := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{})
 //	wstext.WriteDecoding(os.Stdout, d, i18n.New("zh"))
 //	// 帧 1（从第 0 字节起）：text，最后一帧（FIN），无掩码，帧头 2 字节，载荷 5 字节
 //	// ...
@@ -18,6 +18,7 @@ import (
 
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // The websocket engine explains frames in English only (engines carry only
@@ -64,10 +65,10 @@ var rawCut = regexp.MustCompile(`\.\.\.\(\+\d+ bytes\)`)
 // the engine's error message.
 var noteAndErrorKeys = append(append([]i18n.Key{}, noteKeys...), errorKeys...)
 
-// WriteDecoding writes d as websocket.Decoding.WriteText does, in p's
+// WriteDecoding writes d as wsdecode.Decoding.WriteText does, in p's
 // language. It returns the texts it found no translation for (shown as
 // they are), so a test can tell when the engine says something new.
-func WriteDecoding(w io.Writer, d *websocket.Decoding, p i18n.Printer) (missed []string, err error) {
+func WriteDecoding(w io.Writer, d *wsdecode.Decoding, p i18n.Printer) (missed []string, err error) {
 	if p.Lang() == i18n.English {
 		return nil, d.WriteText(w)
 	}

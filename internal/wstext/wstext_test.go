@@ -10,49 +10,50 @@ import (
 
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // explainCorpus holds frames that make the decoder say each of its notes,
 // good and bad.
 var explainCorpus = []struct {
 	hex  string
-	from websocket.Sender
+	from wsdecode.Sender
 }{
-	{"81 85 37 fa 21 3d 7f 9f 4d 51 58", websocket.SenderUnknown}, // RFC 6455 §5.7, masked
-	{"01 03 48 65 6c 80 02 6c 6f", websocket.SenderUnknown},       // fragmented
-	{"01 01 48 89 00 80 01 69", websocket.SenderUnknown},          // a ping between fragments
-	{"88 02 03 e8", websocket.SenderUnknown},
-	{"88 05 03 e8 62 79 65", websocket.SenderUnknown},
-	{"88 82 01 02 03 04 02 ea", websocket.SenderUnknown},
-	{"88 85 01 02 03 04 02 ea 61 7a 66", websocket.SenderUnknown},
-	{"88 00", websocket.SenderUnknown},
-	{"88 01 03", websocket.SenderUnknown},
-	{"88 02 03 ed", websocket.SenderUnknown},
-	{"88 03 03 e8 ff", websocket.SenderUnknown},
-	{"82 7E 0100", websocket.SenderUnknown},
-	{"81 00", websocket.SenderUnknown},
-	{"01 03 48 65 6c", websocket.SenderUnknown},
-	{"82 03 01 02 03", websocket.SenderUnknown},
-	{"82 01 ff", websocket.SenderUnknown},
-	{"82 14 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13", websocket.SenderUnknown},
-	{"81 4c " + strings.Repeat("61 ", 76), websocket.SenderUnknown},
-	{"81 7e 00 05 48 65 6c 6c 6f", websocket.SenderUnknown},
-	{"82 7f 00 00 00 00 00 00 00 05 01 02 03 04 05", websocket.SenderUnknown},
-	{"82 7f 00 00 00 00 00 00 01 00", websocket.SenderUnknown},
-	{"82 7f 80 00 00 00 00 00 00 00", websocket.SenderUnknown},
-	{"89 05 48 65 6c 6c 6f 8b 00", websocket.SenderUnknown},
-	{"81 02 c3 28", websocket.SenderUnknown},
-	{"81 01 e4", websocket.SenderUnknown},
-	{"41 00", websocket.SenderUnknown},
-	{"80 00", websocket.SenderUnknown},
-	{"01 01 48 81 01 49", websocket.SenderUnknown},
-	{"09 00", websocket.SenderUnknown},
-	{"89 7e 00 7e " + strings.Repeat("00 ", 126), websocket.SenderUnknown},
-	{"81", websocket.SenderUnknown},
-	{"81 7e 00", websocket.SenderUnknown},
-	{"81 85 37 fa", websocket.SenderUnknown},
-	{"81 85 37 fa 21 3d 7f 9f 4d 51 58", websocket.SenderServer},
-	{"81 05 48 65 6c 6c 6f", websocket.SenderClient},
+	{"81 85 37 fa 21 3d 7f 9f 4d 51 58", wsdecode.SenderUnknown}, // RFC 6455 §5.7, masked
+	{"01 03 48 65 6c 80 02 6c 6f", wsdecode.SenderUnknown},       // fragmented
+	{"01 01 48 89 00 80 01 69", wsdecode.SenderUnknown},          // a ping between fragments
+	{"88 02 03 e8", wsdecode.SenderUnknown},
+	{"88 05 03 e8 62 79 65", wsdecode.SenderUnknown},
+	{"88 82 01 02 03 04 02 ea", wsdecode.SenderUnknown},
+	{"88 85 01 02 03 04 02 ea 61 7a 66", wsdecode.SenderUnknown},
+	{"88 00", wsdecode.SenderUnknown},
+	{"88 01 03", wsdecode.SenderUnknown},
+	{"88 02 03 ed", wsdecode.SenderUnknown},
+	{"88 03 03 e8 ff", wsdecode.SenderUnknown},
+	{"82 7E 0100", wsdecode.SenderUnknown},
+	{"81 00", wsdecode.SenderUnknown},
+	{"01 03 48 65 6c", wsdecode.SenderUnknown},
+	{"82 03 01 02 03", wsdecode.SenderUnknown},
+	{"82 01 ff", wsdecode.SenderUnknown},
+	{"82 14 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13", wsdecode.SenderUnknown},
+	{"81 4c " + strings.Repeat("61 ", 76), wsdecode.SenderUnknown},
+	{"81 7e 00 05 48 65 6c 6c 6f", wsdecode.SenderUnknown},
+	{"82 7f 00 00 00 00 00 00 00 05 01 02 03 04 05", wsdecode.SenderUnknown},
+	{"82 7f 00 00 00 00 00 00 01 00", wsdecode.SenderUnknown},
+	{"82 7f 80 00 00 00 00 00 00 00", wsdecode.SenderUnknown},
+	{"89 05 48 65 6c 6c 6f 8b 00", wsdecode.SenderUnknown},
+	{"81 02 c3 28", wsdecode.SenderUnknown},
+	{"81 01 e4", wsdecode.SenderUnknown},
+	{"41 00", wsdecode.SenderUnknown},
+	{"80 00", wsdecode.SenderUnknown},
+	{"01 01 48 81 01 49", wsdecode.SenderUnknown},
+	{"09 00", wsdecode.SenderUnknown},
+	{"89 7e 00 7e " + strings.Repeat("00 ", 126), wsdecode.SenderUnknown},
+	{"81", wsdecode.SenderUnknown},
+	{"81 7e 00", wsdecode.SenderUnknown},
+	{"81 85 37 fa", wsdecode.SenderUnknown},
+	{"81 85 37 fa 21 3d 7f 9f 4d 51 58", wsdecode.SenderServer},
+	{"81 05 48 65 6c 6c 6f", wsdecode.SenderClient},
 }
 
 // englishUI matches words of the decoder's English explanation that have
@@ -70,7 +71,7 @@ func TestDecodeInChinese(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, derr := websocket.DecodeFrames(data, websocket.DecodeOptions{From: c.from})
+		d, derr := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: c.from})
 		var out bytes.Buffer
 		missed, err := WriteDecoding(&out, d, zh)
 		if err != nil {

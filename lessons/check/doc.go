@@ -2,7 +2,7 @@
 // by stage, in the manner of the CodeCrafters testers: each stage sends
 // exact bytes over loopback, judges the answer with wirelab's own engines
 // (httpcore.ReadResponse for HTTP, websocket.ReadFrameHeader and
-// websocket.DecodeFrames for frames), and on failure shows what was sent and
+// wsdecode.DecodeFrames for frames), and on failure shows what was sent and
 // received as quoted bytes, a caret under the byte at fault, the RFC section
 // and a hint in English or Chinese.
 //

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // The WebSocket track, as data. Every stage opens one connection and takes
@@ -505,8 +506,8 @@ func (r *runner) expectClose(w *wire, what, hint string, vars map[string]string)
 
 // decodeFrame has the engine decode the control frame fa, as sent by a
 // server; hint explains what it rejects.
-func (r *runner) decodeFrame(w *wire, fa frameAt, hint func(*websocket.FrameError) string) (*websocket.DecodedFrame, error) {
-	dec, err := websocket.DecodeFrames(w.recv[fa.off:w.consumed()], websocket.DecodeOptions{From: websocket.SenderServer})
+func (r *runner) decodeFrame(w *wire, fa frameAt, hint func(*websocket.FrameError) string) (*wsdecode.DecodedFrame, error) {
+	dec, err := wsdecode.DecodeFrames(w.recv[fa.off:w.consumed()], wsdecode.DecodeOptions{From: wsdecode.SenderServer})
 	if err != nil {
 		fe := asFrameError(err)
 		return nil, r.failAt(w, fa.off+fe.Offset, "RFC 6455 "+fe.Section,

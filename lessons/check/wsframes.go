@@ -10,12 +10,13 @@ import (
 
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // The checker's side of the WebSocket wire, for the interpreter in ws.go:
 // the opening handshake and its checks, frames and messages read from the
 // server and judged by the engine (websocket.ReadFrameHeader,
-// websocket.DecodeFrames), and the notes that explain them in a failure.
+// wsdecode.DecodeFrames), and the notes that explain them in a failure.
 
 // newKey returns a fresh Sec-WebSocket-Key: 16 random bytes in base64
 // (RFC 6455 §4.1 item 7).
@@ -237,12 +238,12 @@ func (r *runner) lengthForm(w *wire, fa frameAt) string {
 type message struct {
 	base   int // offset in w.recv of its first frame (or an earlier control frame)
 	frames []frameAt
-	dec    *websocket.Decoding
-	msg    *websocket.DecodedMessage
+	dec    *wsdecode.Decoding
+	msg    *wsdecode.DecodedMessage
 }
 
 // readMessage reads frames until a data message is complete, and has
-// websocket.DecodeFrames pass the engine's verdict on them: masking (once
+// wsdecode.DecodeFrames pass the engine's verdict on them: masking (once
 // the stage is server-unmasked or later), RSV bits, opcodes, the order of
 // fragments, UTF-8 in text. A close frame instead is a failure.
 func (r *runner) readMessage(w *wire, want int64, what, lenHint string) (*message, error) {
@@ -254,7 +255,7 @@ func (r *runner) readMessage(w *wire, want int64, what, lenHint string) (*messag
 		}
 		m.frames = append(m.frames, fa)
 		if fa.h.Opcode == websocket.OpClose {
-			d, _ := websocket.DecodeFrames(w.recv[fa.off:w.consumed()], websocket.DecodeOptions{})
+			d, _ := wsdecode.DecodeFrames(w.recv[fa.off:w.consumed()], wsdecode.DecodeOptions{})
 			code := "no code"
 			if len(d.Frames) > 0 && d.Frames[0].Close != nil {
 				code = d.Frames[0].Close.Code.String()
@@ -271,11 +272,11 @@ func (r *runner) readMessage(w *wire, want int64, what, lenHint string) (*messag
 			break
 		}
 	}
-	from := websocket.SenderUnknown
+	from := wsdecode.SenderUnknown
 	if r.strictMask {
-		from = websocket.SenderServer
+		from = wsdecode.SenderServer
 	}
-	dec, err := websocket.DecodeFrames(w.recv[m.base:w.consumed()], websocket.DecodeOptions{From: from})
+	dec, err := wsdecode.DecodeFrames(w.recv[m.base:w.consumed()], wsdecode.DecodeOptions{From: from})
 	m.dec = dec
 	if err != nil {
 		fe := asFrameError(err)
@@ -398,7 +399,7 @@ func (r *runner) describeFrames(dir string, b []byte) []string {
 	if len(b) == 0 {
 		return nil
 	}
-	d, _ := websocket.DecodeFrames(b, websocket.DecodeOptions{})
+	d, _ := wsdecode.DecodeFrames(b, wsdecode.DecodeOptions{})
 	var out []string
 	for i, fr := range d.Frames {
 		if i == maxNotes {

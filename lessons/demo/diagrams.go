@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // The two actors of most diagrams.
@@ -115,7 +116,7 @@ func wireLabel(b []byte) string {
 		return fmt.Sprintf("%d × %s %s … %s", len(lines), method, path(first), path(last))
 	}
 	if len(b) >= 2 && b[0]&0x70 == 0 {
-		d, err := websocket.DecodeFrames(b, websocket.DecodeOptions{})
+		d, err := wsdecode.DecodeFrames(b, wsdecode.DecodeOptions{})
 		if err == nil && len(d.Frames) > 0 {
 			var parts []string
 			for _, f := range d.Frames {
@@ -135,7 +136,7 @@ func firstLineBytes(b []byte) []byte {
 }
 
 // frameLabel is a frame in a few words: its opcode and what it carries.
-func frameLabel(f websocket.DecodedFrame) string {
+func frameLabel(f wsdecode.DecodedFrame) string {
 	op := f.Header.Opcode
 	switch {
 	case f.Close != nil:

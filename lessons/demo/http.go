@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/httpcore/inspect"
 	"github.com/wirelab/wirelab/internal/httptext"
 	"github.com/wirelab/wirelab/internal/i18n"
@@ -61,7 +62,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	req := []byte("POST /hello?lang=go HTTP/1.1\r\nHost: " + srv.Addr + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
 	e.Tell(i18n.DemoHTTPRequestSentRN)
 	e.Quote("  > ", req)
-	a, err := httpcore.Annotate(req)
+	a, err := annotate.Annotate(req)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func demoAnatomy(ctx context.Context, e *Env) error {
 	}
 	e.Tell(i18n.DemoHTTPResponseStatusLineHeader)
 	e.Quote("  < ", resp)
-	ra, err := httpcore.Annotate(resp)
+	ra, err := annotate.Annotate(resp)
 	if err != nil {
 		return err
 	}
@@ -344,7 +345,7 @@ func demoFraming(ctx context.Context, e *Env) error {
 	if err != nil {
 		return err
 	}
-	a, err := httpcore.Annotate(r2)
+	a, err := annotate.Annotate(r2)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/wirelab/wirelab/internal/i18n"
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/polling"
+	"github.com/wirelab/wirelab/polling/compare"
 )
 
 func pollingDemos() []Demo {
@@ -262,7 +263,7 @@ func lastID(evs []polling.Event) string {
 }
 
 func demoCompare(ctx context.Context, e *Env) error {
-	cfg := polling.CompareConfig{
+	cfg := compare.CompareConfig{
 		Clients:  5,
 		Rate:     20,
 		Duration: 500 * time.Millisecond,
@@ -273,8 +274,8 @@ func demoCompare(ctx context.Context, e *Env) error {
 	}
 	e.Tell(i18n.DemoPollClientsEachTransportRead, cfg.Clients, cfg.Rate, cfg.Duration, cfg.Payload, cfg.Interval)
 	var calls atomic.Int64
-	cfg.Progress = func(polling.Progress) { calls.Add(1) }
-	res, err := polling.Compare(ctx, cfg)
+	cfg.Progress = func(compare.Progress) { calls.Add(1) }
+	res, err := compare.Compare(ctx, cfg)
 	if err != nil {
 		return err
 	}

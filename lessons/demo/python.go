@@ -18,6 +18,7 @@ import (
 	"github.com/wirelab/wirelab/internal/i18n"
 	wscheck "github.com/wirelab/wirelab/lessons/check"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 func pythonDemos() []Demo {
@@ -109,7 +110,7 @@ func demoNaiveServer(ctx context.Context, e *Env) error {
 		c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 		var got bytes.Buffer
 		got.ReadFrom(c.br)
-		d, _ := websocket.DecodeFrames(got.Bytes(), websocket.DecodeOptions{From: websocket.SenderServer})
+		d, _ := wsdecode.DecodeFrames(got.Bytes(), wsdecode.DecodeOptions{From: wsdecode.SenderServer})
 		for _, f := range d.Frames {
 			p := f.Payload
 			note := ""

@@ -22,6 +22,7 @@ import (
 	"github.com/wirelab/wirelab/lessons/diagram"
 	"github.com/wirelab/wirelab/tlsdemo"
 	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 func wsDemos() []Demo {
@@ -198,8 +199,8 @@ func (c *rawConn) readFrame() ([]byte, error) {
 }
 
 // decode prints frames the way "wirelab ws decode" does.
-func decode(e *Env, data []byte, from websocket.Sender) (*websocket.Decoding, error) {
-	d, err := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
+func decode(e *Env, data []byte, from wsdecode.Sender) (*wsdecode.Decoding, error) {
+	d, err := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: from})
 	wstext.WriteDecoding(e.Out, d, e.P())
 	return d, err
 }
@@ -430,7 +431,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 	if _, err := c.Write(frame); err != nil {
 		return err
 	}
-	if _, err := decode(e, frame, websocket.SenderClient); err != nil {
+	if _, err := decode(e, frame, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	e.Say("   Its header as RFC 6455 §5.2 draws it, with this frame's bits filled in:", "   按 RFC 6455 §5.2 的画法，填入这一帧真实的比特：")
@@ -442,7 +443,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Tell(i18n.DemoWSServerEchoUnmaskedServer, echo)
-	if _, err := decode(e, echo, websocket.SenderServer); err != nil {
+	if _, err := decode(e, echo, wsdecode.SenderServer); err != nil {
 		return err
 	}
 	if err := check(bytes.Equal(echo, []byte{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}), "echo was % x", echo); err != nil {
@@ -483,7 +484,7 @@ func demoWSFrames(ctx context.Context, e *Env) error {
 
 	frag := append(clientFrame(false, websocket.OpText, key, []byte("frag")), clientFrame(true, websocket.OpContinuation, key, []byte("mented"))...)
 	e.Tell(i18n.DemoWSOneMessageTwoFrames)
-	d, err := decode(e, frag, websocket.SenderClient)
+	d, err := decode(e, frag, wsdecode.SenderClient)
 	if err != nil {
 		return err
 	}
@@ -514,7 +515,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 
 	ping := clientFrame(true, websocket.OpPing, key, []byte("are you there?"))
 	e.Tell(i18n.DemoWSClientSendsPingOpcode)
-	if _, err := decode(e, ping, websocket.SenderClient); err != nil {
+	if _, err := decode(e, ping, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	if _, err := c.Write(ping); err != nil {
@@ -525,7 +526,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Tell(i18n.DemoWSServerAnswersOncePong)
-	if _, err := decode(e, pong, websocket.SenderServer); err != nil {
+	if _, err := decode(e, pong, wsdecode.SenderServer); err != nil {
 		return err
 	}
 	if err := check(pong[0] == 0x8a && string(pong[2:]) == "are you there?", "pong was % x", pong); err != nil {
@@ -534,7 +535,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 
 	closeFrame := clientFrame(true, websocket.OpClose, key, websocket.FormatClose(websocket.CloseNormal, "bye"))
 	e.Tell(i18n.DemoWSClientStartsClosingHandshake)
-	if _, err := decode(e, closeFrame, websocket.SenderClient); err != nil {
+	if _, err := decode(e, closeFrame, wsdecode.SenderClient); err != nil {
 		return err
 	}
 	if _, err := c.Write(closeFrame); err != nil {
@@ -545,7 +546,7 @@ func demoWSClosePing(ctx context.Context, e *Env) error {
 		return err
 	}
 	e.Tell(i18n.DemoWSServerAnswersOwnClose)
-	d, err := decode(e, reply, websocket.SenderServer)
+	d, err := decode(e, reply, wsdecode.SenderServer)
 	if err != nil {
 		return err
 	}

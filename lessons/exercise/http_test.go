@@ -3,10 +3,10 @@ package exercise
 import (
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,18 +14,6 @@ import (
 
 	"github.com/wirelab/wirelab/lessons/check"
 )
-
-// freePort returns a TCP port on 127.0.0.1 that nothing listens on now.
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
-}
 
 // readyWriter collects a server's output and closes ready at the first
 // "listening on" line, which every starter and solution prints once its
@@ -53,35 +41,47 @@ func (w *readyWriter) String() string {
 	return w.buf.String()
 }
 
-// serve starts name args in dir with $PORT set to a free port, waits for
-// its "listening on" line and returns the address. Cleanup kills it.
+// serve starts name args in dir with PORT=0, so that the system picks a
+// free port (no race with other tests for a port picked in advance), waits
+// for its "listening on" line and returns the address that line names.
+// Cleanup kills it.
 func serve(t *testing.T, dir, name string, args ...string) string {
 	t.Helper()
-	port := freePort(t)
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PORT="+port)
+	cmd.Env = append(os.Environ(), "PORT=0")
 	out := &readyWriter{ready: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed (not sent on) so that both the select below and
+	// the cleanup can wait on it: a server that exits before it listens
+	// must not leave the cleanup waiting forever.
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-exited
 	})
 	select {
 	case <-out.ready:
-		return "127.0.0.1:" + port
-	case err := <-exited:
-		t.Fatalf("%s exited before it listened (%v):\n%s", name, err, out)
+		m := listeningOn.FindStringSubmatch(out.String())
+		if m == nil {
+			t.Fatalf("%s: no address in its \"listening on\" line:\n%s", name, out)
+		}
+		return m[1]
+	case <-exited:
+		t.Fatalf("%s exited before it listened (%v):\n%s", name, waitErr, out)
 	case <-time.After(20 * time.Second):
 		t.Fatalf("%s printed no \"listening on\" line in 20s:\n%s", name, out)
 	}
 	return ""
 }
+
+// listeningOn finds the address in a server's "listening on" line.
+var listeningOn = regexp.MustCompile(`listening on \w+://([^/\s]+)/`)
 
 func needPython(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {

@@ -68,9 +68,9 @@ func shortPoll(ctx context.Context) (*pollExchange, error) {
 	defer hub.Close()
 	ps := &polling.Server{Hub: hub}
 	defer ps.Close()
-	var srvMeters [len(polling.Transports)]polling.Meter
+	srvMeters := new(polling.Meters)
 	nc, stop, err := serve(ctx, ps, func(ln net.Listener) net.Listener {
-		return &polling.TransportListener{Listener: ln, Meters: &srvMeters}
+		return &polling.TransportListener{Listener: ln, Meters: srvMeters}
 	})
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/testbrowser"
 	"github.com/wirelab/wirelab/polling"
+	"github.com/wirelab/wirelab/polling/compare"
 )
 
 // TestChromiumPollingPage opens the live page of "wirelab poll serve" in
@@ -30,7 +31,7 @@ const testTimeout = 60 * time.Second
 func TestChromiumPollingPage(t *testing.T) {
 	path := testbrowser.Path(t)
 	hub := polling.NewMemoryHub(1024)
-	lab := polling.NewLab(hub)
+	lab := compare.NewLab(hub)
 	ln, err := lab.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +104,7 @@ func TestChromiumPollingPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	var stats polling.Stats
+	var stats compare.Stats
 	if err := json.Unmarshal(body, &stats); err != nil {
 		t.Fatalf("/stats: %v: %s", err, body)
 	}

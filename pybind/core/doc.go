@@ -16,11 +16,19 @@
 //     ProtocolError, HandshakeError or ConnectionClosed instead.
 //   - No panic crosses the boundary: a panic in Go would end the Python
 //     interpreter, so every entry point recovers and returns an error.
-//   - Python drives every loop by calling blocking methods (Server.Accept,
-//     Conn.Recv). gopy releases the GIL for the duration of each call, so
-//     other Python threads run meanwhile. Nothing here calls back into
-//     Python: an exception raised in a Python callback called from Go would
-//     crash the interpreter.
+//   - Go keeps each connection alive whatever Python does: a goroutine per
+//     connection reads it, answering pings, matching pongs and handling
+//     the closing handshake, and queues messages (up to max_queue) for
+//     Python; another sends keepalive pings (see Options).
+//   - Python waits in slices. Every waiting call (Conn.RecvH,
+//     Server.AcceptWithin, Dialing.Wait, Ping.Wait, WaitClosed) returns
+//     after at most the time Python gives it, with a status, not an
+//     error, when nothing came: Python runs signal handlers between slices
+//     (Ctrl-C), and no RuntimeError from gopy ends up chained into a
+//     KeyboardInterrupt's traceback. gopy releases the GIL for each call,
+//     so other Python threads run meanwhile.
+//   - Nothing here calls back into Python: an exception raised in a Python
+//     callback called from Go would crash the interpreter.
 //
 // The package is plain Go, without cgo: gopy generates the cgo glue at build
 // time (pybind/setup.py), so `go test ./...` needs no Python headers.

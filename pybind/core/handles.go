@@ -108,24 +108,35 @@ func DecodeFrameH(data int, out int, from int, rsvAllowed int) (err error) {
 // RecvH is Recv with the payload alone in the output handle out. It
 // returns len(payload)<<2 | type (1 text, 2 binary), so Python needs no
 // slice to drop a type byte, and knows not to read out for an empty
-// payload. It waits at most timeoutMs (0: for ever); on timeout the error is
-// a timeout one and the next message stays for the next call.
+// payload. It waits at most timeoutMs (0: not at all) and then returns
+// statusNotYet; statusEnded once the connection is over and every queued
+// message was read (State says how it ended). Neither is an error: see
+// statusNotYet.
+//
+// The message's buffer becomes out's; out's old buffer goes back to the
+// connection's reader for a later message, so a steady stream of messages
+// allocates nothing.
 func (c *Conn) RecvH(out int, timeoutMs int) (n int, err error) {
 	defer guard(&err)
 	dst, err := output(out)
 	if err != nil {
 		return 0, err
 	}
-	b, err := c.next(reuse(dst), timeoutMs)
-	if err != nil {
-		return 0, err
+	m, ok := c.next(timeoutMs)
+	if !ok {
+		if c.ended() {
+			return statusEnded, nil
+		}
+		return statusNotYet, nil
 	}
-	typ := int(b[0])
-	// Drop the type byte in place: a memmove in Go is cheaper than a
-	// copy in Python with the GIL held.
-	b = b[:copy(b, b[1:])]
-	*dst = b
-	return len(b)<<2 | typ, nil
+	if old := *dst; cap(old) > 0 && cap(old) <= maxReuse {
+		select {
+		case c.free <- old[:0]:
+		default:
+		}
+	}
+	*dst = m.b
+	return len(m.b)<<2 | int(m.mt), nil
 }
 
 // SendH is Send with data as a fresh []byte handle (released here).

@@ -26,8 +26,10 @@ type Server struct {
 	ln      net.Listener
 	root    *os.Root
 	pending chan *Pending
-	done    chan struct{}
+	done    chan struct{} // closed by Shutdown: no more connections
+	closed  chan struct{} // closed when Shutdown closed every connection
 	once    sync.Once
+	opts    *Options
 
 	mu    sync.Mutex
 	conns map[*Conn]struct{}
@@ -42,9 +44,10 @@ const (
 
 // Listen starts a server on host:port (port 0 picks a free one). docroot,
 // if not "", is a directory whose files are served to plain HTTP GETs.
-func Listen(host string, port int, docroot string) (s *Server, err error) {
+// opts (nil: the defaults) applies to every connection.
+func Listen(host string, port int, docroot string, opts *Options) (s *Server, err error) {
 	defer guard(&err)
-	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), conns: map[*Conn]struct{}{}}
+	s = &Server{pending: make(chan *Pending), done: make(chan struct{}), closed: make(chan struct{}), conns: map[*Conn]struct{}{}, opts: opts.orDefault()}
 	if docroot != "" {
 		if s.root, err = os.OpenRoot(docroot); err != nil {
 			return nil, valueErr("wirelab: document root: %v", err)
@@ -82,9 +85,18 @@ func (s *Server) Accept() (p *Pending, err error) {
 }
 
 // Close stops listening and closes every open connection with 1001 (going
-// away), waiting for their closing handshakes.
+// away), waiting for their closing handshakes: Shutdown, then WaitClosed.
 func (s *Server) Close() (err error) {
 	defer guard(&err)
+	s.Shutdown()
+	<-s.closed
+	return nil
+}
+
+// Shutdown stops listening and starts closing every open connection with
+// 1001 (going away); it does not wait (WaitClosed does, so that Python
+// waits in slices and Ctrl-C gets through).
+func (s *Server) Shutdown() {
 	s.once.Do(func() {
 		close(s.done)
 		s.srv.Close()
@@ -97,18 +109,36 @@ func (s *Server) Close() (err error) {
 			conns = append(conns, c)
 		}
 		s.mu.Unlock()
-		var wg sync.WaitGroup
-		for _, c := range conns {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
-			}()
-		}
-		wg.Wait()
+		go s.closeAll(conns)
 	})
-	return nil
 }
+
+// closeAll runs the closing handshakes side by side. close_timeout bounds
+// each one; with none (0), a peer gets a second.
+func (s *Server) closeAll(conns []*Conn) {
+	defer close(s.closed)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Close(int(websocket.CloseGoingAway), []byte("server shutting down"))
+			t := time.NewTimer(s.opts.closeTimeout + time.Second)
+			defer t.Stop()
+			select {
+			case <-c.readDone:
+			case <-t.C:
+				c.Abort()
+				<-c.readDone
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// WaitClosed waits up to timeoutMs for Shutdown to finish: 1 when every
+// connection is closed, statusNotYet if not yet.
+func (s *Server) WaitClosed(timeoutMs int) int { return waitFor(s.closed, timeoutMs) }
 
 func (s *Server) track(c *Conn) {
 	s.mu.Lock()
@@ -249,7 +279,7 @@ func (s *Server) serveHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		p.result <- accepted{err: tag(err)}
 		return
 	}
-	c := newConn(wc, packInfo(wc, 101, r.Method, r.Target, &r.Header, nil), s)
+	c := newConn(wc, packInfo(wc, 101, r.Method, r.Target, &r.Header, nil), s, s.opts)
 	s.track(c)
 	p.result <- accepted{c: c}
 }
@@ -310,12 +340,13 @@ func (s *Server) serveFile(w *httpcore.ResponseWriter, r *httpcore.Request) {
 	w.Write(data)
 }
 
-// AcceptWithin is Accept that gives up after timeoutMs milliseconds with a
-// timeout error, so that a Python accept loop returns to the interpreter
-// regularly and Ctrl-C (KeyboardInterrupt) and signal handlers can run.
+// AcceptWithin is Accept that gives up after timeoutMs milliseconds and
+// returns nil then, without an error, so that a Python accept loop returns
+// to the interpreter regularly and Ctrl-C (KeyboardInterrupt) and signal
+// handlers run. After Close it returns a closed error (code 1001).
 func (s *Server) AcceptWithin(timeoutMs int) (p *Pending, err error) {
 	defer guard(&err)
-	t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
+	t := time.NewTimer(time.Duration(max(timeoutMs, 0)) * time.Millisecond)
 	defer t.Stop()
 	select {
 	case p := <-s.pending:
@@ -323,6 +354,6 @@ func (s *Server) AcceptWithin(timeoutMs int) (p *Pending, err error) {
 	case <-s.done:
 		return nil, newTagged(KindClosed, int(websocket.CloseGoingAway), "server closed", "wirelab: the server is closed")
 	case <-t.C:
-		return nil, newTagged(KindTimeout, 0, "", "wirelab: no handshake request yet")
+		return nil, nil
 	}
 }

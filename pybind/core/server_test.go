@@ -12,11 +12,7 @@ import (
 // and checks that no upgraded connection is lost between the handler and
 // Pending.Accept.
 func TestServerAcceptsEveryHandshake(t *testing.T) {
-	s, err := Listen("127.0.0.1", 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := listen(t, nil)
 	go func() {
 		for {
 			p, err := s.Accept()
@@ -64,11 +60,7 @@ func TestServerAcceptsEveryHandshake(t *testing.T) {
 }
 
 func TestPendingReject(t *testing.T) {
-	s, err := Listen("127.0.0.1", 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := listen(t, nil)
 	go func() {
 		p, err := s.Accept()
 		if err == nil {

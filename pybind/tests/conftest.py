@@ -37,6 +37,19 @@ def wait_port(port: int, timeout: float = 10.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+def answer_handshake(conn: socket.socket, then: bytes = b"") -> None:
+    """Be a raw WebSocket server on conn: read the opening handshake,
+    answer 101 with the right Sec-WebSocket-Accept, and send ``then``."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(4096)
+    key = wirelab.parse_request(data).headers["Sec-WebSocket-Key"]
+    conn.sendall(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Accept: " + wirelab.accept_key(key).encode() + b"\r\n\r\n" + then
+    )
+
+
 @pytest.fixture
 def wirelab_server():
     """Start wirelab.serve(handler) on a free port; yields a function."""

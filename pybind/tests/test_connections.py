@@ -11,6 +11,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 import wirelab
+from conftest import answer_handshake
 from wirelab import ConnectionClosedError, ConnectionClosedOK, HandshakeError
 
 PAYLOADS = ["text", "héllo wörld", "", b"", b"\x00", b"\x00\xff\x00binary\x00", os.urandom(65536), "x" * 70000]
@@ -122,15 +123,7 @@ def test_protocol_violation_from_peer():
 
     def serve():
         conn, _ = lsock.accept()
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += conn.recv(4096)
-        key = wirelab.parse_request(data).headers["Sec-WebSocket-Key"]
-        conn.sendall(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            b"Sec-WebSocket-Accept: " + wirelab.accept_key(key).encode() + b"\r\n\r\n"
-            + wirelab.encode_frame("masked", mask=True)
-        )
+        answer_handshake(conn, wirelab.encode_frame("masked", mask=True))
         conn.recv(100)
         conn.close()
 

@@ -1,14 +1,18 @@
 // Command wsbench compares WebSocket echo servers on loopback: wirelab (on
-// httpcore and on net/http, with write corking; without it; with
-// ReadMessage) against gorilla/websocket, lxzan/gws, gobwas/ws and
-// coder/websocket, with a raw TCP echo as the ceiling.
+// httpcore and on net/http, with explicit write corking; by default; with
+// ReadMessage; the "wirelab ws serve" command) against gorilla/websocket,
+// lxzan/gws, gobwas/ws and coder/websocket, with a raw TCP echo as the
+// ceiling. The servers run on one core (-procs 1, their GOMAXPROCS).
 //
 //	go run ./cmd/wsbench                            # 512 B and 8 KiB, 1000 conns × 8 in flight, 2 s × 3 rounds each; idle memory at 10k
+//	go run ./cmd/wsbench -conns 1 -inflight 1 -idle-conns 0 # a lone message: single ping-pong latency
 //	go run ./cmd/wsbench -duration 2s -idle-conns 0 # quicker, no idle test
 //	go run ./cmd/wsbench -servers wirelab,gws -cpuprofile /tmp/prof
 //	go run ./cmd/wsbench -sizes '' -servers wirelab # the idle test alone
 //
-// Each server runs in this process on 127.0.0.1:0. The load comes from a
+// Each server runs in this process on 127.0.0.1:0, but for
+// wirelab-ws-serve, the wirelab command built from -wirelab and run as a
+// process of its own (its CPU time and system calls come from /proc/PID). The load comes from a
 // child process (this binary again), the same hand-rolled client for every
 // server, so what differs between rows is the server alone. For each message
 // size and server it reports echoed messages per second, payload MB/s (one
@@ -31,6 +35,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"flag"
@@ -49,6 +54,11 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+)
+
+var (
+	procs      = flag.Int("procs", 1, "GOMAXPROCS of the servers (this process; wirelab-ws-serve's own); 0 leaves the default. The load child keeps its default")
+	wirelabPkg = flag.String("wirelab", "../cmd/wirelab", "directory of the wirelab command, built for the wirelab-ws-serve row")
 )
 
 func main() {
@@ -70,6 +80,9 @@ func main() {
 		memprof   = flag.String("memprofile", "", "directory for a heap profile of each server at the idle measurement")
 	)
 	flag.Parse()
+	if *procs > 0 {
+		runtime.GOMAXPROCS(*procs) // the load child keeps its own default
+	}
 	var sel []contender
 	for _, c := range contenders {
 		if *servers == "" || strings.Contains(","+*servers+",", ","+c.name+",") {
@@ -86,7 +99,7 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("wsbench: %s %s/%s, GOMAXPROCS=%d, %d conns × %d in flight, warm-up %s, %s per server, size and round, %d rounds\n\n",
+	fmt.Printf("wsbench: %s %s/%s, servers' GOMAXPROCS=%d, %d conns × %d in flight, warm-up %s, %s per server, size and round, %d rounds\n\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), *conns, *inflight, *warmup, *duration, *rounds)
 
 	for _, s := range strings.FieldsFunc(*sizes, func(r rune) bool { return r == ',' }) {
@@ -192,6 +205,10 @@ func main() {
 		fmt.Println("| --- | ---: | ---: | ---: | ---: |")
 		warmGoroutines(2 * n)
 		for _, c := range sel {
+			if c.noIdle {
+				fmt.Printf("| %s | – (not measured: a process of its own) | | | |\n", c.name)
+				continue
+			}
 			prof := ""
 			if *memprof != "" {
 				prof = filepath.Join(*memprof, c.name+"-idle.heap.pprof")
@@ -294,6 +311,10 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 	stop := c.start(ln, &open, a.Size)
 	defer stop()
 	a.Addr = ln.Addr().String()
+	usage := c.usage
+	if usage == nil {
+		usage = func() (time.Duration, ioCounts) { return cpuTime(), readIOCounts() }
+	}
 	ch, err := startChild(a)
 	if err != nil {
 		fatal(err)
@@ -309,7 +330,7 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 			return loadResult{Err: "load generator: " + err.Error()}
 		}
 		if line == "measuring\n" {
-			cpu0, io0 = cpuTime(), readIOCounts()
+			cpu0, io0 = usage()
 			if cpuprof != "" {
 				f, err := os.Create(cpuprof)
 				if err != nil {
@@ -321,7 +342,7 @@ func benchLoad(c contender, a childArgs, cpuprof string) loadResult {
 			continue
 		}
 		if line == "done\n" {
-			cpu1, io1 = cpuTime(), readIOCounts()
+			cpu1, io1 = usage()
 			if cpuprof != "" {
 				pprof.StopCPUProfile()
 			}
@@ -348,9 +369,12 @@ type ioCounts struct{ reads, writes int64 }
 // readIOCounts reads syscr and syscw from /proc/self/io (Linux): every
 // read(2), readv(2), write(2) and writev(2), on any file. It returns zeros
 // where there is no such file.
-func readIOCounts() ioCounts {
+func readIOCounts() ioCounts { return readIOCountsFile("/proc/self/io") }
+
+// readIOCountsFile reads syscr and syscw from an io file of /proc.
+func readIOCountsFile(name string) ioCounts {
 	var c ioCounts
-	b, err := os.ReadFile("/proc/self/io")
+	b, err := os.ReadFile(name)
 	if err != nil {
 		return c
 	}
@@ -433,6 +457,29 @@ func warmGoroutines(n int) {
 	}
 	close(release)
 	wg.Wait()
+}
+
+// procCPUTime is the user and system CPU time of process pid so far, from
+// /proc/PID/stat (in clock ticks, 100 per second on Linux: over a 2 s
+// window, about 1 % of a server's CPU time); 0 if it cannot be read.
+func procCPUTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses and may hold
+	// spaces: state is field 3, utime 14, stime 15.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * (time.Second / 100)
 }
 
 // cpuTime is the user and system CPU time this process (the servers) has

@@ -4,11 +4,18 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	coder "github.com/coder/websocket"
@@ -24,16 +31,22 @@ import (
 // still open. Each server echoes every binary message as one binary frame,
 // in the way its library's documentation shows.
 type contender struct {
-	name  string
-	peer  bool // a Go WebSocket library to compare wirelab with
-	ws    bool // speaks WebSocket (false: the raw TCP ceiling)
+	name string
+	peer bool // a Go WebSocket library to compare wirelab with
+	ws   bool // speaks WebSocket (false: the raw TCP ceiling)
+	// noIdle: the idle test cannot count this server's connections
+	noIdle bool
+	// usage, if set, reads the CPU time and system calls of a server in
+	// another process; nil means this process's own.
+	usage func() (time.Duration, ioCounts)
 	start func(ln net.Listener, open *atomic.Int64, size int) (stop func())
 }
 
 var contenders = []contender{
 	{name: "wirelab", ws: true, start: startWirelab},
 	{name: "wirelab-nethttp", ws: true, start: startWirelabNetHTTP},
-	{name: "wirelab-nocork", ws: true, start: startWirelabNoCork},
+	{name: "wirelab-default", ws: true, start: startWirelabDefault},
+	{name: "wirelab-ws-serve", ws: true, noIdle: true, start: startWSServe, usage: wsServeUsage},
 	{name: "wirelab-readmessage", ws: true, start: startWirelabReadMessage},
 	{name: "gorilla", peer: true, ws: true, start: startGorilla},
 	{name: "gws", peer: true, ws: true, start: startGWS},
@@ -116,11 +129,83 @@ func wirelabEcho(c *websocket.Conn) {
 	}
 }
 
-// wirelab-nocork is the wirelab row without corking, the Conn's default:
-// one write per echoed message, as every peer below makes. The gap to the
-// wirelab row is what corking saves.
-func startWirelabNoCork(ln net.Listener, open *atomic.Int64, _ int) func() {
+// wirelab-default is the wirelab row without SetWriteCork: the Conn's
+// default, automatic corking. The answer to a message is gathered only
+// while the reader holds more input it has not returned; the last answer
+// of a batch goes out at once, with those gathered before it.
+func startWirelabDefault(ln net.Listener, open *atomic.Int64, _ int) func() {
 	return serveWirelab(ln, open, wirelabEcho)
+}
+
+// wirelab-ws-serve is the command's echo server as a user runs it,
+// "wirelab ws serve --addr ADDR --quiet", in a process of its own (built
+// from -wirelab), with GOMAXPROCS set to -procs. Its CPU time and system
+// calls are read from /proc/PID (usage).
+func startWSServe(ln net.Listener, _ *atomic.Int64, _ int) func() {
+	bin, err := wirelabBinary()
+	if err != nil {
+		fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // the command listens itself, on the same address
+	cmd := exec.Command(bin, "ws", "serve", "--addr", addr, "--quiet")
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(*procs))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		fatal(err)
+	}
+	br := bufio.NewReader(stderr)
+	line, err := br.ReadString('\n')
+	if !strings.HasPrefix(line, "listening on ") {
+		cmd.Process.Kill()
+		fatal(fmt.Errorf("%s ws serve said %q (%v), want \"listening on ...\"", bin, line, err))
+	}
+	go io.Copy(io.Discard, br) // the rest of the log
+	wsServePID.Store(int64(cmd.Process.Pid))
+	return func() {
+		wsServePID.Store(0)
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+}
+
+// wsServePID is the running wirelab ws serve process, for usage.
+var wsServePID atomic.Int64
+
+// wsServeUsage is the CPU time and system calls of the wirelab ws serve
+// process so far.
+func wsServeUsage() (time.Duration, ioCounts) {
+	pid := int(wsServePID.Load())
+	return procCPUTime(pid), readIOCountsFile(fmt.Sprintf("/proc/%d/io", pid))
+}
+
+var (
+	builtOnce sync.Once
+	builtBin  string
+	builtErr  error
+)
+
+// wirelabBinary builds the wirelab command from -wirelab (a package
+// directory of the main module) once, into a temporary directory.
+func wirelabBinary() (string, error) {
+	builtOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wsbench")
+		if err != nil {
+			builtErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "wirelab")
+		cmd := exec.Command("go", "build", "-o", builtBin, ".")
+		cmd.Dir = *wirelabPkg
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			builtErr = fmt.Errorf("building %s: %w", *wirelabPkg, err)
+		}
+	})
+	return builtBin, builtErr
 }
 
 // wirelab-readmessage is the wirelab row (corked) with the convenience API,

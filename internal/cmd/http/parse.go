@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
 
@@ -78,7 +78,7 @@ func runParse(opts *ParseOptions) error {
 	if opts.CRLF {
 		data = toCRLF(data)
 	}
-	a, perr := httpcore.Annotate(data)
+	a, perr := annotate.Annotate(data)
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
@@ -92,7 +92,7 @@ func runParse(opts *ParseOptions) error {
 	if perr == nil {
 		return nil
 	}
-	var ae *httpcore.AnnotateError
+	var ae *annotate.AnnotateError
 	if errors.As(perr, &ae) && ae.BareLF && !opts.CRLF {
 		return fmt.Errorf("%w; the input has bare LF line endings: rerun with --crlf to convert them", perr)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
 )
@@ -163,7 +163,7 @@ func TestRunParseJSON(t *testing.T) {
 	ios, stdin, stdout, _ := iostreams.Test()
 	stdin.WriteString("GET / HTTP/1.1\r\nHost : a\r\n\r\n")
 	err := runParse(&ParseOptions{IO: ios, File: "-", JSON: true})
-	var ae *httpcore.AnnotateError
+	var ae *annotate.AnnotateError
 	if !errors.As(err, &ae) || ae.Offset != 20 {
 		t.Fatalf("got error %v, want an AnnotateError at byte 20", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/polling"
+	"github.com/wirelab/wirelab/polling/compare"
 )
 
 // CompareOptions are the flags of "wirelab compare".
@@ -116,7 +117,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	cfg := polling.CompareConfig{
+	cfg := compare.CompareConfig{
 		Clients:    opts.Clients,
 		Rate:       opts.Rate,
 		Duration:   opts.Duration,
@@ -126,7 +127,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 		Wait:       opts.Wait,
 	}
 	if opts.BrowserHeaders {
-		cfg.Header = polling.BrowserHeader()
+		cfg.Header = compare.BrowserHeader()
 	}
 	if !opts.InProcess {
 		exe, err := os.Executable()
@@ -140,7 +141,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 		cfg.Progress = bar.update
 		defer bar.finish()
 	}
-	res, err := polling.Compare(ctx, cfg)
+	res, err := compare.Compare(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 		if err != nil {
 			return fmt.Errorf("--html: %w", err)
 		}
-		if err := polling.WriteHTMLReport(f, res); err != nil {
+		if err := compare.WriteHTMLReport(f, res); err != nil {
 			f.Close()
 			return err
 		}
@@ -166,7 +167,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 }
 
 // WriteTable prints the results as an aligned table.
-func WriteTable(w io.Writer, res *polling.CompareResult) error {
+func WriteTable(w io.Writer, res *compare.CompareResult) error {
 	c := res.Config
 	fmt.Fprintf(w, "%d clients per transport, %g msg/s for %gs, %d-byte payload, short-poll interval %gs\n\n",
 		c.Clients, c.Rate, c.DurationSeconds, c.Payload, c.IntervalSeconds)
@@ -182,8 +183,8 @@ func WriteTable(w io.Writer, res *polling.CompareResult) error {
 
 // childServer starts "wirelab poll serve --bench" for each transport, so
 // the server's CPU time is its process's own.
-func childServer(exe string) func(context.Context) (*polling.RunningServer, error) {
-	return func(ctx context.Context) (*polling.RunningServer, error) {
+func childServer(exe string) func(context.Context) (*compare.RunningServer, error) {
+	return func(ctx context.Context) (*compare.RunningServer, error) {
 		cmd := exec.Command(exe, "poll", "serve", "--bench", "--addr", "127.0.0.1:0")
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
@@ -207,7 +208,7 @@ func childServer(exe string) func(context.Context) (*polling.RunningServer, erro
 			defer close(drained)
 			io.Copy(&tail, br) // keep its log for an error message
 		}()
-		return &polling.RunningServer{
+		return &compare.RunningServer{
 			Addr:     addr,
 			CPUScope: "server",
 			Stop: func() (time.Duration, error) {
@@ -251,7 +252,7 @@ func newBar(w io.Writer, n int, opts *CompareOptions) *bar {
 	return b
 }
 
-func (b *bar) update(p polling.Progress) {
+func (b *bar) update(p compare.Progress) {
 	b.pb.Describe(fmt.Sprintf("%-5s %-10s", p.Transport, p.Phase))
 	b.pb.Set(b.index[p.Transport]*b.total + p.Published)
 }

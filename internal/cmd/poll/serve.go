@@ -20,6 +20,7 @@ import (
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/polling"
+	"github.com/wirelab/wirelab/polling/compare"
 )
 
 // NewCmdPoll returns the "poll" command group.
@@ -158,7 +159,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		}
 		handler, ln, closeHandler = srv, l, srv.Close
 	} else {
-		lab := polling.NewLab(hub)
+		lab := compare.NewLab(hub)
 		lab.Server.AllowPublish = opts.Publish
 		l, err := lab.Listen(opts.Addr)
 		if err != nil {
@@ -179,7 +180,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		bg.Add(1)
 		go func() {
 			defer bg.Done()
-			res, err := polling.KeepAlive(bgCtx, ln.Addr().String(), "/hello", opts.KeepAlive)
+			res, err := compare.KeepAlive(bgCtx, ln.Addr().String(), "/hello", opts.KeepAlive)
 			if err != nil {
 				if bgCtx.Err() == nil {
 					fmt.Fprintf(out, "keep-alive demo: %v\n", err)
@@ -234,10 +235,10 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 //	100 × GET /hello         TCP conns     bytes   total ms   ms/request
 //	HTTP/1.0, close              100     12345       45.1        0.451
 //	HTTP/1.1, keep-alive           1      9876       12.3        0.123
-func FormatKeepAlive(r *polling.KeepAliveResult) string {
+func FormatKeepAlive(r *compare.KeepAliveResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-24s %9s %9s %10s %12s\n", fmt.Sprintf("%d × GET %s", r.Short.Requests, r.Path), "TCP conns", "bytes", "total ms", "ms/request")
-	row := func(name string, x polling.KeepAliveRun) {
+	row := func(name string, x compare.KeepAliveRun) {
 		fmt.Fprintf(&b, "%-24s %9d %9d %10.1f %12.3f\n", name, x.Connections, x.Bytes, x.Millis, x.Millis/float64(max(x.Requests, 1)))
 	}
 	row("HTTP/1.0, close", r.Short)

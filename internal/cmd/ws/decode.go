@@ -13,7 +13,7 @@ import (
 	"github.com/wirelab/wirelab/internal/wstext"
 	"github.com/wirelab/wirelab/lessons"
 	"github.com/wirelab/wirelab/lessons/diagram"
-	"github.com/wirelab/wirelab/websocket"
+	"github.com/wirelab/wirelab/websocket/wsdecode"
 )
 
 // maxDecodeInput bounds the hex that "wirelab ws decode" reads from standard
@@ -140,14 +140,14 @@ func senderFlagHint(err error, lang string) error {
 	return fmt.Errorf("unknown flag --%s: say who sent the frames with --from: %s (RFC 6455 §5.1)", name, strings.Join(en, "; "))
 }
 
-func parseSender(s string) (websocket.Sender, error) {
+func parseSender(s string) (wsdecode.Sender, error) {
 	switch s {
 	case "any", "":
-		return websocket.SenderUnknown, nil
+		return wsdecode.SenderUnknown, nil
 	case "client":
-		return websocket.SenderClient, nil
+		return wsdecode.SenderClient, nil
 	case "server":
-		return websocket.SenderServer, nil
+		return wsdecode.SenderServer, nil
 	}
 	return 0, fmt.Errorf("--from %q: want client, server or any", s)
 }
@@ -187,7 +187,7 @@ func decode(opts *DecodeOptions, p i18n.Printer) error {
 	if err != nil {
 		return err
 	}
-	d, derr := websocket.DecodeFrames(data, websocket.DecodeOptions{From: from})
+	d, derr := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: from})
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")

@@ -325,6 +325,11 @@ func sayGoingAway(c *websocket.Conn) {
 	c.WriteControl(websocket.OpClose, websocket.FormatClose(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(shutdownGrace))
 }
 
+// maxKeptBuffer bounds the message buffer an echo loop keeps between
+// messages: a connection that once carried a large message does not hold
+// its size for the rest of its life.
+const maxKeptBuffer = 64 << 10
+
 // echo sends every message back whole until the connection ends. Whole
 // messages, not a stream: a peer may send a large message before it reads
 // anything, and a streaming echo would then wait on it forever.
@@ -340,11 +345,15 @@ func (s *echoServer) echo(id int64, c *websocket.Conn) {
 		sayGoingAway(c)
 	}
 	var err error
+	var buf []byte // reused for each message, as long as it stays small
 	for {
 		var mt websocket.MessageType
 		var p []byte
-		if mt, p, err = c.ReadMessage(); err != nil {
+		if mt, p, err = c.ReadMessageTo(buf[:0]); err != nil {
 			break
+		}
+		if cap(p) <= maxKeptBuffer {
+			buf = p
 		}
 		if !s.quiet {
 			s.logf("#%d %s", id, messageLine(mt, p))

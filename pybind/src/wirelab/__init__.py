@@ -22,6 +22,12 @@ Connections, like the websockets library's sync API::
     with wirelab.serve(echo, "127.0.0.1", 8765) as server:
         server.serve_forever()
 
+The Go side keeps connections alive whatever Python does (ping_interval,
+ping_timeout, close_timeout, max_size, max_queue, as websockets names
+them), and every blocking call lets Ctrl-C through. Use multiprocessing's
+'spawn' or 'forkserver' start method: the Go runtime does not survive
+fork(), so a forked child that touches wirelab raises RuntimeError.
+
 Drop-ins for the articles' programs: wirelab.compat (the raw-socket
 server's get_headers/send_msg) and ``python -m wirelab.standalone``
 (pywebsocket's standalone.py).
@@ -29,10 +35,12 @@ server's get_headers/send_msg) and ``python -m wirelab.standalone``
 
 from __future__ import annotations
 
+from . import _ext
 from .checker import check
 from .client import connect
-from .connection import ClientConnection, Connection, Response, ServerConnection
+from .connection import ClientConnection, Connection, Pong, Response, ServerConnection
 from .exceptions import (
+    Close,
     ConnectionClosed,
     ConnectionClosedError,
     ConnectionClosedOK,
@@ -45,6 +53,9 @@ from .http import Headers, Request, parse_request
 from .server import Server, serve
 
 __version__ = "0.1.0"
+
+GeventWarning = _ext.GeventWarning
+_ext.check_gevent(stacklevel=2)
 
 __all__ = [
     "check",
@@ -63,6 +74,9 @@ __all__ = [
     "ClientConnection",
     "ServerConnection",
     "Server",
+    "Pong",
+    "Close",
+    "GeventWarning",
     "WirelabError",
     "ProtocolError",
     "HandshakeError",

@@ -27,9 +27,7 @@ def check(kind: str, addr: str, stage: Optional[str] = None, lang: str = "en",
     for name, value in (("kind", kind), ("addr", addr), ("lang", lang)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be str, not {type(value).__name__}")
-    try:
-        out = _ext.core.Check(kind, addr, stage or "", lang, int(timeout * 1000))
-    except RuntimeError as err:
-        raise _ext.translate(err) from None
+    running = _ext.core.StartCheck(kind, addr, stage or "", lang, int(timeout * 1000))
+    out = _ext.finish(running, running.Result)
     result: Dict[str, Any] = json.loads(bytes(out))
     return result

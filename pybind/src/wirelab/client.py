@@ -17,6 +17,11 @@ def connect(
     origin: Optional[str] = None,
     additional_headers: Union[None, Dict[str, str], List[Tuple[str, str]]] = None,
     open_timeout: Optional[float] = 10,
+    ping_interval: Optional[float] = 20,
+    ping_timeout: Optional[float] = 20,
+    close_timeout: Optional[float] = 10,
+    max_size: Optional[int] = 2**20,
+    max_queue: Union[None, int, Tuple[Optional[int], Optional[int]]] = 16,
 ) -> ClientConnection:
     """Open a WebSocket connection to a ws:// or wss:// URI (RFC 6455 §4.1).
 
@@ -27,7 +32,16 @@ def connect(
         with wirelab.connect("ws://127.0.0.1:8765/") as ws:
             ws.send("hello")
             print(ws.recv())
+
+    The options have websockets' names and defaults: a ping every
+    ``ping_interval`` seconds, the connection failed with 1011 when its
+    pong is ``ping_timeout`` seconds late; ``close_timeout`` for the
+    closing handshake; incoming messages of at most ``max_size`` bytes,
+    ``max_queue`` of them held until recv() takes them. None turns each
+    off. Go runs the keepalive, whatever Python does meanwhile.
     """
+    _ext.check_gevent()
+    opts = _ext.options(ping_interval, ping_timeout, close_timeout, max_size, max_queue)
     fields: List[Tuple[str, str]] = []
     if origin is not None:
         fields.append(("Origin", origin))
@@ -41,8 +55,14 @@ def connect(
     if "\0" in uri:
         raise ValueError("a URI never contains NUL")
     try:
-        conn = _ext.core.Dial(uri, ",".join(subprotocols or ()), _ext.go_bytes(_ext.pack_fields(fields)), timeout_ms)
+        dialing = _ext.core.Dial(uri, ",".join(subprotocols or ()), _ext.go_bytes(_ext.pack_fields(fields)),
+                                 timeout_ms, opts)
     except RuntimeError as e:
-        _ext.raise_from(e)
+        err = _ext.translate(e)
+    else:
+        err = None
+    if err is not None:
+        raise err
+    conn = _ext.finish(dialing, dialing.Conn)  # in slices: Ctrl-C gets through
     request, resp_headers, status = _info(conn)
     return ClientConnection(conn, request, Response(status, resp_headers))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 from . import _ext
 from .connection import ServerConnection
@@ -46,20 +46,25 @@ class Server:
         """Accept connections until shutdown(); each runs in its own thread."""
         while True:
             try:
-                # Come back to Python every 200 ms so Ctrl-C and signal
+                # Come back to Python every SLICE_MS so Ctrl-C and signal
                 # handlers run: they cannot while a thread waits in Go.
-                pending = self._srv.AcceptWithin(200)
+                # A slice that ends empty is no error (handle -1: nil).
+                pending = self._srv.AcceptWithin(_ext.SLICE_MS)
             except RuntimeError as e:
                 err = _ext.translate(e)
-                if isinstance(err, TimeoutError):
-                    continue
-                if isinstance(err, ConnectionClosed):
-                    return
-                raise err from None
-            t = threading.Thread(target=self._run, args=(pending,), daemon=True, name="wirelab-conn")
-            with self._lock:
-                self._threads.add(t)
-            t.start()
+            else:
+                if pending.handle != -1:
+                    self._start(pending)
+                continue
+            if isinstance(err, ConnectionClosed):
+                return
+            raise err
+
+    def _start(self, pending: "_ext.core.Pending") -> None:
+        t = threading.Thread(target=self._run, args=(pending,), daemon=True, name="wirelab-conn")
+        with self._lock:
+            self._threads.add(t)
+        t.start()
 
     def _run(self, pending: "_ext.core.Pending") -> None:
         try:
@@ -71,14 +76,26 @@ class Server:
                 self._threads.discard(threading.current_thread())
 
     def shutdown(self) -> None:
-        """Stop accepting and close open connections with 1001 (going away)."""
-        self._srv.Close()
+        """Stop accepting and close open connections with 1001 (going away),
+        waiting up to ``close_timeout`` for their closing handshakes."""
+        self._srv.Shutdown()
+        while self._srv.WaitClosed(_ext.SLICE_MS) != 1:
+            pass  # in slices: Ctrl-C gets through
 
     def __enter__(self) -> "Server":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+def listen(host: str, port: int, document_root: str, opts: "_ext.core.Options") -> "_ext.core.Server":
+    """Start the Go listener, raising OSError (say, the port is taken)."""
+    try:
+        return _ext.core.Listen(host, port, document_root, opts)
+    except RuntimeError as e:
+        err = _ext.translate(e)
+    raise err
 
 
 def select_subprotocol(offered: Sequence[str], supported: Optional[Sequence[str]]) -> str:
@@ -111,6 +128,11 @@ def serve(
     subprotocols: Optional[Sequence[str]] = None,
     origins: Optional[Sequence[Optional[str]]] = None,
     document_root: Optional[str] = None,
+    ping_interval: Optional[float] = 20,
+    ping_timeout: Optional[float] = 20,
+    close_timeout: Optional[float] = 10,
+    max_size: Optional[int] = 2**20,
+    max_queue: Union[None, int, Tuple[Optional[int], Optional[int]]] = 16,
 ) -> Server:
     """Create a WebSocket server on host:port (port 0 or None: a free one,
     see Server.port) that runs ``handler(connection)`` in a thread for each
@@ -120,11 +142,17 @@ def serve(
     ``origins`` limits browsers to those Origin values (include None to
     accept clients that send none); by default any origin is accepted.
     ``document_root`` serves files to plain HTTP GETs.
+
+    The options have websockets' names and defaults: a ping every
+    ``ping_interval`` seconds, the connection failed with 1011 when its
+    pong is ``ping_timeout`` seconds late; ``close_timeout`` for the
+    closing handshake; incoming messages of at most ``max_size`` bytes,
+    ``max_queue`` of them held until recv() takes them. None turns each
+    off. Go runs the keepalive, so a handler that only sends stays alive.
     """
-    try:
-        srv = _ext.core.Listen(host or "127.0.0.1", int(port or 0), document_root or "")
-    except RuntimeError as e:
-        _ext.raise_from(e)
+    _ext.check_gevent()
+    opts = _ext.options(ping_interval, ping_timeout, close_timeout, max_size, max_queue)
+    srv = listen(host or "127.0.0.1", int(port or 0), document_root or "", opts)
 
     def decide(pending: "_ext.core.Pending") -> None:
         request = _pending_request(pending)

@@ -38,7 +38,7 @@ from . import _ext
 from .connection import ServerConnection
 from .exceptions import ConnectionClosed, ConnectionClosedError, ConnectionClosedOK
 from .http import Request
-from .server import Server, _pending_request, offered_subprotocols, reject
+from .server import Server, _pending_request, listen, offered_subprotocols, reject
 
 __all__ = ["main", "load_handlers", "HandlerRequest", "Stream", "ConnectionTerminatedException"]
 
@@ -204,9 +204,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     handlers = load_handlers(args.handlers)
     try:
-        srv = _ext.core.Listen(args.host, args.port, args.docroot or "")
-    except RuntimeError as e:
-        print(f"wirelab.standalone: {_ext.translate(e)}", file=sys.stderr)
+        srv = listen(args.host, args.port, args.docroot or "", _ext.options())
+    except (OSError, ValueError) as e:
+        print(f"wirelab.standalone: {e}", file=sys.stderr)
         return 1
     server = Server(srv, make_decide(handlers))
     paths = ", ".join(sorted(handlers)) or "none"

@@ -211,7 +211,7 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((HOST, PORT))
     srv.listen(64)
-    print("listening on http://%s:%d/" % (HOST, PORT), flush=True)
+    print("listening on http://%s:%d/" % srv.getsockname(), flush=True)
     try:
         while True:
             sock, _ = srv.accept()

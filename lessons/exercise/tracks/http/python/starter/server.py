@@ -35,7 +35,7 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((HOST, PORT))
     srv.listen(16)
-    print("listening on http://%s:%d/" % (HOST, PORT), flush=True)
+    print("listening on http://%s:%d/" % srv.getsockname(), flush=True)
     while True:
         conn, _ = srv.accept()
         handle(conn)

@@ -1,4 +1,4 @@
-package polling
+package compare
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wirelab/wirelab/polling"
 )
 
 // TestCompare runs a small measurement in process: every transport must
@@ -27,8 +29,8 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("got %d transports, want 4", len(res.Transports))
 	}
 	for i, r := range res.Transports {
-		if r.Name != Transports[i].String() {
-			t.Errorf("transport %d named %q, want %q", i, r.Name, Transports[i])
+		if r.Name != polling.Transports()[i].String() {
+			t.Errorf("transport %d named %q, want %q", i, r.Name, polling.Transports()[i])
 		}
 		if r.Published != 20 || r.Delivered != 100 || r.Lost != 0 || r.Duplicated != 0 {
 			t.Errorf("%s: published %d, delivered %d, lost %d, duplicated %d; want 20, 100, 0, 0", r.Name, r.Published, r.Delivered, r.Lost, r.Duplicated)
@@ -45,7 +47,7 @@ func TestCompare(t *testing.T) {
 
 func TestHTMLReport(t *testing.T) {
 	res := &CompareResult{Config: ResultConfig{Clients: 2, Rate: 1, DurationSeconds: 1, Payload: 8}}
-	for i, tr := range Transports {
+	for i, tr := range polling.Transports() {
 		res.Transports = append(res.Transports, TransportResult{
 			Name: tr.String(), Delivered: 2, BytesPerMessage: float64(300 - 50*i), OverheadBytesPerMessage: float64(292 - 50*i),
 			Latency: Latency{P50: float64(500 / (i + 1)), P95: 900, P99: 990}, ServerCPUSeconds: 0.01, RequestsPerMessage: 1,

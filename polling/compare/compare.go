@@ -1,4 +1,4 @@
-package polling
+package compare
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/polling"
 )
 
 // A CompareConfig describes one measurement: Clients readers per transport,
@@ -24,7 +25,7 @@ type CompareConfig struct {
 	Rate       float64
 	Duration   time.Duration
 	Payload    int
-	Transports []Transport
+	Transports []polling.Transport
 	// Interval is the short-polling period. Default 1s.
 	Interval time.Duration
 	// Wait is the hold a long poll asks for. Default 25s.
@@ -46,7 +47,7 @@ type CompareConfig struct {
 
 // Progress reports how far a Compare run is.
 type Progress struct {
-	Transport Transport
+	Transport polling.Transport
 	Phase     string // "connecting", "publishing", "draining", "done"
 	Published int
 	Total     int // messages to publish per transport
@@ -72,8 +73,8 @@ func InProcessServer(ctx context.Context) (*RunningServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := &Server{Hub: NewMemoryHub(1 << 16), AllowPublish: true}
-	hs := &httpcore.Server{Handler: ps, MaxConns: -1, WriteTimeout: DefaultWriteTimeout}
+	ps := &polling.Server{Hub: polling.NewMemoryHub(1 << 16), AllowPublish: true}
+	hs := &httpcore.Server{Handler: ps, MaxConns: -1, WriteTimeout: polling.DefaultWriteTimeout}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	cpu0 := ProcessCPU()
@@ -168,6 +169,14 @@ type Latency struct {
 	P99 float64 `json:"p99"`
 }
 
+// orDur is v, or def when v is not above 0.
+func orDur(v, def time.Duration) time.Duration {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // Compare measures each transport in turn against a fresh server and the
 // same stream, and returns one result per transport.
 func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
@@ -180,11 +189,11 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 	if cfg.Duration <= 0 {
 		return nil, fmt.Errorf("polling: compare needs a duration above 0, not %v", cfg.Duration)
 	}
-	if cfg.Payload < 0 || cfg.Payload > maxPublishBytes {
-		return nil, fmt.Errorf("polling: payload %d is outside 0..%d bytes", cfg.Payload, maxPublishBytes)
+	if cfg.Payload < 0 || cfg.Payload > polling.MaxPublishBytes {
+		return nil, fmt.Errorf("polling: payload %d is outside 0..%d bytes", cfg.Payload, polling.MaxPublishBytes)
 	}
 	if len(cfg.Transports) == 0 {
-		cfg.Transports = Transports[:]
+		cfg.Transports = polling.Transports()
 	}
 	cfg.Interval = orDur(cfg.Interval, time.Second)
 	cfg.Wait = orDur(cfg.Wait, 25*time.Second)
@@ -249,7 +258,7 @@ func (f *finishLine) setTarget(target uint64, ts []*tracker, mu *sync.Mutex) {
 	}
 }
 
-func compareOne(ctx context.Context, cfg *CompareConfig, tr Transport) (*TransportResult, error) {
+func compareOne(ctx context.Context, cfg *CompareConfig, tr polling.Transport) (*TransportResult, error) {
 	total := max(1, int(math.Round(cfg.Rate*cfg.Duration.Seconds())))
 	progress := func(phase string, n int) {
 		if cfg.Progress != nil {
@@ -268,7 +277,7 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr Transport) (*Transpo
 		}
 	}()
 
-	var meter Meter
+	var meter polling.Meter
 	trackers := make([]*tracker, cfg.Clients)
 	var mu sync.Mutex // guards the trackers
 	finish := &finishLine{remaining: cfg.Clients, done: make(chan struct{})}
@@ -285,7 +294,7 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr Transport) (*Transpo
 		tk := &tracker{}
 		trackers[i] = tk
 		var once sync.Once
-		c := &Client{
+		c := &polling.Client{
 			Transport: tr,
 			Addr:      srv.Addr,
 			Interval:  cfg.Interval,
@@ -300,7 +309,7 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr Transport) (*Transpo
 		clients.Add(1)
 		go func() {
 			defer clients.Done()
-			err := c.Run(cctx, func(m Message) error {
+			err := c.Run(cctx, func(m polling.Message) error {
 				now := time.Now()
 				mu.Lock()
 				switch {
@@ -448,7 +457,7 @@ func publish(ctx context.Context, addr string, cfg *CompareConfig, total int, st
 			return 0, err
 		}
 		if resp.StatusCode != 200 {
-			return 0, &HTTPError{Status: resp.StatusCode, Body: string(body)}
+			return 0, &polling.HTTPError{Status: resp.StatusCode, Body: string(body)}
 		}
 		var seq uint64
 		if _, err := fmt.Sscanf(string(body), `{"seq":%d}`, &seq); err != nil {

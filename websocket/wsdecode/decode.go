@@ -1,4 +1,4 @@
-package websocket
+package wsdecode
 
 import (
 	"encoding/binary"
@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wirelab/wirelab/annot"
+	"github.com/wirelab/wirelab/websocket"
 )
 
 // A Sender says who wrote the bytes given to DecodeFrames, which decides the
@@ -58,16 +61,6 @@ const (
 	FieldCloseReason = "close-reason"   // the rest of a close frame's payload: UTF-8 text
 )
 
-// A FrameField is one field of a frame on the wire: Raw is
-// data[Offset:Offset+len(Raw)], exactly as sent (a masked payload stays
-// masked), and Note explains it.
-type FrameField struct {
-	Offset int
-	Kind   string
-	Raw    []byte
-	Note   string
-}
-
 // A DecodedFrame is one frame as DecodeFrames explains it.
 type DecodedFrame struct {
 	// Offset is the frame's first byte in the input.
@@ -76,7 +69,7 @@ type DecodedFrame struct {
 	// payload, or fewer when the input ends inside the frame.
 	Size int
 	// Header is the frame header as the engine's parser read it.
-	Header FrameHeader
+	Header websocket.FrameHeader
 	// HeaderLen is the header's length on the wire: 2 to 14 bytes.
 	HeaderLen int
 	// LengthForm is how the payload length is written: "7-bit", "16-bit"
@@ -85,9 +78,11 @@ type DecodedFrame struct {
 	// Payload is the payload, unmasked.
 	Payload []byte
 	// Close is the code and reason of a valid close frame.
-	Close *CloseError
-	// Fields cut the frame into its wire fields, in order.
-	Fields []FrameField
+	Close *websocket.CloseError
+	// Fields cut the frame into its wire fields, in order: each Raw is
+	// exactly as sent (a masked payload stays masked), and Kind is one of
+	// the Field constants.
+	Fields []annot.Segment
 
 	lengthKnown bool // the header was read and its length is valid
 }
@@ -95,7 +90,7 @@ type DecodedFrame struct {
 // A DecodedMessage is a data message reassembled from its frames
 // (RFC 6455 §5.4).
 type DecodedMessage struct {
-	Type MessageType
+	Type websocket.MessageType
 	// Offset is the first byte of its first frame.
 	Offset int
 	// Frames lists the indexes in Decoding.Frames of its data frames.
@@ -114,16 +109,17 @@ type Decoding struct {
 	// Messages are the data messages the frames carry.
 	Messages []DecodedMessage
 	// Err is the error DecodeFrames returned, if any.
-	Err *FrameError
+	Err *websocket.FrameError
 }
 
 // DecodeFrames explains raw WebSocket frames, for teaching: data holds one or
 // more whole frames, as they cross the wire. The verdict is the engine's own:
-// headers go through the same parser a Conn uses, close payloads through
-// the same validator, and the checks a Conn makes on top (RSV bits without
-// an extension, the masking direction, the order of fragments, UTF-8 in text
-// messages) are made in the same order with the same close codes. Like a
-// Conn, DecodeFrames accepts a length written in a longer form than needed.
+// headers go through websocket.ParseFrameHeader, close payloads through
+// websocket.ParseClose and text through websocket.UTF8Validator, as in a
+// websocket.Conn, and the checks a Conn makes on top (RSV bits without an
+// extension, the masking direction, the order of fragments) are made in the
+// same order with the same close codes. Like a Conn, DecodeFrames accepts a
+// length written in a longer form than needed.
 //
 // For the unmasked frame of RFC 6455 §5.7 that carries "Hello",
 //
@@ -159,12 +155,12 @@ type decoder struct {
 	from Sender // opts.From, or the side the first frame shows
 	out  *Decoding
 	msg  *DecodedMessage // the message in progress, if any
-	utf8 utf8Validator
+	utf8 websocket.UTF8Validator
 }
 
 // fail records err's problem in the note of field f of frame fr, and returns
 // err with its offset made absolute.
-func fail(fr *DecodedFrame, f int, err *FrameError, base int) *FrameError {
+func fail(fr *DecodedFrame, f int, err *websocket.FrameError, base int) *websocket.FrameError {
 	e := *err
 	e.Offset += base
 	if f >= 0 && f < len(fr.Fields) {
@@ -177,26 +173,40 @@ func fail(fr *DecodedFrame, f int, err *FrameError, base int) *FrameError {
 	return &e
 }
 
+// frameErr makes the error for a problem at byte off of a frame.
+func frameErr(code websocket.CloseCode, off int, section, format string, args ...any) *websocket.FrameError {
+	return &websocket.FrameError{Code: code, Offset: off, Section: section, Msg: fmt.Sprintf(format, args...)}
+}
+
+// known reports whether op is one of the six opcodes RFC 6455 §11.8 defines.
+func known(op websocket.Opcode) bool {
+	switch op {
+	case websocket.OpContinuation, websocket.OpText, websocket.OpBinary, websocket.OpClose, websocket.OpPing, websocket.OpPong:
+		return true
+	}
+	return false
+}
+
 // truncated is the error for input that stops inside a frame.
-func truncated(off int, format string, args ...any) *FrameError {
-	return frameErr(CloseAbnormal, off, "§5.2", format, args...)
+func truncated(off int, format string, args ...any) *websocket.FrameError {
+	return frameErr(websocket.CloseAbnormal, off, "§5.2", format, args...)
 }
 
 // frame decodes the frame at off and returns its size.
-func (d *decoder) frame(off int) (int, *FrameError) {
+func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 	data := d.data[off:]
 	d.out.Frames = append(d.out.Frames, DecodedFrame{Offset: off})
 	idx := len(d.out.Frames) - 1
 	fr := &d.out.Frames[idx]
 	add := func(rel int, kind string, raw []byte, note string) int {
-		fr.Fields = append(fr.Fields, FrameField{Offset: off + rel, Kind: kind, Raw: raw, Note: note})
+		fr.Fields = append(fr.Fields, annot.Segment{Offset: off + rel, Kind: kind, Raw: raw, Note: note})
 		return len(fr.Fields) - 1
 	}
 
 	// Byte 0.
 	b0 := data[0]
 	fr.Size = 1
-	op := Opcode(b0 & 0xf)
+	op := websocket.Opcode(b0 & 0xf)
 	fFlags := add(0, FieldFlags, data[:1], flagsNote(b0))
 	if len(data) < 2 {
 		fr.Fields[fFlags].Note += "; the input ends here"
@@ -205,7 +215,7 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 
 	// Byte 1, then the extended length and masking key.
 	b1 := data[1]
-	hlen := headerLen(b1)
+	h, hlen, perr := websocket.ParseFrameHeader(data)
 	fr.HeaderLen = hlen
 	fr.Size = min(hlen, len(data))
 	fMaskLen := add(1, FieldMaskLen, data[1:2], maskLenNote(b1))
@@ -242,10 +252,12 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 	}
 
 	// The engine's parser decides.
-	h, _, perr := parseHeader(data[:hlen])
 	fr.Header = h
 	if perr != nil {
-		pe := perr.(*FrameError)
+		pe, ok := perr.(*websocket.FrameError)
+		if !ok {
+			return 0, frameErr(websocket.CloseProtocolError, 0, "§5.2", "%v", perr)
+		}
 		f := fFlags
 		switch pe.Offset {
 		case 1:
@@ -259,7 +271,7 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 
 	// The checks a Conn makes on every header (readFrameHeader).
 	if bad := h.Rsv &^ d.opts.RSV; bad != 0 {
-		return 0, fail(fr, fFlags, frameErr(CloseProtocolError, 0, "§5.2", "RSV bits %03b set but no extension was negotiated that uses them", bad), off)
+		return 0, fail(fr, fFlags, frameErr(websocket.CloseProtocolError, 0, "§5.2", "RSV bits %03b set but no extension was negotiated that uses them", bad), off)
 	}
 	if d.from == SenderUnknown {
 		// One side of a connection masks every frame or none: the first
@@ -271,9 +283,9 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 	}
 	switch {
 	case d.from == SenderServer && h.Masked:
-		return 0, fail(fr, fMaskLen, frameErr(CloseProtocolError, 1, "§5.1", "masked frame from a server (servers MUST NOT mask)"), off)
+		return 0, fail(fr, fMaskLen, frameErr(websocket.CloseProtocolError, 1, "§5.1", "masked frame from a server (servers MUST NOT mask)"), off)
 	case d.from == SenderClient && !h.Masked:
-		return 0, fail(fr, fMaskLen, frameErr(CloseProtocolError, 1, "§5.1", "unmasked frame from a client (clients MUST mask)"), off)
+		return 0, fail(fr, fMaskLen, frameErr(websocket.CloseProtocolError, 1, "§5.1", "unmasked frame from a client (clients MUST mask)"), off)
 	}
 	if fKey >= 0 {
 		fr.Fields[fKey].Note = fmt.Sprintf("key %x: payload[i] XOR key[i mod 4] gives the data (RFC 6455 §5.3)", h.Key)
@@ -282,10 +294,10 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 	// The order of fragments (RFC 6455 §5.4), as Conn.nextDataFrame checks it.
 	if !op.IsControl() {
 		switch {
-		case d.msg != nil && op != OpContinuation:
-			return 0, fail(fr, fFlags, frameErr(CloseProtocolError, 0, "§5.4", "%s frame inside a fragmented message (expected continuation)", op), off)
-		case d.msg == nil && op == OpContinuation:
-			return 0, fail(fr, fFlags, frameErr(CloseProtocolError, 0, "§5.4", "continuation frame with no message to continue"), off)
+		case d.msg != nil && op != websocket.OpContinuation:
+			return 0, fail(fr, fFlags, frameErr(websocket.CloseProtocolError, 0, "§5.4", "%s frame inside a fragmented message (expected continuation)", op), off)
+		case d.msg == nil && op == websocket.OpContinuation:
+			return 0, fail(fr, fFlags, frameErr(websocket.CloseProtocolError, 0, "§5.4", "continuation frame with no message to continue"), off)
 		}
 	}
 
@@ -298,20 +310,20 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 	wire := data[start:end]
 	p := append([]byte(nil), wire...)
 	if h.Masked {
-		Mask(h.Key, 0, p)
+		websocket.Mask(h.Key, 0, p)
 	}
 	fr.Payload = p
-	shortErr := func(f int) *FrameError {
+	shortErr := func(f int) *websocket.FrameError {
 		fr.Fields[f].Note = fmt.Sprintf("truncated: %d of %d bytes present", present, h.Length)
 		return truncated(len(d.data), "input ends inside the payload of frame %d (%d bytes declared, %d present)", idx+1, h.Length, present)
 	}
 
 	switch op {
-	case OpClose, OpPing, OpPong:
+	case websocket.OpClose, websocket.OpPing, websocket.OpPong:
 		if short {
 			return 0, shortErr(add(start, FieldPayload, wire, ""))
 		}
-		if op == OpClose {
+		if op == websocket.OpClose {
 			return end, d.closePayload(fr, off+start, wire)
 		}
 		note := payloadNote(p, h.Masked, utf8.Valid(p))
@@ -324,29 +336,29 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 
 	// A data frame: join its message.
 	if d.msg == nil {
-		d.out.Messages = append(d.out.Messages, DecodedMessage{Type: MessageType(op), Offset: off})
+		d.out.Messages = append(d.out.Messages, DecodedMessage{Type: websocket.MessageType(op), Offset: off})
 		d.msg = &d.out.Messages[len(d.out.Messages)-1]
-		d.utf8.reset()
+		d.utf8.Reset()
 	}
 	m := d.msg
 	m.Frames = append(m.Frames, idx)
 	m.Data = append(m.Data, p...)
-	text := m.Type == TextMessage
+	text := m.Type == websocket.TextMessage
 	fPay := add(start, FieldPayload, wire, "")
 	if text {
 		// Fail fast, at the first byte that cannot be UTF-8, as a Conn
 		// does: even before the rest of the frame arrives.
 		for i := range p {
-			if !d.utf8.write(p[i : i+1]) {
-				return 0, fail(fr, fPay, frameErr(CloseInvalidPayload, start+i, "§8.1", "invalid UTF-8 (byte 0x%02x) in a text message", p[i]), off)
+			if !d.utf8.Write(p[i : i+1]) {
+				return 0, fail(fr, fPay, frameErr(websocket.CloseInvalidPayload, start+i, "§8.1", "invalid UTF-8 (byte 0x%02x) in a text message", p[i]), off)
 			}
 		}
 	}
 	if short {
 		return 0, shortErr(fPay)
 	}
-	if text && h.Fin && !d.utf8.complete() {
-		return 0, fail(fr, fPay, frameErr(CloseInvalidPayload, max(start, end-1), "§8.1", "text message ends inside a UTF-8 sequence"), off)
+	if text && h.Fin && !d.utf8.Complete() {
+		return 0, fail(fr, fPay, frameErr(websocket.CloseInvalidPayload, max(start, end-1), "§8.1", "text message ends inside a UTF-8 sequence"), off)
 	}
 	fr.Fields[fPay].Note = payloadNote(p, h.Masked, text)
 	if h.Fin {
@@ -358,9 +370,9 @@ func (d *decoder) frame(off int) (int, *FrameError) {
 
 // closePayload explains and checks a close frame's payload, which starts at
 // absolute offset base.
-func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *FrameError {
+func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *websocket.FrameError {
 	add := func(abs int, kind string, raw []byte, note string) int {
-		fr.Fields = append(fr.Fields, FrameField{Offset: abs, Kind: kind, Raw: raw, Note: note})
+		fr.Fields = append(fr.Fields, annot.Segment{Offset: abs, Kind: kind, Raw: raw, Note: note})
 		return len(fr.Fields) - 1
 	}
 	p := fr.Payload
@@ -371,7 +383,7 @@ func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *FrameEr
 	case 1:
 		fCode = add(base, FieldPayload, wire, "")
 	default:
-		code := CloseCode(binary.BigEndian.Uint16(p))
+		code := websocket.CloseCode(binary.BigEndian.Uint16(p))
 		fCode = add(base, FieldCloseCode, wire[:2], fmt.Sprintf("status code %s, network byte order (RFC 6455 §7.4)", code))
 		fReason = add(base+2, FieldCloseReason, wire[2:], "")
 		if len(p) == 2 {
@@ -381,8 +393,12 @@ func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *FrameEr
 			fr.Fields[fCode].Note += "; masked on the wire"
 		}
 	}
-	ce, ferr := parseClose(p)
-	if ferr != nil {
+	ce, err := websocket.ParseClose(p)
+	if err != nil {
+		ferr, ok := err.(*websocket.FrameError)
+		if !ok {
+			ferr = frameErr(websocket.CloseProtocolError, 0, "§5.5.1", "%v", err)
+		}
 		f := fCode
 		if ferr.Offset == 2 {
 			f = fReason
@@ -405,7 +421,7 @@ func (d *decoder) closePayload(fr *DecodedFrame, base int, wire []byte) *FrameEr
 
 // flagsNote explains byte 0 of a frame.
 func flagsNote(b0 byte) string {
-	op := Opcode(b0 & 0xf)
+	op := websocket.Opcode(b0 & 0xf)
 	var s strings.Builder
 	if b0&0x80 != 0 {
 		s.WriteString("FIN=1 (final frame)")
@@ -413,7 +429,7 @@ func flagsNote(b0 byte) string {
 		s.WriteString("FIN=0 (more frames follow)")
 	}
 	fmt.Fprintf(&s, ", RSV=%03b, opcode=0x%x %s", (b0>>4)&7, byte(op), op)
-	if op.IsControl() && op.known() {
+	if op.IsControl() && known(op) {
 		s.WriteString(" (control frame)")
 	}
 	s.WriteString(" (RFC 6455 §5.2)")
@@ -502,7 +518,7 @@ func hexShort(b []byte, n int) string {
 // summary is the one-line description of a frame above its fields.
 func (f *DecodedFrame) summary(i int) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "frame %d at byte %d: %s", i+1, f.Offset, Opcode(f.Fields[0].Raw[0]&0xf))
+	fmt.Fprintf(&s, "frame %d at byte %d: %s", i+1, f.Offset, websocket.Opcode(f.Fields[0].Raw[0]&0xf))
 	if f.Fields[0].Raw[0]&0x80 != 0 {
 		s.WriteString(", FIN")
 	} else {
@@ -571,7 +587,7 @@ func (d *Decoding) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, ", %s so far; the input ends before its final frame\n", plural(len(m.Data), "byte"))
 		case len(m.Data) == 0:
 			b.WriteString(", empty\n")
-		case m.Type == TextMessage:
+		case m.Type == websocket.TextMessage:
 			fmt.Fprintf(&b, ", %s: %s\n", plural(len(m.Data), "byte"), quoteShort(m.Data))
 		default:
 			fmt.Fprintf(&b, ", %s: %s\n", plural(len(m.Data), "byte"), hexShort(m.Data, 16))
@@ -646,7 +662,7 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		return &s
 	}
 	for _, f := range d.Frames {
-		op := Opcode(f.Fields[0].Raw[0] & 0xf)
+		op := websocket.Opcode(f.Fields[0].Raw[0] & 0xf)
 		h := f.Header
 		jf := frame{
 			Offset: f.Offset, Size: f.Size, Fin: h.Fin,
@@ -674,7 +690,7 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		for _, i := range m.Frames {
 			jm.Frames = append(jm.Frames, i+1)
 		}
-		if m.Type == TextMessage {
+		if m.Type == websocket.TextMessage {
 			jm.Data = text(m.Data)
 		}
 		v.Messages = append(v.Messages, jm)

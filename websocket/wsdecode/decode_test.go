@@ -1,4 +1,4 @@
-package websocket
+package wsdecode
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"flag"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +18,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/wirelab/wirelab/websocket"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/decode/*.golden")
@@ -32,16 +36,16 @@ func hx(t testing.TB, s string) []byte {
 
 // wire builds one frame: a header in the shortest form, and the payload,
 // masked with key when key is not nil.
-func wire(fin bool, op Opcode, key *[4]byte, payload []byte) []byte {
-	h := FrameHeader{Fin: fin, Opcode: op, Length: int64(len(payload))}
+func wire(fin bool, op websocket.Opcode, key *[4]byte, payload []byte) []byte {
+	h := websocket.FrameHeader{Fin: fin, Opcode: op, Length: int64(len(payload))}
 	if key != nil {
 		h.Masked, h.Key = true, *key
 	}
-	b := AppendFrameHeader(nil, h)
+	b := websocket.AppendFrameHeader(nil, h)
 	start := len(b)
 	b = append(b, payload...)
 	if key != nil {
-		Mask(h.Key, 0, b[start:])
+		websocket.Mask(h.Key, 0, b[start:])
 	}
 	return b
 }
@@ -67,7 +71,7 @@ type decodeTest struct {
 	// For bad inputs: the error's offset, section and close code.
 	wantOff     int
 	wantSection string
-	wantCode    CloseCode
+	wantCode    websocket.CloseCode
 }
 
 func decodeTests(t testing.TB) []decodeTest {
@@ -82,61 +86,63 @@ func decodeTests(t testing.TB) []decodeTest {
 		{name: "rfc-binary-256", raw: cat(hx(t, "82 7E 0100"), counting(256)), wantMsgs: []string{"binary:" + string(counting(256))}},
 		{name: "rfc-binary-64k", raw: cat(hx(t, "82 7F 0000000000010000"), counting(65536)), wantMsgs: []string{"binary:" + string(counting(65536))}},
 		// The RFC's two big headers alone: the payload is missing.
-		{name: "rfc-binary-256-header-only", raw: hx(t, "82 7E 0100"), wantOff: 4, wantSection: "§5.2", wantCode: CloseAbnormal},
-		{name: "rfc-binary-64k-header-only", raw: hx(t, "82 7F 0000000000010000"), wantOff: 10, wantSection: "§5.2", wantCode: CloseAbnormal},
+		{name: "rfc-binary-256-header-only", raw: hx(t, "82 7E 0100"), wantOff: 4, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
+		{name: "rfc-binary-64k-header-only", raw: hx(t, "82 7F 0000000000010000"), wantOff: 10, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
 
 		// Boundary sizes of the length forms.
-		{name: "len-0", raw: wire(true, OpBinary, nil, nil), wantMsgs: []string{"binary:"}},
-		{name: "len-125", raw: wire(true, OpBinary, nil, counting(125)), wantMsgs: []string{"binary:" + string(counting(125))}},
-		{name: "len-126", raw: wire(true, OpBinary, nil, counting(126)), wantMsgs: []string{"binary:" + string(counting(126))}},
-		{name: "len-127", raw: wire(true, OpBinary, rfcKey, counting(127)), wantMsgs: []string{"binary:" + string(counting(127))}},
-		{name: "len-65535", raw: wire(true, OpBinary, nil, counting(65535)), wantMsgs: []string{"binary:" + string(counting(65535))}},
-		{name: "len-65536-masked", raw: wire(true, OpBinary, rfcKey, counting(65536)), wantMsgs: []string{"binary:" + string(counting(65536))}},
+		{name: "len-0", raw: wire(true, websocket.OpBinary, nil, nil), wantMsgs: []string{"binary:"}},
+		{name: "len-125", raw: wire(true, websocket.OpBinary, nil, counting(125)), wantMsgs: []string{"binary:" + string(counting(125))}},
+		{name: "len-126", raw: wire(true, websocket.OpBinary, nil, counting(126)), wantMsgs: []string{"binary:" + string(counting(126))}},
+		{name: "len-127", raw: wire(true, websocket.OpBinary, rfcKey, counting(127)), wantMsgs: []string{"binary:" + string(counting(127))}},
+		{name: "len-65535", raw: wire(true, websocket.OpBinary, nil, counting(65535)), wantMsgs: []string{"binary:" + string(counting(65535))}},
+		{name: "len-65536-masked", raw: wire(true, websocket.OpBinary, rfcKey, counting(65536)), wantMsgs: []string{"binary:" + string(counting(65536))}},
 		{name: "len-16-bit-not-minimal", raw: hx(t, "81 7e 00 05 48 65 6c 6c 6f"), wantMsgs: []string{"text:Hello"}},
 		{name: "len-64-bit-not-minimal", raw: hx(t, "81 7f 00 00 00 00 00 00 00 05 48 65 6c 6c 6f"), wantMsgs: []string{"text:Hello"}},
 
 		// Control frames and messages.
-		{name: "close-normal-masked", raw: wire(true, OpClose, rfcKey, FormatClose(CloseNormal, "bye"))},
+		{name: "close-normal-masked", raw: wire(true, websocket.OpClose, rfcKey, websocket.FormatClose(websocket.CloseNormal, "bye"))},
 		{name: "close-empty", raw: hx(t, "88 00")},
-		{name: "close-4000", raw: wire(true, OpClose, nil, FormatClose(4000, "done"))},
-		{name: "ping-between-fragments", raw: cat(hx(t, "01 03 48 65 6c"), wire(true, OpPing, nil, []byte("?")), hx(t, "80 02 6c 6f")), wantMsgs: []string{"text:Hello"}},
+		{name: "close-4000", raw: wire(true, websocket.OpClose, nil, websocket.FormatClose(4000, "done"))},
+		{name: "ping-between-fragments", raw: cat(hx(t, "01 03 48 65 6c"), wire(true, websocket.OpPing, nil, []byte("?")), hx(t, "80 02 6c 6f")), wantMsgs: []string{"text:Hello"}},
 		{name: "three-messages", raw: cat(
-			wire(true, OpText, rfcKey, []byte("héllo")),
-			wire(false, OpBinary, rfcKey, []byte{1, 2}), wire(true, OpContinuation, rfcKey, []byte{3}),
-			wire(true, OpText, rfcKey, nil),
+			wire(true, websocket.OpText, rfcKey, []byte("héllo")),
+			wire(false, websocket.OpBinary, rfcKey, []byte{1, 2}), wire(true, websocket.OpContinuation, rfcKey, []byte{3}),
+			wire(true, websocket.OpText, rfcKey, nil),
 		), wantMsgs: []string{"text:héllo", "binary:\x01\x02\x03", "text:"}},
-		{name: "utf8-split-across-fragments", raw: cat(wire(false, OpText, nil, []byte{'h', 0xc3}), wire(true, OpContinuation, nil, []byte{0xa9})), wantMsgs: []string{"text:hé"}},
-		{name: "message-unfinished", raw: cat(wire(false, OpText, nil, []byte("Hel"))), wantMsgs: nil},
+		{name: "utf8-split-across-fragments", raw: cat(wire(false, websocket.OpText, nil, []byte{'h', 0xc3}), wire(true, websocket.OpContinuation, nil, []byte{0xa9})), wantMsgs: []string{"text:hé"}},
+		{name: "message-unfinished", raw: cat(wire(false, websocket.OpText, nil, []byte("Hel"))), wantMsgs: nil},
 		{name: "empty-input", raw: nil},
 		{name: "deflate-rsv1-allowed", raw: hx(t, "c1 05 48 65 6c 6c 6f"), opts: DecodeOptions{RSV: 0x4}, wantMsgs: []string{"text:Hello"}},
+		{name: "deflate-rsv1-allowed-masked", raw: hx(t, "c1 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{RSV: 0x4}, wantMsgs: []string{"text:Hello"}},
+		{name: "err-rsv2-with-deflate-masked", raw: hx(t, "a1 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{RSV: 0x4}, wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
 
 		// Header errors, from the engine's parser.
-		{name: "err-reserved-opcode", raw: hx(t, "83 00"), wantOff: 0, wantSection: "§5.2", wantCode: CloseProtocolError},
-		{name: "err-reserved-control-opcode", raw: cat(hx(t, "81 01 41"), hx(t, "8b 00")), wantOff: 3, wantSection: "§5.2", wantCode: CloseProtocolError},
-		{name: "err-64-bit-msb", raw: hx(t, "82 7f 80 00 00 00 00 00 00 00"), wantOff: 2, wantSection: "§5.2", wantCode: CloseProtocolError},
-		{name: "err-ping-126", raw: cat(hx(t, "89 7e 00 7e"), counting(126)), wantOff: 1, wantSection: "§5.5", wantCode: CloseProtocolError},
-		{name: "err-fragmented-ping", raw: hx(t, "09 00"), wantOff: 0, wantSection: "§5.5", wantCode: CloseProtocolError},
+		{name: "err-reserved-opcode", raw: hx(t, "83 00"), wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-reserved-control-opcode", raw: cat(hx(t, "81 01 41"), hx(t, "8b 00")), wantOff: 3, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-64-bit-msb", raw: hx(t, "82 7f 80 00 00 00 00 00 00 00"), wantOff: 2, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-ping-126", raw: cat(hx(t, "89 7e 00 7e"), counting(126)), wantOff: 1, wantSection: "§5.5", wantCode: websocket.CloseProtocolError},
+		{name: "err-fragmented-ping", raw: hx(t, "09 00"), wantOff: 0, wantSection: "§5.5", wantCode: websocket.CloseProtocolError},
 		// The checks a Conn adds.
-		{name: "err-rsv1", raw: hx(t, "c1 05 48 65 6c 6c 6f"), wantOff: 0, wantSection: "§5.2", wantCode: CloseProtocolError},
-		{name: "err-rsv3-with-deflate", raw: hx(t, "d1 05 48 65 6c 6c 6f"), opts: DecodeOptions{RSV: 0x4}, wantOff: 0, wantSection: "§5.2", wantCode: CloseProtocolError},
-		{name: "err-masked-from-server", raw: hx(t, "81 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{From: SenderServer}, wantOff: 1, wantSection: "§5.1", wantCode: CloseProtocolError},
-		{name: "err-unmasked-from-client", raw: hx(t, "81 05 48 65 6c 6c 6f"), opts: DecodeOptions{From: SenderClient}, wantOff: 1, wantSection: "§5.1", wantCode: CloseProtocolError},
-		{name: "err-mixed-masking", raw: cat(hx(t, "81 85 37 fa 21 3d 7f 9f 4d 51 58"), hx(t, "81 05 48 65 6c 6c 6f")), wantOff: 12, wantSection: "§5.1", wantCode: CloseProtocolError},
-		{name: "err-continuation-first", raw: hx(t, "80 02 6c 6f"), wantOff: 0, wantSection: "§5.4", wantCode: CloseProtocolError},
-		{name: "err-text-inside-fragmented", raw: hx(t, "01 03 48 65 6c  81 02 6c 6f"), wantOff: 5, wantSection: "§5.4", wantCode: CloseProtocolError},
+		{name: "err-rsv1", raw: hx(t, "c1 05 48 65 6c 6c 6f"), wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-rsv3-with-deflate", raw: hx(t, "d1 05 48 65 6c 6c 6f"), opts: DecodeOptions{RSV: 0x4}, wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-masked-from-server", raw: hx(t, "81 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{From: SenderServer}, wantOff: 1, wantSection: "§5.1", wantCode: websocket.CloseProtocolError},
+		{name: "err-unmasked-from-client", raw: hx(t, "81 05 48 65 6c 6c 6f"), opts: DecodeOptions{From: SenderClient}, wantOff: 1, wantSection: "§5.1", wantCode: websocket.CloseProtocolError},
+		{name: "err-mixed-masking", raw: cat(hx(t, "81 85 37 fa 21 3d 7f 9f 4d 51 58"), hx(t, "81 05 48 65 6c 6c 6f")), wantOff: 12, wantSection: "§5.1", wantCode: websocket.CloseProtocolError},
+		{name: "err-continuation-first", raw: hx(t, "80 02 6c 6f"), wantOff: 0, wantSection: "§5.4", wantCode: websocket.CloseProtocolError},
+		{name: "err-text-inside-fragmented", raw: hx(t, "01 03 48 65 6c  81 02 6c 6f"), wantOff: 5, wantSection: "§5.4", wantCode: websocket.CloseProtocolError},
 		// Close payloads.
-		{name: "err-close-1-byte", raw: hx(t, "88 01 03"), wantOff: 2, wantSection: "§5.5.1", wantCode: CloseProtocolError},
-		{name: "err-close-1005", raw: hx(t, "88 02 03 ed"), wantOff: 2, wantSection: "§7.4.1", wantCode: CloseProtocolError},
-		{name: "err-close-reason-utf8", raw: wire(true, OpClose, rfcKey, []byte{0x03, 0xe8, 'o', 0xff}), wantOff: 8, wantSection: "§5.5.1", wantCode: CloseInvalidPayload},
+		{name: "err-close-1-byte", raw: hx(t, "88 01 03"), wantOff: 2, wantSection: "§5.5.1", wantCode: websocket.CloseProtocolError},
+		{name: "err-close-1005", raw: hx(t, "88 02 03 ed"), wantOff: 2, wantSection: "§7.4.1", wantCode: websocket.CloseProtocolError},
+		{name: "err-close-reason-utf8", raw: wire(true, websocket.OpClose, rfcKey, []byte{0x03, 0xe8, 'o', 0xff}), wantOff: 8, wantSection: "§5.5.1", wantCode: websocket.CloseInvalidPayload},
 		// UTF-8 in text messages, fail-fast.
-		{name: "err-utf8", raw: hx(t, "81 04 41 c3 28 42"), wantOff: 4, wantSection: "§8.1", wantCode: CloseInvalidPayload},
-		{name: "err-utf8-in-continuation", raw: cat(wire(false, OpText, nil, []byte("ok")), wire(true, OpContinuation, nil, []byte{0xff})), wantOff: 6, wantSection: "§8.1", wantCode: CloseInvalidPayload},
-		{name: "err-utf8-unfinished", raw: hx(t, "81 02 41 c3"), wantOff: 3, wantSection: "§8.1", wantCode: CloseInvalidPayload},
+		{name: "err-utf8", raw: hx(t, "81 04 41 c3 28 42"), wantOff: 4, wantSection: "§8.1", wantCode: websocket.CloseInvalidPayload},
+		{name: "err-utf8-in-continuation", raw: cat(wire(false, websocket.OpText, nil, []byte("ok")), wire(true, websocket.OpContinuation, nil, []byte{0xff})), wantOff: 6, wantSection: "§8.1", wantCode: websocket.CloseInvalidPayload},
+		{name: "err-utf8-unfinished", raw: hx(t, "81 02 41 c3"), wantOff: 3, wantSection: "§8.1", wantCode: websocket.CloseInvalidPayload},
 		// Input that stops inside a frame.
-		{name: "err-truncated-1-byte", raw: hx(t, "81"), wantOff: 1, wantSection: "§5.2", wantCode: CloseAbnormal},
-		{name: "err-truncated-ext-len", raw: hx(t, "81 7e 00"), wantOff: 3, wantSection: "§5.2", wantCode: CloseAbnormal},
-		{name: "err-truncated-key", raw: hx(t, "81 85 37 fa"), wantOff: 4, wantSection: "§5.2", wantCode: CloseAbnormal},
-		{name: "err-truncated-payload", raw: hx(t, "81 05 48 65 6c 6c 6f 81 05 48 65"), wantOff: 11, wantSection: "§5.2", wantCode: CloseAbnormal},
+		{name: "err-truncated-1-byte", raw: hx(t, "81"), wantOff: 1, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
+		{name: "err-truncated-ext-len", raw: hx(t, "81 7e 00"), wantOff: 3, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
+		{name: "err-truncated-key", raw: hx(t, "81 85 37 fa"), wantOff: 4, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
+		{name: "err-truncated-payload", raw: hx(t, "81 05 48 65 6c 6c 6f 81 05 48 65"), wantOff: 11, wantSection: "§5.2", wantCode: websocket.CloseAbnormal},
 	}
 }
 
@@ -161,7 +167,7 @@ func TestDecodeFrames(t *testing.T) {
 				t.Errorf("%s: got messages %.80q, want %.80q", tt.name, got, tt.wantMsgs)
 			}
 		} else {
-			var fe *FrameError
+			var fe *websocket.FrameError
 			if !errors.As(err, &fe) {
 				t.Errorf("%s: got error %v, want a *FrameError", tt.name, err)
 				continue
@@ -233,7 +239,7 @@ func TestDecodeFramesRFCFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := d.Frames[0]
-	want := FrameHeader{Fin: true, Opcode: OpText, Masked: true, Length: 5, Key: *rfcKey}
+	want := websocket.FrameHeader{Fin: true, Opcode: websocket.OpText, Masked: true, Length: 5, Key: *rfcKey}
 	if f.Header != want || f.HeaderLen != 6 || f.LengthForm != "7-bit" || string(f.Payload) != "Hello" || f.Size != 11 {
 		t.Errorf("got %+v", f)
 	}
@@ -243,12 +249,12 @@ func TestDecodeFramesRFCFields(t *testing.T) {
 		hlen int
 	}{{"82 7E 0100", "16-bit", 4}, {"82 7F 0000000000010000", "64-bit", 10}} {
 		d, _ := DecodeFrames(hx(t, tt.raw), DecodeOptions{})
-		if f := d.Frames[0]; f.LengthForm != tt.form || f.HeaderLen != tt.hlen || f.Header.Opcode != OpBinary {
+		if f := d.Frames[0]; f.LengthForm != tt.form || f.HeaderLen != tt.hlen || f.Header.Opcode != websocket.OpBinary {
 			t.Errorf("%s: got form %q, header %d bytes, opcode %v; want %q, %d, binary", tt.raw, f.LengthForm, f.HeaderLen, f.Header.Opcode, tt.form, tt.hlen)
 		}
 	}
-	d, err = DecodeFrames(wire(true, OpClose, nil, FormatClose(4000, "bye")), DecodeOptions{})
-	if err != nil || d.Frames[0].Close == nil || *d.Frames[0].Close != (CloseError{Code: 4000, Reason: "bye"}) {
+	d, err = DecodeFrames(wire(true, websocket.OpClose, nil, websocket.FormatClose(4000, "bye")), DecodeOptions{})
+	if err != nil || d.Frames[0].Close == nil || *d.Frames[0].Close != (websocket.CloseError{Code: 4000, Reason: "bye"}) {
 		t.Errorf("close: got %+v, %v", d.Frames[0].Close, err)
 	}
 }
@@ -308,32 +314,64 @@ func (c *replayConn) SetDeadline(t time.Time) error      { return nil }
 func (c *replayConn) SetReadDeadline(t time.Time) error  { return nil }
 func (c *replayConn) SetWriteDeadline(t time.Time) error { return nil }
 
-// connVerdict reads raw with a Conn, as the side opts says sent it, and
-// returns the messages it delivers and the close code it ends with.
-func connVerdict(raw []byte, opts DecodeOptions) (msgs []string, code CloseCode) {
+// hijacker hands a recorded connection to Upgrader.UpgradeHTTP.
+type hijacker struct {
+	http.ResponseWriter
+	nc net.Conn
+}
+
+func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return h.nc, bufio.NewReadWriter(bufio.NewReader(bytes.NewReader(nil)), bufio.NewWriter(io.Discard)), nil
+}
+
+// conn returns a Conn that reads raw as the side opts says sent it, and the
+// options it really has. A server Conn given RSV bits gets them as a real
+// one does: from an extension its Upgrader accepts. A client Conn never
+// accepts RSV bits (the Dialer negotiates no extension that uses them), so
+// its verdict is compared with DecodeFrames without them.
+func conn(t testing.TB, raw []byte, opts DecodeOptions) (*websocket.Conn, DecodeOptions) {
 	isServer := opts.From == SenderClient || opts.From == SenderUnknown && len(raw) > 1 && raw[1]&0x80 != 0
-	// Reading through a 16-byte buffer, a few bytes at a time, exercises
-	// the Conn's streaming paths.
-	br := bufio.NewReaderSize(iotest.HalfReader(bytes.NewReader(raw)), 16)
-	c := NewConn(&replayConn{r: bytes.NewReader(nil)}, br, isServer)
-	c.rsvOK = opts.RSV
+	if opts.RSV == 0 || !isServer {
+		opts.RSV = 0
+		// Reading through a 16-byte buffer, a few bytes at a time,
+		// exercises the Conn's streaming paths.
+		br := bufio.NewReaderSize(iotest.HalfReader(bytes.NewReader(raw)), 16)
+		return websocket.NewConn(&replayConn{r: bytes.NewReader(nil)}, br, isServer), opts
+	}
+	u := websocket.Upgrader{Extensions: func([]websocket.Extension) (string, byte) { return "x-test", opts.RSV }}
+	r := httptest.NewRequest("GET", "/", nil)
+	for k, v := range map[string]string{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Extensions": "x-test"} {
+		r.Header.Set(k, v)
+	}
+	c, err := u.UpgradeHTTP(hijacker{httptest.NewRecorder(), &replayConn{r: iotest.HalfReader(bytes.NewReader(raw))}}, r)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	return c, opts
+}
+
+// connVerdict reads raw with a Conn, as the side opts says sent it, and
+// returns the messages it delivers, the close code it ends with, and the
+// options DecodeFrames must use to match it (see conn).
+func connVerdict(t testing.TB, raw []byte, opts DecodeOptions) (msgs []string, code websocket.CloseCode, same DecodeOptions) {
+	c, same := conn(t, raw, opts)
 	c.SetReadLimit(0)
 	for {
 		mt, p, err := c.ReadMessage()
 		if err != nil {
-			var fe *FrameError
-			var ce *CloseError
+			var fe *websocket.FrameError
+			var ce *websocket.CloseError
 			switch {
 			case errors.As(err, &fe):
-				return msgs, fe.Code
+				return msgs, fe.Code, same
 			case errors.As(err, &ce):
-				return msgs, ce.Code
+				return msgs, ce.Code, same
 			case errors.Is(err, io.ErrUnexpectedEOF):
 				// A control frame cut short: the Conn reports the
 				// transport error rather than a 1006 CloseError.
-				return msgs, CloseAbnormal
+				return msgs, websocket.CloseAbnormal, same
 			}
-			return msgs, 0
+			return msgs, 0, same
 		}
 		msgs = append(msgs, mt.String()+":"+string(p))
 	}
@@ -342,10 +380,10 @@ func connVerdict(raw []byte, opts DecodeOptions) (msgs []string, code CloseCode)
 // decodeVerdict is the same for DecodeFrames: the complete messages before
 // the first close frame, and the close code a Conn reading the input would
 // end with.
-func decodeVerdict(raw []byte, opts DecodeOptions) (msgs []string, code CloseCode) {
+func decodeVerdict(raw []byte, opts DecodeOptions) (msgs []string, code websocket.CloseCode) {
 	d, _ := DecodeFrames(raw, opts)
 	end := len(raw)
-	code = CloseAbnormal // a stream that just stops
+	code = websocket.CloseAbnormal // a stream that just stops
 	for _, f := range d.Frames {
 		if f.Close != nil {
 			end, code = f.Offset, f.Close.Code
@@ -368,8 +406,8 @@ func decodeVerdict(raw []byte, opts DecodeOptions) (msgs []string, code CloseCod
 // the same verdict on every table input.
 func TestDecodeFramesAgreesWithConn(t *testing.T) {
 	for _, tt := range decodeTests(t) {
-		gotMsgs, gotCode := decodeVerdict(tt.raw, tt.opts)
-		wantMsgs, wantCode := connVerdict(tt.raw, tt.opts)
+		wantMsgs, wantCode, same := connVerdict(t, tt.raw, tt.opts)
+		gotMsgs, gotCode := decodeVerdict(tt.raw, same)
 		if gotCode != wantCode || strings.Join(gotMsgs, "|") != strings.Join(wantMsgs, "|") {
 			t.Errorf("%s: DecodeFrames says %v and %.60q; a Conn says %v and %.60q", tt.name, gotCode, gotMsgs, wantCode, wantMsgs)
 		}
@@ -394,8 +432,8 @@ func FuzzDecodeFrames(f *testing.F) {
 		if _, err := json.Marshal(d); err != nil {
 			t.Fatal(err)
 		}
-		gotMsgs, gotCode := decodeVerdict(raw, opts)
-		wantMsgs, wantCode := connVerdict(raw, opts)
+		wantMsgs, wantCode, same := connVerdict(t, raw, opts)
+		gotMsgs, gotCode := decodeVerdict(raw, same)
 		if gotCode != wantCode || strings.Join(gotMsgs, "|") != strings.Join(wantMsgs, "|") {
 			t.Fatalf("DecodeFrames says %v and %.60q; a Conn says %v and %.60q", gotCode, gotMsgs, wantCode, wantMsgs)
 		}

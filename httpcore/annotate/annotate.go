@@ -1,18 +1,20 @@
-package httpcore
+package annotate
 
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/wirelab/wirelab/annot"
+	"github.com/wirelab/wirelab/httpcore"
 )
 
-// Segment kinds, in the order they can appear in a message.
+// Segment kinds (annot.Segment.Kind), in the order they can appear in a
+// message.
 const (
 	KindRequestLine = "request-line" // method SP request-target SP HTTP-version CRLF (RFC 9112 §3)
 	KindStatusLine  = "status-line"  // HTTP-version SP status-code SP [ reason-phrase ] CRLF (RFC 9112 §4)
@@ -27,33 +29,6 @@ const (
 	KindFinalCRLF   = "final-crlf"   // the CRLF ending a chunked message
 )
 
-// A Segment is one piece of a message: Raw is data[Offset:Offset+len(Raw)]
-// and Note explains it, naming the RFC section that defines it.
-type Segment struct {
-	Offset int
-	Kind   string
-	Raw    []byte
-	Note   string
-}
-
-// MarshalJSON encodes s with Raw as a string, so CR and LF show as "\r\n".
-// When Raw is not valid UTF-8 (a binary body), raw_base64 holds the exact
-// bytes as well.
-func (s Segment) MarshalJSON() ([]byte, error) {
-	v := struct {
-		Offset    int    `json:"offset"`
-		Length    int    `json:"length"`
-		Kind      string `json:"kind"`
-		Raw       string `json:"raw"`
-		RawBase64 []byte `json:"raw_base64,omitempty"`
-		Note      string `json:"note"`
-	}{Offset: s.Offset, Length: len(s.Raw), Kind: s.Kind, Raw: string(s.Raw), Note: s.Note}
-	if !utf8.Valid(s.Raw) {
-		v.RawBase64 = s.Raw
-	}
-	return json.Marshal(v)
-}
-
 // An Annotation is a message cut into explained segments, as produced by
 // Annotate.
 type Annotation struct {
@@ -61,7 +36,7 @@ type Annotation struct {
 	Message string `json:"message"`
 	// Segments cover the message in order, from byte 0 up to Length, or up
 	// to and including the segment where a malformed message fails.
-	Segments []Segment `json:"segments"`
+	Segments []annot.Segment `json:"segments"`
 	// Length is the number of bytes the engine read as this message (0 when
 	// the message is malformed).
 	Length int `json:"length"`
@@ -76,8 +51,9 @@ type Annotation struct {
 }
 
 // An AnnotateError reports why the engine rejected a message, at which byte
-// and under which rule. Err is the engine's own error (a *ProtocolError, or
-// io.ErrUnexpectedEOF when the input stops early).
+// and under which rule. Err is the engine's own error (a
+// *httpcore.ProtocolError, or io.ErrUnexpectedEOF when the input stops
+// early).
 type AnnotateError struct {
 	// Offset is the byte offset of the problem in the input, or -1.
 	Offset int `json:"offset"`
@@ -109,7 +85,7 @@ func (e *AnnotateError) Error() string {
 	case e.Status == 0 || e.Status == 400:
 		s = "malformed message"
 	default:
-		s = fmt.Sprintf("message rejected with %d %s", e.Status, StatusText(e.Status))
+		s = fmt.Sprintf("message rejected with %d %s", e.Status, httpcore.StatusText(e.Status))
 	}
 	if e.Offset >= 0 {
 		s += fmt.Sprintf(" at byte %d", e.Offset)
@@ -130,9 +106,10 @@ func (e *AnnotateError) Unwrap() error { return e.Err }
 // message as a []byte rather than an io.Reader because it shows every byte;
 // a message is small.
 //
-// The verdict is the engine's: Annotate runs ReadRequest or ReadResponse over
-// data and reads the body to the end, so it accepts exactly what the engine
-// accepts with DefaultLimits. Its own light segmentation only attaches offsets and notes:
+// The verdict is the engine's: Annotate runs httpcore.ReadRequest or
+// httpcore.ReadResponse over data and reads the body to the end, so it
+// accepts exactly what the engine accepts with httpcore.DefaultLimits. Its
+// own light segmentation only attaches offsets and notes:
 //
 //	 0  request-line  GET / HTTP/1.1\r\n  method GET, target "/" (origin-form), version HTTP/1.1 (RFC 9112 §3)
 //	16  field         Host: a\r\n         Host = "a" — required once in HTTP/1.1 (RFC 9112 §3.2)
@@ -160,13 +137,13 @@ func Annotate(data []byte) (*Annotation, error) {
 		err  error
 	)
 	if resp {
-		var r *Response
-		if r, err = ReadResponse(br, nil); err == nil {
+		var r *httpcore.Response
+		if r, err = httpcore.ReadResponse(br, nil); err == nil {
 			fr, body = responseFrame(r), r.Body
 		}
 	} else {
-		var r *Request
-		if r, err = ReadRequest(br); err == nil {
+		var r *httpcore.Request
+		if r, err = httpcore.ReadRequest(br); err == nil {
 			fr, body = requestFrame(r), r.Body
 		}
 	}
@@ -202,7 +179,7 @@ func Annotate(data []byte) (*Annotation, error) {
 // toAnnotateError turns the engine's error into an AnnotateError. The
 // engine's offsets already count from the first byte of the message.
 func toAnnotateError(err error, data []byte, headEnd int, fr frame) *AnnotateError {
-	var pe *ProtocolError
+	var pe *httpcore.ProtocolError
 	if errors.As(err, &pe) {
 		ae := &AnnotateError{Offset: pe.Offset, Status: pe.Status, Section: pe.Section, Msg: pe.Msg, Err: err}
 		if o := ae.Offset; o >= 0 && o < len(data) && data[o] == '\n' && (o == 0 || data[o-1] != '\r') {
@@ -232,7 +209,7 @@ func toAnnotateError(err error, data []byte, headEnd int, fr frame) *AnnotateErr
 
 // cut keeps the segments before the problem and the one containing it,
 // whose Note becomes the problem.
-func cut(segs []Segment, ae *AnnotateError) []Segment {
+func cut(segs []annot.Segment, ae *AnnotateError) []annot.Segment {
 	if ae.Early || ae.Offset < 0 {
 		return segs
 	}
@@ -281,7 +258,7 @@ const (
 	frameClose
 )
 
-func requestFrame(r *Request) frame {
+func requestFrame(r *httpcore.Request) frame {
 	switch {
 	case r.Chunked:
 		return frame{kind: frameChunked}
@@ -291,7 +268,7 @@ func requestFrame(r *Request) frame {
 	return frame{kind: frameNone, clZero: r.Header.Has("Content-Length")}
 }
 
-func responseFrame(r *Response) frame {
+func responseFrame(r *httpcore.Response) frame {
 	f := frame{code: r.StatusCode}
 	switch code := r.StatusCode; {
 	case code/100 == 1:
@@ -320,12 +297,12 @@ type annotator struct {
 	data []byte
 	resp bool
 	fr   frame
-	segs []Segment
+	segs []annot.Segment
 	pos  int
 }
 
 func (an *annotator) add(kind string, end int, note string) {
-	an.segs = append(an.segs, Segment{Offset: an.pos, Kind: kind, Raw: an.data[an.pos:end], Note: note})
+	an.segs = append(an.segs, annot.Segment{Offset: an.pos, Kind: kind, Raw: an.data[an.pos:end], Note: note})
 	an.pos = end
 }
 
@@ -475,6 +452,20 @@ func (an *annotator) trailer(decoded int64, nchunks int) {
 	}
 }
 
+// hasToken reports whether the comma-separated list v holds token, compared
+// case-insensitively (RFC 9110 §5.6.1).
+func hasToken(v, token string) bool {
+	for elem := range strings.SplitSeq(v, ",") {
+		if strings.EqualFold(strings.Trim(elem, " \t"), token) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimOWS trims optional whitespace: SP and HTAB (RFC 9110 §5.6.3).
+func trimOWS(s string) string { return strings.Trim(s, " \t") }
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -494,15 +485,15 @@ func splitField(l []byte) (name, value string) {
 }
 
 // splitChunkSize splits a chunk-size line into its hex digits, their value
-// (capped rather than overflowing) and the chunk extension.
+// (math.MaxInt64 when they overflow it) and the chunk extension.
 func splitChunkSize(l []byte) (digits string, size int64, ext string) {
 	s := strings.TrimRight(string(l), "\r\n")
 	i := 0
-	for i < len(s) && unhex(s[i]) >= 0 {
-		if size < 1<<40 {
-			size = size<<4 | int64(unhex(s[i]))
-		}
+	for i < len(s) && strings.IndexByte("0123456789abcdefABCDEF", s[i]) >= 0 {
 		i++
+	}
+	if i > 0 {
+		size, _ = strconv.ParseInt(s[:i], 16, 64) // on overflow: math.MaxInt64
 	}
 	return s[:i], size, strings.TrimLeft(s[i:], " \t")
 }
@@ -538,7 +529,7 @@ func statusLineNote(l []byte) string {
 	if err != nil {
 		return "status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF (RFC 9112 §4)"
 	}
-	st, ok := LookupStatus(code)
+	st, ok := httpcore.LookupStatus(code)
 	if !ok {
 		return fmt.Sprintf("version %s, status %d — unregistered, treated as %dxx (RFC 9110 §15); the reason-phrase is for humans only (RFC 9112 §4)",
 			s[:8], code, code/100)

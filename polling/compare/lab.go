@@ -1,4 +1,4 @@
-package polling
+package compare
 
 import (
 	"context"
@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/polling"
 )
 
 // livePage subscribes with all four transports side by side. It is
@@ -30,17 +32,17 @@ var livePage []byte
 // Serve it on a listener from Listen, so bytes and connections are counted
 // per transport.
 type Lab struct {
-	Server *Server
+	Server *polling.Server
 	// Addr is the lab's own address, for /keepalive to call back.
 	Addr string
 	// Meters are shared by Server.Meters and the listener.
-	Meters *[numTransports]Meter
+	Meters *polling.Meters
 }
 
 // NewLab returns a Lab over hub with metering set up.
-func NewLab(hub Hub) *Lab {
-	meters := new([numTransports]Meter)
-	return &Lab{Server: &Server{Hub: hub, Meters: meters}, Meters: meters}
+func NewLab(hub polling.Hub) *Lab {
+	meters := new(polling.Meters)
+	return &Lab{Server: &polling.Server{Hub: hub, Meters: meters}, Meters: meters}
 }
 
 // Listen listens on addr and returns a listener that counts per transport
@@ -51,7 +53,7 @@ func (l *Lab) Listen(addr string) (net.Listener, error) {
 		return nil, err
 	}
 	l.Addr = ln.Addr().String()
-	return &TransportListener{Listener: ln, Meters: l.Meters}, nil
+	return &polling.TransportListener{Listener: ln, Meters: l.Meters}, nil
 }
 
 // Close closes the lab's Server.
@@ -59,8 +61,8 @@ func (l *Lab) Close() error { return l.Server.Close() }
 
 // Stats is the body of GET /stats.
 type Stats struct {
-	Last       uint64                   `json:"last"`
-	Transports map[string]MeterSnapshot `json:"transports"`
+	Last       uint64                           `json:"last"`
+	Transports map[string]polling.MeterSnapshot `json:"transports"`
 }
 
 // ServeHTTP implements httpcore.Handler.
@@ -74,17 +76,17 @@ func (l *Lab) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteString("hello\n")
 	case "/stats":
-		st := Stats{Last: l.Server.Hub.Last(), Transports: map[string]MeterSnapshot{}}
-		for _, t := range Transports {
+		st := Stats{Last: l.Server.Hub.Last(), Transports: map[string]polling.MeterSnapshot{}}
+		for _, t := range polling.Transports() {
 			st.Transports[t.String()] = l.Meters[t].Snapshot()
 		}
-		writeJSON(w, st)
+		reply(w, 200, st)
 	case "/keepalive":
 		n := 100
 		if v := queryValue(r.RawQuery(), "n"); v != "" {
 			var err error
 			if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 10000 {
-				httpError(w, 400, fmt.Sprintf("polling: n=%q is not a number of requests from 1 to 10000", v))
+				reply(w, 400, fmt.Sprintf("polling: n=%q is not a number of requests from 1 to 10000", v))
 				return
 			}
 		}
@@ -92,32 +94,39 @@ func (l *Lab) ServeHTTP(w *httpcore.ResponseWriter, r *httpcore.Request) {
 		defer cancel()
 		res, err := KeepAlive(ctx, l.Addr, "/hello", n)
 		if err != nil {
-			httpError(w, 500, err.Error())
+			reply(w, 500, err.Error())
 			return
 		}
-		writeJSON(w, res)
+		reply(w, 200, res)
 	default:
 		l.Server.ServeHTTP(w, r)
 	}
 }
 
-func writeJSON(w *httpcore.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		httpError(w, 500, "polling: "+err.Error())
-		return
+// reply writes one answer that no cache keeps: JSON for a value, plain
+// text for an error.
+func reply(w *httpcore.ResponseWriter, code int, v any) {
+	var body []byte
+	ctype := "text/plain; charset=utf-8"
+	if msg, ok := v.(string); ok {
+		body = []byte(msg + "\n")
+	} else if b, err := json.Marshal(v); err != nil {
+		code, body = 500, []byte("polling: "+err.Error()+"\n")
+	} else {
+		ctype, body = "application/json", append(b, '\n')
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(append(b, '\n'))
+	w.WriteHeader(code)
+	w.Write(body)
 }
 
 // queryValue returns the first raw value of name in a query string.
 func queryValue(query, name string) string {
 	for query != "" {
 		var kv string
-		kv, query, _ = cut(query, '&')
-		if k, v, _ := cut(kv, '='); k == name {
+		kv, query, _ = strings.Cut(query, "&")
+		if k, v, _ := strings.Cut(kv, "="); k == name {
 			return v
 		}
 	}

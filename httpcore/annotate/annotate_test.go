@@ -1,4 +1,4 @@
-package httpcore_test
+package annotate_test
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/annot"
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/httpcore/annotate"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/annotate/*.golden from the current output")
@@ -48,7 +50,7 @@ var annotateTests = []struct {
 func TestAnnotateGolden(t *testing.T) {
 	for _, tt := range annotateTests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := httpcore.Annotate([]byte(tt.raw))
+			a, err := annotate.Annotate([]byte(tt.raw))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("%s: got error %v, want error %v", tt.name, err, tt.wantErr)
 			}
@@ -65,7 +67,7 @@ func TestAnnotateGolden(t *testing.T) {
 }
 
 func TestAnnotateJSONGolden(t *testing.T) {
-	a, err := httpcore.Annotate([]byte("POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-Sum: 5\r\n\r\nGET / HTTP/1.1\r\n"))
+	a, err := annotate.Annotate([]byte("POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-Sum: 5\r\n\r\nGET / HTTP/1.1\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestAnnotateTiles(t *testing.T) {
 		if tt.wantErr {
 			continue
 		}
-		a, err := httpcore.Annotate([]byte(tt.raw))
+		a, err := annotate.Annotate([]byte(tt.raw))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -114,7 +116,7 @@ func TestAnnotateTiles(t *testing.T) {
 	}
 }
 
-func checkTiles(t *testing.T, name string, data []byte, a *httpcore.Annotation) {
+func checkTiles(t *testing.T, name string, data []byte, a *annotate.Annotation) {
 	t.Helper()
 	off := 0
 	for _, s := range a.Segments {
@@ -131,7 +133,7 @@ func checkTiles(t *testing.T, name string, data []byte, a *httpcore.Annotation) 
 	}
 }
 
-func lastEnd(segs []httpcore.Segment) int {
+func lastEnd(segs []annot.Segment) int {
 	if len(segs) == 0 {
 		return 0
 	}
@@ -146,8 +148,8 @@ func TestAnnotateErrors(t *testing.T) {
 		if !tt.wantErr {
 			continue
 		}
-		a, err := httpcore.Annotate([]byte(tt.raw))
-		var ae *httpcore.AnnotateError
+		a, err := annotate.Annotate([]byte(tt.raw))
+		var ae *annotate.AnnotateError
 		if !errors.As(err, &ae) {
 			t.Fatalf("%s: got %T %v, want *AnnotateError", tt.name, err, err)
 		}
@@ -196,7 +198,7 @@ func TestAnnotateErrorText(t *testing.T) {
 			`malformed message at byte 57: bare LF ending a chunk-size line (RFC 9112 §2.2)`, true},
 	}
 	for _, tt := range tests {
-		_, err := httpcore.Annotate([]byte(tt.raw))
+		_, err := annotate.Annotate([]byte(tt.raw))
 		if err == nil {
 			t.Errorf("%s: got no error, want %q", tt.name, tt.want)
 			continue
@@ -204,7 +206,7 @@ func TestAnnotateErrorText(t *testing.T) {
 		if err.Error() != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, err, tt.want)
 		}
-		var ae *httpcore.AnnotateError
+		var ae *annotate.AnnotateError
 		if errors.As(err, &ae) && ae.BareLF != tt.bareLF {
 			t.Errorf("%s: got BareLF %v, want %v", tt.name, ae.BareLF, tt.bareLF)
 		}
@@ -223,7 +225,7 @@ func TestAnnotateKinds(t *testing.T) {
 		{"interim", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", "status-line empty-line body"},
 	}
 	for _, tt := range tests {
-		a, err := httpcore.Annotate([]byte(tt.raw))
+		a, err := annotate.Annotate([]byte(tt.raw))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -245,25 +247,13 @@ func TestAnnotateTrailingNote(t *testing.T) {
 		{"interim", "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", "19 bytes after the message: the final response after this interim one? (not parsed)"},
 	}
 	for _, tt := range tests {
-		a, err := httpcore.Annotate([]byte(tt.raw))
+		a, err := annotate.Annotate([]byte(tt.raw))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if a.TrailingNote != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, a.TrailingNote, tt.want)
 		}
-	}
-}
-
-func TestAnnotateSegmentJSON(t *testing.T) {
-	s := httpcore.Segment{Offset: 3, Kind: httpcore.KindBody, Raw: []byte{0xff, 'a'}, Note: "n"}
-	got, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"offset":3,"length":2,"kind":"body","raw":"\ufffda","raw_base64":"/2E=","note":"n"}`
-	if string(got) != want {
-		t.Errorf("got %s, want %s", got, want)
 	}
 }
 
@@ -275,7 +265,7 @@ func FuzzAnnotate(f *testing.F) {
 	}
 	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a, err := httpcore.Annotate(data)
+		a, err := annotate.Annotate(data)
 		if a == nil {
 			t.Fatal("nil Annotation")
 		}
@@ -285,7 +275,7 @@ func FuzzAnnotate(f *testing.F) {
 				t.Fatalf("segments end at %d, Length %d, Trailing %d, input %d bytes", lastEnd(a.Segments), a.Length, a.Trailing, len(data))
 			}
 		}
-		var ae *httpcore.AnnotateError
+		var ae *annotate.AnnotateError
 		if err != nil && (!errors.As(err, &ae) || ae.Offset > len(data)) {
 			t.Fatalf("error %v: offset beyond the %d-byte input", err, len(data))
 		}

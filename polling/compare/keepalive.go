@@ -1,4 +1,4 @@
-package polling
+package compare
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wirelab/wirelab/httpcore"
+	"github.com/wirelab/wirelab/polling"
 )
 
 // KeepAliveRun is the cost of N requests made one way.
@@ -47,7 +48,7 @@ func KeepAlive(ctx context.Context, addr, path string, n int) (*KeepAliveResult,
 }
 
 func keepAliveRun(ctx context.Context, addr, path string, n int, proto string) (KeepAliveRun, error) {
-	var m Meter
+	var m polling.Meter
 	run := KeepAliveRun{Proto: proto}
 	var cc *httpcore.ClientConn
 	defer func() {
@@ -66,7 +67,7 @@ func keepAliveRun(ctx context.Context, addr, path string, n int, proto string) (
 			if err != nil {
 				return run, fmt.Errorf("polling: keep-alive demo: %w", err)
 			}
-			cc = httpcore.NewClientConn(CountConn(nc, &m))
+			cc = httpcore.NewClientConn(polling.CountConn(nc, &m))
 		}
 		req := &httpcore.Request{Method: "GET", Target: path, Proto: proto, Host: addr}
 		resp, err := cc.DoContext(ctx, req)
