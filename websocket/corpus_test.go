@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -52,6 +53,8 @@ var corpusFiles = []struct {
 	{"json-1k.json", 1, 1 << 10},
 	{"json-16k.json", 2, 16 << 10},
 }
+
+var update = flag.Bool("update", false, "rewrite testdata/deflate")
 
 // TestCorpus keeps testdata/deflate in step with jsonMessage (rewrite with
 // -update), so that peers in other languages can read the same corpus.
