@@ -39,6 +39,8 @@ type DialOptions struct {
 	Origin string
 	// JSON prints one JSON object per event instead of the text view.
 	JSON bool
+	// Compress offers permessage-deflate (RFC 7692).
+	Compress bool
 }
 
 // NewCmdDial returns "wirelab ws dial". runF replaces the behaviour in
@@ -93,6 +95,7 @@ JSON object per event: handshake, frame, message, closed.`,
 	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, "offer subprotocol `P` (repeatable, in order of preference)")
 	f.StringVar(&opts.Origin, "origin", "", "send `ORIGIN` as the Origin header, as a browser page would")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object per event")
+	f.BoolVar(&opts.Compress, "compress", false, "offer permessage-deflate compression (RFC 7692)")
 	return cmd
 }
 
@@ -208,7 +211,7 @@ func runDial(ctx context.Context, opts *DialOptions) error {
 	}
 	d.notef("connected to %s from %s", nc.RemoteAddr(), nc.LocalAddr())
 	rec := &recordConn{Conn: nc, buf: &bytes.Buffer{}}
-	wd := websocket.Dialer{Subprotocols: opts.Subprotocols}
+	wd := websocket.Dialer{Subprotocols: opts.Subprotocols, Compression: compression(opts.Compress)}
 	if opts.Origin != "" {
 		wd.Header.Add("Origin", opts.Origin)
 	}

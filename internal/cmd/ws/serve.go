@@ -45,6 +45,9 @@ type ServeOptions struct {
 	Subprotocols []string
 	// Quiet turns off the per-connection log: handshakes, frames, closes.
 	Quiet bool
+	// Compress accepts permessage-deflate (RFC 7692) when a client offers
+	// it, with context takeover allowed both ways.
+	Compress bool
 }
 
 // NewCmdServe returns "wirelab ws serve". runF replaces the behaviour in
@@ -98,6 +101,7 @@ waits up to 5s for the peers to answer, and stops.`,
 	f.StringArrayVar(&opts.Origins, "origin", nil, "accept browsers only from this `ORIGIN` (scheme://host[:port] or null; repeatable)")
 	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, "speak this subprotocol `P` if the client offers it (repeatable, in order of preference)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "log nothing per connection")
+	f.BoolVar(&opts.Compress, "compress", false, "accept permessage-deflate compression (RFC 7692) when a client offers it")
 	return cmd
 }
 
@@ -140,7 +144,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	}
 	out := &lockedWriter{w: opts.IO.ErrOut}
 	es := &echoServer{
-		up:    websocket.Upgrader{Subprotocols: opts.Subprotocols, Origins: policy},
+		up:    websocket.Upgrader{Subprotocols: opts.Subprotocols, Origins: policy, Compression: compression(opts.Compress)},
 		log:   out,
 		quiet: opts.Quiet,
 		anyOK: len(opts.Origins) == 0,
@@ -387,4 +391,13 @@ func (s *echoServer) echo(id int64, c *websocket.Conn) {
 	default:
 		s.logf("#%d ended: %v", id, err)
 	}
+}
+
+// compression is what --compress turns on: permessage-deflate with context
+// takeover allowed both ways (the peer may still refuse it), or nil.
+func compression(on bool) *websocket.Compression {
+	if !on {
+		return nil
+	}
+	return &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true}
 }
