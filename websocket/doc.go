@@ -125,8 +125,10 @@
 // message passes the read limit (ErrInflateLimit, close 1009), so a small
 // frame cannot inflate to gigabytes. By default neither side keeps its LZ77
 // window between messages (no context takeover), so the flate state lives in
-// a pool and an idle connection holds none of it. (The negotiation and the
-// codec are here; the Upgrader and Dialer do not use them yet.)
+// a pool and an idle connection holds none of it. It is opt-in: set
+// Upgrader.Compression or Dialer.Compression. WriteMessage compresses
+// messages from Compression.Threshold bytes up, NextWriter's messages
+// always, and EnableWriteCompression(false) sends the next ones plain.
 //
 // The codec uses github.com/klauspost/compress/flate rather than
 // compress/flate, as gws and coder/websocket do. On the corpus in
