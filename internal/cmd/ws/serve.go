@@ -394,10 +394,14 @@ func (s *echoServer) echo(id int64, c *websocket.Conn) {
 }
 
 // compression is what --compress turns on: permessage-deflate with context
-// takeover allowed both ways (the peer may still refuse it), or nil.
+// takeover allowed both ways (the peer may still refuse it), every message
+// compressed however small, so that the frame log shows RSV1 on each one
+// (kosoku 0.1.0 also reports an ERROR in cases 12.x.1-2 and 13.x.1-2 when
+// the 16- and 64-byte echoes come back uncompressed, which RFC 7692 §6
+// allows), or nil.
 func compression(on bool) *websocket.Compression {
 	if !on {
 		return nil
 	}
-	return &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true}
+	return &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true, Threshold: -1}
 }
