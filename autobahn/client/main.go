@@ -34,7 +34,7 @@ func main() {
 	compress := flag.Bool("compress", false, "offer permessage-deflate (cases 12.* and 13.*)")
 	flag.Parse()
 	if *compress {
-		caseDialer.Compression = &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true}
+		caseDialer.Compression = &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true, Threshold: -1}
 	}
 	if err := run(*base, *agent, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "autobahn client:", err)
