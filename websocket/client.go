@@ -35,6 +35,9 @@ type Dialer struct {
 	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// ReadLimit bounds received messages; 0 means DefaultReadLimit.
 	ReadLimit int64
+	// Compression, if set, offers permessage-deflate (RFC 7692) and fails
+	// the handshake on a response that does not honour the offer.
+	Compression *Compression
 }
 
 // Dial opens a WebSocket connection to a ws:// or wss:// URL with a zero
@@ -149,6 +152,9 @@ func (d *Dialer) handshake(ctx context.Context, nc net.Conn, host, target string
 	if d.Extensions != "" {
 		req.Header.Add("Sec-WebSocket-Extensions", d.Extensions)
 	}
+	if d.Compression != nil {
+		req.Header.Add("Sec-WebSocket-Extensions", d.Compression.Offer())
+	}
 	for _, f := range d.Header.Fields() {
 		req.Header.Add(f.Name, f.Value)
 	}
@@ -170,7 +176,22 @@ func (d *Dialer) handshake(ctx context.Context, nc net.Conn, host, target string
 		}
 		return nil, resp, err
 	}
+	var deflate DeflateParams
+	useDeflate := false
+	if d.Compression != nil {
+		accepted, err := ParseExtensions(resp.Header.Values("Sec-WebSocket-Extensions")...)
+		if err == nil {
+			deflate, useDeflate, err = d.Compression.Verify(accepted)
+		}
+		if err != nil {
+			return nil, resp, err
+		}
+	}
 	c := newConn(nc, br, false, resp.Header.Get("Sec-WebSocket-Protocol"), resp.Header.Get("Sec-WebSocket-Extensions"))
+	if useDeflate {
+		c.rsvOK |= rsv1
+		c.extras().dfl = newDeflateConn(deflate, false, d.Compression)
+	}
 	if d.ReadLimit != 0 {
 		c.readLimit = d.ReadLimit
 	}
@@ -206,6 +227,9 @@ func (d *Dialer) verify(resp *httpcore.Response, key string) error {
 		var offered []string
 		for _, x := range parseExtensions(fields{{Name: "Sec-WebSocket-Extensions", Value: d.Extensions}}) {
 			offered = append(offered, x.Name)
+		}
+		if d.Compression != nil {
+			offered = append(offered, DeflateName)
 		}
 		for _, x := range parseExtensions(h) {
 			ok := false

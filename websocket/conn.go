@@ -62,6 +62,7 @@ type Conn struct {
 	conn     net.Conn
 	isServer bool
 	rsvOK    byte // RSV bits a negotiated extension allows
+	wrsv     byte // RSV bits of the data frame being written (wmu)
 
 	// Read side: owned by the reading goroutine (readMu).
 	inMessage  bool // reading a message; more frames may follow
@@ -121,6 +122,7 @@ type connExtras struct {
 	readDoneCh chan struct{}    // made by Close when it must wait for readDone (cmu)
 	pending    []pendingMessage // read by Close, not yet by the application (readMu)
 	pendingN   int
+	dfl        *deflateConn // permessage-deflate, when negotiated (deflate_conn.go)
 }
 
 // extras returns c.ext, allocating it on first use. Setters and Close may
@@ -131,6 +133,14 @@ func (c *Conn) extras() *connExtras {
 	}
 	c.ext.CompareAndSwap(nil, new(connExtras))
 	return c.ext.Load()
+}
+
+// deflate returns the permessage-deflate state, or nil.
+func (c *Conn) deflate() *deflateConn {
+	if x := c.ext.Load(); x != nil {
+		return x.dfl
+	}
+	return nil
 }
 
 // frameHook returns the frame hook, or nil.
@@ -234,6 +244,9 @@ func (c *Conn) endRead() {
 	// Nothing more will be read: the buffer goes back to the pool now, not
 	// when the application drops the Conn. (The caller holds the read lock.)
 	c.releaseReadBuf()
+	if d := c.deflate(); d != nil {
+		d.r.end()
+	}
 	c.readAhead.Store(false) // nothing more will be returned: gather no frame
 	c.cmu.Lock()
 	c.readDone = true
@@ -274,6 +287,9 @@ func (c *Conn) nextMessage() error {
 		if _, err := c.readMore(nil); err != nil {
 			return c.abnormal(err)
 		}
+	}
+	if d := c.deflate(); d != nil && d.reading() {
+		c.drainInflated() // with context takeover the window must see it all
 	}
 	for c.readErr == nil && c.inMessage {
 		if _, err := c.readPayload(nil, true); err != nil && err != io.EOF {
@@ -366,8 +382,11 @@ func (c *Conn) appendMessage(b []byte) (MessageType, []byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = c.grow(b)
+			if len(b) == cap(b) && c.compressedMsg() { // inflating: the frames do not tell the size
+				b = slices.Grow(b, max(4096, len(b)))
+			}
 		}
-		n, err := c.readPayload(b[len(b):cap(b)], false)
+		n, err := c.readMsg(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
 			if b == nil {
@@ -412,7 +431,7 @@ func (r *messageReader) Read(p []byte) (int, error) {
 	if c.readerGen != c.gen {
 		return 0, errStaleReader
 	}
-	n, err := c.readPayload(p, false)
+	n, err := c.readMsg(p)
 	c.noteReadAhead()
 	return n, err
 }
@@ -430,7 +449,7 @@ func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 		}
 		if c.final {
 			c.inMessage = false
-			if c.msgType == TextMessage && !c.utf8.complete() {
+			if c.msgType == TextMessage && !c.compressedMsg() && !c.utf8.complete() {
 				return 0, c.fail(frameErr(CloseInvalidPayload, 0, "§8.1", "text message ends inside a UTF-8 sequence"))
 			}
 			return 0, io.EOF
@@ -477,7 +496,7 @@ func (c *Conn) readPayload(p []byte, skip bool) (int, error) {
 		}
 	}
 	c.left -= int64(len(b))
-	if c.msgType == TextMessage && !c.utf8.write(b) {
+	if c.msgType == TextMessage && !c.compressedMsg() && !c.utf8.write(b) {
 		// Fail fast: no need to wait for the end of the message.
 		return 0, c.fail(frameErr(CloseInvalidPayload, 0, "§8.1", "text message is not valid UTF-8"))
 	}
@@ -510,6 +529,9 @@ func (c *Conn) nextDataFrame() error {
 			c.msgType = MessageType(h.Opcode)
 			c.size = 0
 			c.utf8.reset()
+			if d := c.deflate(); d != nil {
+				d.startRead(h.Rsv&rsv1 != 0)
+			}
 		}
 		c.size += h.Length
 		if c.readLimit > 0 && c.size > c.readLimit {
@@ -540,6 +562,9 @@ func (c *Conn) readFrameHeader() (FrameHeader, error) {
 	}
 	if h.Rsv&^c.rsvOK != 0 {
 		return h, c.fail(frameErr(CloseProtocolError, 0, "§5.2", "RSV bits 0x%x set but no extension was negotiated", h.Rsv))
+	}
+	if h.Rsv&rsv1 != 0 && (h.Opcode.IsControl() || h.Opcode == OpContinuation) {
+		return h, c.fail(frameErr(CloseProtocolError, 0, "RFC 7692 §6.1", "RSV1 set on a %s frame (only a message's first frame may carry it)", h.Opcode))
 	}
 	if c.isServer && !h.Masked {
 		return h, c.fail(frameErr(CloseProtocolError, 1, "§5.1", "unmasked frame from a client (clients MUST mask)"))
@@ -763,6 +788,9 @@ func (c *Conn) WriteMessage(mt MessageType, data []byte) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
+	if d := c.deflate(); d != nil && d.wantCompress(len(data)) {
+		return c.writeCompressed(Opcode(mt), data)
+	}
 	if c.corkRoom(headerSize(int64(len(data)), !c.isServer) + len(data)) {
 		c.corkAppend(c.header(true, Opcode(mt), len(data)), data)
 		return nil
@@ -798,7 +826,7 @@ func (c *Conn) writable() error {
 // header returns the header of an outgoing data frame, with a fresh masking
 // key on a client, and reports it to the frame hook. The caller holds wmu.
 func (c *Conn) header(fin bool, op Opcode, n int) FrameHeader {
-	h := FrameHeader{Fin: fin, Opcode: op, Length: int64(n)}
+	h := FrameHeader{Fin: fin, Rsv: c.wrsv, Opcode: op, Length: int64(n)}
 	if !c.isServer {
 		h.Masked, h.Key = true, c.maskKey()
 	}
@@ -871,6 +899,9 @@ func (c *Conn) NextWriter(mt MessageType) (io.WriteCloser, error) {
 		return nil, errors.New("websocket: NextWriter called before the previous writer was closed")
 	}
 	w.open, w.op, w.buf, w.n = true, Opcode(mt), getBuf(), 0
+	if d := c.deflate(); d != nil && d.wantCompress(-1) {
+		d.startWrite((*fragmentSink)(c))
+	}
 	return (*messageWriter)(c), nil
 }
 
@@ -895,10 +926,22 @@ func (mw *messageWriter) Write(p []byte) (int, error) {
 	if !w.open {
 		return 0, errWriterClosed
 	}
+	if z := mw.compressing(); z != nil {
+		return z.Write(p)
+	}
+	return (*fragmentSink)(mw).Write(p)
+}
+
+// fragmentSink is the Conn seen as the writer of its current message's
+// frames: what NextWriter's writer sends, compressed or not.
+type fragmentSink Conn
+
+func (mw *fragmentSink) Write(p []byte) (int, error) {
+	w := &mw.mw
 	n := 0
 	for len(p) > 0 {
 		if w.n == fragmentSize {
-			if err := mw.flush(false); err != nil {
+			if err := (*messageWriter)(mw).flush(false); err != nil {
 				return n, err
 			}
 		}
@@ -916,6 +959,9 @@ func (mw *messageWriter) ReadFrom(r io.Reader) (int64, error) {
 	w := &mw.mw
 	if !w.open {
 		return 0, errWriterClosed
+	}
+	if z := mw.compressing(); z != nil {
+		return io.Copy(z, r)
 	}
 	var total int64
 	for {
@@ -941,7 +987,11 @@ func (mw *messageWriter) flush(fin bool) error {
 	c.wmu.Lock()
 	err := c.writable()
 	if err == nil {
+		if w.op != OpContinuation && mw.compressing() != nil {
+			c.wrsv = rsv1 // RFC 7692 §6.1: the first frame only
+		}
 		err = c.sendFrame(fin, w.op, w.buf, w.n)
+		c.wrsv = 0
 	}
 	c.wmu.Unlock()
 	w.op = OpContinuation
@@ -956,7 +1006,16 @@ func (mw *messageWriter) Close() error {
 		return nil
 	}
 	w.open = false
-	err := mw.flush(true)
+	var err error
+	if z := mw.compressing(); z != nil {
+		err = z.Close() // the rest of the compressed data, through Write
+	}
+	if ferr := mw.flush(true); err == nil {
+		err = ferr
+	}
+	if d := (*Conn)(mw).deflate(); d != nil {
+		d.endWrite()
+	}
 	putBuf(w.buf)
 	w.buf = nil
 	return err

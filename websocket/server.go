@@ -25,14 +25,18 @@ type Upgrader struct {
 	Extensions func(offers []Extension) (accept string, rsv byte)
 	// ReadLimit bounds received messages; 0 means DefaultReadLimit.
 	ReadLimit int64
+	// Compression, if set, accepts permessage-deflate (RFC 7692) when a
+	// client offers it; nil declines it.
+	Compression *Compression
 }
 
 // checked is the outcome of checking a handshake request.
 type checked struct {
-	key   string
-	proto string
-	exts  string
-	rsv   byte
+	key     string
+	proto   string
+	exts    string
+	rsv     byte
+	deflate *DeflateParams // permessage-deflate accepted with these
 }
 
 // handshakeFields is what one pass over a request's header fields found
@@ -161,7 +165,16 @@ func (u *Upgrader) check(method string, major, minor int, host string, h fields)
 			}
 		}
 	}
-	if u.Extensions != nil && hf.extensions {
+	if u.Compression != nil && hf.extensions {
+		// An offer list that does not parse is declined as a whole; the
+		// handshake goes on without compression.
+		if offers, err := ParseExtensions(h.values("Sec-WebSocket-Extensions")...); err == nil {
+			if resp, p, ok, _ := u.Compression.Accept(offers); ok {
+				r.exts, r.rsv, r.deflate = resp, rsv1, &p
+			}
+		}
+	}
+	if u.Extensions != nil && hf.extensions && r.deflate == nil {
 		if offers := parseExtensions(h); len(offers) > 0 {
 			r.exts, r.rsv = u.Extensions(offers)
 		}
@@ -211,6 +224,9 @@ func (u *Upgrader) finish(nc net.Conn, early []byte, res *checked) (*Conn, error
 	c := newConn(nc, nil, true, res.proto, res.exts)
 	c.adoptBytes(early)
 	c.rsvOK = res.rsv
+	if res.deflate != nil {
+		c.extras().dfl = newDeflateConn(*res.deflate, true, u.Compression)
+	}
 	if u.ReadLimit != 0 {
 		c.readLimit = u.ReadLimit
 	}

@@ -31,7 +31,11 @@ func main() {
 	base := flag.String("url", "ws://127.0.0.1:9001", "the fuzzingserver's URL")
 	agent := flag.String("agent", "wirelab", "agent name the reports are filed under")
 	timeout := flag.Duration("case-timeout", 60*time.Second, "longest a single case may run")
+	compress := flag.Bool("compress", false, "offer permessage-deflate (cases 12.* and 13.*)")
 	flag.Parse()
+	if *compress {
+		caseDialer.Compression = &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true, Threshold: -1}
+	}
 	if err := run(*base, *agent, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "autobahn client:", err)
 		os.Exit(1)
@@ -79,9 +83,12 @@ func caseCount(base string) (int, error) {
 	return n, nil
 }
 
+// caseDialer dials each case; -compress offers permessage-deflate.
+var caseDialer websocket.Dialer
+
 // runCase echoes one case's messages until the connection ends.
 func runCase(u string, timeout time.Duration) error {
-	c, _, err := websocket.Dial(context.Background(), u)
+	c, _, err := caseDialer.Dial(context.Background(), u)
 	if err != nil {
 		return err
 	}

@@ -1164,6 +1164,14 @@ var catalogue = [numKeys]Text{
 		"log nothing per connection",
 		"不为每条连接记录日志",
 	},
+	FlagWSDialCompress: {
+		"offer permessage-deflate compression (RFC 7692)",
+		"提议 permessage-deflate 压缩（RFC 7692）",
+	},
+	FlagWSServeCompress: {
+		"accept permessage-deflate compression (RFC 7692) when a client offers it",
+		"客户端提议 permessage-deflate 压缩（RFC 7692）时接受它",
+	},
 	FlagWSServeSubprotocol: {
 		"speak this subprotocol `P` if the client offers it (repeatable, in order of preference)",
 		"如果客户端提供，就使用子协议 `P`（可重复，按偏好排序）",

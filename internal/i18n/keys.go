@@ -696,6 +696,8 @@ const (
 	HelpWSServeLong
 	FlagWSServeOrigin
 	FlagWSServeQuiet
+	FlagWSDialCompress
+	FlagWSServeCompress
 	FlagWSServeSubprotocol
 
 	// Lists, exercises, unknown commands, ws decode's flag hints.

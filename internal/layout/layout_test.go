@@ -22,7 +22,9 @@ var engines = []string{module + "/httpcore", module + "/websocket", module + "/p
 
 // allowedModules are the third-party modules an engine may use.
 var allowedModules = []string{
-	"golang.org/x/sys", // CPU feature detection for the SIMD paths
+	"golang.org/x/sys",              // CPU feature detection for the SIMD paths
+	"github.com/klauspost/compress", // websocket: permessage-deflate's flate (RFC 7692; chosen in websocket/doc.go)
+	"golang.org/x/net",              // websocket: the Dialer's proxy from HTTP_PROXY/HTTPS_PROXY/NO_PROXY (httpproxy)
 }
 
 // teaching matches the packages that draw, typeset or render: what the

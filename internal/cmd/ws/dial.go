@@ -40,6 +40,8 @@ type DialOptions struct {
 	Origin string
 	// JSON prints one JSON object per event instead of the text view.
 	JSON bool
+	// Compress offers permessage-deflate (RFC 7692).
+	Compress bool
 }
 
 // NewCmdDial returns "wirelab ws dial". runF replaces the behaviour in
@@ -79,6 +81,7 @@ func NewCmdDial(ios *iostreams.IOStreams, runF func(*DialOptions) error) *cobra.
 	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, i18n.Pair(i18n.FlagWSDialSubprotocol)[0])
 	f.StringVar(&opts.Origin, "origin", "", i18n.Pair(i18n.FlagWSDialOrigin)[0])
 	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagWSDialJSON)[0])
+	f.BoolVar(&opts.Compress, "compress", false, i18n.Pair(i18n.FlagWSDialCompress)[0])
 	return cmd
 }
 
@@ -194,7 +197,7 @@ func runDial(ctx context.Context, opts *DialOptions) error {
 	}
 	d.notef("connected to %s from %s", nc.RemoteAddr(), nc.LocalAddr())
 	rec := &recordConn{Conn: nc, buf: &bytes.Buffer{}}
-	wd := websocket.Dialer{Subprotocols: opts.Subprotocols}
+	wd := websocket.Dialer{Subprotocols: opts.Subprotocols, Compression: compression(opts.Compress)}
 	if opts.Origin != "" {
 		wd.Header.Add("Origin", opts.Origin)
 	}

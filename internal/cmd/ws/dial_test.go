@@ -28,6 +28,7 @@ func TestNewCmdDialFlags(t *testing.T) {
 		{"subprotocols", "--subprotocol chat --subprotocol superchat ws://a/", DialOptions{URL: "ws://a/", Subprotocols: []string{"chat", "superchat"}}, false},
 		{"origin", "--origin null ws://a/", DialOptions{URL: "ws://a/", Origin: "null"}, false},
 		{"json", "--json ws://a/", DialOptions{URL: "ws://a/", JSON: true}, false},
+		{"compress", "--compress ws://a/", DialOptions{URL: "ws://a/", Compress: true}, false},
 		{"no URL", "", DialOptions{}, true},
 		{"two URLs", "ws://a/ ws://b/", DialOptions{}, true},
 		{"http scheme", "http://a/", DialOptions{}, true},

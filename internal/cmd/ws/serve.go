@@ -46,6 +46,9 @@ type ServeOptions struct {
 	Subprotocols []string
 	// Quiet turns off the per-connection log: handshakes, frames, closes.
 	Quiet bool
+	// Compress accepts permessage-deflate (RFC 7692) when a client offers
+	// it, with context takeover allowed both ways.
+	Compress bool
 }
 
 // NewCmdServe returns "wirelab ws serve". runF replaces the behaviour in
@@ -81,6 +84,7 @@ func NewCmdServe(ios *iostreams.IOStreams, runF func(*ServeOptions) error) *cobr
 	f.StringArrayVar(&opts.Origins, "origin", nil, i18n.Pair(i18n.FlagWSServeOrigin)[0])
 	f.StringArrayVar(&opts.Subprotocols, "subprotocol", nil, i18n.Pair(i18n.FlagWSServeSubprotocol)[0])
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, i18n.Pair(i18n.FlagWSServeQuiet)[0])
+	f.BoolVar(&opts.Compress, "compress", false, i18n.Pair(i18n.FlagWSServeCompress)[0])
 	return cmd
 }
 
@@ -123,7 +127,7 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 	}
 	out := &lockedWriter{w: opts.IO.ErrOut}
 	es := &echoServer{
-		up:    websocket.Upgrader{Subprotocols: opts.Subprotocols, Origins: policy},
+		up:    websocket.Upgrader{Subprotocols: opts.Subprotocols, Origins: policy, Compression: compression(opts.Compress)},
 		log:   out,
 		quiet: opts.Quiet,
 		anyOK: len(opts.Origins) == 0,
@@ -370,4 +374,17 @@ func (s *echoServer) echo(id int64, c *websocket.Conn) {
 	default:
 		s.logf("#%d ended: %v", id, err)
 	}
+}
+
+// compression is what --compress turns on: permessage-deflate with context
+// takeover allowed both ways (the peer may still refuse it), every message
+// compressed however small, so that the frame log shows RSV1 on each one
+// (kosoku 0.1.0 also reports an ERROR in cases 12.x.1-2 and 13.x.1-2 when
+// the 16- and 64-byte echoes come back uncompressed, which RFC 7692 §6
+// allows), or nil.
+func compression(on bool) *websocket.Compression {
+	if !on {
+		return nil
+	}
+	return &websocket.Compression{ServerContextTakeover: true, ClientContextTakeover: true, Threshold: -1}
 }

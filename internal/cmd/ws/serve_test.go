@@ -31,6 +31,7 @@ func TestNewCmdServeFlags(t *testing.T) {
 		{"subprotocols", "--subprotocol chat --subprotocol superchat", ServeOptions{Addr: "127.0.0.1:9998", Subprotocols: []string{"chat", "superchat"}}, false},
 		{"quiet", "--quiet", ServeOptions{Addr: "127.0.0.1:9998", Quiet: true}, false},
 		{"q", "-q --addr 127.0.0.1:0", ServeOptions{Addr: "127.0.0.1:0", Quiet: true}, false},
+		{"compress", "--compress", ServeOptions{Addr: "127.0.0.1:9998", Compress: true}, false},
 		{"origin with a path", "--origin http://localhost:8000/page", ServeOptions{}, true},
 		{"origin without scheme", "--origin localhost", ServeOptions{}, true},
 		{"subprotocol list", "--subprotocol chat,superchat", ServeOptions{}, true},
@@ -181,6 +182,29 @@ func TestRunServeEchoes(t *testing.T) {
 		t.Errorf("runServe: %v", err)
 	}
 	inOrder(t, log.Until(t, "stopped"), "shutting down: sent close 1001 (going away) to 0 connections", "stopped")
+}
+
+// TestRunServeCompress: with --compress the server accepts
+// permessage-deflate and echoes a compressed message compressed.
+func TestRunServeCompress(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	addr, _, stop := startServe(t, ServeOptions{Compress: true})
+	defer stop()
+	c, _ := dial(t, "ws://"+addr+"/echo", websocket.Dialer{Compression: compression(true)})
+	defer c.CloseNow()
+	if !strings.Contains(c.Extensions(), "permessage-deflate") {
+		t.Fatalf("negotiated %q, want permessage-deflate", c.Extensions())
+	}
+	msg := bytes.Repeat([]byte(`{"user":"ada","text":"hello"} `), 100)
+	if err := c.WriteMessage(websocket.TextMessage, msg); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := c.ReadMessage(); err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("echo: %d bytes, %v", len(got), err)
+	}
+	if err := c.Close(websocket.CloseNormal, ""); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestRunServeQuiet(t *testing.T) {
