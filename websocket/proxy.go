@@ -66,7 +66,7 @@ func (e *ProxyError) Error() string {
 	case e.StatusCode == 407:
 		hint = "the proxy wants credentials: put user:password in the proxy URL, sent as Proxy-Authorization (RFC 9110 §11.7.1)"
 	case e.StatusCode == 403:
-		hint = "the proxy's rules forbid this target or port (tinyproxy, for one, tunnels only to its ConnectPort ports, by default 443 and 563)"
+		hint = "the proxy's rules forbid this target or port (tinyproxy, for one, tunnels only to the ports its ConnectPort lines list, 443 and 563 in Debian's configuration)"
 	case e.StatusCode == 502 || e.StatusCode == 504:
 		hint = "the proxy could not reach the target: is a server listening there, as seen from the proxy?"
 	case e.StatusCode == 405 || e.StatusCode == 501:

@@ -176,28 +176,9 @@ func TestDialThroughProxyWithoutCredentials(t *testing.T) {
 // TestDialWSSThroughProxy runs TLS inside the tunnel: the proxy sees only
 // CONNECT, and the server sees the target's name in SNI.
 func TestDialWSSThroughProxy(t *testing.T) {
-	cert, pool := selfSigned(t, "wirelab.test")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sni := make(chan string, 1)
-	cfg := &tls.Config{GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
-		sni <- h.ServerName
-		return &cert, nil
-	}}
-	u := &Upgrader{}
-	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
-		if c, err := u.Upgrade(w, r); err == nil {
-			go Echo(c)
-		}
-	})}
-	done := make(chan struct{})
-	go func() { srv.Serve(tls.NewListener(ln, cfg)); close(done) }()
-	t.Cleanup(func() { srv.Close(); <-done })
-
-	// The name does not resolve: only the proxy connects, to ln.
-	px := startProxy(t, "", ln.Addr().String())
+	addr, pool, sni := tlsEchoServer(t, "wirelab.test")
+	// The name does not resolve: only the proxy connects, to addr.
+	px := startProxy(t, "", addr)
 	d := Dialer{
 		Proxy:     ProxyURL(mustURL(t, "http://"+px.addr)),
 		TLSConfig: &tls.Config{RootCAs: pool},
@@ -215,6 +196,35 @@ func TestDialWSSThroughProxy(t *testing.T) {
 	if got := px.requests(); len(got) != 1 || got[0] != want {
 		t.Errorf("proxy received %q, want %q", got, want)
 	}
+}
+
+// tlsEchoServer runs a wss:// echo server with a certificate for name; sni
+// receives the server name of each TLS handshake.
+func tlsEchoServer(t *testing.T, name string) (addr string, roots *x509.CertPool, sni <-chan string) {
+	t.Helper()
+	cert, pool := selfSigned(t, name)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make(chan string, 8)
+	cfg := &tls.Config{GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		select {
+		case names <- h.ServerName:
+		default:
+		}
+		return &cert, nil
+	}}
+	u := &Upgrader{}
+	srv := &httpcore.Server{Handler: httpcore.HandlerFunc(func(w *httpcore.ResponseWriter, r *httpcore.Request) {
+		if c, err := u.Upgrade(w, r); err == nil {
+			go Echo(c)
+		}
+	})}
+	done := make(chan struct{})
+	go func() { srv.Serve(tls.NewListener(ln, cfg)); close(done) }()
+	t.Cleanup(func() { srv.Close(); <-done })
+	return ln.Addr().String(), pool, names
 }
 
 func selfSigned(t *testing.T, name string) (tls.Certificate, *x509.CertPool) {

@@ -275,7 +275,11 @@ func (d *dialer) connect(ctx context.Context, wd *websocket.Dialer, u wsURL) (ne
 	}
 	d.notef("asking proxy %s for a tunnel to %s", proxy.Redacted(), u.addr)
 	wd.OnProxyConnect = d.showConnect
-	return wd.DialTunnel(ctx, proxy, u.addr)
+	nc, err := wd.DialTunnel(ctx, proxy, u.addr)
+	if err == nil {
+		d.notef("tunnel open: what follows goes through the proxy to %s", u.addr)
+	}
+	return nc, err
 }
 
 // showConnect prints the CONNECT request as sent and the proxy's status
