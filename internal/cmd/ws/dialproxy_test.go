@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
+	"github.com/wirelab/wirelab/internal/iostreams"
 	"github.com/wirelab/wirelab/websocket"
 	"go.uber.org/goleak"
 )
@@ -92,5 +94,21 @@ func TestProxyFlag(t *testing.T) {
 		if (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: got %v, want %q", tc.in, err, tc.err)
 		}
+	}
+}
+
+func TestNewCmdDialProxyFlag(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var got *DialOptions
+	run := func(o *DialOptions) error { got = o; return nil }
+	if err := cmdtest.Execute(NewCmdDial(ios, run), "--proxy http://u:p@127.0.0.1:8888 ws://a/"); err != nil {
+		t.Fatal(err)
+	}
+	if got.Proxy != "http://u:p@127.0.0.1:8888" {
+		t.Errorf("Proxy %q", got.Proxy)
+	}
+	err := cmdtest.Execute(NewCmdDial(ios, run), "--proxy 127.0.0.1:8888 ws://a/")
+	if err == nil || !strings.Contains(err.Error(), "want an HTTP proxy URL") {
+		t.Errorf("--proxy without scheme: got %v", err)
 	}
 }
