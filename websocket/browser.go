@@ -105,7 +105,14 @@ func NewSocket(url string, h SocketHandlers, protocols ...string) *Socket {
 
 // NewSocketDialer is NewSocket with a configured Dialer (origin header, TLS,
 // read limit).
+//
+// As in a browser, a Socket waits while another to the same host:port is
+// CONNECTING (RFC 6455 §4.1 item 2): Sockets whose Dialer has no Gate share
+// one for the process, as a page's WebSocket objects share the browser's.
 func NewSocketDialer(url string, h SocketHandlers, d Dialer) *Socket {
+	if d.Gate == nil {
+		d.Gate = socketGate
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Socket{
 		url:    url,

@@ -38,6 +38,22 @@ type Dialer struct {
 	// Compression, if set, offers permessage-deflate (RFC 7692) and fails
 	// the handshake on a response that does not honour the offer.
 	Compression *Compression
+
+	// Proxy returns the HTTP proxy to tunnel through (with CONNECT, see
+	// DialTunnel) for a ws:// or wss:// URL, or nil to connect directly.
+	// nil means ProxyFromEnvironment: HTTP_PROXY, HTTPS_PROXY, NO_PROXY.
+	// ProxyURL(u) names one proxy; ProxyURL(nil) always connects directly.
+	Proxy func(*url.URL) (*url.URL, error)
+	// OnProxyConnect, if set, sees the CONNECT request as sent to the proxy
+	// and the proxy's status line, before the handshakes in the tunnel.
+	OnProxyConnect func(request []byte, statusLine string)
+	// Gate holds the hosts this client is CONNECTING to: a Dial waits while
+	// another connection to the same host:port is in its opening handshake
+	// (RFC 6455 §4.1 item 2). Dialers sharing a Gate wait for each other;
+	// nil means this Dialer's own, made on first use.
+	Gate *HostGate
+
+	ownGate *HostGate
 }
 
 // Dial opens a WebSocket connection to a ws:// or wss:// URL with a zero
@@ -91,12 +107,28 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string) (*Conn, *httpcore.Resp
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
-	dial := d.NetDial
-	if dial == nil {
-		var nd net.Dialer
-		dial = nd.DialContext
+	// §4.1 item 2: one connection per host in the CONNECTING state.
+	release, err := d.gate().acquire(ctx, strings.ToLower(addr))
+	if err != nil {
+		return nil, nil, err
 	}
-	nc, err := dial(ctx, "tcp", addr)
+	defer release()
+
+	// §4.1 item 3: through a proxy, ask it for a tunnel to host:port.
+	proxyFor := d.Proxy
+	if proxyFor == nil {
+		proxyFor = ProxyFromEnvironment
+	}
+	proxy, err := proxyFor(u)
+	if err != nil {
+		return nil, nil, fmt.Errorf("websocket: choosing a proxy for %q: %w", rawURL, err)
+	}
+	var nc net.Conn
+	if proxy != nil {
+		nc, err = d.DialTunnel(ctx, proxy, addr)
+	} else {
+		nc, err = d.netDial()(ctx, "tcp", addr)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,6 +153,15 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string) (*Conn, *httpcore.Resp
 		return nil, resp, err
 	}
 	return c, resp, nil
+}
+
+// netDial returns NetDial or a net.Dialer's DialContext.
+func (d *Dialer) netDial() func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d.NetDial != nil {
+		return d.NetDial
+	}
+	var nd net.Dialer
+	return nd.DialContext
 }
 
 // NewClient runs the client handshake over an existing connection.

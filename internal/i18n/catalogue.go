@@ -1133,8 +1133,8 @@ var catalogue = [numKeys]Text{
 		"在终端里打开一条 WebSocket，逐帧收发",
 	},
 	HelpWSDialLong: {
-		"Open a WebSocket connection to a ws:// or wss:// URL and show the opening\nhandshake: the request sent (\"> \") and the response (\"< \"). Then each line\nread from standard input is sent as a text message, and every frame sent\n(\"send\") and received (\"recv\") is shown with its opcode, FIN bit, length and\nmasking key, followed by each message received.\n\nLines starting with a slash are commands:\n\n  /ping [DATA]             send a ping; the server answers with a pong\n  /close [CODE [REASON]]   run the closing handshake (default code 1000)\n  /binary HEX              send a binary message, such as /binary 00 ff 10\n  //text                   send the text message \"/text\"\n\nThe end of standard input closes the connection with 1000 (normal closure),\nso dial works in a pipe. Notes go to stderr. With --json, stdout carries one\nJSON object per event: handshake, frame, message, closed.",
-		"连接到一个 ws:// 或 wss:// URL，显示开始握手：发出的请求（\"> \"）和收到的\n响应（\"< \"）。之后从标准输入读到的每一行都作为文本消息发送，发出（\"send\"）\n和收到（\"recv\"）的每一帧都会显示操作码、FIN 位、长度和掩码键，随后是收到的\n每条消息。\n\n以斜杠开头的行是命令：\n\n  /ping [DATA]             发送 ping；服务器以 pong 回应\n  /close [CODE [REASON]]   执行关闭握手（默认关闭码 1000）\n  /binary HEX              发送二进制消息，例如 /binary 00 ff 10\n  //text                   发送文本消息 \"/text\"\n\n标准输入结束时以 1000（正常关闭）关闭连接，所以 dial 可以用在管道里。说明\n写到 stderr。带 --json 时，stdout 每个事件一个 JSON 对象：handshake、frame、\nmessage、closed。",
+		"Open a WebSocket connection to a ws:// or wss:// URL and show the opening\nhandshake: the request sent (\"> \") and the response (\"< \"). Then each line\nread from standard input is sent as a text message, and every frame sent\n(\"send\") and received (\"recv\") is shown with its opcode, FIN bit, length and\nmasking key, followed by each message received.\n\nLines starting with a slash are commands:\n\n  /ping [DATA]             send a ping; the server answers with a pong\n  /close [CODE [REASON]]   run the closing handshake (default code 1000)\n  /binary HEX              send a binary message, such as /binary 00 ff 10\n  //text                   send the text message \"/text\"\n\nThe end of standard input closes the connection with 1000 (normal closure),\nso dial works in a pipe. Notes go to stderr. With --json, stdout carries one\nJSON object per event: handshake, frame, message, closed.\n\nWith --proxy (or HTTP_PROXY for ws://, HTTPS_PROXY for wss://, minus the\nhosts in NO_PROXY; localhost and loopback addresses are never proxied from the\nenvironment) dial first asks the proxy for a tunnel and shows that exchange:\n\"CONNECT host:port\" and the proxy's status line (RFC 9110 §9.3.6). The TLS\nand WebSocket handshakes then run inside the tunnel.",
+		"连接到一个 ws:// 或 wss:// URL，显示开始握手：发出的请求（\"> \"）和收到的\n响应（\"< \"）。之后从标准输入读到的每一行都作为文本消息发送，发出（\"send\"）\n和收到（\"recv\"）的每一帧都会显示操作码、FIN 位、长度和掩码键，随后是收到的\n每条消息。\n\n以斜杠开头的行是命令：\n\n  /ping [DATA]             发送 ping；服务器以 pong 回应\n  /close [CODE [REASON]]   执行关闭握手（默认关闭码 1000）\n  /binary HEX              发送二进制消息，例如 /binary 00 ff 10\n  //text                   发送文本消息 \"/text\"\n\n标准输入结束时以 1000（正常关闭）关闭连接，所以 dial 可以用在管道里。说明\n写到 stderr。带 --json 时，stdout 每个事件一个 JSON 对象：handshake、frame、\nmessage、closed。\n\n带 --proxy 时（或者没有它时，ws:// 用 HTTP_PROXY、wss:// 用 HTTPS_PROXY，\nNO_PROXY 中的主机除外；localhost 和回环地址从不经由环境变量里的代理），dial\n先请代理建立隧道，并显示这次交换：\"CONNECT host:port\" 和代理的状态行\n（RFC 9110 §9.3.6）。之后 TLS 握手和 WebSocket 握手都在隧道里进行。",
 	},
 	FlagWSDialJSON: {
 		"print one JSON object per event",
@@ -1167,6 +1167,10 @@ var catalogue = [numKeys]Text{
 	FlagWSDialCompress: {
 		"offer permessage-deflate compression (RFC 7692)",
 		"提议 permessage-deflate 压缩（RFC 7692）",
+	},
+	FlagWSDialProxy: {
+		"tunnel through the HTTP proxy `URL` (http://[user:pass@]host:port) with CONNECT",
+		"经由 HTTP 代理 `URL`（http://[user:pass@]host:port）用 CONNECT 建立隧道",
 	},
 	FlagWSServeCompress: {
 		"accept permessage-deflate compression (RFC 7692) when a client offers it",

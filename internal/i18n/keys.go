@@ -697,6 +697,7 @@ const (
 	FlagWSServeOrigin
 	FlagWSServeQuiet
 	FlagWSDialCompress
+	FlagWSDialProxy
 	FlagWSServeCompress
 	FlagWSServeSubprotocol
 

@@ -42,6 +42,9 @@ type DialOptions struct {
 	JSON bool
 	// Compress offers permessage-deflate (RFC 7692).
 	Compress bool
+	// Proxy is an HTTP proxy URL to tunnel through with CONNECT; empty
+	// means HTTP_PROXY/HTTPS_PROXY/NO_PROXY from the environment.
+	Proxy string
 }
 
 // NewCmdDial returns "wirelab ws dial". runF replaces the behaviour in
@@ -54,7 +57,8 @@ func NewCmdDial(ios *iostreams.IOStreams, runF func(*DialOptions) error) *cobra.
 		Long:  i18n.Pair(i18n.HelpWSDialLong)[0],
 		Example: `  wirelab ws dial ws://127.0.0.1:9998/echo
   printf 'hello\n/ping x\n/close 4000 bye\n' | wirelab ws dial ws://127.0.0.1:9998/
-  wirelab ws dial --subprotocol chat --origin http://localhost:8000 ws://127.0.0.1:9998/`,
+  wirelab ws dial --subprotocol chat --origin http://localhost:8000 ws://127.0.0.1:9998/
+  wirelab ws dial --proxy http://user:pass@127.0.0.1:8888 ws://127.0.0.1:9998/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.URL = args[0]
@@ -64,6 +68,11 @@ func NewCmdDial(ios *iostreams.IOStreams, runF func(*DialOptions) error) *cobra.
 			if opts.Origin != "" {
 				if _, err := websocket.ParseOrigin(opts.Origin); err != nil {
 					return fmt.Errorf("--origin %q: %w", opts.Origin, err)
+				}
+			}
+			if opts.Proxy != "" {
+				if _, err := parseProxy(opts.Proxy); err != nil {
+					return err
 				}
 			}
 			for _, p := range opts.Subprotocols {
@@ -82,6 +91,7 @@ func NewCmdDial(ios *iostreams.IOStreams, runF func(*DialOptions) error) *cobra.
 	f.StringVar(&opts.Origin, "origin", "", i18n.Pair(i18n.FlagWSDialOrigin)[0])
 	f.BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagWSDialJSON)[0])
 	f.BoolVar(&opts.Compress, "compress", false, i18n.Pair(i18n.FlagWSDialCompress)[0])
+	f.StringVar(&opts.Proxy, "proxy", "", i18n.Pair(i18n.FlagWSDialProxy)[0])
 	return cmd
 }
 
@@ -182,10 +192,10 @@ func runDial(ctx context.Context, opts *DialOptions) error {
 
 	hctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
-	var nd net.Dialer
-	nc, err := nd.DialContext(hctx, "tcp", u.addr)
+	wd := websocket.Dialer{Subprotocols: opts.Subprotocols, Compression: compression(opts.Compress)}
+	nc, err := d.connect(hctx, &wd, u)
 	if err != nil {
-		return fmt.Errorf("dial %s: %w", u.addr, err)
+		return err
 	}
 	if u.secure {
 		tc := tls.Client(nc, &tls.Config{ServerName: u.server})
@@ -197,7 +207,6 @@ func runDial(ctx context.Context, opts *DialOptions) error {
 	}
 	d.notef("connected to %s from %s", nc.RemoteAddr(), nc.LocalAddr())
 	rec := &recordConn{Conn: nc, buf: &bytes.Buffer{}}
-	wd := websocket.Dialer{Subprotocols: opts.Subprotocols, Compression: compression(opts.Compress)}
 	if opts.Origin != "" {
 		wd.Header.Add("Origin", opts.Origin)
 	}
@@ -211,6 +220,71 @@ func runDial(ctx context.Context, opts *DialOptions) error {
 	}
 	defer c.CloseNow()
 	return d.talk(ctx, c)
+}
+
+// parseProxy checks a --proxy URL.
+func parseProxy(raw string) (*url.URL, error) {
+	p, err := url.Parse(raw)
+	if err != nil || (!strings.EqualFold(p.Scheme, "http") && !strings.EqualFold(p.Scheme, "https")) || p.Hostname() == "" {
+		return nil, fmt.Errorf("--proxy %q: want an HTTP proxy URL, http://[user:pass@]host:port", raw)
+	}
+	return p, nil
+}
+
+// connect makes the TCP connection to u, through a tunnel when a proxy
+// applies, showing the CONNECT exchange.
+func (d *dialer) connect(ctx context.Context, wd *websocket.Dialer, u wsURL) (net.Conn, error) {
+	var proxy *url.URL
+	var err error
+	if d.opts.Proxy != "" {
+		proxy, err = parseProxy(d.opts.Proxy)
+	} else {
+		scheme := "ws"
+		if u.secure {
+			scheme = "wss"
+		}
+		proxy, err = websocket.ProxyFromEnvironment(&url.URL{Scheme: scheme, Host: u.addr})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if proxy == nil {
+		var nd net.Dialer
+		nc, err := nd.DialContext(ctx, "tcp", u.addr)
+		if err != nil {
+			return nil, fmt.Errorf("dial %s: %w", u.addr, err)
+		}
+		return nc, nil
+	}
+	d.notef("asking proxy %s for a tunnel to %s", proxy.Redacted(), u.addr)
+	wd.OnProxyConnect = d.showConnect
+	nc, err := wd.DialTunnel(ctx, proxy, u.addr)
+	if err == nil {
+		d.notef("tunnel open: what follows goes through the proxy to %s", u.addr)
+	}
+	return nc, err
+}
+
+// showConnect prints the CONNECT request as sent and the proxy's status
+// line.
+func (d *dialer) showConnect(req []byte, status string) {
+	if d.opts.JSON {
+		d.event(map[string]any{"event": "proxy", "request": string(req), "status": status})
+		return
+	}
+	io.WriteString(d.out, prefixLines("> ", string(req))+"< "+status+"\n")
+}
+
+// prefixLines puts prefix before each CRLF-ended line of s.
+func prefixLines(prefix, s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\r\n") {
+		if line == "" {
+			continue
+		}
+		b.WriteString(strings.TrimRight(prefix+strings.TrimSuffix(line, "\r\n"), " ") + "\n")
+	}
+	return b.String()
 }
 
 // showHandshake prints the request as sent and the response as received;
@@ -239,12 +313,7 @@ func (d *dialer) showHandshake(req []byte, resp *httpcore.Response, nc net.Conn)
 		return
 	}
 	var b strings.Builder
-	for _, line := range strings.SplitAfter(string(req), "\r\n") {
-		if line == "" {
-			continue
-		}
-		b.WriteString(strings.TrimRight("> "+strings.TrimSuffix(line, "\r\n"), " ") + "\n")
-	}
+	b.WriteString(prefixLines("> ", string(req)))
 	if resp != nil {
 		fmt.Fprintf(&b, "< %s %d %s\n", resp.Proto, resp.StatusCode, resp.Reason)
 		for _, f := range resp.Header.Fields() {
