@@ -25,6 +25,7 @@ var allowedModules = []string{
 	"golang.org/x/sys",              // CPU feature detection for the SIMD paths
 	"github.com/klauspost/compress", // websocket: permessage-deflate's flate (RFC 7692; chosen in websocket/doc.go)
 	"golang.org/x/net",              // websocket: the Dialer's proxy from HTTP_PROXY/HTTPS_PROXY/NO_PROXY (httpproxy)
+	"golang.org/x/text",             // x/net\'s httpproxy matches NO_PROXY hosts through idna
 }
 
 // teaching matches the packages that draw, typeset or render: what the
