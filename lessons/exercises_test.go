@@ -10,9 +10,9 @@ import (
 )
 
 // noExercises are the lessons from "HTTP messages" on that prepare no stage
-// of the tracks: TLS, the browser's postMessage and the Python bindings are
-// outside what the two servers do.
-var noExercises = []string{"https", "postmessage", "python-bindings"}
+// of the tracks: TLS, the browser's postMessage, the Python bindings and
+// running many nodes are outside what the two servers do.
+var noExercises = []string{"https", "postmessage", "python-bindings", "one-server-is-not-enough"}
 
 func TestLessonsNameTheirExercises(t *testing.T) {
 	c, err := New()

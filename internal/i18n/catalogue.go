@@ -1742,4 +1742,44 @@ var catalogue = [numKeys]Text{
 		"payload data (%d bytes)",
 		"负载数据（%d 字节）",
 	},
+	DemoSummaryFailover: {
+		"two nodes on one NATS JetStream: node A stops mid-stream and the client's cursor carries it to node B",
+		"两个节点共用一个 NATS JetStream：节点 A 中途停下，客户端带着游标转到节点 B",
+	},
+	DemoFailoverNATS: {
+		"An embedded NATS server with JetStream listens on %s: stream %s, channel %q is subject %s.",
+		"内嵌的 NATS 服务器（开启 JetStream）监听 %s：流 %s，频道 %q 对应主题 %s。",
+	},
+	DemoFailoverNodes: {
+		"Two wirelab nodes serve that stream, each with its own NATS connection:",
+		"两个 wirelab 节点都从这个流提供服务，各有自己的 NATS 连接：",
+	},
+	DemoFailoverReadOnA: {
+		"\nAn SSE client on node A reads %d messages; its cursor is now %d (the stream sequence of the last one).",
+		"\n节点 A 上的 SSE 客户端读到 %d 条消息；它的游标现在是 %d（最后一条的流序号）。",
+	},
+	DemoFailoverStopA: {
+		"Node A stops: its connections close, the client is cut off mid-stream.",
+		"节点 A 停机：它的连接全部关闭，客户端在半路被切断。",
+	},
+	DemoFailoverPublishedOnB: {
+		"Meanwhile %d more messages are published through node B.",
+		"与此同时，又有 %d 条消息经由节点 B 发布。",
+	},
+	DemoFailoverReconnected: {
+		"The client reconnects to node B and sends its cursor: Last-Event-ID: %d.",
+		"客户端重连到节点 B，并带上游标：Last-Event-ID: %d。",
+	},
+	DemoFailoverReadOnB: {
+		"On node B it reads %d messages, sequences %d to %d.",
+		"它在节点 B 上读到 %d 条消息，序号 %d 到 %d。",
+	},
+	DemoFailoverTally: {
+		"Published %d, received %d: %d lost, %d duplicated.",
+		"共发布 %d 条，收到 %d 条：丢失 %d 条，重复 %d 条。",
+	},
+	DemoFailoverWhy: {
+		"Node B never saw this client before. The cursor is a position in the shared stream, so any node can resume it: no sticky session needed.",
+		"节点 B 之前从没见过这个客户端。游标是共享流里的一个位置，所以任何节点都能接着往下发：不需要粘性会话。",
+	},
 }

@@ -876,5 +876,16 @@ const (
 	DiagramContinued
 	DiagramPayload
 
+	DemoSummaryFailover
+	DemoFailoverNATS
+	DemoFailoverNodes
+	DemoFailoverReadOnA
+	DemoFailoverStopA
+	DemoFailoverPublishedOnB
+	DemoFailoverReconnected
+	DemoFailoverReadOnB
+	DemoFailoverTally
+	DemoFailoverWhy
+
 	numKeys
 )

@@ -154,6 +154,7 @@ func All() map[string]Demo {
 		pmDemos(),
 		pythonDemos(),
 		buildDemos(),
+		failoverDemos(),
 	} {
 		for _, d := range group {
 			if _, dup := m[d.ID]; dup {
