@@ -129,3 +129,31 @@ func TestDemoProseWraps(t *testing.T) {
 		}
 	}
 }
+
+// TestFailoverCarriesCursor: the cursor the client sends to node B is the
+// one it had on node A, node B continues right after it, and the tally
+// counts every published message as received once.
+func TestFailoverCarriesCursor(t *testing.T) {
+	var out bytes.Buffer
+	if err := Exec(context.Background(), All()["failover"], &Env{Out: &out, Lang: "en"}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	onA := regexp.MustCompile(`reads (\d+) messages; its cursor is now (\d+)`).FindStringSubmatch(text)
+	sent := regexp.MustCompile(`Last-Event-ID: (\d+)`).FindStringSubmatch(text)
+	onB := regexp.MustCompile(`reads (\d+) messages, sequences (\d+) to (\d+)`).FindStringSubmatch(text)
+	tally := regexp.MustCompile(`Published (\d+), received (\d+): (\d+) lost, (\d+) duplicated`).FindStringSubmatch(text)
+	if onA == nil || sent == nil || onB == nil || tally == nil {
+		t.Fatalf("a line is missing (cursor on A, Last-Event-ID, reads on B, tally):\n%s", text)
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	if sent[1] != onA[2] {
+		t.Errorf("the client sent Last-Event-ID %s to node B, but its cursor on node A was %s", sent[1], onA[2])
+	}
+	if n(onB[2]) != n(onA[2])+1 {
+		t.Errorf("node B started at sequence %s, want %d (right after the cursor)", onB[2], n(onA[2])+1)
+	}
+	if read := n(onA[1]) + n(onB[1]); n(tally[1]) != read || n(tally[2]) != read || tally[3] != "0" || tally[4] != "0" {
+		t.Errorf("tally %q after reading %d messages in all", tally[0], read)
+	}
+}
