@@ -668,6 +668,14 @@ var catalogue = [numKeys]Text{
 		"also write an HTML report with charts to this file",
 		"另外把带图表的 HTML 报告写入这个文件",
 	},
+	FlagCompareChannel: {
+		"the channel to publish to and read",
+		"发布和读取所用的频道",
+	},
+	FlagCompareNodes: {
+		"spread each transport's clients over this many servers sharing one embedded NATS (in this process); messages are published on the first",
+		"把每种传输方式的客户端轮流分到这么多台服务器上，它们共用本进程内嵌的同一个 NATS；消息从第一台发布",
+	},
 	FlagCompareInProcess: {
 		"run the server in this process (its CPU time then includes the clients')",
 		"在本进程内运行服务器（这时它的 CPU 时间包含客户端的）",

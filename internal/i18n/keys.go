@@ -573,6 +573,8 @@ const (
 	FlagCompareDuration
 	FlagCompareHTML
 	FlagCompareInProcess
+	FlagCompareChannel
+	FlagCompareNodes
 	FlagCompareInterval
 	FlagCompareJSON
 	FlagComparePayload

@@ -43,6 +43,15 @@ type CompareConfig struct {
 	StartServer func(ctx context.Context) (*RunningServer, error)
 	// Progress, if set, is called as the run advances.
 	Progress func(Progress)
+	// Channel is the channel published to and read ("" for the server's
+	// DefaultChannel).
+	Channel string
+	// Nodes above 1 puts the transports across that many servers sharing
+	// one backplane: StartNodes starts them, messages are published on the
+	// first, and each transport's clients are spread over them
+	// round-robin.
+	Nodes      int
+	StartNodes func(ctx context.Context, n int) ([]*RunningServer, error)
 }
 
 // Progress reports how far a Compare run is.
@@ -136,6 +145,8 @@ type ResultConfig struct {
 	Payload         int     `json:"payload"`
 	IntervalSeconds float64 `json:"short_poll_interval_seconds"`
 	BrowserHeaders  bool    `json:"browser_headers"`
+	Channel         string  `json:"channel,omitempty"`
+	Nodes           int     `json:"nodes,omitempty"`
 }
 
 // TransportResult is one transport's measurement. The first fields are the
@@ -159,6 +170,22 @@ type TransportResult struct {
 	PayloadBytes       int64   `json:"payload_bytes"`
 	RequestsPerMessage float64 `json:"requests_per_message"`
 	CPUScope           string  `json:"server_cpu_scope"`
+	// PerNode is set when the clients were spread over several nodes;
+	// node 1 is where messages are published.
+	PerNode []NodeResult `json:"per_node,omitempty"`
+}
+
+// NodeResult counts what one node's clients received. ExtraP50 is how
+// much later than node 1's clients this node's received a message, at the
+// median: the cost of crossing the backplane.
+type NodeResult struct {
+	Node       int     `json:"node"`
+	Clients    int     `json:"clients"`
+	Delivered  int64   `json:"delivered"`
+	Lost       int64   `json:"lost"`
+	Duplicated int64   `json:"duplicated"`
+	Latency    Latency `json:"latency_ms"`
+	ExtraP50   float64 `json:"extra_p50_ms"`
 }
 
 // Latency holds delivery latency percentiles in milliseconds, from the
@@ -201,9 +228,22 @@ func Compare(ctx context.Context, cfg CompareConfig) (*CompareResult, error) {
 	if cfg.StartServer == nil {
 		cfg.StartServer = InProcessServer
 	}
+	if cfg.Channel != "" {
+		if err := polling.CheckChannel(cfg.Channel); err != nil {
+			return nil, err
+		}
+	}
+	nodes := 0
+	if cfg.Nodes > 1 {
+		if cfg.StartNodes == nil {
+			return nil, fmt.Errorf("polling: compare over %d nodes needs StartNodes to start them on one backplane", cfg.Nodes)
+		}
+		nodes = cfg.Nodes
+	}
 	res := &CompareResult{Config: ResultConfig{
 		Clients: cfg.Clients, Rate: cfg.Rate, DurationSeconds: cfg.Duration.Seconds(),
 		Payload: cfg.Payload, IntervalSeconds: cfg.Interval.Seconds(), BrowserHeaders: cfg.Header.Len() > 0,
+		Channel: cfg.Channel, Nodes: nodes,
 	}}
 	for _, t := range cfg.Transports {
 		r, err := compareOne(ctx, &cfg, t)
@@ -266,14 +306,30 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr polling.Transport) (
 		}
 	}
 	progress("connecting", 0)
-	srv, err := cfg.StartServer(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("starting the server: %w", err)
+	var srvs []*RunningServer
+	if cfg.Nodes > 1 {
+		ss, err := cfg.StartNodes(ctx, cfg.Nodes)
+		if err != nil {
+			return nil, fmt.Errorf("starting %d nodes: %w", cfg.Nodes, err)
+		}
+		if len(ss) != cfg.Nodes {
+			return nil, fmt.Errorf("asked for %d nodes, %d started", cfg.Nodes, len(ss))
+		}
+		srvs = ss
+	} else {
+		srv, err := cfg.StartServer(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("starting the server: %w", err)
+		}
+		srvs = []*RunningServer{srv}
 	}
+	srv := srvs[0]
 	stopped := false
 	defer func() {
 		if !stopped {
-			srv.Stop()
+			for _, s := range srvs {
+				s.Stop()
+			}
 		}
 	}()
 
@@ -296,7 +352,8 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr polling.Transport) (
 		var once sync.Once
 		c := &polling.Client{
 			Transport: tr,
-			Addr:      srv.Addr,
+			Addr:      srvs[i%len(srvs)].Addr,
+			Channel:   cfg.Channel,
 			Interval:  cfg.Interval,
 			Phase:     time.Duration(int64(cfg.Interval) * int64(i) / int64(cfg.Clients)),
 			Wait:      cfg.Wait,
@@ -370,9 +427,13 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr polling.Transport) (
 	drain.Stop()
 	stopClients()
 	stopped = true
-	cpu, err := srv.Stop()
-	if err != nil {
-		return nil, fmt.Errorf("stopping the server: %w", err)
+	var cpu time.Duration
+	for i, s := range srvs {
+		c, err := s.Stop()
+		if err != nil {
+			return nil, fmt.Errorf("stopping server %d: %w", i+1, err)
+		}
+		cpu += c
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -401,8 +462,37 @@ func compareOne(ctx context.Context, cfg *CompareConfig, tr polling.Transport) (
 	}
 	slices.Sort(lat)
 	r.Latency = Latency{P50: percentile(lat, 50), P95: percentile(lat, 95), P99: percentile(lat, 99)}
+	if len(srvs) > 1 {
+		r.PerNode = perNode(trackers, len(srvs), last)
+	}
 	r.ServerCPUSeconds = math.Round(cpu.Seconds()*1000) / 1000
 	return r, nil
+}
+
+// perNode sums the trackers of the clients of each of n nodes (client i
+// is on node i%n).
+func perNode(trackers []*tracker, n int, last uint64) []NodeResult {
+	out := make([]NodeResult, n)
+	lats := make([][]float64, n)
+	for i, tk := range trackers {
+		nr := &out[i%n]
+		nr.Clients++
+		nr.Delivered += tk.delivered
+		nr.Duplicated += tk.duplicated
+		nr.Lost += tk.gaps
+		if tk.last < last {
+			nr.Lost += int64(last - tk.last)
+		}
+		lats[i%n] = append(lats[i%n], tk.latencies...)
+	}
+	for i := range out {
+		slices.Sort(lats[i])
+		l := lats[i]
+		out[i].Node = i + 1
+		out[i].Latency = Latency{P50: percentile(l, 50), P95: percentile(l, 95), P99: percentile(l, 99)}
+		out[i].ExtraP50 = math.Round((out[i].Latency.P50-out[0].Latency.P50)*1000) / 1000
+	}
+	return out
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
@@ -432,6 +522,10 @@ func publish(ctx context.Context, addr string, cfg *CompareConfig, total int, st
 	period := time.Duration(float64(time.Second) / cfg.Rate)
 	tick := time.NewTicker(period)
 	defer tick.Stop()
+	target := "/publish"
+	if cfg.Channel != "" {
+		target += "?channel=" + cfg.Channel // CheckChannel's rule needs no escaping
+	}
 	var last uint64
 	for n := 1; n <= total; n++ {
 		if n > 1 {
@@ -447,7 +541,7 @@ func publish(ctx context.Context, addr string, cfg *CompareConfig, total int, st
 				return 0, err
 			}
 		}
-		req := &httpcore.Request{Method: "POST", Target: "/publish", ContentLength: int64(len(payload)), Body: bytes.NewReader(payload)}
+		req := &httpcore.Request{Method: "POST", Target: target, ContentLength: int64(len(payload)), Body: bytes.NewReader(payload)}
 		resp, err := cc.DoContext(ctx, req)
 		if err != nil {
 			return 0, err

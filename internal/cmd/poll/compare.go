@@ -41,6 +41,11 @@ type CompareOptions struct {
 	// InProcess runs the server inside this process instead of as a child
 	// process; its CPU time then includes the clients'.
 	InProcess bool
+	// Channel is the channel published to and read.
+	Channel string
+	// Nodes above 1 spreads the clients over that many servers on one
+	// embedded NATS (in this process).
+	Nodes int
 }
 
 // NewCmdCompare returns "wirelab compare". runF replaces the behaviour in
@@ -75,6 +80,11 @@ func NewCmdCompare(ios *iostreams.IOStreams, runF func(*CompareOptions) error) *
 				return fmt.Errorf("--interval %v: want more than 0", opts.Interval)
 			case opts.Wait <= 0 || opts.Wait > polling.DefaultMaxWait:
 				return fmt.Errorf("--wait %v: want more than 0 and at most %v", opts.Wait, polling.DefaultMaxWait)
+			case opts.Nodes < 1 || opts.Nodes > 64:
+				return fmt.Errorf("--nodes %d: want 1 to 64 servers", opts.Nodes)
+			}
+			if err := polling.CheckChannel(opts.Channel); err != nil {
+				return fmt.Errorf("--channel: %w", err)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -93,6 +103,8 @@ func NewCmdCompare(ios *iostreams.IOStreams, runF func(*CompareOptions) error) *
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, i18n.Pair(i18n.FlagCompareJSON)[0])
 	cmd.Flags().StringVar(&opts.HTML, "html", "", i18n.Pair(i18n.FlagCompareHTML)[0])
 	cmd.Flags().BoolVar(&opts.InProcess, "in-process", false, i18n.Pair(i18n.FlagCompareInProcess)[0])
+	cmd.Flags().StringVar(&opts.Channel, "channel", polling.DefaultChannel, i18n.Pair(i18n.FlagCompareChannel)[0])
+	cmd.Flags().IntVar(&opts.Nodes, "nodes", 1, i18n.Pair(i18n.FlagCompareNodes)[0])
 	return cmd
 }
 
@@ -110,11 +122,16 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 		Transports: opts.Transports,
 		Interval:   opts.Interval,
 		Wait:       opts.Wait,
+		Nodes:      opts.Nodes,
+		StartNodes: startNodes,
+	}
+	if opts.Channel != polling.DefaultChannel {
+		cfg.Channel = opts.Channel
 	}
 	if opts.BrowserHeaders {
 		cfg.Header = compare.BrowserHeader()
 	}
-	if !opts.InProcess {
+	if !opts.InProcess && opts.Nodes <= 1 {
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("finding this program to start the server (try --in-process): %w", err)
@@ -162,6 +179,21 @@ func WriteTable(w io.Writer, res *compare.CompareResult) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%d\t%.2f\t%d\t%.1f\t%.1f\t%.1f\t%.3f\t\n",
 			r.Name, r.Delivered, r.Lost, r.Duplicated, r.BytesPerMessage, r.OverheadBytesPerMessage,
 			r.Requests, r.RequestsPerMessage, r.Connections, r.Latency.P50, r.Latency.P95, r.Latency.P99, r.ServerCPUSeconds)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if c.Nodes < 2 {
+		return nil
+	}
+	fmt.Fprintf(w, "\n%d nodes on one embedded NATS, published on node 1, clients round-robin\n\n", c.Nodes)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "transport\tnode\tclients\tdelivered\tlost\tdup\tp50 ms\tp95 ms\tp99 ms\textra p50 ms\t")
+	for _, r := range res.Transports {
+		for _, n := range r.PerNode {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%+.1f\t\n",
+				r.Name, n.Node, n.Clients, n.Delivered, n.Lost, n.Duplicated, n.Latency.P50, n.Latency.P95, n.Latency.P99, n.ExtraP50)
+		}
 	}
 	return tw.Flush()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/wirelab/wirelab/httpcore"
 	"github.com/wirelab/wirelab/internal/cmd/cmdtest"
 	"github.com/wirelab/wirelab/internal/iostreams"
+	"github.com/wirelab/wirelab/polling/compare"
 	"go.uber.org/goleak"
 )
 
@@ -53,6 +54,8 @@ func TestNewCmdCompareFlags(t *testing.T) {
 		{"--payload -1", "", "--payload -1"},
 		{"--transports short,pigeon", "", `unknown transport "pigeon"`},
 		{"--wait 2m", "", "--wait 2m0s"},
+		{"--nodes 0", "", "--nodes 0: want 1 to 64"},
+		{"--channel a/b", "", "--channel:"},
 		{"extra", "", "unknown command"},
 	}
 	for _, tt := range tests {
@@ -162,6 +165,42 @@ func TestCompareJSON(t *testing.T) {
 	}
 	if fmt.Sprint(names) != "[short long sse ws]" {
 		t.Errorf("names %v", names)
+	}
+}
+
+// TestCompareNodes spreads each transport's clients over two nodes on one
+// embedded NATS, publishes on node 1 to a named channel, and checks every
+// client got every message exactly once, on both nodes.
+func TestCompareNodes(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdCompare(ios, nil)
+	cmd.SetArgs(strings.Fields("--nodes 2 --channel room --json --clients 4 --rate 50 --duration 200ms --payload 16 --interval 20ms"))
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var doc compare.CompareResult
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Config.Nodes != 2 || doc.Config.Channel != "room" || len(doc.Transports) != 4 {
+		t.Fatalf("config %+v, %d transports; want 2 nodes, channel room, 4 transports", doc.Config, len(doc.Transports))
+	}
+	for _, r := range doc.Transports {
+		if r.Published != 10 || r.Delivered != 4*r.Published || r.Lost != 0 || r.Duplicated != 0 {
+			t.Errorf("%s: published %d delivered %d lost %d duplicated %d, want 10 40 0 0", r.Name, r.Published, r.Delivered, r.Lost, r.Duplicated)
+		}
+		if len(r.PerNode) != 2 {
+			t.Errorf("%s: %d per-node rows, want 2", r.Name, len(r.PerNode))
+			continue
+		}
+		for i, n := range r.PerNode {
+			if n.Node != i+1 || n.Clients != 2 || n.Delivered != 2*r.Published || n.Lost != 0 || n.Duplicated != 0 {
+				t.Errorf("%s node %d: %+v, want 2 clients, %d delivered, none lost or duplicated", r.Name, i+1, n, 2*r.Published)
+			}
+		}
+		if r.PerNode[0].ExtraP50 != 0 {
+			t.Errorf("%s: node 1's extra latency is %v, want 0 (it is the reference)", r.Name, r.PerNode[0].ExtraP50)
+		}
 	}
 }
 
