@@ -709,6 +709,10 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		Data     *string `json:"data,omitempty"`
 		DataHex  string  `json:"data_hex"`
 		Complete bool    `json:"complete"`
+		// Compressed messages (DecodeOptions.Deflate) also give the
+		// compressed bytes; data and data_hex are then inflated.
+		Compressed bool   `json:"compressed,omitempty"`
+		WireHex    string `json:"compressed_hex,omitempty"`
 	}
 	type ferr struct {
 		Offset  int    `json:"offset"`
@@ -754,7 +758,10 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		v.Frames = append(v.Frames, jf)
 	}
 	for _, m := range d.Messages {
-		jm := message{Offset: m.Offset, Type: m.Type.String(), Frames: []int{}, Length: len(m.Data), DataHex: hex.EncodeToString(m.Data), Complete: m.Complete}
+		jm := message{Offset: m.Offset, Type: m.Type.String(), Frames: []int{}, Length: len(m.Data), DataHex: hex.EncodeToString(m.Data), Complete: m.Complete, Compressed: m.Compressed}
+		if m.Compressed {
+			jm.WireHex = hex.EncodeToString(m.Wire)
+		}
 		for _, i := range m.Frames {
 			jm.Frames = append(jm.Frames, i+1)
 		}

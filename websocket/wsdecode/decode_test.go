@@ -332,6 +332,30 @@ func TestDecodeFramesJSON(t *testing.T) {
 	}
 }
 
+func TestDecodeFramesDeflateJSON(t *testing.T) {
+	d, err := DecodeFrames(hx(t, "c1 07 f2 48 cd c9 c9 07 00"), DecodeOptions{Deflate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Messages []struct {
+			Data       string `json:"data"`
+			Compressed bool   `json:"compressed"`
+			WireHex    string `json:"compressed_hex"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Messages) != 1 || v.Messages[0].Data != "Hello" || !v.Messages[0].Compressed || v.Messages[0].WireHex != "f248cdc9c90700" {
+		t.Errorf("got %+v", v.Messages)
+	}
+}
+
 // replayConn is a net.Conn that reads from r and discards writes, so a Conn
 // can read recorded bytes.
 type replayConn struct {
