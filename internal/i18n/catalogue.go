@@ -120,6 +120,7 @@ var catalogue = [numKeys]Text{
 	WSNoteEndsHere:          {"%s; the input ends here", "%s；输入到这里就结束了"},
 	WSNoteMaskedOnWire:      {"%s; masked on the wire", "%s；在线路上是加了掩码的"},
 	WSNoteControlBetween:    {"%s; a control frame may come between the fragments of a message (RFC 6455 §5.4)", "%s；控制帧可以夹在一条消息的分片之间（RFC 6455 §5.4）"},
+	WSNoteCompressed:        {"%s; RSV1=1: the message is compressed (permessage-deflate, RFC 7692 §6)", "%s；RSV1=1：这条消息经过压缩（permessage-deflate，RFC 7692 §6）"},
 	WSNoteNotMinimal7:       {"%s; not minimal: %d fits the 7-bit form, which senders MUST use (receivers, this engine too, accept it)", "%s；不是最短写法：%d 用 7 位形式就能表示，发送方必须（MUST）这样写（接收方，包括本引擎，仍然接受）"},
 	WSNoteNotMinimal16:      {"%s; not minimal: %d fits the 16-bit form, which senders MUST use (receivers, this engine too, accept it)", "%s；不是最短写法：%d 用 16 位形式就能表示，发送方必须（MUST）这样写（接收方，包括本引擎，仍然接受）"},
 	WSNoteFlagsControl:      {"%s, RSV=%03b, opcode=0x%x %s (control frame) (RFC 6455 §5.2)", "%s，RSV=%03b，操作码 opcode=0x%x %s（控制帧）（RFC 6455 §5.2）"},
@@ -174,6 +175,10 @@ var catalogue = [numKeys]Text{
 	WSErrCloseOneByte:       {"1-byte close payload (a code takes 2 bytes)", "close 帧的载荷只有 1 字节（状态码要占 2 字节）"},
 	WSErrLen64MSB:           {"64-bit payload length has its most significant bit set", "64 位载荷长度的最高位是 1"},
 	WSErrRSV:                {"RSV bits %03b set but no extension was negotiated that uses them", "RSV 位 %03b 被置 1，但没有协商任何用到它们的扩展"},
+	WSErrRSV1Frame:          {"RSV1 set on a %s frame: permessage-deflate marks only the first frame of a data message (RFC 7692 §6.1)", "%s 帧的 RSV1 被置 1：permessage-deflate 只在数据消息的第一帧上标记压缩（RFC 7692 §6.1）"},
+	WSErrInflateLimit:       {"compressed message inflates past the %d-byte limit (RFC 7692 §8.1)", "压缩消息解压后超过了 %d 字节的上限（RFC 7692 §8.1）"},
+	WSErrInflate:            {"compressed message does not inflate: %s (RFC 7692 §7.2.2)", "压缩消息无法解压：%s（RFC 7692 §7.2.2）"},
+	WSErrInflatedUTF8:       {"inflated text message is not valid UTF-8", "解压后的文本消息不是合法的 UTF-8"},
 	WSErrRSVHex:             {"RSV bits 0x%x set but no extension was negotiated", "RSV 位 0x%x 被置 1，但没有协商任何扩展"},
 	WSErrCloseCode:          {"close code %d is not allowed on the wire", "状态码 %d 不允许出现在线路上"},
 	WSErrReasonUTF8:         {"close reason is not valid UTF-8", "关闭原因不是合法的 UTF-8"},
@@ -1127,6 +1132,10 @@ var catalogue = [numKeys]Text{
 	FlagWSDecodeBits: {
 		"also draw each frame header as the RFC's bit diagram, with its real bits",
 		"另外按 RFC 的位图画出每个帧头，填入真实的位",
+	},
+	FlagWSDecodeDeflate: {
+		"read the frames as after permessage-deflate was negotiated: RSV1 marks a compressed message, which is shown inflated (RFC 7692)",
+		"按已协商 permessage-deflate 的连接来读：RSV1 表示消息经过压缩，显示解压后的内容（RFC 7692）",
 	},
 	FlagWSDecodeFrom: {
 		"who sent the frames: `client` (must mask), server (must not) or any",

@@ -85,6 +85,7 @@ const (
 	WSNoteEndsHere
 	WSNoteMaskedOnWire
 	WSNoteControlBetween
+	WSNoteCompressed
 	WSNoteNotMinimal7
 	WSNoteNotMinimal16
 	WSNoteFlagsControl
@@ -139,6 +140,10 @@ const (
 	WSErrCloseOneByte
 	WSErrLen64MSB
 	WSErrRSV
+	WSErrRSV1Frame
+	WSErrInflateLimit
+	WSErrInflate
+	WSErrInflatedUTF8
 	WSErrRSVHex
 	WSErrCloseCode
 	WSErrReasonUTF8
@@ -687,6 +692,7 @@ const (
 	HelpWSDecodeShort
 	HelpWSDecodeLong
 	FlagWSDecodeBits
+	FlagWSDecodeDeflate
 	FlagWSDecodeFrom
 	FlagWSDecodeJSON
 	HelpWSDialShort

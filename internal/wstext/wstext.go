@@ -33,7 +33,7 @@ var (
 	}
 	noteKeys = []i18n.Key{
 		i18n.WSNoteInvalidAfter, i18n.WSNoteInvalid, i18n.WSNoteEndsHere, i18n.WSNoteMaskedOnWire,
-		i18n.WSNoteControlBetween, i18n.WSNoteNotMinimal7, i18n.WSNoteNotMinimal16,
+		i18n.WSNoteControlBetween, i18n.WSNoteCompressed, i18n.WSNoteNotMinimal7, i18n.WSNoteNotMinimal16,
 		i18n.WSNoteFlagsControl, i18n.WSNoteFlags, i18n.WSFinFinal, i18n.WSFinMore,
 		i18n.WSLen126, i18n.WSLen127, i18n.WSLen7, i18n.WSMask1, i18n.WSMask0,
 		i18n.WSExtLen, i18n.WSForm16, i18n.WSForm64, i18n.WSKey, i18n.WSKeyBare,
@@ -46,7 +46,7 @@ var (
 	}
 	errorKeys = []i18n.Key{
 		i18n.WSErrNotContinuation, i18n.WSErrControlTooLong, i18n.WSErrCloseOneByte, i18n.WSErrLen64MSB,
-		i18n.WSErrRSV, i18n.WSErrRSVHex, i18n.WSErrCloseCode, i18n.WSErrReasonUTF8, i18n.WSErrNoMessage,
+		i18n.WSErrRSV, i18n.WSErrRSV1Frame, i18n.WSErrInflateLimit, i18n.WSErrInflate, i18n.WSErrInflatedUTF8, i18n.WSErrRSVHex, i18n.WSErrCloseCode, i18n.WSErrReasonUTF8, i18n.WSErrNoMessage,
 		i18n.WSErrFragmentedControl, i18n.WSErrUTF8Byte, i18n.WSErrMaskedFromServer,
 		i18n.WSErrUnmaskedFromClient, i18n.WSErrReservedOpcode, i18n.WSErrTextEndsInside,
 		i18n.WSErrTextNotUTF8, i18n.WSErrEndsFirstByte, i18n.WSErrEndsHeader, i18n.WSErrEndsPayload,

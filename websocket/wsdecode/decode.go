@@ -1,9 +1,12 @@
 package wsdecode
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -47,7 +50,21 @@ type DecodeOptions struct {
 	// in FrameHeader.Rsv (0x4 is RSV1, used by permessage-deflate,
 	// RFC 7692). Any other RSV bit is an error (RFC 6455 §5.2).
 	RSV byte
+	// Deflate reads the frames as on a connection that negotiated
+	// permessage-deflate (RFC 7692): RSV1 on the first frame of a data
+	// message marks it compressed (§6), and the message is inflated, with
+	// the 00 00 ff ff tail the sender removed put back (§7.2.2). RSV1 on
+	// a control or continuation frame stays an error (§6.1). Each message
+	// is inflated on its own, as with no_context_takeover.
+	Deflate bool
+	// InflateLimit bounds an inflated message; 0 means DefaultInflateLimit.
+	// Beyond it decoding fails with close code 1009 (RFC 7692 §8.1).
+	InflateLimit int
 }
+
+// DefaultInflateLimit is the inflated size allowed for one compressed
+// message when DecodeOptions.InflateLimit is 0: 1 MiB.
+const DefaultInflateLimit = 1 << 20
 
 // Field kinds of a decoded frame, in wire order.
 const (
@@ -99,6 +116,11 @@ type DecodedMessage struct {
 	Data []byte
 	// Complete reports that its final frame (FIN set) is in the input.
 	Complete bool
+	// Compressed reports RSV1 on its first frame under
+	// DecodeOptions.Deflate. Data is then the inflated message, once
+	// Complete, and Wire the compressed bytes of its frames.
+	Compressed bool
+	Wire       []byte
 }
 
 // A Decoding is the outcome of DecodeFrames.
@@ -270,7 +292,14 @@ func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 	fr.lengthKnown = true
 
 	// The checks a Conn makes on every header (readFrameHeader).
-	if bad := h.Rsv &^ d.opts.RSV; bad != 0 {
+	allowed := d.opts.RSV
+	if d.opts.Deflate {
+		allowed |= 0x4
+		if h.Rsv&0x4 != 0 && (op.IsControl() || op == websocket.OpContinuation) {
+			return 0, fail(fr, fFlags, frameErr(websocket.CloseProtocolError, 0, "§5.2", "RSV1 set on a %s frame: permessage-deflate marks only the first frame of a data message (RFC 7692 §6.1)", op), off)
+		}
+	}
+	if bad := h.Rsv &^ allowed; bad != 0 {
 		return 0, fail(fr, fFlags, frameErr(websocket.CloseProtocolError, 0, "§5.2", "RSV bits %03b set but no extension was negotiated that uses them", bad), off)
 	}
 	if d.from == SenderUnknown {
@@ -338,12 +367,21 @@ func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 	if d.msg == nil {
 		d.out.Messages = append(d.out.Messages, DecodedMessage{Type: websocket.MessageType(op), Offset: off})
 		d.msg = &d.out.Messages[len(d.out.Messages)-1]
+		d.msg.Compressed = d.opts.Deflate && h.Rsv&0x4 != 0
 		d.utf8.Reset()
+		if d.msg.Compressed {
+			fr.Fields[fFlags].Note += "; RSV1=1: the message is compressed (permessage-deflate, RFC 7692 §6)"
+		}
 	}
 	m := d.msg
 	m.Frames = append(m.Frames, idx)
-	m.Data = append(m.Data, p...)
 	text := m.Type == websocket.TextMessage
+	if m.Compressed {
+		m.Wire = append(m.Wire, p...)
+		text = false // UTF-8 is checked after inflating
+	} else {
+		m.Data = append(m.Data, p...)
+	}
 	fPay := add(start, FieldPayload, wire, "")
 	if text {
 		// Fail fast, at the first byte that cannot be UTF-8, as a Conn
@@ -361,11 +399,41 @@ func (d *decoder) frame(off int) (int, *websocket.FrameError) {
 		return 0, fail(fr, fPay, frameErr(websocket.CloseInvalidPayload, max(start, end-1), "§8.1", "text message ends inside a UTF-8 sequence"), off)
 	}
 	fr.Fields[fPay].Note = payloadNote(p, h.Masked, text)
+	if h.Fin && m.Compressed {
+		if err := d.inflate(m, start, end); err != nil {
+			return 0, fail(fr, fPay, err, off)
+		}
+	}
 	if h.Fin {
 		m.Complete = true
 		d.msg = nil
 	}
 	return end, nil
+}
+
+// inflate sets m.Data to m.Wire inflated, with the 00 00 ff ff tail put
+// back (RFC 7692 §7.2.2), and checks a text message's UTF-8. start and end
+// bound the final frame's payload, relative to the frame.
+func (d *decoder) inflate(m *DecodedMessage, start, end int) *websocket.FrameError {
+	limit := d.opts.InflateLimit
+	if limit <= 0 {
+		limit = DefaultInflateLimit
+	}
+	src := io.MultiReader(bytes.NewReader(m.Wire), bytes.NewReader([]byte{0x00, 0x00, 0xff, 0xff}))
+	fl := flate.NewReader(src)
+	data, err := io.ReadAll(io.LimitReader(fl, int64(limit)+1))
+	last := max(start, end-1)
+	switch {
+	case len(data) > limit:
+		return frameErr(websocket.CloseMessageTooBig, last, "§7.4.1", "compressed message inflates past the %d-byte limit (RFC 7692 §8.1)", limit)
+	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
+		return frameErr(websocket.CloseProtocolError, last, "§5.2", "compressed message does not inflate: %v (RFC 7692 §7.2.2)", err)
+	}
+	m.Data = data
+	if m.Type == websocket.TextMessage && !utf8.Valid(data) {
+		return frameErr(websocket.CloseInvalidPayload, last, "§8.1", "inflated text message is not valid UTF-8")
+	}
+	return nil
 }
 
 // closePayload explains and checks a close frame's payload, which starts at
@@ -641,6 +709,10 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		Data     *string `json:"data,omitempty"`
 		DataHex  string  `json:"data_hex"`
 		Complete bool    `json:"complete"`
+		// Compressed messages (DecodeOptions.Deflate) also give the
+		// compressed bytes; data and data_hex are then inflated.
+		Compressed bool   `json:"compressed,omitempty"`
+		WireHex    string `json:"compressed_hex,omitempty"`
 	}
 	type ferr struct {
 		Offset  int    `json:"offset"`
@@ -686,7 +758,10 @@ func (d *Decoding) MarshalJSON() ([]byte, error) {
 		v.Frames = append(v.Frames, jf)
 	}
 	for _, m := range d.Messages {
-		jm := message{Offset: m.Offset, Type: m.Type.String(), Frames: []int{}, Length: len(m.Data), DataHex: hex.EncodeToString(m.Data), Complete: m.Complete}
+		jm := message{Offset: m.Offset, Type: m.Type.String(), Frames: []int{}, Length: len(m.Data), DataHex: hex.EncodeToString(m.Data), Complete: m.Complete, Compressed: m.Compressed}
+		if m.Compressed {
+			jm.WireHex = hex.EncodeToString(m.Wire)
+		}
 		for _, i := range m.Frames {
 			jm.Frames = append(jm.Frames, i+1)
 		}

@@ -3,6 +3,7 @@ package wsdecode
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -115,6 +116,16 @@ func decodeTests(t testing.TB) []decodeTest {
 		{name: "deflate-rsv1-allowed", raw: hx(t, "c1 05 48 65 6c 6c 6f"), opts: DecodeOptions{RSV: 0x4}, wantMsgs: []string{"text:Hello"}},
 		{name: "deflate-rsv1-allowed-masked", raw: hx(t, "c1 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{RSV: 0x4}, wantMsgs: []string{"text:Hello"}},
 		{name: "err-rsv2-with-deflate-masked", raw: hx(t, "a1 85 37 fa 21 3d 7f 9f 4d 51 58"), opts: DecodeOptions{RSV: 0x4}, wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+
+		// permessage-deflate: RFC 7692 §7.2.3.1 and §7.2.3.2.
+		{name: "deflate-rfc7692-hello", raw: hx(t, "c1 07 f2 48 cd c9 c9 07 00"), opts: DecodeOptions{Deflate: true}, wantMsgs: []string{"text:Hello"}},
+		{name: "deflate-rfc7692-fragmented", raw: hx(t, "41 03 f2 48 cd  80 04 c9 c9 07 00"), opts: DecodeOptions{Deflate: true}, wantMsgs: []string{"text:Hello"}},
+		{name: "deflate-uncompressed-message", raw: hx(t, "81 05 48 65 6c 6c 6f"), opts: DecodeOptions{Deflate: true}, wantMsgs: []string{"text:Hello"}},
+		{name: "err-deflate-rsv1-without-option", raw: hx(t, "c1 07 f2 48 cd c9 c9 07 00"), wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-deflate-rsv1-continuation", raw: hx(t, "41 03 f2 48 cd  c0 04 c9 c9 07 00"), opts: DecodeOptions{Deflate: true}, wantOff: 5, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-deflate-rsv1-ping", raw: hx(t, "c9 00"), opts: DecodeOptions{Deflate: true}, wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
+		{name: "err-deflate-limit", raw: hx(t, "c1 07 f2 48 cd c9 c9 07 00"), opts: DecodeOptions{Deflate: true, InflateLimit: 4}, wantOff: 8, wantSection: "§7.4.1", wantCode: websocket.CloseMessageTooBig},
+		{name: "err-deflate-corrupt", raw: hx(t, "c1 02 ff ff"), opts: DecodeOptions{Deflate: true}, wantOff: 3, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
 
 		// Header errors, from the engine's parser.
 		{name: "err-reserved-opcode", raw: hx(t, "83 00"), wantOff: 0, wantSection: "§5.2", wantCode: websocket.CloseProtocolError},
@@ -233,6 +244,28 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 }
 
+// TestDecodeFramesDeflateLimit checks the default bound of 1 MiB: one byte
+// more fails with 1009, the limit itself inflates.
+func TestDecodeFramesDeflateLimit(t *testing.T) {
+	for _, n := range []int{DefaultInflateLimit, DefaultInflateLimit + 1} {
+		var b bytes.Buffer
+		fw, _ := flate.NewWriter(&b, flate.BestCompression)
+		fw.Write(make([]byte, n))
+		fw.Flush()
+		p := bytes.TrimSuffix(b.Bytes(), []byte{0, 0, 0xff, 0xff})
+		h := websocket.FrameHeader{Fin: true, Rsv: 0x4, Opcode: websocket.OpBinary, Length: int64(len(p))}
+		raw := append(websocket.AppendFrameHeader(nil, h), p...)
+		d, err := DecodeFrames(raw, DecodeOptions{Deflate: true})
+		var fe *websocket.FrameError
+		switch {
+		case n == DefaultInflateLimit && (err != nil || len(d.Messages) != 1 || len(d.Messages[0].Data) != n || !d.Messages[0].Compressed):
+			t.Errorf("%d bytes: got %v, want one message of %d bytes", n, err, n)
+		case n > DefaultInflateLimit && (!errors.As(err, &fe) || fe.Code != websocket.CloseMessageTooBig || !strings.Contains(err.Error(), "1048576-byte limit")):
+			t.Errorf("%d bytes: got %v, want a 1009 naming the 1048576-byte limit", n, err)
+		}
+	}
+}
+
 func TestDecodeFramesRFCFields(t *testing.T) {
 	d, err := DecodeFrames(hx(t, "81 85 37 fa 21 3d 7f 9f 4d 51 58"), DecodeOptions{From: SenderClient})
 	if err != nil {
@@ -296,6 +329,30 @@ func TestDecodeFramesJSON(t *testing.T) {
 	}
 	if v.Error.Offset != 12 || v.Error.Section != "RFC 6455 §5.2" {
 		t.Errorf("got error %+v, want offset 12, RFC 6455 §5.2", v.Error)
+	}
+}
+
+func TestDecodeFramesDeflateJSON(t *testing.T) {
+	d, err := DecodeFrames(hx(t, "c1 07 f2 48 cd c9 c9 07 00"), DecodeOptions{Deflate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Messages []struct {
+			Data       string `json:"data"`
+			Compressed bool   `json:"compressed"`
+			WireHex    string `json:"compressed_hex"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Messages) != 1 || v.Messages[0].Data != "Hello" || !v.Messages[0].Compressed || v.Messages[0].WireHex != "f248cdc9c90700" {
+		t.Errorf("got %+v", v.Messages)
 	}
 }
 
@@ -406,6 +463,9 @@ func decodeVerdict(raw []byte, opts DecodeOptions) (msgs []string, code websocke
 // the same verdict on every table input.
 func TestDecodeFramesAgreesWithConn(t *testing.T) {
 	for _, tt := range decodeTests(t) {
+		if tt.opts.Deflate {
+			continue // TestDecodeFramesDeflateLimit and the goldens cover these
+		}
 		wantMsgs, wantCode, same := connVerdict(t, tt.raw, tt.opts)
 		gotMsgs, gotCode := decodeVerdict(tt.raw, same)
 		if gotCode != wantCode || strings.Join(gotMsgs, "|") != strings.Join(wantMsgs, "|") {

@@ -31,6 +31,9 @@ type DecodeOptions struct {
 	JSON bool
 	// Bits adds each frame header drawn as RFC 6455 §5.2's bit diagram.
 	Bits bool
+	// Deflate reads RSV1 as permessage-deflate (RFC 7692) and shows
+	// compressed messages inflated.
+	Deflate bool
 	// Lang is "en" or "zh" for the explanation (the JSON stays English);
 	// empty takes it from LC_ALL, LC_MESSAGES or LANG.
 	Lang string
@@ -78,6 +81,7 @@ func NewCmdDecode(ios *iostreams.IOStreams, runF func(*DecodeOptions) error) *co
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return senderFlagHint(err, lessons.LangFromEnv(os.Getenv))
 	})
+	cmd.Flags().BoolVar(&opts.Deflate, "deflate", false, i18n.Pair(i18n.FlagWSDecodeDeflate)[0])
 	cmd.Flags().BoolVar(&opts.Bits, "bits", false, i18n.Pair(i18n.FlagWSDecodeBits)[0])
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", i18n.Pair(i18n.FlagDecodeLang)[0])
 	return cmd
@@ -171,7 +175,7 @@ func decode(opts *DecodeOptions, p i18n.Printer) error {
 	if err != nil {
 		return err
 	}
-	d, derr := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: from})
+	d, derr := wsdecode.DecodeFrames(data, wsdecode.DecodeOptions{From: from, Deflate: opts.Deflate})
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")

@@ -24,6 +24,7 @@ func TestNewCmdDecodeFlags(t *testing.T) {
 		{"bytes as arguments", "81 05 48 65", DecodeOptions{Hex: "81 05 48 65", From: "any"}, false},
 		{"json", "--json 81 00", DecodeOptions{Hex: "81 00", From: "any", JSON: true}, false},
 		{"from client", "--from client 81 80 00 00 00 00", DecodeOptions{Hex: "81 80 00 00 00 00", From: "client"}, false},
+		{"deflate", "--deflate c1 07", DecodeOptions{Hex: "c1 07", From: "any", Deflate: true}, false},
 		{"from server", "--from server", DecodeOptions{Hex: "-", From: "server"}, false},
 		{"bad from", "--from browser 81 00", DecodeOptions{}, true},
 		{"dash and hex", "- 81 00", DecodeOptions{}, true},
