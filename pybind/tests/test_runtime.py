@@ -182,12 +182,16 @@ def test_ping_returns_a_waiter_with_the_latency(wirelab_server):
 def test_max_size_fails_with_1009(wirelab_server):
     result = {}
 
+    done = threading.Event()
+
     def handler(ws):
         try:
             result["first"] = ws.recv()
             ws.recv()
         except ConnectionClosedError as e:
             result["error"] = e
+        finally:
+            done.set()
 
     srv = wirelab_server(handler, max_size=1000)
     with ws_connect(f"ws://127.0.0.1:{srv.port}/") as ws:
@@ -196,6 +200,9 @@ def test_max_size_fails_with_1009(wirelab_server):
         with pytest.raises(WSClosedError) as info:
             ws.recv(timeout=5)
     assert info.value.rcvd.code == 1009
+    # The handler runs on its own thread, which a loaded machine may start
+    # only after the client saw the close: wait for it, then shut down.
+    assert done.wait(10), "the handler never finished"
     srv.shutdown()
     assert len(result["first"]) == 1000
     err = result["error"]
@@ -288,12 +295,19 @@ CHILD = textwrap.dedent("""
             # A client that never answers the close frame: shutdown waits
             # close_timeout (10 s) for it.
             import threading
-            srv = wirelab.serve(lambda ws: ws.recv(), "127.0.0.1", 0)
+            started = threading.Event()
+            def handler(ws):
+                started.set()
+                ws.recv()
+            srv = wirelab.serve(handler, "127.0.0.1", 0)
             threading.Thread(target=srv.serve_forever, daemon=True).start()
             s = socket.create_connection(("127.0.0.1", srv.port))
             s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
                       b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n")
             s.recv(4096)
+            # shutdown waits for the connections whose handler runs: make
+            # sure this one's has started before calling it.
+            started.wait(10)
             print("ready", flush=True)
             srv.shutdown()
         elif mode == "ping":
